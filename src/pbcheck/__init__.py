@@ -1,0 +1,114 @@
+"""pbcheck: exact, explainable party-building work-responsibility assessment.
+
+党建工作责任制考核 — org units, indicators, weighted rubrics, evaluations and the
+cross-year May-to-April assessment cycle.
+
+Everything public is importable from here; topical modules
+(:mod:`pbcheck.aggregation`, :mod:`pbcheck.errors`, :mod:`pbcheck.rules`,
+:mod:`pbcheck.testing`, …) hold the same names grouped by subject.
+"""
+
+from importlib.metadata import version as _version
+
+from pbcheck._numbers import Exact, RoundingPolicy, format_exact, to_exact
+from pbcheck.aggregation import (
+    Aggregator,
+    AggregatorRegistry,
+    GeometricMean,
+    Median,
+    Minimum,
+    TrimmedMean,
+    WeightedMean,
+    WeightedSum,
+    aggregator,
+)
+from pbcheck.cycle import AssessmentCycle, CycleCalendar, Milestone, SubPeriod
+from pbcheck.errors import PbcheckError, ValidationError
+from pbcheck.evaluation import (
+    Activity,
+    Evaluation,
+    Evidence,
+    Incident,
+    Observation,
+    Source,
+)
+from pbcheck.frequency import Frequency, FrequencyOutcome
+from pbcheck.org import (
+    SERIES_GOVERNMENT,
+    SERIES_PARTY_MASS,
+    SERIES_VERTICAL,
+    OrgTree,
+    OrgUnit,
+    ResponsiblePerson,
+    Role,
+    UnitKind,
+)
+from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
+from pbcheck.rules import (
+    CountAtLeast,
+    DeductionPerOccurrence,
+    DirectScore,
+    PassFail,
+    PointsPerOccurrence,
+    RatioToTarget,
+    Tiers,
+)
+from pbcheck.scoring import Explanation, Scorecard, score, score_all
+
+__version__ = _version("pbcheck")
+
+__all__ = [
+    "SERIES_GOVERNMENT",
+    "SERIES_PARTY_MASS",
+    "SERIES_VERTICAL",
+    "Activity",
+    "Aggregator",
+    "AggregatorRegistry",
+    "AssessmentCycle",
+    "BonusPool",
+    "CountAtLeast",
+    "CycleCalendar",
+    "Deduction",
+    "DeductionPerOccurrence",
+    "DirectScore",
+    "Evaluation",
+    "Evidence",
+    "Exact",
+    "Explanation",
+    "Frequency",
+    "FrequencyOutcome",
+    "GeometricMean",
+    "Incident",
+    "Indicator",
+    "Median",
+    "Milestone",
+    "Minimum",
+    "Observation",
+    "OrgTree",
+    "OrgUnit",
+    "PassFail",
+    "PbcheckError",
+    "PointsPerOccurrence",
+    "RatioToTarget",
+    "ResponsiblePerson",
+    "Role",
+    "RoundingPolicy",
+    "Rubric",
+    "Scorecard",
+    "Section",
+    "Source",
+    "SubPeriod",
+    "Tiers",
+    "TrimmedMean",
+    "UnitKind",
+    "ValidationError",
+    "Veto",
+    "WeightedMean",
+    "WeightedSum",
+    "__version__",
+    "aggregator",
+    "format_exact",
+    "score",
+    "score_all",
+    "to_exact",
+]

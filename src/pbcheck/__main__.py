@@ -1,0 +1,7 @@
+"""``python -m pbcheck``: the same as the ``pbcheck`` command."""
+
+import sys
+
+from pbcheck._cli import main
+
+sys.exit(main())

@@ -1,0 +1,145 @@
+"""Exact numbers: how inputs become :class:`~fractions.Fraction`, how scores are shown.
+
+Every point pbcheck computes is a :class:`~fractions.Fraction`: sums, weighted
+means, ratios to targets and trimmed means are exact, so no binary-float drift
+can move a unit across a grade boundary.  Rounding happens once, when a number
+is shown, by a :class:`RoundingPolicy`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+
+from pbcheck.errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["Exact", "RoundingPolicy", "format_exact", "to_exact"]
+
+#: What pbcheck accepts wherever it wants an exact number.
+Exact: TypeAlias = int | Decimal | Fraction | str
+
+# ASCII digits only: Python's own parsers accept full-width digits such as "８５",
+# which would be a silent normalisation.
+_DECIMAL_LITERAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_FRACTION_LITERAL = re.compile(r"[+-]?[0-9]+/[0-9]+")
+
+
+def to_exact(value: object, path: str) -> Fraction:
+    """Convert an input number to a :class:`~fractions.Fraction`, exactly.
+
+    Accepted: :class:`int`, :class:`~decimal.Decimal` (finite),
+    :class:`~fractions.Fraction`, and strings holding a decimal literal
+    (``"8.5"``) or a fraction (``"1/3"``) in ASCII digits.
+
+    Refused, with an error naming *path* and the value: :class:`float` (it is
+    not exact: ``0.1`` is not one tenth; write ``Decimal("0.1")`` or
+    ``"0.1"``), :class:`bool`, NaN and infinities, and strings with anything
+    else in them (spaces, ``%``, full-width digits).  Nothing is guessed.
+
+    >>> to_exact("8.5", "x")
+    Fraction(17, 2)
+    >>> to_exact(0.1, "weight")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidTypeError: weight: must be an exact number ...
+    """
+    if isinstance(value, bool):
+        raise InvalidTypeError(path, value, "must be a number, not a boolean")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidValueError(path, value, "must be finite")
+        return Fraction(value)
+    if isinstance(value, str):
+        if _DECIMAL_LITERAL.fullmatch(value) or _FRACTION_LITERAL.fullmatch(value):
+            try:
+                return Fraction(value)
+            except ZeroDivisionError:
+                raise InvalidValueError(path, value, "has a zero denominator") from None
+        raise InvalidValueError(
+            path, value, "must be a decimal number in ASCII digits, e.g. '8.5'"
+        )
+    if isinstance(value, float):
+        raise InvalidTypeError(
+            path,
+            value,
+            "must be an exact number (int, Decimal, Fraction or a string such as "
+            "'0.7'); floats are refused because they are not exact",
+        )
+    raise InvalidTypeError(path, value, "must be a number")
+
+
+_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+@attrs.frozen
+class RoundingPolicy:
+    """How an exact score is shown: rounded once, at presentation.
+
+    The default is two places, rounding half up (四舍五入), which is what
+    assessment tables in party offices use: 84.125 shows as 84.13.
+    ``mode="half_even"`` (banker's rounding) is available for systems that
+    need it.
+
+    >>> RoundingPolicy().apply(Fraction("84.125"))
+    Decimal('84.13')
+    >>> RoundingPolicy(places=1).apply(Fraction(-5, 4))
+    Decimal('-1.3')
+    """
+
+    places: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    mode: Literal["half_up", "half_even"] = attrs.field(
+        default="half_up", validator=attrs.validators.in_(tuple(_MODES))
+    )
+
+    def apply(self, value: Fraction) -> Decimal:
+        """Round *value* to ``places`` decimals by ``mode``, exactly."""
+        scaled = value * 10**self.places
+        whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+        twice_rest = 2 * rest
+        if twice_rest > scaled.denominator or (
+            twice_rest == scaled.denominator
+            and (self.mode == "half_up" or whole % 2 == 1)
+        ):
+            whole += 1
+        sign = -1 if scaled < 0 else 1
+        return Decimal(sign * whole).scaleb(-self.places)
+
+    def format(self, value: Fraction) -> str:
+        """The rounded value as text, always with ``places`` decimals."""
+        return f"{self.apply(value):.{self.places}f}"
+
+
+def format_exact(value: Fraction) -> str:
+    """Show an exact value without rounding: ``2.5``, ``12``, or ``1/3``.
+
+    Used in explanations, where a rounded figure would hide where a point came
+    from.
+
+    >>> (
+    ...     format_exact(Fraction(5, 2)),
+    ...     format_exact(Fraction(12)),
+    ...     format_exact(Fraction(1, 3)),
+    ... )
+    ('2.5', '12', '1/3')
+    """
+    if value.denominator == 1:
+        return str(value.numerator)
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    scaled = Decimal(value.numerator * 10**places // value.denominator)
+    return f"{scaled.scaleb(-places):f}"

@@ -1,0 +1,311 @@
+"""Organisations and the org tree (组织体系).
+
+A working committee (机关工委) signs a responsibility letter (责任书) with each
+directly subordinate party organisation; those in turn lead general branches
+(党总支) and branches (党支部).  For comprehensive assessment units are grouped
+in *series* (系列) and *liaison groups* (联系片).
+
+>>> tree = OrgTree(
+...     [
+...         OrgUnit(id="gw", name="江城市直机关工委", kind=UnitKind.WORKING_COMMITTEE),
+...         OrgUnit(
+...             id="czj",
+...             name="市财政局机关党委",
+...             kind=UnitKind.PARTY_COMMITTEE,
+...             parent="gw",
+...             series=SERIES_GOVERNMENT,
+...             liaison_group="第一联系片",
+...         ),
+...         OrgUnit(
+...             id="czj-1", name="预算科党支部", kind=UnitKind.BRANCH, parent="czj"
+...         ),
+...     ]
+... )
+>>> [unit.name for unit in tree.path("czj-1")]
+['江城市直机关工委', '市财政局机关党委', '预算科党支部']
+>>> [unit.id for unit in tree.descendants("gw")]
+['czj', 'czj-1']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from enum import StrEnum
+
+import attrs
+
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidValueError,
+    OrgTreeCycleError,
+    UnknownReferenceError,
+    _Problems,
+)
+
+__all__ = [
+    "SERIES_GOVERNMENT",
+    "SERIES_PARTY_MASS",
+    "SERIES_VERTICAL",
+    "OrgTree",
+    "OrgUnit",
+    "ResponsiblePerson",
+    "Role",
+    "UnitKind",
+]
+
+#: 政府工作部门 — government departments.
+SERIES_GOVERNMENT = "政府工作部门"
+#: 党群部门 — party and mass organisations.
+SERIES_PARTY_MASS = "党群部门"
+#: 垂直管理部门 — vertically managed departments (led locally, guided by their ministry).
+SERIES_VERTICAL = "垂直管理部门"
+
+
+class UnitKind(StrEnum):
+    """The kind of party organisation."""
+
+    WORKING_COMMITTEE = "working_committee"
+    """机关工委 — the working committee that assesses its subordinate units."""
+    PARTY_COMMITTEE = "party_committee"
+    """党委 — a party committee (e.g. 机关党委)."""
+    PARTY_GROUP = "party_group"
+    """党组 — a leading party group of a department."""
+    GENERAL_BRANCH = "general_branch"
+    """党总支 — a general party branch."""
+    BRANCH = "branch"
+    """党支部 — a party branch."""
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name, e.g. ``党总支``."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    UnitKind.WORKING_COMMITTEE: "机关工委",
+    UnitKind.PARTY_COMMITTEE: "党委",
+    UnitKind.PARTY_GROUP: "党组",
+    UnitKind.GENERAL_BRANCH: "党总支",
+    UnitKind.BRANCH: "党支部",
+}
+
+
+class Role(StrEnum):
+    """The two responsible persons of 一岗双责 (one post, two responsibilities)."""
+
+    SECRETARY = "secretary"
+    """党组织书记 — the organisation's party secretary (first responsible person)."""
+    ADMINISTRATIVE_HEAD = "administrative_head"
+    """行政主要领导 — the unit's administrative head, a party member."""
+
+
+def _non_empty(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
+
+
+def _optional_non_empty(
+    _: object, attribute: attrs.Attribute[str | None], value: str | None
+) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidValueError(
+            attribute.name, value, "must be None or a non-empty string"
+        )
+
+
+@attrs.frozen
+class ResponsiblePerson:
+    """A person who answers for the responsibility letter (责任人).
+
+    >>> ResponsiblePerson(name="周明华", role=Role.SECRETARY, title="机关党委书记")
+    ResponsiblePerson(name='周明华', role=<Role.SECRETARY: 'secretary'>, title='机关党委书记')
+    """
+
+    name: str = attrs.field(validator=_non_empty)
+    role: Role = attrs.field(converter=Role)
+    title: str = ""
+
+
+@attrs.frozen
+class OrgUnit:
+    """One party organisation in the tree.
+
+    Args:
+        id: stable identifier, unique within a tree.
+        name: display name, e.g. ``市财政局机关党委``.
+        kind: the kind of organisation (:class:`UnitKind`).
+        parent: id of the leading organisation, ``None`` for a root.
+        series: comparison series for comprehensive assessment (系列), e.g.
+            :data:`SERIES_GOVERNMENT`, or any series of your own.
+        liaison_group: the liaison group (联系片) the unit belongs to.
+        responsible: the responsible persons (一岗双责).
+        guided_by: for vertically managed units, who guides (指导) their work
+            while ``parent`` leads (领导) it; free text or an id outside the tree.
+
+    >>> OrgUnit(id="sj", name="市税务局党委", kind="party_committee").kind
+    <UnitKind.PARTY_COMMITTEE: 'party_committee'>
+    """
+
+    id: str = attrs.field(validator=_non_empty)
+    name: str = attrs.field(validator=_non_empty)
+    kind: UnitKind = attrs.field(converter=UnitKind)
+    parent: str | None = attrs.field(default=None, validator=_optional_non_empty)
+    series: str | None = attrs.field(default=None, validator=_optional_non_empty)
+    liaison_group: str | None = attrs.field(default=None, validator=_optional_non_empty)
+    responsible: tuple[ResponsiblePerson, ...] = attrs.field(
+        default=(), converter=tuple
+    )
+    guided_by: str | None = None
+
+
+@attrs.frozen
+class OrgTree:
+    """A validated tree (or forest) of :class:`OrgUnit`.
+
+    Construction checks every unit at once: ids are unique, every parent is
+    known, and no parent chain loops.  All problems are raised together in a
+    :class:`~pbcheck.errors.ValidationError`.  Iteration keeps the given order.
+
+    Args:
+        units: the organisations, in any order.
+        series: if given, the only series allowed; a unit naming another
+            series is an error (catches typos such as ``政府部门``).
+    """
+
+    units: tuple[OrgUnit, ...] = attrs.field(converter=tuple)
+    series: frozenset[str] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(frozenset)
+    )
+    _by_id: Mapping[str, OrgUnit] = attrs.field(
+        init=False, repr=False, eq=False, alias="_by_id"
+    )
+    _children: Mapping[str | None, tuple[OrgUnit, ...]] = attrs.field(
+        init=False, repr=False, eq=False, alias="_children"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = _Problems("invalid org tree")
+        by_id: dict[str, OrgUnit] = {}
+        for index, unit in enumerate(self.units):
+            if not isinstance(unit, OrgUnit):
+                problems.add(
+                    InvalidValueError(
+                        f"tree.units[{index}]", unit, "must be an OrgUnit"
+                    )
+                )
+            elif unit.id in by_id:
+                problems.add(
+                    DuplicateIdError(
+                        f"tree.units[{index}].id", unit.id, "is a duplicate"
+                    )
+                )
+            else:
+                by_id[unit.id] = unit
+        children: dict[str | None, list[OrgUnit]] = {}
+        for unit in by_id.values():
+            path = f"tree.units[{unit.id}]"
+            if unit.parent is not None and unit.parent not in by_id:
+                problems.add(
+                    UnknownReferenceError(
+                        f"{path}.parent", unit.parent, "names no unit in the tree"
+                    )
+                )
+            if self.series is not None and unit.series not in self.series | {None}:
+                problems.add(
+                    UnknownReferenceError(
+                        f"{path}.series",
+                        unit.series,
+                        f"is not a known series ({', '.join(sorted(self.series))})",
+                    )
+                )
+            children.setdefault(unit.parent, []).append(unit)
+        problems.extend(list(_cycles(by_id)))
+        problems.raise_if_any()
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(
+            self, "_children", {k: tuple(v) for k, v in children.items()}
+        )
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __iter__(self) -> Iterator[OrgUnit]:
+        return iter(self.units)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self._by_id
+
+    def __getitem__(self, unit_id: str) -> OrgUnit:
+        """The unit with *unit_id*; :class:`KeyError` if there is none."""
+        return self._by_id[unit_id]
+
+    @property
+    def roots(self) -> tuple[OrgUnit, ...]:
+        """Units without a parent."""
+        return self._children.get(None, ())
+
+    def parent(self, unit_id: str) -> OrgUnit | None:
+        """The unit's parent, or ``None`` for a root."""
+        parent = self[unit_id].parent
+        return None if parent is None else self._by_id[parent]
+
+    def children(self, unit_id: str) -> tuple[OrgUnit, ...]:
+        """Direct subordinates of *unit_id*, in tree order."""
+        self[unit_id]
+        return self._children.get(unit_id, ())
+
+    def descendants(self, unit_id: str) -> tuple[OrgUnit, ...]:
+        """Every unit below *unit_id*, depth first, in tree order."""
+        found: list[OrgUnit] = []
+        stack = list(reversed(self.children(unit_id)))
+        while stack:
+            unit = stack.pop()
+            found.append(unit)
+            stack.extend(reversed(self._children.get(unit.id, ())))
+        return tuple(found)
+
+    def path(self, unit_id: str) -> tuple[OrgUnit, ...]:
+        """From the root down to *unit_id* inclusive."""
+        chain = [self[unit_id]]
+        while (parent := chain[-1].parent) is not None:
+            chain.append(self._by_id[parent])
+        return tuple(reversed(chain))
+
+    def by_series(self) -> dict[str | None, tuple[OrgUnit, ...]]:
+        """Units grouped by series, groups and members in tree order."""
+        return _group(self.units, lambda unit: unit.series)
+
+    def by_liaison_group(self) -> dict[str | None, tuple[OrgUnit, ...]]:
+        """Units grouped by liaison group (联系片), in tree order."""
+        return _group(self.units, lambda unit: unit.liaison_group)
+
+
+def _group(
+    units: Iterable[OrgUnit], key: Callable[[OrgUnit], str | None]
+) -> dict[str | None, tuple[OrgUnit, ...]]:
+    groups: dict[str | None, list[OrgUnit]] = {}
+    for unit in units:
+        groups.setdefault(key(unit), []).append(unit)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _cycles(by_id: Mapping[str, OrgUnit]) -> Iterator[OrgTreeCycleError]:
+    """One error per parent loop, naming its members in order."""
+    settled: set[str] = set()
+    for start in by_id:
+        trail: list[str] = []
+        on_trail: set[str] = set()
+        current: str | None = start
+        while current is not None and current in by_id and current not in settled:
+            if current in on_trail:
+                loop = trail[trail.index(current) :]
+                yield OrgTreeCycleError(
+                    f"tree.units[{current}].parent",
+                    by_id[current].parent,
+                    f"closes a loop: {' → '.join([*loop, current])}",
+                )
+                break
+            trail.append(current)
+            on_trail.add(current)
+            current = by_id[current].parent
+        settled.update(trail)

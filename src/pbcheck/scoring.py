@@ -1,0 +1,819 @@
+"""The scoring engine: evaluations in, exact and explainable scorecards out (计分).
+
+:func:`score` scores one :class:`~pbcheck.evaluation.Evaluation` against a
+:class:`~pbcheck.rubric.Rubric`; :func:`score_all` scores a whole season and
+reports the problems of every evaluation at once.
+
+How a total is made (every step exact):
+
+1. Each observation is scored by its indicator's rule; several raters combine
+   through the rater aggregator, weighted by source (自评 is recorded, not
+   counted, by default).  Frequency indicators count dated activities.
+2. Each indicator's *attainment* is ``points / max_points``; sections roll
+   their children's attainments up with their aggregator and weights; a
+   section's points are its attainment times its share of the total.
+3. ``base`` is the top-level roll-up times ``total_points``.
+4. Bonus points are claimed per bonus indicator, and counted up to the cap.
+5. Direct deductions are summed per item (up to the item's cap) and in all (up
+   to ``deduction_cap``).
+6. ``total = base + bonus − deductions``, held within ``[floor, max_total]``.
+7. A veto with a cap holds the total at or below it; a disqualifying veto
+   leaves the total as computed and marks the unit ``disqualified``.
+
+Every number can be explained with :meth:`Scorecard.explain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import attrs
+
+from pbcheck._numbers import RoundingPolicy
+from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidValueError,
+    OutOfCycleError,
+    Problem,
+    UnknownReferenceError,
+    _Problems,
+)
+from pbcheck.evaluation import Activity, Evaluation, Incident, Moment, Observation
+from pbcheck.rubric import ROOT, Deduction, Indicator, Rubric, Section
+from pbcheck.rules import ActivityRule, ValueRule
+
+if TYPE_CHECKING:
+    from pbcheck.cycle import AssessmentCycle
+    from pbcheck.org import OrgTree
+
+__all__ = [
+    "DeductionScore",
+    "Explanation",
+    "IndicatorScore",
+    "RaterScore",
+    "Record",
+    "Scorecard",
+    "SectionScore",
+    "VetoFinding",
+    "score",
+    "score_all",
+]
+
+#: Any record an explanation can point to.
+Record = Observation | Activity | Incident
+
+
+@attrs.frozen
+class RaterScore:
+    """One counted observation and the points its rule gave."""
+
+    observation: Observation
+    points: Fraction
+    reason: str
+    weight: Fraction
+
+
+@attrs.frozen
+class IndicatorScore:
+    """An indicator's result for one unit.
+
+    ``points`` is on the indicator's own scale (``[0, max_points]``);
+    ``contribution`` is what it adds to the base (its attainment times its
+    share of the total, ``possible``).  Bonus indicators contribute through
+    the bonus pool instead, so their ``possible`` is their ``max_points``.
+    """
+
+    indicator_id: str
+    title: str
+    points: Fraction
+    max_points: Fraction
+    possible: Fraction
+    reason: str
+    raters: tuple[RaterScore, ...] = ()
+    not_counted: tuple[Observation, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    aggregator: str | None = None
+    bonus: bool = False
+
+    @property
+    def attainment(self) -> Fraction:
+        """``points / max_points``, in ``[0, 1]``."""
+        return self.points / self.max_points
+
+    @property
+    def contribution(self) -> Fraction:
+        """Points this indicator adds to the base (or claims as bonus)."""
+        return self.attainment * self.possible
+
+
+@attrs.frozen
+class SectionScore:
+    """A section's result: its attainment and points, and how they rolled up."""
+
+    section_id: str
+    title: str
+    attainment: Fraction
+    possible: Fraction
+    aggregator: str
+    children: tuple[str, ...]
+    shares: tuple[Fraction, ...]
+
+    @property
+    def points(self) -> Fraction:
+        """``attainment × possible``."""
+        return self.attainment * self.possible
+
+
+@attrs.frozen
+class DeductionScore:
+    """A direct deduction item's incidents and what it took."""
+
+    deduction_id: str
+    title: str
+    incidents: tuple[Incident, ...]
+    claimed: Fraction
+    counted: Fraction
+    cap: Fraction | None
+
+
+@attrs.frozen
+class VetoFinding:
+    """A triggered veto (一票否决) and the incidents that triggered it."""
+
+    veto_id: str
+    title: str
+    incidents: tuple[Incident, ...]
+    cap: Fraction | None
+
+    @property
+    def disqualifies(self) -> bool:
+        """True for a disqualifying veto, False for a capping one."""
+        return self.cap is None
+
+
+@attrs.frozen
+class Explanation:
+    """How one number of a scorecard was produced.
+
+    ``formula`` says which rule or aggregation and which weights; ``parts``
+    explain the inputs in turn, down to the ``records`` (observations,
+    activities, incidents) they rest on.
+    """
+
+    subject: str
+    value: Fraction
+    formula: str
+    parts: tuple[Explanation, ...] = ()
+    records: tuple[Record, ...] = ()
+
+    def lines(self, depth: int = 0) -> list[str]:
+        """The explanation as indented lines, one per step and record."""
+        indent = "  " * depth
+        out = [f"{indent}{self.subject} = {_f(self.value)}：{self.formula}"]
+        out.extend(f"{indent}  · {_describe(record)}" for record in self.records)
+        for part in self.parts:
+            out.extend(part.lines(depth + 1))
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def walk(self) -> Iterable[Explanation]:
+        """This explanation and every part below it, depth first."""
+        yield self
+        for part in self.parts:
+            yield from part.walk()
+
+
+def _describe(record: Record) -> str:
+    if isinstance(record, Observation):
+        when = f" {record.recorded_at.isoformat()}" if record.recorded_at else ""
+        who = f" {record.rater}" if record.rater else ""
+        evidence = "；".join(e.ref for e in record.evidence)
+        tail = f"（依据：{evidence}）" if evidence else ""
+        value = record.value
+        shown = value if isinstance(value, bool) else _f(Fraction(value))
+        return f"{record.source.label_zh}{who}{when}：{shown}{tail}"
+    if isinstance(record, Activity):
+        return f"活动 {record.occurred_at.isoformat()} {record.title}".rstrip()
+    category = f"（{record.category}）" if record.category else ""
+    return f"事项 {record.item_id}{category} {record.occurred_at.isoformat()} {record.note}".rstrip()
+
+
+@attrs.frozen
+class Scorecard:
+    """One unit's exact result under one rubric, with everything that made it.
+
+    All numbers are exact :class:`~fractions.Fraction`; :attr:`rounded_total`
+    and :meth:`show` apply the rubric's :class:`~pbcheck.RoundingPolicy`.
+    """
+
+    unit_id: str
+    rubric_id: str
+    rubric_version: str
+    base: Fraction
+    bonus_claimed: Fraction
+    bonus_counted: Fraction
+    deductions_claimed: Fraction
+    deductions_counted: Fraction
+    total: Fraction
+    max_total: Fraction
+    floor: Fraction
+    total_points: Fraction
+    sections: Mapping[str, SectionScore]
+    indicators: Mapping[str, IndicatorScore]
+    bonus: tuple[IndicatorScore, ...] = ()
+    deductions: tuple[DeductionScore, ...] = ()
+    vetoes: tuple[VetoFinding, ...] = ()
+    rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy)
+
+    @property
+    def disqualified(self) -> bool:
+        """True when a disqualifying veto (一票否决) was triggered."""
+        return any(finding.disqualifies for finding in self.vetoes)
+
+    @property
+    def rounded_total(self) -> Decimal:
+        """The total as shown: rounded once, by the rubric's rounding policy."""
+        return self.rounding.apply(self.total)
+
+    def show(self, value: Fraction) -> str:
+        """Any number of this scorecard as text, by the rounding policy."""
+        return self.rounding.format(value)
+
+    def explain(self, item: str = "total") -> Explanation:
+        """Explain the total, a section, an indicator, a bonus or deduction item.
+
+        Raises:
+            KeyError: if *item* names nothing in the scorecard.
+        """
+        if item == "total":
+            return self._explain_total()
+        if item in self.sections:
+            return self._explain_section(item)
+        if item in self.indicators:
+            return _explain_indicator(self.indicators[item])
+        for bonus in self.bonus:
+            if bonus.indicator_id == item:
+                return _explain_indicator(bonus)
+        for deduction in self.deductions:
+            if deduction.deduction_id == item:
+                return _explain_deduction(deduction)
+        raise KeyError(item)
+
+    def _explain_section(self, section_id: str) -> Explanation:
+        section = self.sections[section_id]
+        parts = tuple(
+            self._explain_section(child)
+            if child in self.sections
+            else _explain_indicator(self.indicators[child])
+            for child in section.children
+        )
+        weights = "，".join(
+            f"{child} {_f(share * section.possible)} 分"
+            for child, share in zip(section.children, section.shares, strict=True)
+        )
+        formula = (
+            f"{section.aggregator}（权重 {weights}）得完成度 "
+            f"{_f(section.attainment)}，× {_f(section.possible)} 分"
+        )
+        return Explanation(
+            f"{section.title} [{section_id}]", section.points, formula, parts
+        )
+
+    def _explain_total(self) -> Explanation:
+        root = self.sections[ROOT]
+        parts: list[Explanation] = [
+            Explanation(
+                "基础分",
+                self.base,
+                f"{root.aggregator} 汇总各部分，× {_f(self.total_points)} 分",
+                tuple(self._explain_section(child) for child in root.children),
+            )
+        ]
+        if self.bonus:
+            parts.append(
+                Explanation(
+                    "加分",
+                    self.bonus_counted,
+                    f"申报 {_f(self.bonus_claimed)} 分，计入 {_f(self.bonus_counted)} 分",
+                    tuple(_explain_indicator(b) for b in self.bonus),
+                )
+            )
+        if self.deductions:
+            parts.append(
+                Explanation(
+                    "直接扣分",
+                    self.deductions_counted,
+                    f"合计 {_f(self.deductions_claimed)} 分，"
+                    f"计 {_f(self.deductions_counted)} 分",
+                    tuple(_explain_deduction(d) for d in self.deductions),
+                )
+            )
+        parts.extend(
+            Explanation(
+                f"一票否决 {finding.title}",
+                Fraction(0) if finding.cap is None else finding.cap,
+                "取消评先资格"
+                if finding.cap is None
+                else f"总分不超过 {_f(finding.cap)} 分",
+                records=finding.incidents,
+            )
+            for finding in self.vetoes
+        )
+        formula = (
+            f"基础分 {_f(self.base)} + 加分 {_f(self.bonus_counted)} − 扣分 "
+            f"{_f(self.deductions_counted)}，限于 [{_f(self.floor)}, {_f(self.max_total)}]"
+        )
+        return Explanation("总分", self.total, formula, tuple(parts))
+
+
+def _explain_indicator(result: IndicatorScore) -> Explanation:
+    records: tuple[Record, ...] = tuple(r.observation for r in result.raters)
+    records += result.activities
+    parts: tuple[Explanation, ...] = ()
+    if len(result.raters) > 1:
+        parts = tuple(
+            Explanation(
+                f"{r.observation.source.label_zh} {r.observation.rater}".rstrip(),
+                r.points,
+                f"{r.reason}（权重 {_f(r.weight)}）",
+                records=(r.observation,),
+            )
+            for r in result.raters
+        )
+        records = result.activities
+    formula = f"{result.reason}；满分 {_f(result.max_points)}"
+    if not result.bonus:
+        formula += f"，折合 {_f(result.contribution)} / {_f(result.possible)} 分"
+    if result.not_counted:
+        formula += f"；另有 {len(result.not_counted)} 条记录不计分（如自评）"
+    return Explanation(
+        f"{result.title} [{result.indicator_id}]",
+        result.points,
+        formula,
+        parts,
+        records,
+    )
+
+
+def _explain_deduction(result: DeductionScore) -> Explanation:
+    cap = f"，本项封顶 {_f(result.cap)} 分" if result.cap is not None else ""
+    return Explanation(
+        f"{result.title} [{result.deduction_id}]",
+        result.counted,
+        f"{len(result.incidents)} 次，合计 {_f(result.claimed)} 分{cap}",
+        records=result.incidents,
+    )
+
+
+# -- the engine ---------------------------------------------------------------
+
+
+def score(
+    rubric: Rubric,
+    evaluation: Evaluation,
+    *,
+    cycle: AssessmentCycle | None = None,
+) -> Scorecard:
+    """Score one evaluation against *rubric*.
+
+    Every problem of the evaluation — unknown indicators, values a rule cannot
+    score, scores above the maximum, missing indicators, duplicate raters,
+    records dated outside *cycle* — is raised at once in a
+    :class:`~pbcheck.errors.ValidationError`.  *cycle* is required when the
+    rubric has frequency indicators, and checks every record's date.
+    """
+    problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
+    card = _score(
+        rubric, evaluation, cycle, problems, f"evaluations[{evaluation.unit_id}]"
+    )
+    problems.raise_if_any()
+    assert card is not None  # noqa: S101 - no problems means a scorecard was built
+    return card
+
+
+def score_all(
+    rubric: Rubric,
+    evaluations: Iterable[Evaluation],
+    *,
+    tree: OrgTree | None = None,
+    cycle: AssessmentCycle | None = None,
+) -> tuple[Scorecard, ...]:
+    """Score a season: one scorecard per evaluation, in the order given.
+
+    Problems of *all* evaluations are gathered and raised together; nothing
+    is scored unless everything is valid.  With *tree*, every evaluation must
+    name a unit of the tree; unit ids must be unique.
+    """
+    problems = _Problems("invalid evaluations")
+    cards: list[Scorecard] = []
+    seen: set[str] = set()
+    for evaluation in evaluations:
+        path = f"evaluations[{evaluation.unit_id}]"
+        if evaluation.unit_id in seen:
+            problems.add(
+                DuplicateIdError(
+                    f"{path}.unit_id", evaluation.unit_id, "is evaluated twice"
+                )
+            )
+            continue
+        seen.add(evaluation.unit_id)
+        if tree is not None and evaluation.unit_id not in tree:
+            problems.add(
+                UnknownReferenceError(
+                    f"{path}.unit_id",
+                    evaluation.unit_id,
+                    "names no unit in the org tree",
+                )
+            )
+        card = _score(rubric, evaluation, cycle, problems, path)
+        if card is not None:
+            cards.append(card)
+    problems.raise_if_any()
+    return tuple(cards)
+
+
+def _score(
+    rubric: Rubric,
+    evaluation: Evaluation,
+    cycle: AssessmentCycle | None,
+    problems: _Problems,
+    path: str,
+) -> Scorecard | None:
+    found = len(_problem_list(problems))
+    _check_dates(evaluation, cycle, problems, path)
+    regular = {i.id: i for i in rubric.indicators()}
+    bonus = {i.id: i for i in rubric.bonus.indicators}
+    observed: dict[str, list[tuple[int, Observation]]] = {}
+    duplicates: set[tuple[str, str, str]] = set()
+    for index, observation in enumerate(evaluation.observations):
+        where = f"{path}.observations[{index}]"
+        indicator = regular.get(observation.indicator_id) or bonus.get(
+            observation.indicator_id
+        )
+        if indicator is None:
+            problems.add(
+                UnknownReferenceError(
+                    f"{where}.indicator_id",
+                    observation.indicator_id,
+                    "names no indicator of the rubric",
+                )
+            )
+            continue
+        if not isinstance(indicator.rule, ValueRule):
+            problems.add(
+                InvalidValueError(
+                    f"{where}.indicator_id",
+                    observation.indicator_id,
+                    "is a frequency indicator: record Activity entries, not observations",
+                )
+            )
+            continue
+        key = (observation.indicator_id, observation.source.value, observation.rater)
+        if key in duplicates:
+            problems.add(
+                DuplicateIdError(
+                    f"{where}.rater",
+                    observation.rater,
+                    f"already scored {observation.indicator_id} as "
+                    f"{observation.source.value}; name each rater apart",
+                )
+            )
+            continue
+        duplicates.add(key)
+        message = indicator.rule.value_problem(observation.value, indicator.max_points)
+        if message is not None:
+            problems.add(
+                InvalidValueError(f"{where}.value", observation.value, message)
+            )
+            continue
+        observed.setdefault(observation.indicator_id, []).append((index, observation))
+
+    activities: dict[str, list[Activity]] = {}
+    for index, activity in enumerate(evaluation.activities):
+        indicator = regular.get(activity.indicator_id) or bonus.get(
+            activity.indicator_id
+        )
+        if indicator is None or not isinstance(indicator.rule, ActivityRule):
+            problems.add(
+                UnknownReferenceError(
+                    f"{path}.activities[{index}].indicator_id",
+                    activity.indicator_id,
+                    "names no frequency indicator of the rubric",
+                )
+            )
+            continue
+        activities.setdefault(activity.indicator_id, []).append(activity)
+
+    results: dict[str, IndicatorScore] = {}
+    for indicator_id, indicator in regular.items():
+        result = _score_indicator(
+            rubric, indicator, rubric.points_of(indicator_id), observed, activities,
+            cycle, problems, path, bonus=False,
+        )  # fmt: skip
+        if result is not None:
+            results[indicator_id] = result
+    bonus_results = []
+    for indicator in bonus.values():
+        if indicator.id in observed or indicator.id in activities:
+            result = _score_indicator(
+                rubric, indicator, indicator.max_points, observed, activities,
+                cycle, problems, path, bonus=True,
+            )  # fmt: skip
+            if result is not None:
+                bonus_results.append(result)
+
+    deductions, vetoes = _incidents(rubric, evaluation, problems, path)
+    if len(_problem_list(problems)) > found:
+        return None
+
+    sections = _roll_up(rubric, results)
+    base = sections[ROOT].attainment * rubric.total_points
+    bonus_claimed = sum((b.points for b in bonus_results), Fraction(0))
+    bonus_counted = min(bonus_claimed, rubric.bonus.cap)
+    deductions_claimed = sum((d.counted for d in deductions), Fraction(0))
+    deductions_counted = (
+        deductions_claimed
+        if rubric.deduction_cap is None
+        else min(deductions_claimed, rubric.deduction_cap)
+    )
+    total = base + bonus_counted - deductions_counted
+    total = max(min(total, rubric.max_total), rubric.floor)
+    for finding in vetoes:
+        if finding.cap is not None:
+            total = min(total, finding.cap)
+    return Scorecard(
+        unit_id=evaluation.unit_id,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        base=base,
+        bonus_claimed=bonus_claimed,
+        bonus_counted=bonus_counted,
+        deductions_claimed=deductions_claimed,
+        deductions_counted=deductions_counted,
+        total=total,
+        max_total=rubric.max_total,
+        floor=rubric.floor,
+        total_points=rubric.total_points,
+        sections=sections,
+        indicators=results,
+        bonus=tuple(bonus_results),
+        deductions=deductions,
+        vetoes=vetoes,
+        rounding=rubric.rounding,
+    )
+
+
+def _problem_list(problems: _Problems) -> list[Problem]:
+    return problems._found  # noqa: SLF001 - same package
+
+
+def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
+    rubric: Rubric,
+    indicator: Indicator,
+    possible: Fraction,
+    observed: Mapping[str, list[tuple[int, Observation]]],
+    activities: Mapping[str, list[Activity]],
+    cycle: AssessmentCycle | None,
+    problems: _Problems,
+    path: str,
+    *,
+    bonus: bool,
+) -> IndicatorScore | None:
+    rule = indicator.rule
+    if isinstance(rule, ActivityRule) and not isinstance(rule, ValueRule):
+        records = tuple(activities.get(indicator.id, ()))
+        if cycle is None:
+            problems.add(
+                InvalidValueError(
+                    f"{path}.activities",
+                    indicator.id,
+                    "a frequency indicator needs the assessment cycle: pass cycle=",
+                )
+            )
+            return None
+        days: list[date] = [cycle.local_date(a.occurred_at) for a in records]
+        outcome = rule.evaluate(days, cycle, indicator.max_points)
+        return IndicatorScore(
+            indicator.id, indicator.title, outcome.points, indicator.max_points,
+            possible, outcome.reason, activities=records, bonus=bonus,
+        )  # fmt: skip
+    assert isinstance(rule, ValueRule)  # noqa: S101 - Indicator checks this
+    raters: list[RaterScore] = []
+    not_counted: list[Observation] = []
+    for _, observation in observed.get(indicator.id, ()):
+        weight = rubric.source_weights[observation.source]
+        if weight == 0:
+            not_counted.append(observation)
+            continue
+        result = rule.points(observation.value, indicator.max_points)
+        raters.append(RaterScore(observation, result.points, result.reason, weight))
+    if not raters:
+        problems.add(
+            InvalidValueError(
+                f"{path}.indicators[{indicator.id}]",
+                None,
+                "has no counted observation"
+                + ("（只有自评等不计分的记录）" if not_counted else ""),
+            )
+        )
+        return None
+    # Order-independence: raters combine in a canonical order.
+    raters.sort(
+        key=lambda r: (r.observation.source.value, r.observation.rater, r.points)
+    )
+    if len(raters) == 1:
+        points, reason, name = raters[0].points, raters[0].reason, None
+    else:
+        strategy = indicator.rater_aggregator or rubric.rater_aggregator
+        try:
+            points = strategy([r.points for r in raters], [r.weight for r in raters])
+        except Problem as problem:
+            problems.add(
+                type(problem)(
+                    f"{path}.observations[{indicator.id}]",
+                    problem.value,
+                    problem.message,
+                )
+            )
+            return None
+        name = strategy.name
+        reason = f"{len(raters)} 位评分人，按 {name} 合成 {_f(points)} 分"
+    if not 0 <= points <= indicator.max_points:
+        problems.add(
+            InvalidValueError(
+                f"{path}.observations[{indicator.id}]",
+                _f(points),
+                f"the rule gave points outside [0, {_f(indicator.max_points)}]",
+            )
+        )
+        return None
+    return IndicatorScore(
+        indicator.id, indicator.title, points, indicator.max_points, possible,
+        reason, tuple(raters), tuple(not_counted), aggregator=name, bonus=bonus,
+    )  # fmt: skip
+
+
+def _roll_up(
+    rubric: Rubric, results: Mapping[str, IndicatorScore]
+) -> dict[str, SectionScore]:
+    sections_by_id = rubric.sections_by_id()
+    out: dict[str, SectionScore] = {}
+
+    def attainment(node_id: str) -> Fraction:
+        if node_id in results:
+            return results[node_id].attainment
+        node = rubric._nodes[node_id]  # noqa: SLF001 - same package
+        values = [attainment(child) for child in node.children]
+        section: Section | None = sections_by_id.get(node_id)
+        strategy = rubric.aggregator if section is None else section.aggregator
+        value = strategy(values, list(node.shares))
+        if not min(values) <= value <= max(values):
+            raise InvalidValueError(
+                f"aggregator {strategy.name}",
+                _f(value),
+                f"must return a value within [min, max] of its inputs "
+                f"([{_f(min(values))}, {_f(max(values))}])",
+            )
+        out[node_id] = SectionScore(
+            node_id,
+            "总分" if section is None else section.title,
+            value,
+            node.points,
+            strategy.name,
+            node.children,
+            node.shares,
+        )
+        return value
+
+    attainment(ROOT)
+    return out
+
+
+def _incidents(
+    rubric: Rubric, evaluation: Evaluation, problems: _Problems, path: str
+) -> tuple[tuple[DeductionScore, ...], tuple[VetoFinding, ...]]:
+    deductions = {d.id: d for d in rubric.deductions}
+    vetoes = {v.id: v for v in rubric.vetoes}
+    by_item: dict[str, list[Incident]] = {}
+    for index, incident in enumerate(evaluation.incidents):
+        where = f"{path}.incidents[{index}]"
+        deduction = deductions.get(incident.item_id)
+        if deduction is None and incident.item_id not in vetoes:
+            problems.add(
+                UnknownReferenceError(
+                    f"{where}.item_id",
+                    incident.item_id,
+                    "names no deduction or veto item of the rubric",
+                )
+            )
+            continue
+        if (
+            deduction is not None
+            and deduction.by_category is not None
+            and incident.category not in deduction.by_category
+        ):
+            problems.add(
+                InvalidValueError(
+                    f"{where}.category",
+                    incident.category,
+                    f"must be one of {', '.join(deduction.by_category)}",
+                )
+            )
+            continue
+        by_item.setdefault(incident.item_id, []).append(incident)
+    scores = []
+    for deduction in rubric.deductions:
+        incidents = _canonical(by_item.get(deduction.id, ()))
+        if incidents:
+            scores.append(_deduct(deduction, incidents))
+    findings = [
+        VetoFinding(veto.id, veto.title, _canonical(by_item[veto.id]), veto.cap)
+        for veto in rubric.vetoes
+        if veto.id in by_item
+    ]
+    return tuple(scores), tuple(findings)
+
+
+def _canonical(incidents: Sequence[Incident]) -> tuple[Incident, ...]:
+    return tuple(
+        sorted(
+            incidents,
+            key=lambda i: (i.occurred_at.isoformat(), i.category or "", i.note),
+        )
+    )
+
+
+def _deduct(deduction: Deduction, incidents: tuple[Incident, ...]) -> DeductionScore:
+    if deduction.by_category is not None:
+        claimed = sum(
+            (deduction.by_category[i.category or ""] for i in incidents), Fraction(0)
+        )
+    else:
+        assert deduction.points is not None  # noqa: S101 - Deduction checks this
+        claimed = deduction.points * len(incidents)
+    counted = claimed if deduction.cap is None else min(claimed, deduction.cap)
+    return DeductionScore(
+        deduction.id, deduction.title, incidents, claimed, counted, deduction.cap
+    )
+
+
+def _check_dates(
+    evaluation: Evaluation,
+    cycle: AssessmentCycle | None,
+    problems: _Problems,
+    path: str,
+) -> None:
+    if cycle is None:
+        return
+    for index, observation in enumerate(evaluation.observations):
+        moment = observation.recorded_at
+        if moment is not None and not _in_assessment(cycle, moment):
+            problems.add(
+                OutOfCycleError(
+                    f"{path}.observations[{index}].recorded_at",
+                    moment.isoformat(),
+                    f"lies outside the cycle {cycle.label_zh} and its assessment "
+                    f"({cycle.start.isoformat()}—{_assessment_end(cycle).isoformat()})",
+                )
+            )
+    dated: list[tuple[str, Moment]] = [
+        (f"{path}.activities[{i}].occurred_at", a.occurred_at)
+        for i, a in enumerate(evaluation.activities)
+    ]
+    dated += [
+        (f"{path}.incidents[{i}].occurred_at", r.occurred_at)
+        for i, r in enumerate(evaluation.incidents)
+    ]
+    for where, moment in dated:
+        if not cycle.contains(moment):
+            problems.add(
+                OutOfCycleError(
+                    where,
+                    moment.isoformat(),
+                    f"lies outside the cycle {cycle.label_zh} "
+                    f"({cycle.start.isoformat()}—{cycle.end.isoformat()}); "
+                    "file it in the cycle it belongs to",
+                )
+            )
+
+
+def _in_assessment(cycle: AssessmentCycle, moment: Moment) -> bool:
+    """Observations may be recorded during the period or its assessment.
+
+    Scores are given during the assessment (May of the next year for the
+    cross-year cycle), after the period has ended; activities and incidents
+    must fall within the period itself.
+    """
+    return cycle.start <= cycle.local_date(moment) <= _assessment_end(cycle)
+
+
+def _assessment_end(cycle: AssessmentCycle) -> date:
+    """The last milestone date of the cycle (the commendation), or its end."""
+    return max([cycle.end, *(m.date for m in cycle.milestones)])

@@ -1,0 +1,101 @@
+"""Set up a private virtual environment and run pbcheck's everyday jobs.
+
+Usage (from the project root, with any Python >= 3.11)::
+
+    python3 tasks.py demo   # score the bundled example and print the results
+    python3 tasks.py test   # lint, type-check, run every test and build the docs
+
+The first run creates ``.venv`` and installs pbcheck with what the job needs,
+taken from ``pyproject.toml`` only.  Later runs reuse it and reinstall only when
+``pyproject.toml`` has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _group(name: str, groups: dict[str, list[object]]) -> list[str]:
+    """Expand a PEP 735 dependency group, following ``include-group`` entries."""
+    requirements: list[str] = []
+    for entry in groups[name]:
+        if isinstance(entry, dict):
+            requirements += _group(entry["include-group"], groups)
+        else:
+            requirements.append(str(entry))
+    return requirements
+
+
+def _ensure_venv(groups: tuple[str, ...], extras: str) -> None:
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    wanted = hashlib.sha256(pyproject + repr((groups, extras)).encode()).hexdigest()
+    stamp = VENV / f".pbcheck-{'-'.join(groups) or 'base'}.stamp"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    if not PYTHON.exists():
+        print(f"creating {VENV.relative_to(ROOT)} ...", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    all_groups = tomllib.loads(pyproject.decode())["dependency-groups"]
+    requirements = [r for g in groups for r in _group(g, all_groups)]
+    subprocess.run(
+        [PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True
+    )
+    subprocess.run(
+        [PYTHON, "-m", "pip", "install", "--quiet", "-e", f".{extras}", *requirements],
+        check=True,
+        cwd=ROOT,
+    )
+    stamp.write_text(wanted)
+
+
+def _run(*args: str | Path) -> None:
+    print("$", " ".join(str(a) for a in args), file=sys.stderr)
+    subprocess.run(args, check=True, cwd=ROOT)
+
+
+def demo() -> None:
+    """Score the bundled example (about 90 organisations) and print rankings."""
+    _ensure_venv((), "")
+    _run(PYTHON, "-m", "pbcheck", "demo")
+
+
+def test() -> None:
+    """Everything CI checks: formatting, lint, types, tests, doctests, docs."""
+    _ensure_venv(("dev",), "[testing]")
+    _run(BIN / "ruff", "format", "--check", ".")
+    _run(BIN / "ruff", "check", ".")
+    _run(BIN / "mypy")
+    _run(PYTHON, "-m", "pytest", "-p", "no:cacheprovider")
+    if (ROOT / "docs" / "conf.py").exists():
+        _run(
+            PYTHON, "-m", "sphinx", "-n", "-W", "--keep-going", "-q",
+            "-b", "html", "docs", "docs/_build/html",
+        )  # fmt: skip
+
+
+JOBS = {"demo": demo, "test": test}
+
+
+def main() -> None:
+    if len(sys.argv) != 2 or sys.argv[1] not in JOBS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(JOBS)}}}")
+    os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+    try:
+        JOBS[sys.argv[1]]()
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)
+
+
+if __name__ == "__main__":
+    main()
