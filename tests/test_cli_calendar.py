@@ -108,7 +108,7 @@ class TestCalendarCommand:
 
 def _main():
     try:
-        from pbcheck._cli import main  # noqa: PLC0415
+        from pbcheck._cli import main
     except ImportError as exc:  # the sibling subcommand may still be in progress
         pytest.skip(f"pbcheck._cli does not import yet: {exc}")
     return main

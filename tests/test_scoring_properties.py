@@ -76,7 +76,8 @@ def _raise_one(draw, rubric, evaluation):
     counted = [
         (i, o)
         for i, o in enumerate(evaluation.observations)
-        if o.source.value != "self" and o.indicator_id in {x.id for x in rubric.indicators()}
+        if o.source.value != "self"
+        and o.indicator_id in {x.id for x in rubric.indicators()}
     ]
     index, observation = draw(st.sampled_from(counted))
     indicator = rubric.indicator(observation.indicator_id)
@@ -85,7 +86,11 @@ def _raise_one(draw, rubric, evaluation):
     other = draw(observed_values(rule, indicator.max_points))
     old_points = rule.points(observation.value, indicator.max_points).points
     new_points = rule.points(other, indicator.max_points).points
-    low, high = (other, observation.value) if new_points < old_points else (observation.value, other)
+    low, high = (
+        (other, observation.value)
+        if new_points < old_points
+        else (observation.value, other)
+    )
     observations = list(evaluation.observations)
     observations[index] = attrs.evolve(observation, value=low)
     lower = attrs.evolve(evaluation, observations=observations)
@@ -136,7 +141,9 @@ class TestOrderInvariance:
         def permute(section: Section) -> Section:
             return attrs.evolve(
                 section,
-                sections=[permute(s) for s in data.draw(st.permutations(section.sections))],
+                sections=[
+                    permute(s) for s in data.draw(st.permutations(section.sections))
+                ],
                 indicators=data.draw(st.permutations(section.indicators)),
             )
 
@@ -168,7 +175,9 @@ class TestWeights:
             for f in attrs.fields(Rubric)
             if f.init and f.name != "sections"
         }
-        rescaled = Rubric.normalising(sections=[scale(s) for s in rubric.sections], **fields)
+        rescaled = Rubric.normalising(
+            sections=[scale(s) for s in rubric.sections], **fields
+        )
         assert score(rescaled, evaluation) == score(rubric, evaluation)
 
     @given(st.lists(st.integers(0, 100), min_size=2, max_size=5), st.integers(1, 50))
@@ -177,7 +186,12 @@ class TestWeights:
         weights = [*weights[:-1], 100 - sum(weights[:-1]) + extra]
         assume(weights[-1] >= 0)
         sections = [
-            Section(f"S{n}", f"部分{n}", w, indicators=[Indicator(f"i{n}", "指标", 1, _direct())])
+            Section(
+                f"S{n}",
+                f"部分{n}",
+                w,
+                indicators=[Indicator(f"i{n}", "指标", 1, _direct())],
+            )
             for n, w in enumerate(weights)
         ]
         with pytest.raises(ValidationError) as caught:
@@ -191,7 +205,9 @@ class TestWeights:
     def test_negative_weight_is_rejected(self, weight):
         """A negative weight is rejected with its path and value, never clipped."""
         with pytest.raises(ValidationError) as caught:
-            Section("S", "部分", weight, indicators=[Indicator("i", "指标", 1, _direct())])
+            Section(
+                "S", "部分", weight, indicators=[Indicator("i", "指标", 1, _direct())]
+            )
         assert [p.path for p in caught.value.problems] == ["section.weight"]
         assert caught.value.problems[0].value == str(weight)
 
@@ -252,7 +268,9 @@ class TestSelfAssessmentNotCounted:
         rubric, evaluation = data.draw(rubric_and_evaluation())
         without = attrs.evolve(
             evaluation,
-            observations=[o for o in evaluation.observations if o.source.value != "self"],
+            observations=[
+                o for o in evaluation.observations if o.source.value != "self"
+            ],
         )
         assert score(rubric, without).total == score(rubric, evaluation).total
 

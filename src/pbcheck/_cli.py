@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from pbcheck import _cli_calendar, _cli_demo
+import pbcheck._cli_calendar as _cli_calendar  # noqa: PLR0402 - mypy needs the submodule import
+import pbcheck._cli_demo as _cli_demo  # noqa: PLR0402 - ditto
 
 __all__ = ["build_parser", "main"]
 
@@ -29,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
+    # Chinese output must not crash a console that cannot encode it.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)

@@ -11,6 +11,7 @@ Validation never stops at the first problem.  Constructors and loaders gather
 the offending ``value``:
 
 >>> from pbcheck import Indicator, PassFail
+>>> from pbcheck.errors import ValidationError, render
 >>> try:
 ...     Indicator(id="", title="", max_points=-1, rule=PassFail())
 ... except ValidationError as exc:
@@ -18,7 +19,7 @@ the offending ``value``:
 invalid indicator: 3 problems
   indicator.id: must be a non-empty string (got '')
   indicator.title: must be a non-empty string (got '')
-  indicator.max_points: must be > 0 (got -1)
+  indicator.max_points: must be > 0 (got '-1')
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ class ValidationError(ExceptionGroup[Problem], PbcheckError):
     def derive(self, excs: Sequence[Problem]) -> Self:  # type: ignore[override]
         """Keep the class when ``except*`` splits the group."""
         return type(self)(self.message, excs)
+
+    def __str__(self) -> str:
+        """The heading and every problem, one per line (see :func:`render`)."""
+        return "\n".join(render(self))
 
     @property
     def problems(self) -> tuple[Problem, ...]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from collections.abc import Iterable
 from fractions import Fraction
 
 import attrs
@@ -112,6 +113,22 @@ def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
         raise InvalidValueError(attribute.name, value, "must be a non-empty string")
 
 
+def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(value)
+
+
+def _observations(value: Iterable[Observation]) -> tuple[Observation, ...]:
+    return tuple(value)
+
+
+def _activities(value: Iterable[Activity]) -> tuple[Activity, ...]:
+    return tuple(value)
+
+
+def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Evidence:
     """A reference to supporting material — never the material itself.
@@ -149,7 +166,7 @@ class Observation:
     source: Source = attrs.field(default=Source.TEAM, converter=Source)
     rater: str = ""
     recorded_at: Moment | None = attrs.field(default=None, converter=_optional_moment)
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=tuple)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     note: str = ""
 
 
@@ -169,7 +186,7 @@ class Activity:
     occurred_at: Moment = attrs.field(converter=_moment)
     title: str = ""
     source: Source = attrs.field(default=Source.LEDGER, converter=Source)
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=tuple)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
 
 
 @attrs.frozen
@@ -190,7 +207,7 @@ class Incident:
     occurred_at: Moment = attrs.field(converter=_moment)
     category: str | None = None
     source: Source = attrs.field(default=Source.TEAM, converter=Source)
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=tuple)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     note: str = ""
 
 
@@ -202,6 +219,8 @@ class Evaluation:
     """
 
     unit_id: str = attrs.field(validator=_text)
-    observations: tuple[Observation, ...] = attrs.field(default=(), converter=tuple)
-    activities: tuple[Activity, ...] = attrs.field(default=(), converter=tuple)
-    incidents: tuple[Incident, ...] = attrs.field(default=(), converter=tuple)
+    observations: tuple[Observation, ...] = attrs.field(
+        default=(), converter=_observations
+    )
+    activities: tuple[Activity, ...] = attrs.field(default=(), converter=_activities)
+    incidents: tuple[Incident, ...] = attrs.field(default=(), converter=_incidents)

@@ -126,6 +126,10 @@ class ResponsiblePerson:
     title: str = ""
 
 
+def _persons(value: Iterable[ResponsiblePerson]) -> tuple[ResponsiblePerson, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class OrgUnit:
     """One party organisation in the tree.
@@ -153,9 +157,17 @@ class OrgUnit:
     series: str | None = attrs.field(default=None, validator=_optional_non_empty)
     liaison_group: str | None = attrs.field(default=None, validator=_optional_non_empty)
     responsible: tuple[ResponsiblePerson, ...] = attrs.field(
-        default=(), converter=tuple
+        default=(), converter=_persons
     )
     guided_by: str | None = None
+
+
+def _units(value: Iterable[OrgUnit]) -> tuple[OrgUnit, ...]:
+    return tuple(value)
+
+
+def _series(value: Iterable[str] | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
 
 
 @attrs.frozen
@@ -172,10 +184,8 @@ class OrgTree:
             series is an error (catches typos such as ``政府部门``).
     """
 
-    units: tuple[OrgUnit, ...] = attrs.field(converter=tuple)
-    series: frozenset[str] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(frozenset)
-    )
+    units: tuple[OrgUnit, ...] = attrs.field(converter=_units)
+    series: frozenset[str] | None = attrs.field(default=None, converter=_series)
     _by_id: Mapping[str, OrgUnit] = attrs.field(
         init=False, repr=False, eq=False, alias="_by_id"
     )

@@ -21,7 +21,7 @@ weights and their sum; weights are rescaled only when you ask
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal, cast
 
@@ -99,6 +99,22 @@ def _check_exact(problems: _Problems, path: str, value: object) -> bool:
 def _check_text(problems: _Problems, path: str, value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         problems.add(InvalidValueError(path, value, "must be a non-empty string"))
+
+
+def _sections(value: Iterable[Section]) -> tuple[Section, ...]:
+    return tuple(value)
+
+
+def _indicators(value: Iterable[Indicator]) -> tuple[Indicator, ...]:
+    return tuple(value)
+
+
+def _deductions(value: Iterable[Deduction]) -> tuple[Deduction, ...]:
+    return tuple(value)
+
+
+def _vetoes(value: Iterable[Veto]) -> tuple[Veto, ...]:
+    return tuple(value)
 
 
 @attrs.frozen
@@ -184,6 +200,13 @@ class Indicator:
         problems.raise_if_any()
 
 
+def _lenient_categories(
+    value: Mapping[str, Exact] | None,
+) -> Mapping[str, Fraction] | None:
+    """Keep the mapping as given; ``Deduction`` converts and checks each entry."""
+    return None if value is None else cast("Mapping[str, Fraction]", dict(value))
+
+
 def _raw(value: object) -> object:
     """A value for an error message: strings for exact numbers, as they read."""
     return str(value) if isinstance(value, Fraction) else value
@@ -207,8 +230,8 @@ class Section:
     id: str
     title: str
     weight: Fraction = attrs.field(converter=_lenient_exact)
-    sections: tuple[Section, ...] = attrs.field(default=(), converter=tuple)
-    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple)
+    sections: tuple[Section, ...] = attrs.field(default=(), converter=_sections)
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_indicators)
     aggregator: Aggregator = attrs.field(factory=WeightedSum)
 
     def __attrs_post_init__(self) -> None:
@@ -256,7 +279,7 @@ class BonusPool:
     """
 
     cap: Fraction = attrs.field(default=Fraction(0), converter=_lenient_exact)
-    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_indicators)
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid bonus pool")
@@ -292,7 +315,9 @@ class Deduction:
     points: Fraction | None = attrs.field(
         default=None, converter=_lenient_optional_exact
     )
-    by_category: Mapping[str, Fraction] | None = attrs.field(default=None)
+    by_category: Mapping[str, Fraction] | None = attrs.field(
+        default=None, converter=_lenient_categories
+    )
     cap: Fraction | None = attrs.field(default=None, converter=_lenient_optional_exact)
 
     def __attrs_post_init__(self) -> None:
@@ -420,18 +445,18 @@ class Rubric:
     id: str
     version: str
     title: str
-    sections: tuple[Section, ...] = attrs.field(converter=tuple)
+    sections: tuple[Section, ...] = attrs.field(converter=_sections)
     total_points: Fraction = attrs.field(
         default=Fraction(100), converter=_lenient_exact
     )
     weighting: Literal["points", "percent"] = "points"
     aggregator: Aggregator = attrs.field(factory=WeightedSum)
     bonus: BonusPool = attrs.field(factory=BonusPool)
-    deductions: tuple[Deduction, ...] = attrs.field(default=(), converter=tuple)
+    deductions: tuple[Deduction, ...] = attrs.field(default=(), converter=_deductions)
     deduction_cap: Fraction | None = attrs.field(
         default=None, converter=_lenient_optional_exact
     )
-    vetoes: tuple[Veto, ...] = attrs.field(default=(), converter=tuple)
+    vetoes: tuple[Veto, ...] = attrs.field(default=(), converter=_vetoes)
     scheme: Literal["capped", "open"] = "capped"
     floor: Fraction = attrs.field(default=Fraction(0), converter=_lenient_exact)
     rater_aggregator: Aggregator = attrs.field(factory=WeightedMean)

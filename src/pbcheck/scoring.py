@@ -598,7 +598,12 @@ def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
                 )
             )
             return None
-        days: list[date] = [cycle.local_date(a.occurred_at) for a in records]
+        # Records outside the cycle are already reported as problems.
+        days: list[date] = [
+            cycle.local_date(a.occurred_at)
+            for a in records
+            if cycle.contains(a.occurred_at)
+        ]
         outcome = rule.evaluate(days, cycle, indicator.max_points)
         return IndicatorScore(
             indicator.id, indicator.title, outcome.points, indicator.max_points,

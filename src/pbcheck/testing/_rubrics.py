@@ -211,8 +211,13 @@ def rubrics(
             )
         )
     return Rubric(
-        "generated", "1", "生成的细则", sections, total_points=total, **fields
-    )  # type: ignore[arg-type]
+        "generated",
+        "1",
+        "生成的细则",
+        sections,
+        total_points=total,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 def observed_values(

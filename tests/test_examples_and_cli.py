@@ -1,0 +1,71 @@
+"""The bundled example and the demo command, run as a user runs them."""
+
+import subprocess
+import sys
+
+from pbcheck import score_all
+from pbcheck._cli import main
+from pbcheck.examples import (
+    example_cycle,
+    example_evaluations,
+    example_rubric,
+    example_tree,
+)
+
+
+class TestExample:
+    def test_shape_matches_the_nanping_practice(self):
+        """70/30, six parts, 24 items, 65 standards, bonus up to 10; 90 units in 3 series, 8 groups."""
+        rubric, tree = example_rubric(), example_tree()
+        assert [(s.title, s.weight) for s in rubric.sections] == [
+            ("机关党建常规工作", 70), ("服务发展、有效履职", 30),
+        ]  # fmt: skip
+        parts = [p for s in rubric.sections for p in s.sections]
+        assert len(parts) == 6
+        assert sum(len(p.sections) for p in parts) == 24
+        assert len(rubric.indicators()) == 65
+        assert rubric.bonus.cap == 10
+        units = [u for u in tree if u.parent]
+        assert len(units) == 90
+        assert len({u.series for u in units}) == 3
+        assert len({u.liaison_group for u in units}) == 8
+
+    def test_generation_is_deterministic(self):
+        """The same year gives the same records every time."""
+        assert example_evaluations(2025) == example_evaluations(2025)
+        assert example_evaluations(2024) != example_evaluations(2025)
+
+    def test_both_seasons_score_cleanly(self):
+        """Every example evaluation is valid and scores within range."""
+        rubric, tree = example_rubric(), example_tree()
+        for year in (2024, 2025):
+            cards = score_all(
+                rubric, example_evaluations(year), tree=tree, cycle=example_cycle(year)
+            )
+            assert len(cards) == 90
+            assert all(0 <= c.total <= 100 for c in cards)
+
+
+class TestDemoCommand:
+    def test_demo_prints_every_series_ranked(self, capsys):
+        """`pbcheck demo` prints each series with ranks starting at 1."""
+        assert main(["demo"]) == 0
+        out = capsys.readouterr().out
+        for series in ("政府工作部门", "党群部门", "垂直管理部门"):
+            assert f"【{series}】" in out
+        assert "2025—2026年度" in out
+
+    def test_demo_explains_a_unit(self, capsys):
+        """--explain traces one unit's total down to its records."""
+        assert main(["demo", "--explain", "ZF01"]) == 0
+        out = capsys.readouterr().out
+        assert "总分 = " in out
+        assert "考评组" in out
+
+    def test_python_dash_m(self):
+        """`python -m pbcheck demo` works as a separate process."""
+        result = subprocess.run(
+            [sys.executable, "-m", "pbcheck", "demo", "--year", "2024"],
+            capture_output=True, text=True, check=True, encoding="utf-8",
+        )  # fmt: skip
+        assert "2024—2025年度" in result.stdout
