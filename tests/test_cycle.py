@@ -250,6 +250,12 @@ class TestCustomCycle:
             "cycle.milestones[a].key",
         ]
 
+    def test_milestones_that_are_not_milestones_are_reported(self):
+        """None or strings among the milestones are problems, not a raw TypeError."""
+        with pytest.raises(ValidationError) as excinfo:
+            AssessmentCycle(date(2025, 1, 1), date(2025, 12, 31), milestones=None)  # type: ignore[arg-type]
+        assert excinfo.value.problems[0].path == "cycle.milestones[0]"
+
     def test_period_milestones_must_match_the_period(self):
         """A period_start milestone on another day than start is refused."""
         steps = [Milestone("period_start", "考核期开始", "Start", date(2025, 1, 2))]

@@ -244,7 +244,12 @@ class SubPeriod:
 
 
 def _to_milestones(milestones: Iterable[Milestone]) -> tuple[Milestone, ...]:
-    return tuple(milestones)
+    # Anything that is not iterable is kept as one item, so that validation can
+    # report it (with every other problem) instead of tuple() raising TypeError.
+    given: object = milestones
+    if isinstance(given, Iterable):
+        return tuple(given)
+    return (given,)  # type: ignore[return-value]
 
 
 def _default_labels_zh(self: AssessmentCycle) -> str:
@@ -701,7 +706,7 @@ class AssessmentCycle:
         return (self.end - self.start).days + 1
 
     @property
-    def tzinfo(self) -> ZoneInfo:
+    def zone_info(self) -> ZoneInfo:
         """The cycle's zone as a :class:`~zoneinfo.ZoneInfo`."""
         return ZoneInfo(self.zone)
 
