@@ -54,6 +54,16 @@ class TestDemoCommand:
         for series in ("政府工作部门", "党群部门", "垂直管理部门"):
             assert f"【{series}】" in out
         assert "2025—2026年度" in out
+        assert "党建工作先进单位" in out
+        assert "处于后位" in out
+
+    def test_demo_shows_escalation_after_two_bottom_years(self, capsys):
+        """With the 2024 and 2025 seasons, a unit at the bottom twice is escalated (通报批评 … 限期整改)."""
+        assert main(["demo", "--year", "2025"]) == 0
+        out = capsys.readouterr().out
+        section = out.split("【连续两年处于后位：问责与整改】")[1]
+        for action in ("通报批评", "反馈主管部门", "诫勉谈话", "限期整改"):
+            assert action in section
 
     def test_demo_explains_a_unit(self, capsys):
         """--explain traces one unit's total down to its records."""

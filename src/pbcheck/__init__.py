@@ -33,6 +33,8 @@ from pbcheck.evaluation import (
     Source,
 )
 from pbcheck.frequency import Frequency, FrequencyOutcome
+from pbcheck.grading import GradeTier, GradingPolicy, grade
+from pbcheck.history import EscalationPolicy, History, escalations
 from pbcheck.org import (
     SERIES_GOVERNMENT,
     SERIES_PARTY_MASS,
@@ -43,6 +45,9 @@ from pbcheck.org import (
     Role,
     UnitKind,
 )
+from pbcheck.outcomes import OutcomePolicy, Outcomes, assess_outcomes
+from pbcheck.ranking import Quota, RankingPolicy, rank, rank_within
+from pbcheck.rating import RatingPolicy, RatingScale, tally
 from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
 from pbcheck.rules import (
     CountAtLeast,
@@ -54,6 +59,13 @@ from pbcheck.rules import (
     Tiers,
 )
 from pbcheck.scoring import Explanation, Scorecard, score, score_all
+from pbcheck.selection import (
+    AccountabilityRecord,
+    BottomPolicy,
+    CommendationPolicy,
+    bottom_list,
+    commendation_list,
+)
 
 __version__ = _version("pbcheck")
 
@@ -61,16 +73,20 @@ __all__ = [
     "SERIES_GOVERNMENT",
     "SERIES_PARTY_MASS",
     "SERIES_VERTICAL",
+    "AccountabilityRecord",
     "Activity",
     "Aggregator",
     "AggregatorRegistry",
     "AssessmentCycle",
     "BonusPool",
+    "BottomPolicy",
+    "CommendationPolicy",
     "CountAtLeast",
     "CycleCalendar",
     "Deduction",
     "DeductionPerOccurrence",
     "DirectScore",
+    "EscalationPolicy",
     "Evaluation",
     "Evidence",
     "Exact",
@@ -78,6 +94,9 @@ __all__ = [
     "Frequency",
     "FrequencyOutcome",
     "GeometricMean",
+    "GradeTier",
+    "GradingPolicy",
+    "History",
     "Incident",
     "Indicator",
     "Median",
@@ -86,9 +105,15 @@ __all__ = [
     "Observation",
     "OrgTree",
     "OrgUnit",
+    "OutcomePolicy",
+    "Outcomes",
     "PassFail",
     "PbcheckError",
     "PointsPerOccurrence",
+    "Quota",
+    "RankingPolicy",
+    "RatingPolicy",
+    "RatingScale",
     "RatioToTarget",
     "ResponsiblePerson",
     "Role",
@@ -107,8 +132,16 @@ __all__ = [
     "WeightedSum",
     "__version__",
     "aggregator",
+    "assess_outcomes",
+    "bottom_list",
+    "commendation_list",
+    "escalations",
     "format_exact",
+    "grade",
+    "rank",
+    "rank_within",
     "score",
     "score_all",
+    "tally",
     "to_exact",
 ]

@@ -160,6 +160,9 @@ class _Problems:
     def __bool__(self) -> bool:
         return bool(self._found)
 
+    def __len__(self) -> int:
+        return len(self._found)
+
     def raise_if_any(self) -> None:
         if self._found:
             raise ValidationError(self._title, self._found)

@@ -30,9 +30,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from collections.abc import Iterable
 from fractions import Fraction
 
 import attrs

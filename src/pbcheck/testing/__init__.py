@@ -12,6 +12,13 @@ from pbcheck.testing._cycles import (
     dates_in,
     zones,
 )
+from pbcheck.testing._outcomes import (
+    bottom_matrices,
+    org_tree,
+    scorecards,
+    seasons,
+    simple_rubric,
+)
 from pbcheck.testing._rubrics import (
     ROLL_UP_AGGREGATORS,
     evaluations_for,
@@ -27,6 +34,7 @@ from pbcheck.testing._rubrics import (
 __all__ = [
     "ROLL_UP_AGGREGATORS",
     "aware_datetimes",
+    "bottom_matrices",
     "cycle_calendars",
     "cycles",
     "dates_in",
@@ -34,9 +42,13 @@ __all__ = [
     "exact_numbers",
     "indicators",
     "observed_values",
+    "org_tree",
     "org_trees",
     "rubric_and_evaluation",
     "rubrics",
+    "scorecards",
+    "seasons",
+    "simple_rubric",
     "value_rules",
     "zones",
 ]

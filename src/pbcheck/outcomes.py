@@ -1,0 +1,194 @@
+"""Outcomes in one call: rankings, grades, commendation and bottom lists (考评结果运用).
+
+:func:`assess_outcomes` applies an :class:`OutcomePolicy` — ranking, grading,
+bottom and commendation rules, all data — to a season's scorecards and
+returns an :class:`Outcomes` holding every table and list, each decision with
+its reason.  ``print(outcomes)`` gives a plain summary for a terminal;
+:meth:`Outcomes.cycle_result` feeds :class:`~pbcheck.history.History` for
+multi-year escalation.
+
+>>> from pbcheck.testing._outcomes import org_tree, scorecards
+>>> tree = org_tree({"政府工作部门": ["a", "b", "c", "d", "e"], "党群部门": ["f", "g"]})
+>>> cards = scorecards({"a": 95, "b": 88, "c": 82, "d": 75, "e": 60, "f": 91, "g": 70})
+>>> outcomes = assess_outcomes(cards, tree)
+>>> outcomes
+<Outcomes: 7 个单位，2 个系列；表彰 1 个，处于后位 2 个>
+>>> print(outcomes)  # doctest: +ELLIPSIS
+考评结果（7 个单位，2 个系列）
+排名（系列：政府工作部门，5 个单位）
+    1  a  95.00
+    2  b  88.00
+...
+党建工作先进单位（1 个单位）
+  政府工作部门  a：总分 95.00，排第 1 名，符合评先条件，在名额 1 个（5 个单位 × 20%，向下取整）之内，评为党建工作先进单位
+...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from pbcheck.cycle import AssessmentCycle
+from pbcheck.grading import Grades, GradingPolicy, grade
+from pbcheck.history import CycleResult
+from pbcheck.org import OrgTree
+from pbcheck.ranking import Quota, Ranking, RankingPolicy, rank, rank_within
+from pbcheck.rating import RatingResult
+from pbcheck.scoring import Scorecard
+from pbcheck.selection import (
+    AccountabilityRecord,
+    BottomList,
+    BottomPolicy,
+    CommendationList,
+    CommendationPolicy,
+    bottom_list,
+    commendation_list,
+)
+
+__all__ = ["OutcomePolicy", "Outcomes", "assess_outcomes"]
+
+
+def _default_bottom() -> BottomPolicy:
+    return BottomPolicy(Quota(count=1))
+
+
+def _default_commendation() -> CommendationPolicy:
+    return CommendationPolicy(Quota(share="0.2"))
+
+
+@attrs.frozen
+class OutcomePolicy:
+    """Every rule of the outcome layer, as data.
+
+    Args:
+        ranking: competition ties on exact totals by default.
+        grading: 好 ≥ 90 / 较好 ≥ 80 / 一般 ≥ 60 / 差 by default.
+        bottom: the last unit of each series by default (and vetoed units).
+        commendation: the top 20% of each series (rounded down) by default,
+            excluding vetoed and bottom units and 诫勉 or heavier.
+
+    >>> OutcomePolicy().commendation.quota
+    Quota(count=None, share=Fraction(1, 5))
+    """
+
+    ranking: RankingPolicy = attrs.field(factory=RankingPolicy)
+    grading: GradingPolicy = attrs.field(factory=GradingPolicy.standard)
+    bottom: BottomPolicy = attrs.field(factory=_default_bottom)
+    commendation: CommendationPolicy = attrs.field(factory=_default_commendation)
+
+
+@attrs.frozen(repr=False)
+class Outcomes:
+    """A season's outcomes; see :func:`assess_outcomes`.
+
+    Args:
+        policy: the rules applied.
+        rankings: one ranking per series (系列), in tree order.
+        liaison_groups: one ranking per liaison group (联系片).
+        overall: every unit ranked together.
+        grades: each unit's grade (等次) and why.
+        bottom: who is at the bottom (处于后位) and why.
+        commendation: who is eligible and selected (评先评优) and why.
+    """
+
+    policy: OutcomePolicy
+    rankings: Mapping[str, Ranking]
+    liaison_groups: Mapping[str, Ranking]
+    overall: Ranking
+    grades: Grades
+    bottom: BottomList
+    commendation: CommendationList
+
+    def __repr__(self) -> str:
+        return (
+            f"<Outcomes: {len(self.overall)} 个单位，{len(self.rankings)} 个系列；"
+            f"表彰 {len(self.commendation.unit_ids)} 个，"
+            f"处于后位 {len(self.bottom.unit_ids)} 个>"
+        )
+
+    def summary_lines(self) -> list[str]:
+        """Everything as plain text lines: rankings, grades, both lists."""
+        out = [f"考评结果（{len(self.overall)} 个单位，{len(self.rankings)} 个系列）"]
+        for table in self.rankings.values():
+            out.extend(table.lines())
+        out.extend(self.grades.lines())
+        out.extend(self.commendation.lines())
+        out.extend(self.bottom.lines())
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.summary_lines())
+
+    def cycle_result(self, cycle: AssessmentCycle) -> CycleResult:
+        """This season as a :class:`~pbcheck.history.CycleResult` of *cycle*.
+
+        Ranks are within series; ``top`` means commended.
+
+        >>> from pbcheck import AssessmentCycle
+        >>> from pbcheck.testing._outcomes import org_tree, scorecards
+        >>> outcomes = assess_outcomes(
+        ...     scorecards({"a": 90, "b": 50}), org_tree({"党群部门": ["a", "b"]})
+        ... )
+        >>> [
+        ...     (u.unit_id, u.at_bottom)
+        ...     for u in outcomes.cycle_result(AssessmentCycle.cross_year(2025)).units
+        ... ]
+        [('a', False), ('b', True)]
+        """
+        return CycleResult.from_lists(
+            cycle, self.rankings, bottom=self.bottom, commendation=self.commendation
+        )
+
+
+def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
+    scorecards: Iterable[Scorecard],
+    tree: OrgTree,
+    policy: OutcomePolicy | None = None,
+    *,
+    ratings: Mapping[str, RatingResult] | None = None,
+    accountability: Iterable[AccountabilityRecord] = (),
+    cycle: AssessmentCycle | None = None,
+) -> Outcomes:
+    """Rank, grade and list a season's units under *policy*, in one call.
+
+    Args:
+        scorecards: one per unit; each must name a unit of *tree*.
+        tree: the org tree (series and liaison groups).
+        policy: the rules; :class:`OutcomePolicy` defaults if omitted.
+        ratings: democratic rating results by unit id (commendation gate).
+        accountability: accountability records (commendation gate).
+        cycle: the assessment cycle; decided accountability counts only
+            within its period.
+
+    Raises:
+        ValidationError: a scorecard is duplicated or names no unit of the
+            tree; a record or rating names no scored unit.
+
+    >>> from pbcheck.testing._outcomes import org_tree, scorecards
+    >>> outcomes = assess_outcomes(
+    ...     scorecards({"a": 90, "b": 80}, vetoed={"a"}),
+    ...     org_tree({"党群部门": ["a", "b"]}),
+    ... )
+    >>> outcomes.grades.of("a").label, outcomes.commendation.unit_ids
+    ('差', ())
+    """
+    policy = policy or OutcomePolicy()
+    cards = tuple(scorecards)
+    rankings = rank_within(cards, tree, policy.ranking, by="series")
+    groups = rank_within(cards, tree, policy.ranking, by="liaison_group")
+    overall = rank(cards, policy.ranking)
+    grades = grade(cards, policy.grading, tree=tree)
+    bottom = bottom_list(cards, tree, policy.bottom, ranking=policy.ranking)
+    commendation = commendation_list(
+        cards,
+        tree,
+        policy.commendation,
+        bottom=bottom,
+        ratings=ratings,
+        accountability=accountability,
+        cycle=cycle,
+        ranking=policy.ranking,
+    )
+    return Outcomes(policy, rankings, groups, overall, grades, bottom, commendation)

@@ -1,0 +1,255 @@
+"""History across cycles: streaks, escalation, successions and trends."""
+
+from datetime import date
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pbcheck import AssessmentCycle
+from pbcheck.errors import ValidationError
+from pbcheck.history import (
+    CycleResult,
+    EscalationPolicy,
+    EscalationStep,
+    History,
+    UnitResult,
+    escalations,
+    honours,
+    trends,
+)
+from pbcheck.outcomes import assess_outcomes
+from pbcheck.testing._outcomes import bottom_matrices, org_tree, scorecards
+
+C = {year: AssessmentCycle.cross_year(year) for year in range(2020, 2030)}
+
+
+def cycle(year, *units):
+    return CycleResult(C[year], units)
+
+
+class TestGoldenRules:
+    def test_two_years_at_the_bottom_bring_criticism_and_feedback(self):
+        """Nanping: "连续两年处于后位的，由市直工委通报批评，并向其主管部门或上级分管领导进行反馈".
+
+        (南平市，关于进一步完善机关党建工作责任制的思考.)  Both actions are
+        due a set time after the 2025–2026 results are announced (2026-06-15).
+        """
+        history = History(
+            [
+                cycle(2024, UnitResult("gsj", at_bottom=True), UnitResult("czj")),
+                cycle(2025, UnitResult("gsj", at_bottom=True), UnitResult("czj")),
+            ]
+        )
+        actions = {a.key: a for a in escalations(history)}
+        assert {a.unit_id for a in actions.values()} == {"gsj"}
+        assert actions["circulated_criticism"].label == "通报批评"
+        assert actions["circulated_criticism"].by == "市直机关工委"
+        assert actions["feedback_to_superior"].label == "反馈主管部门"
+        assert actions["circulated_criticism"].due == date(2026, 7, 15)
+        assert "连续 2 个考核周期处于后位" in actions["circulated_criticism"].reason
+        assert "考评结果公布（2026-06-15）" in actions["circulated_criticism"].reason
+
+    def test_two_years_at_the_bottom_bring_admonishment_and_rectification(self):
+        """Nanping: "连续两年处于后位的，要追究领导班子和相关责任人的责任，上级分管领导进行诫勉谈话，并责成主要领导…限期整改".
+
+        Rectification is due three months after the results are announced.
+        """
+        history = History(
+            [
+                cycle(2024, UnitResult("gsj", at_bottom=True)),
+                cycle(2025, UnitResult("gsj", at_bottom=True)),
+            ]
+        )
+        actions = {a.key: a for a in escalations(history)}
+        assert actions["admonishment_talk"].label == "诫勉谈话"
+        assert actions["admonishment_talk"].by == "上级分管领导"
+        assert actions["rectification"].label == "限期整改"
+        assert actions["rectification"].due == date(2026, 9, 15)
+
+    def test_one_year_at_the_bottom_brings_no_escalation(self):
+        """A single year at the bottom costs eligibility, not escalation."""
+        history = History(
+            [
+                cycle(2024, UnitResult("gsj")),
+                cycle(2025, UnitResult("gsj", at_bottom=True)),
+            ]
+        )
+        assert escalations(history) == ()
+
+
+class TestSuccession:
+    def test_renamed_unit_keeps_its_streak(self):
+        """工商局 became 市场监管局: the streak continues under the new id."""
+        history = History(
+            [
+                cycle(2024, UnitResult("gsj", at_bottom=True)),
+                cycle(2025, UnitResult("scjg", at_bottom=True)),
+            ],
+            successions={C[2025].label_zh: {"gsj": "scjg"}},
+        )
+        actions = escalations(history)
+        assert {a.unit_id for a in actions} == {"scjg"}
+        assert "原 gsj" in actions[0].reason
+
+    def test_merged_unit_inherits_the_longest_streak(self):
+        """Two units merge; one was at the bottom twice: the merger carries 3."""
+        history = History(
+            [
+                cycle(2023, UnitResult("a", at_bottom=True), UnitResult("b")),
+                cycle(
+                    2024,
+                    UnitResult("a", at_bottom=True),
+                    UnitResult("b", at_bottom=True),
+                ),
+                cycle(2025, UnitResult("ab", at_bottom=True)),
+            ],
+            successions={C[2025].label_zh: {"a": "ab", "b": "ab"}},
+        )
+        assert history.streaks()[-1] == {"ab": 3}
+        assert "由 a、b 合并而来" in escalations(history, latest_only=True)[0].reason
+
+    def test_split_unit_passes_its_streak_to_each_successor(self):
+        """One unit split in two: each half that stays at the bottom escalates."""
+        history = History(
+            [
+                cycle(2024, UnitResult("a", at_bottom=True)),
+                cycle(2025, UnitResult("a1", at_bottom=True), UnitResult("a2")),
+            ],
+            successions={C[2025].label_zh: {"a": ["a1", "a2"]}},
+        )
+        assert history.streaks()[-1] == {"a1": 2, "a2": 0}
+        assert history.lineage(1, "a1") == "由 a 分设而来"
+
+    def test_dissolved_and_new_units(self):
+        """A dissolved unit has no successor; a new unit starts afresh."""
+        history = History(
+            [
+                cycle(2024, UnitResult("a", at_bottom=True)),
+                cycle(2025, UnitResult("b", at_bottom=True)),
+            ],
+            successions={C[2025].label_zh: {"a": []}},
+        )
+        assert history.streaks()[-1] == {"b": 1}
+
+    def test_a_gap_between_cycles_breaks_the_streak(self):
+        """2023 and 2025 are not consecutive cycles."""
+        history = History(
+            [
+                cycle(2023, UnitResult("a", at_bottom=True)),
+                cycle(2025, UnitResult("a", at_bottom=True)),
+            ]
+        )
+        assert escalations(history) == ()
+
+    def test_invalid_successions_are_reported_together(self):
+        """Unknown cycles, old ids and new ids are all named."""
+        with pytest.raises(ValidationError) as info:
+            History(
+                [cycle(2024, UnitResult("a")), cycle(2025, UnitResult("b"))],
+                successions={C[2025].label_zh: {"x": "y"}, "1999年度": {}},
+            )
+        assert len(info.value.problems) == 3
+
+    def test_overlapping_cycles_are_rejected(self):
+        """Two results for overlapping periods cannot both be in one history."""
+        with pytest.raises(ValidationError, match="invalid history"):
+            History([cycle(2024), CycleResult(AssessmentCycle.calendar_year(2025), [])])
+
+
+class TestEscalationPolicy:
+    def test_steps_are_data(self):
+        """Three years, 30 days after the commendation milestone."""
+        policy = EscalationPolicy(
+            length=3,
+            steps=[EscalationStep("talk", "约谈", "工委书记", "commendation", days=30)],
+        )
+        history = History(
+            [cycle(y, UnitResult("a", at_bottom=True)) for y in (2023, 2024, 2025)]
+        )
+        (action,) = escalations(history, policy)
+        assert (action.cycle, action.due) == (C[2025].label_zh, date(2026, 7, 30))
+
+    def test_unknown_milestone_is_an_error(self):
+        """A step counting from a milestone the cycle lacks is reported."""
+        policy = EscalationPolicy(
+            steps=[EscalationStep("x", "约谈", "工委", "no_such")]
+        )
+        history = History(
+            [cycle(y, UnitResult("a", at_bottom=True)) for y in (2024, 2025)]
+        )
+        with pytest.raises(ValidationError):
+            escalations(history, policy)
+
+
+class TestProperties:
+    @given(bottom_matrices(), st.integers(1, 3))
+    def test_escalation_fires_exactly_on_runs_of_the_configured_length(
+        self, matrix, length
+    ):
+        """Unit u escalates in cycle j iff it was at the bottom in cycles j−length+1 … j."""
+        history = History(
+            [
+                CycleResult(
+                    C[2020 + j],
+                    [UnitResult(f"u{i}", at_bottom=b) for i, b in enumerate(row)],
+                )
+                for j, row in enumerate(matrix)
+            ]
+        )
+        fired = {
+            (a.cycle, a.unit_id)
+            for a in escalations(history, EscalationPolicy(length=length))
+        }
+        expected = {
+            (C[2020 + j].label_zh, f"u{i}")
+            for j in range(len(matrix))
+            for i in range(len(matrix[0]))
+            if j + 1 >= length
+            and all(matrix[k][i] for k in range(j - length + 1, j + 1))
+        }
+        assert fired == expected
+
+
+class TestTrendsAndHonours:
+    def test_trends(self):
+        """Rank and score change against the one predecessor."""
+        history = History(
+            [
+                cycle(
+                    2024,
+                    UnitResult("a", Fraction(80), 3),
+                    UnitResult("b", Fraction(90), 1),
+                ),
+                cycle(
+                    2025,
+                    UnitResult("a", Fraction(85), 1),
+                    UnitResult("b", Fraction(84), 2),
+                    UnitResult("c", Fraction(70), 3),
+                ),
+            ]
+        )
+        found = {t.unit_id: t for t in trends(history)}
+        assert (found["a"].rank_change, found["a"].score_change) == (2, 5)
+        assert (
+            found["b"].reason
+            == "排名由第 1 名降至第 2 名（下降 1 位），总分 90 → 84（−6）"
+        )
+        assert found["c"].rank_change is None
+        assert found["c"].reason == "无上期结果可比"
+
+    def test_honours_for_a_run_at_the_top(self):
+        """Three years commended running."""
+        history = History(
+            [cycle(y, UnitResult("a", top=True)) for y in (2023, 2024, 2025)]
+        )
+        assert [n.streak for n in honours(history, 3)] == [3]
+
+    def test_from_outcomes_of_two_seasons(self):
+        """Outcomes of 2024 and 2025 feed the history directly."""
+        tree = org_tree({"政府工作部门": ["a", "b", "c"]})
+        first = assess_outcomes(scorecards({"a": 90, "b": 80, "c": 60}), tree)
+        second = assess_outcomes(scorecards({"a": 91, "b": 81, "c": 59}), tree)
+        history = History([first.cycle_result(C[2024]), second.cycle_result(C[2025])])
+        assert {a.unit_id for a in escalations(history)} == {"c"}
