@@ -79,3 +79,20 @@ class TestDemoCommand:
             capture_output=True, text=True, check=True, encoding="utf-8",
         )  # fmt: skip
         assert "2024—2025年度" in result.stdout
+
+
+class TestExampleScripts:
+    def test_score_season_script_runs(self):
+        """examples/score_season.py runs and explains each series' leader."""
+        from pathlib import Path
+
+        script = Path(__file__).parent.parent / "examples" / "score_season.py"
+        result = subprocess.run(
+            [sys.executable, str(script)],
+            capture_output=True,
+            text=True,
+            check=True,
+            encoding="utf-8",
+        )
+        assert result.stdout.count("第1名") == 3
+        assert "服务发展、有效履职 [B]" in result.stdout
