@@ -435,7 +435,7 @@ def _check_group(
     unit_id: str, ballot: BallotCount, policy: RatingPolicy, problems: _Problems
 ) -> GroupTally | None:
     path = f"ballots[{unit_id}].groups[{ballot.group}]"
-    found = len(problems._found)  # noqa: SLF001 - same package
+    found = len(problems)
     counts = dict.fromkeys(policy.scale.categories, 0)
     for label, number in dict(ballot.votes).items():
         try:
@@ -472,7 +472,7 @@ def _check_group(
     accounted = (
         ballot.invalid + ballot.abstained + ballot.unknown + sum(counts.values())
     )
-    if len(problems._found) == found and accounted != ballot.returned:  # noqa: SLF001
+    if len(problems) == found and accounted != ballot.returned:
         problems.add(
             InvalidValueError(
                 f"{path}.returned",
@@ -482,7 +482,7 @@ def _check_group(
                 f"{sum(counts.values())} = {accounted}，账目不平",
             )
         )
-    if len(problems._found) > found:  # noqa: SLF001
+    if len(problems) > found:
         return None
     expressed = sum(counts.values())
     return GroupTally(
@@ -507,7 +507,7 @@ def _tally(
     if not isinstance(ballots, UnitBallots):
         problems.add(InvalidTypeError("ballots", ballots, "must be UnitBallots"))
         return None
-    found = len(problems._found)  # noqa: SLF001 - same package
+    found = len(problems)
     if not ballots.groups:
         problems.add(
             InvalidValueError(
@@ -540,7 +540,7 @@ def _tally(
         result = _check_group(ballots.unit_id, ballot, policy, problems)
         if result is not None:
             tallies.append(result)
-    if len(problems._found) > found:  # noqa: SLF001
+    if len(problems) > found:
         return None
     return _combine(ballots.unit_id, tuple(tallies), policy)
 

@@ -446,7 +446,7 @@ def _score(
     problems: _Problems,
     path: str,
 ) -> Scorecard | None:
-    found = len(_problem_list(problems))
+    found = len(problems)
     _check_dates(evaluation, cycle, problems, path)
     regular = {i.id: i for i in rubric.indicators()}
     bonus = {i.id: i for i in rubric.bonus.indicators}
@@ -530,7 +530,7 @@ def _score(
                 bonus_results.append(result)
 
     deductions, vetoes = _incidents(rubric, evaluation, problems, path)
-    if len(_problem_list(problems)) > found:
+    if len(problems) > found:
         return None
 
     sections = _roll_up(rubric, results)
@@ -568,10 +568,6 @@ def _score(
         vetoes=vetoes,
         rounding=rubric.rounding,
     )
-
-
-def _problem_list(problems: _Problems) -> list[Problem]:
-    return problems._found  # noqa: SLF001 - same package
 
 
 def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
