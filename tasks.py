@@ -4,6 +4,7 @@ Usage (from the project root, with any Python >= 3.11)::
 
     python3 tasks.py demo   # score the bundled example and print the results
     python3 tasks.py test   # lint, type-check, run every test and build the docs
+    python3 tasks.py bench  # benchmarks (not part of CI)
 
 The first run creates ``.venv`` and installs pbcheck with what the job needs,
 taken from ``pyproject.toml`` only.  Later runs reuse it and reinstall only when
@@ -72,7 +73,7 @@ def demo() -> None:
 
 def test() -> None:
     """Everything CI checks: formatting, lint, types, tests, doctests, docs."""
-    _ensure_venv(("dev",), "[testing]")
+    _ensure_venv(("dev",), "[all]")
     _run(BIN / "ruff", "format", "--check", ".")
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "mypy")
@@ -84,7 +85,13 @@ def test() -> None:
         )  # fmt: skip
 
 
-JOBS = {"demo": demo, "test": test}
+def bench() -> None:
+    """Run benchmarks/ and print their figures as JSON (minutes; not part of CI)."""
+    _ensure_venv(("bench",), "[bulk]")
+    _run(PYTHON, "benchmarks/run.py")
+
+
+JOBS = {"demo": demo, "test": test, "bench": bench}
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 
 from pbcheck.cycle import AssessmentCycle, CycleCalendar
-from pbcheck.errors import InvalidTypeError, InvalidValueError
+from pbcheck.errors import InvalidTypeError, InvalidValueError, MissingExtraError
 from pbcheck.ics import milestone_uid, milestones_to_ics
 from pbcheck.testing._cycles import cycles
 
@@ -82,7 +82,7 @@ class TestMilestonesToIcs:
     def test_missing_extra_names_it(self, monkeypatch):
         """Without icalendar the error says how to install the 'ics' extra."""
         monkeypatch.setitem(sys.modules, "icalendar", None)
-        with pytest.raises(ModuleNotFoundError, match=r"pbcheck\[ics\]"):
+        with pytest.raises(MissingExtraError, match=r"pbcheck\[ics\]"):
             milestones_to_ics(CYCLE)
 
     def test_uid_of_a_term_cycle_is_ascii(self):

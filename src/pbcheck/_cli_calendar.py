@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from pbcheck._files import write_atomic
 from pbcheck.cycle import DEFAULT_ZONE, AssessmentCycle
+from pbcheck.errors import MissingExtraError
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
@@ -104,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
         from pbcheck.ics import milestones_to_ics  # noqa: PLC0415 - optional extra
 
         try:
-            _write_atomically(args.ics, milestones_to_ics(cycle))
-        except ModuleNotFoundError as exc:
+            write_atomic(args.ics, milestones_to_ics(cycle))
+        except MissingExtraError as exc:
             sys.stderr.write(f"pbcheck calendar: {exc}\n")
             return 1
         except OSError as exc:
@@ -113,23 +112,3 @@ def run(args: argparse.Namespace) -> int:
             return 1
         sys.stderr.write(f"已写入 / wrote {args.ics}\n")
     return 0
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file in the same directory."""
-    directory = path.parent
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temporary).unlink()
-        raise

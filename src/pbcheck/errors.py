@@ -32,6 +32,7 @@ __all__ = [
     "InvalidTypeError",
     "InvalidValueError",
     "InvalidWeightsError",
+    "MissingExtraError",
     "NotEnoughRatersError",
     "OrgTreeCycleError",
     "OutOfCycleError",
@@ -98,6 +99,29 @@ class OutOfCycleError(InvalidValueError):
 
 class UnknownAggregatorError(PbcheckError, LookupError):
     """An aggregation strategy name that no registry knows."""
+
+
+class MissingExtraError(PbcheckError, ImportError):
+    """An optional feature was used without the extra that provides it.
+
+    Args:
+        extra: the name of the extra, as in ``pip install "pbcheck[extra]"``.
+        feature: what the user tried to do, for the message.
+
+    >>> error = MissingExtraError("excel", "reading .xlsx workbooks")
+    >>> print(error)
+    reading .xlsx workbooks needs the optional 'excel' extra: pip install "pbcheck[excel]"
+    >>> isinstance(error, ImportError)
+    True
+    """
+
+    def __init__(self, extra: str, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs the optional {extra!r} extra: "
+            f'pip install "pbcheck[{extra}]"'
+        )
+        self.extra = extra
+        self.feature = feature
 
 
 class ValidationError(ExceptionGroup[Problem], PbcheckError):

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypeAlias
 
 from pbcheck.cycle import AssessmentCycle, Milestone
-from pbcheck.errors import InvalidTypeError, InvalidValueError
+from pbcheck.errors import InvalidTypeError, InvalidValueError, MissingExtraError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -49,11 +49,7 @@ def _icalendar() -> ModuleType:
     try:
         import icalendar  # noqa: PLC0415 - optional extra, imported when needed
     except ImportError as exc:
-        raise ModuleNotFoundError(
-            "pbcheck.ics needs the optional 'ics' extra (icalendar); install it "
-            "with: pip install 'pbcheck[ics]'",
-            name="icalendar",
-        ) from exc
+        raise MissingExtraError("ics", "pbcheck.ics (iCalendar export)") from exc
     return icalendar
 
 
@@ -117,7 +113,7 @@ def milestones_to_ics(
         The ``.ics`` file content (UTF-8, CRLF line endings).
 
     Raises:
-        ModuleNotFoundError: the ``ics`` extra (icalendar) is not installed.
+        MissingExtraError: the ``ics`` extra (icalendar) is not installed.
         InvalidValueError: *stamp* is a naive datetime.
         InvalidTypeError: an item is neither a cycle nor a pair.
     """
