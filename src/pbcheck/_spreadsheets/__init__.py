@@ -1,0 +1,1 @@
+"""Internals of :mod:`pbcheck.spreadsheets`: reading raw grids, converting cells."""
