@@ -248,7 +248,11 @@ class GradingPolicy:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The labels, best first."""
+        """The labels, best first.
+
+        >>> GradingPolicy([GradeTier("合格", 60), GradeTier("不合格")]).labels
+        ('合格', '不合格')
+        """
         return tuple(tier.label for tier in self.tiers)
 
     @classmethod
@@ -354,6 +358,11 @@ class GradeResult:
         level: its position in the policy, 0 for the best.
         by_score: the grade its score alone reached (before quotas and veto).
         reason: why, in Chinese.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> result = grade(scorecards({"a": 85}), GradingPolicy.standard()).of("a")
+    >>> result.label, result.level, result.reason
+    ('较好', 1, '总分 85.00，评为“较好”（达到 80）')
     """
 
     unit_id: str
@@ -368,7 +377,7 @@ def _results(value: Iterable[GradeResult]) -> tuple[GradeResult, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Grades:
     """Every graded unit, grouped in ranking order.
 
@@ -376,10 +385,21 @@ class Grades:
     >>> grades = grade(scorecards({"a": 91, "b": 70}), GradingPolicy.standard())
     >>> grades.counts()
     {'好': 1, '较好': 0, '一般': 1, '差': 0}
+    >>> grades
+    <Grades: 2 个单位；好 1，较好 0，一般 1，差 0>
     """
 
     policy: GradingPolicy
     results: tuple[GradeResult, ...] = attrs.field(converter=_results)
+
+    def __repr__(self) -> str:
+        counts = "，".join(f"{k} {v}" for k, v in self.counts().items())
+        return f"<Grades: {len(self)} 个单位；{counts}>"
+
+    def _repr_html_(self) -> str:
+        from pbcheck._reprs import grades_html  # noqa: PLC0415 - notebooks only
+
+        return grades_html(self)
 
     def __iter__(self) -> Iterator[GradeResult]:
         return iter(self.results)
@@ -388,21 +408,36 @@ class Grades:
         return len(self.results)
 
     def of(self, unit_id: str) -> GradeResult:
-        """The grade of *unit_id*; :class:`KeyError` if it was not graded."""
+        """The grade of *unit_id*; :class:`KeyError` if it was not graded.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> grade(scorecards({"a": 95}), GradingPolicy.standard()).of("a").label
+        '好'
+        """
         for result in self.results:
             if result.unit_id == unit_id:
                 return result
         raise KeyError(unit_id)
 
     def counts(self) -> dict[str, int]:
-        """How many units got each grade, best first (zeros included)."""
+        """How many units got each grade, best first (zeros included).
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> grade(scorecards({"a": 95, "b": 50}), GradingPolicy.standard()).counts()
+        {'好': 1, '较好': 0, '一般': 0, '差': 1}
+        """
         counts = dict.fromkeys(self.policy.labels, 0)
         for result in self.results:
             counts[result.label] += 1
         return counts
 
     def lines(self) -> list[str]:
-        """Plain text: a heading with the counts, then one line per unit."""
+        """Plain text: a heading with the counts, then one line per unit.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> grade(scorecards({"a": 95}), GradingPolicy.standard()).lines()[0]
+        '等次（好 1，较好 0，一般 0，差 0）'
+        """
         counts = "，".join(f"{k} {v}" for k, v in self.counts().items())
         out = [f"等次（{counts}）"]
         out.extend(

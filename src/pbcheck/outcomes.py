@@ -27,6 +27,7 @@ multi-year escalation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -46,6 +47,11 @@ from pbcheck.selection import (
     bottom_list,
     commendation_list,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pbcheck.frames import NumericMode
 
 __all__ = ["OutcomePolicy", "Outcomes", "assess_outcomes"]
 
@@ -91,6 +97,20 @@ class Outcomes:
         grades: each unit's grade (等次) and why.
         bottom: who is at the bottom (处于后位) and why.
         commendation: who is eligible and selected (评先评优) and why.
+
+    ``repr`` fits a terminal line, ``print`` gives every table and list, a
+    notebook shows a summary per series (``_repr_html_``) and
+    :meth:`to_frame` gives one row per unit.
+
+    >>> from pbcheck.testing._outcomes import org_tree, scorecards
+    >>> outcomes = assess_outcomes(
+    ...     scorecards({"a": 90, "b": 80, "c": 50}),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ... )
+    >>> outcomes
+    <Outcomes: 3 个单位，1 个系列；表彰 0 个，处于后位 1 个>
+    >>> outcomes.rankings["党群部门"].unit_ids, outcomes.bottom.unit_ids
+    (('a', 'b', 'c'), ('c',))
     """
 
     policy: OutcomePolicy
@@ -108,8 +128,37 @@ class Outcomes:
             f"处于后位 {len(self.bottom.unit_ids)} 个>"
         )
 
+    def _repr_html_(self) -> str:
+        from pbcheck._reprs import outcomes_html  # noqa: PLC0415 - notebooks only
+
+        return outcomes_html(self)
+
+    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+        """One row per unit; see :func:`pbcheck.frames.outcomes_frame`.
+
+        Columns: series, rank, total, grade, commended, bottom, vetoed,
+        commendation status and the reasons.  Needs the ``frames`` extra.
+
+        >>> from pbcheck.testing._outcomes import org_tree, scorecards
+        >>> outcomes = assess_outcomes(
+        ...     scorecards({"a": 90, "b": 50}), org_tree({"党群部门": ["a", "b"]})
+        ... )
+        >>> outcomes.to_frame()["bottom"].tolist()
+        [False, True]
+        """
+        from pbcheck.frames import outcomes_frame  # noqa: PLC0415 - optional extra
+
+        return outcomes_frame(self, numeric=numeric)
+
     def summary_lines(self) -> list[str]:
-        """Everything as plain text lines: rankings, grades, both lists."""
+        """Everything as plain text lines: rankings, grades, both lists.
+
+        >>> from pbcheck.testing._outcomes import org_tree, scorecards
+        >>> assess_outcomes(
+        ...     scorecards({"a": 90}), org_tree({"党群部门": ["a"]})
+        ... ).summary_lines()[0]
+        '考评结果（1 个单位，1 个系列）'
+        """
         out = [f"考评结果（{len(self.overall)} 个单位，{len(self.rankings)} 个系列）"]
         for table in self.rankings.values():
             out.extend(table.lines())

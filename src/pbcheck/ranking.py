@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 
@@ -54,6 +54,11 @@ from pbcheck.errors import (
 )
 from pbcheck.org import OrgTree, OrgUnit
 from pbcheck.scoring import Scorecard
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pbcheck.frames import NumericMode
 
 __all__ = [
     "NO_GROUP",
@@ -132,6 +137,13 @@ class RankedUnit:
         tied_with: ids of the units it shares ``compared`` with (and the
             veto status).
         reason: why it has this rank, in Chinese.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> first = rank(scorecards({"a": 80, "b": 80})).entries[0]
+    >>> first.rank, first.shown, first.tied_with
+    (1, Decimal('80.00'), ('b',))
+    >>> first.reason
+    '总分 80.00，排第 1 名；与 b 精确总分相同，并列'
     """
 
     unit_id: str
@@ -162,9 +174,12 @@ def _entries(value: Iterable[RankedUnit]) -> tuple[RankedUnit, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Ranking:
     """A ranked table of units: entries in their strict order, best first.
+
+    ``repr`` fits a terminal line, ``print`` gives the table, a notebook shows
+    it as HTML, and :meth:`to_frame` gives a DataFrame.
 
     Args:
         scope: what was ranked, e.g. ``系列：政府工作部门`` or ``全部``.
@@ -175,11 +190,38 @@ class Ranking:
     >>> table = rank(scorecards({"a": 70, "b": 90}), scope="示例")
     >>> table.rank_of("b"), table.unit_ids
     (1, ('b', 'a'))
+    >>> table
+    <Ranking 示例: 2 个单位，第 1 名 b 90.00>
     """
 
     scope: str
     policy: RankingPolicy
     entries: tuple[RankedUnit, ...] = attrs.field(converter=_entries)
+
+    def __repr__(self) -> str:
+        head = f"<Ranking {self.scope}: {len(self)} 个单位"
+        if self.entries:
+            first = self.entries[0]
+            head += f"，第 1 名 {first.unit_id} {first.shown}"
+        return head + ">"
+
+    def _repr_html_(self) -> str:
+        from pbcheck._reprs import ranking_html  # noqa: PLC0415 - notebooks only
+
+        return ranking_html(self)
+
+    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+        """One row per unit, best first; see :func:`pbcheck.frames.ranking_frame`.
+
+        Needs the ``frames`` extra (pandas).
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> rank(scorecards({"a": 70, "b": 90})).to_frame().index.tolist()
+        ['b', 'a']
+        """
+        from pbcheck.frames import ranking_frame  # noqa: PLC0415 - optional extra
+
+        return ranking_frame(self, numeric=numeric)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -192,22 +234,45 @@ class Ranking:
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
-        """Unit ids in the strict order, best first."""
+        """Unit ids in the strict order, best first.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> rank(scorecards({"a": 70, "b": 90})).unit_ids
+        ('b', 'a')
+        """
         return tuple(entry.unit_id for entry in self.entries)
 
     def entry(self, unit_id: str) -> RankedUnit:
-        """The entry of *unit_id*; :class:`KeyError` if it was not ranked."""
+        """The entry of *unit_id*; :class:`KeyError` if it was not ranked.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> rank(scorecards({"a": 70, "b": 90})).entry("a").position
+        2
+        """
         for entry in self.entries:
             if entry.unit_id == unit_id:
                 return entry
         raise KeyError(unit_id)
 
     def rank_of(self, unit_id: str) -> int:
-        """The rank of *unit_id*; :class:`KeyError` if it was not ranked."""
+        """The rank of *unit_id*; :class:`KeyError` if it was not ranked.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> rank(scorecards({"a": 90, "b": 90, "c": 80})).rank_of("c")
+        3
+        """
         return self.entry(unit_id).rank
 
     def lines(self) -> list[str]:
-        """The table as plain text lines: a heading, then one line per unit."""
+        """The table as plain text lines: a heading, then one line per unit.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> for line in rank(scorecards({"a": 70, "b": 90})).lines():
+        ...     print(line)
+        排名（全部，2 个单位）
+            1  b  90.00
+            2  a  70.00
+        """
         out = [f"排名（{self.scope}，{len(self)} 个单位）"]
         out.extend(
             f"  {entry.rank:>3}  {entry.unit_id}  {entry.shown}"
@@ -266,7 +331,11 @@ class Quota:
         problems.raise_if_any()
 
     def limit(self, group_size: int) -> int:
-        """The most units a group of *group_size* may have (shares rounded down)."""
+        """The most units a group of *group_size* may have (shares rounded down).
+
+        >>> Quota(count=3, share="0.2").limit(40)
+        3
+        """
         limits = []
         if self.count is not None:
             limits.append(self.count)

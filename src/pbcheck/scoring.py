@@ -48,7 +48,10 @@ from pbcheck.rubric import ROOT, Deduction, Indicator, Rubric, Section
 from pbcheck.rules import ActivityRule, ValueRule
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pbcheck.cycle import AssessmentCycle
+    from pbcheck.frames import NumericMode
     from pbcheck.org import OrgTree
 
 __all__ = [
@@ -70,7 +73,13 @@ Record = Observation | Activity | Incident
 
 @attrs.frozen
 class RaterScore:
-    """One counted observation and the points its rule gave."""
+    """One counted observation and the points its rule gave.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> rater = scorecards({"a": 85})[0].indicators["i"].raters[0]
+    >>> rater.points, rater.reason, rater.weight
+    (Fraction(85, 1), '考评直接评分 85 分', Fraction(1, 1))
+    """
 
     observation: Observation
     points: Fraction
@@ -86,6 +95,11 @@ class IndicatorScore:
     ``contribution`` is what it adds to the base (its attainment times its
     share of the total, ``possible``).  Bonus indicators contribute through
     the bonus pool instead, so their ``possible`` is their ``max_points``.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> result = scorecards({"a": 85})[0].indicators["i"]
+    >>> result.points, result.max_points, result.possible
+    (Fraction(85, 1), Fraction(100, 1), Fraction(100, 1))
     """
 
     indicator_id: str
@@ -102,18 +116,34 @@ class IndicatorScore:
 
     @property
     def attainment(self) -> Fraction:
-        """``points / max_points``, in ``[0, 1]``."""
+        """``points / max_points``, in ``[0, 1]``.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": 85})[0].indicators["i"].attainment
+        Fraction(17, 20)
+        """
         return self.points / self.max_points
 
     @property
     def contribution(self) -> Fraction:
-        """Points this indicator adds to the base (or claims as bonus)."""
+        """Points this indicator adds to the base (or claims as bonus).
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": 85})[0].indicators["i"].contribution
+        Fraction(85, 1)
+        """
         return self.attainment * self.possible
 
 
 @attrs.frozen
 class SectionScore:
-    """A section's result: its attainment and points, and how they rolled up."""
+    """A section's result: its attainment and points, and how they rolled up.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> section = scorecards({"a": 85})[0].sections["s"]
+    >>> section.title, section.attainment, section.aggregator, section.children
+    ('综合', Fraction(17, 20), 'weighted_sum', ('i',))
+    """
 
     section_id: str
     title: str
@@ -125,13 +155,28 @@ class SectionScore:
 
     @property
     def points(self) -> Fraction:
-        """``attainment × possible``."""
+        """``attainment × possible``.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": 85})[0].sections["s"].points
+        Fraction(85, 1)
+        """
         return self.attainment * self.possible
 
 
 @attrs.frozen
 class DeductionScore:
-    """A direct deduction item's incidents and what it took."""
+    """A direct deduction item's incidents and what it took.
+
+    ``claimed`` is what the incidents add up to, ``counted`` what the item's
+    ``cap`` let through.
+
+    >>> item = DeductionScore(
+    ...     "K1", "违反规定", (), Fraction(3), Fraction(2), Fraction(2)
+    ... )
+    >>> item.claimed - item.counted
+    Fraction(1, 1)
+    """
 
     deduction_id: str
     title: str
@@ -143,7 +188,13 @@ class DeductionScore:
 
 @attrs.frozen
 class VetoFinding:
-    """A triggered veto (一票否决) and the incidents that triggered it."""
+    """A triggered veto (一票否决) and the incidents that triggered it.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> (finding,) = scorecards({"a": 90}, vetoed={"a"})[0].vetoes
+    >>> finding.veto_id, finding.title, finding.cap
+    ('V', '发生严重违纪违法问题', None)
+    """
 
     veto_id: str
     title: str
@@ -152,7 +203,11 @@ class VetoFinding:
 
     @property
     def disqualifies(self) -> bool:
-        """True for a disqualifying veto, False for a capping one."""
+        """True for a disqualifying veto, False for a capping one.
+
+        >>> VetoFinding("V", "严重违纪", (), None).disqualifies
+        True
+        """
         return self.cap is None
 
 
@@ -163,6 +218,14 @@ class Explanation:
     ``formula`` says which rule or aggregation and which weights; ``parts``
     explain the inputs in turn, down to the ``records`` (observations,
     activities, incidents) they rest on.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> print(scorecards({"a": 85})[0].explain())
+    总分 = 85：基础分 85 + 加分 0 − 扣分 0，限于 [0, 100]
+      基础分 = 85：weighted_sum 汇总各部分，× 100 分
+        综合 [s] = 85：weighted_sum（权重 i 100 分）得完成度 0.85，× 100 分
+          综合评分 [i] = 85：考评直接评分 85 分；满分 100，折合 85 / 100 分
+            · 考评组：85
     """
 
     subject: str
@@ -172,7 +235,12 @@ class Explanation:
     records: tuple[Record, ...] = ()
 
     def lines(self, depth: int = 0) -> list[str]:
-        """The explanation as indented lines, one per step and record."""
+        """The explanation as indented lines, one per step and record.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": 85})[0].explain().lines()[1]
+        '  基础分 = 85：weighted_sum 汇总各部分，× 100 分'
+        """
         indent = "  " * depth
         out = [f"{indent}{self.subject} = {_f(self.value)}：{self.formula}"]
         out.extend(f"{indent}  · {_describe(record)}" for record in self.records)
@@ -184,7 +252,12 @@ class Explanation:
         return "\n".join(self.lines())
 
     def walk(self) -> Iterable[Explanation]:
-        """This explanation and every part below it, depth first."""
+        """This explanation and every part below it, depth first.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> [e.subject for e in scorecards({"a": 85})[0].explain().walk()]
+        ['总分', '基础分', '综合 [s]', '综合评分 [i]']
+        """
         yield self
         for part in self.parts:
             yield from part.walk()
@@ -205,12 +278,22 @@ def _describe(record: Record) -> str:
     return f"事项 {record.item_id}{category} {record.occurred_at.isoformat()} {record.note}".rstrip()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Scorecard:
     """One unit's exact result under one rubric, with everything that made it.
 
     All numbers are exact :class:`~fractions.Fraction`; :attr:`rounded_total`
     and :meth:`show` apply the rubric's :class:`~pbcheck.RoundingPolicy`.
+    ``repr`` fits a terminal line; in a notebook the card shows as a small
+    table of its parts (``_repr_html_``); :meth:`to_frame` gives one row per
+    indicator.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> (card,) = scorecards({"ZF01": "92.345"})
+    >>> card
+    <Scorecard ZF01: 92.35 / 100>
+    >>> card.total, card.show(card.total)
+    (Fraction(18469, 200), '92.35')
     """
 
     unit_id: str
@@ -232,18 +315,59 @@ class Scorecard:
     vetoes: tuple[VetoFinding, ...] = ()
     rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy)
 
+    def __repr__(self) -> str:
+        veto = " 一票否决" if self.disqualified else ""
+        return (
+            f"<Scorecard {self.unit_id}: {self.show(self.total)} / "
+            f"{_f(self.max_total)}{veto}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from pbcheck._reprs import scorecard_html  # noqa: PLC0415 - notebooks only
+
+        return scorecard_html(self)
+
+    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+        """One row per indicator; see :func:`pbcheck.frames.scorecard_frame`.
+
+        Needs the ``frames`` extra (pandas).
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> (card,) = scorecards({"a": "85.125"})
+        >>> card.to_frame().loc["i", "points"] == Decimal(card.show(card.total))
+        True
+        """
+        from pbcheck.frames import scorecard_frame  # noqa: PLC0415 - optional extra
+
+        return scorecard_frame(self, numeric=numeric)
+
     @property
     def disqualified(self) -> bool:
-        """True when a disqualifying veto (一票否决) was triggered."""
+        """True when a disqualifying veto (一票否决) was triggered.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> [c.disqualified for c in scorecards({"a": 90, "b": 95}, vetoed={"b"})]
+        [False, True]
+        """
         return any(finding.disqualifies for finding in self.vetoes)
 
     @property
     def rounded_total(self) -> Decimal:
-        """The total as shown: rounded once, by the rubric's rounding policy."""
+        """The total as shown: rounded once, by the rubric's rounding policy.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": "84.125"})[0].rounded_total
+        Decimal('84.13')
+        """
         return self.rounding.apply(self.total)
 
     def show(self, value: Fraction) -> str:
-        """Any number of this scorecard as text, by the rounding policy."""
+        """Any number of this scorecard as text, by the rounding policy.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": 90})[0].show(Fraction(1, 3))
+        '0.33'
+        """
         return self.rounding.format(value)
 
     def explain(self, item: str = "total") -> Explanation:
@@ -251,6 +375,10 @@ class Scorecard:
 
         Raises:
             KeyError: if *item* names nothing in the scorecard.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> scorecards({"a": 85})[0].explain("i").formula
+        '考评直接评分 85 分；满分 100，折合 85 / 100 分'
         """
         if item == "total":
             return self._explain_total()
@@ -388,6 +516,18 @@ def score(
     records dated outside *cycle* — is raised at once in a
     :class:`~pbcheck.errors.ValidationError`.  *cycle* is required when the
     rubric has frequency indicators, and checks every record's date.
+
+    >>> from pbcheck.evaluation import Evaluation, Observation
+    >>> from pbcheck.testing._outcomes import simple_rubric
+    >>> card = score(simple_rubric(), Evaluation("ZF01", [Observation("i", "88.5")]))
+    >>> card
+    <Scorecard ZF01: 88.50 / 100>
+    >>> from pbcheck.errors import ValidationError, render
+    >>> try:
+    ...     score(simple_rubric(), Evaluation("ZF02", [Observation("i", 120)]))
+    ... except ValidationError as exc:
+    ...     print(render(exc)[1])
+      evaluations[ZF02].observations[0].value: must not exceed max_points (100) (got 120)
     """
     problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
     card = _score(
@@ -410,6 +550,17 @@ def score_all(
     Problems of *all* evaluations are gathered and raised together; nothing
     is scored unless everything is valid.  With *tree*, every evaluation must
     name a unit of the tree; unit ids must be unique.
+
+    >>> from pbcheck.evaluation import Evaluation, Observation
+    >>> from pbcheck.testing._outcomes import simple_rubric
+    >>> score_all(
+    ...     simple_rubric(),
+    ...     [
+    ...         Evaluation("a", [Observation("i", 90)]),
+    ...         Evaluation("b", [Observation("i", 75)]),
+    ...     ],
+    ... )
+    (<Scorecard a: 90.00 / 100>, <Scorecard b: 75.00 / 100>)
     """
     problems = _Problems("invalid evaluations")
     cards: list[Scorecard] = []

@@ -96,6 +96,9 @@ class AccountabilityKind(StrEnum):
 
     :attr:`severity` orders them; the commendation gate blocks a kind at or
     above its ``block_from`` (诫勉 by default).
+
+    >>> [kind.label_zh for kind in AccountabilityKind][:3]
+    ['谈话提醒', '批评教育', '责令检查']
     """
 
     REMINDER = "reminder"
@@ -217,13 +220,25 @@ class BottomPolicy:
     )
 
     def quota_for(self, group: str) -> Quota | None:
-        """The bottom quota of *group*."""
+        """The bottom quota of *group*.
+
+        >>> BottomPolicy(Quota(count=1)).quota_for("党群部门")
+        Quota(count=1, share=None)
+        """
         return self.per_series.get(group, self.quota)
 
 
 @attrs.frozen
 class BottomDecision:
-    """Whether one unit is at the bottom, and why."""
+    """Whether one unit is at the bottom, and why.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> decision = bottom_list(scorecards({"a": 50}), None, BottomPolicy(below=60)).of(
+    ...     "a"
+    ... )
+    >>> decision.at_bottom, decision.rank, decision.group
+    (True, 1, '全部')
+    """
 
     unit_id: str
     group: str
@@ -236,7 +251,7 @@ def _decisions(value: Iterable[BottomDecision]) -> tuple[BottomDecision, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class BottomList:
     """The bottom decision of every ranked unit, in ranking order per group.
 
@@ -246,10 +261,20 @@ class BottomList:
     ... )
     >>> bottom.unit_ids, bottom.of("a").reason
     (('a',), '总分 50.00，排第 2 名；低于 60 分')
+    >>> bottom
+    <BottomList: 处于后位 1 个，共 2 个单位>
     """
 
     policy: BottomPolicy
     decisions: tuple[BottomDecision, ...] = attrs.field(converter=_decisions)
+
+    def __repr__(self) -> str:
+        return f"<BottomList: 处于后位 {len(self.unit_ids)} 个，共 {len(self.decisions)} 个单位>"
+
+    def _repr_html_(self) -> str:
+        from pbcheck._reprs import bottom_html  # noqa: PLC0415 - notebooks only
+
+        return bottom_html(self)
 
     def __iter__(self) -> Iterator[BottomDecision]:
         return iter(self.decisions)
@@ -259,18 +284,37 @@ class BottomList:
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
-        """Ids of the units at the bottom."""
+        """Ids of the units at the bottom.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> bottom_list(
+        ...     scorecards({"a": 50, "b": 70}), None, BottomPolicy(below=60)
+        ... ).unit_ids
+        ('a',)
+        """
         return tuple(d.unit_id for d in self.decisions if d.at_bottom)
 
     def of(self, unit_id: str) -> BottomDecision:
-        """The decision about *unit_id*; :class:`KeyError` if it was not ranked."""
+        """The decision about *unit_id*; :class:`KeyError` if it was not ranked.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> bottom_list(scorecards({"a": 70}), None, BottomPolicy(below=60)).of(
+        ...     "a"
+        ... ).reason
+        '总分 70.00，排第 1 名；不处于后位'
+        """
         for decision in self.decisions:
             if decision.unit_id == unit_id:
                 return decision
         raise KeyError(unit_id)
 
     def lines(self) -> list[str]:
-        """Plain text: a heading, then one line per unit at the bottom."""
+        """Plain text: a heading, then one line per unit at the bottom.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> bottom_list(scorecards({"a": 50}), None, BottomPolicy(below=60)).lines()
+        ['处于后位（1 个单位）', '  全部  a：总分 50.00，排第 1 名；低于 60 分']
+        """
         out = [f"处于后位（{len(self.unit_ids)} 个单位）"]
         out.extend(
             f"  {d.group}  {d.unit_id}：{d.reason}"
@@ -421,7 +465,11 @@ class CommendationPolicy:
     title: str = "党建工作先进单位"
 
     def quota_for(self, group: str) -> Quota:
-        """The commendation quota of *group*."""
+        """The commendation quota of *group*.
+
+        >>> CommendationPolicy(Quota(count=2)).quota_for("党群部门").count
+        2
+        """
         return self.per_series.get(group, self.quota)
 
 
@@ -434,6 +482,9 @@ class GateResult:
             ``accountability``.
         status: ``"pass"``, ``"fail"`` or ``"held"`` (结果暂缓).
         reason: why, in Chinese.
+
+    >>> GateResult("veto", "fail", "一票否决，取消评先评优资格").status
+    'fail'
     """
 
     gate: str
@@ -453,6 +504,14 @@ class CommendationDecision:
         selected: commended.
         gates: each gate's result, in the order of the module table.
         reason: the decision in one sentence.
+
+    >>> from pbcheck.testing._outcomes import scorecards
+    >>> chosen = commendation_list(
+    ...     scorecards({"a": 95}), None, CommendationPolicy(Quota(count=1))
+    ... )
+    >>> decision = chosen.of("a")
+    >>> decision.status, decision.selected, [g.gate for g in decision.gates]
+    ('eligible', True, ['veto', 'accountability'])
     """
 
     unit_id: str
@@ -465,7 +524,11 @@ class CommendationDecision:
 
     @property
     def eligible(self) -> bool:
-        """Whether every gate passed."""
+        """Whether every gate passed.
+
+        >>> CommendationDecision("a", "全部", 1, "held", False, (), "暂缓").eligible
+        False
+        """
         return self.status == "eligible"
 
 
@@ -475,7 +538,7 @@ def _commendations(
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CommendationList:
     """Every ranked unit's commendation decision, in ranking order per group.
 
@@ -485,10 +548,23 @@ class CommendationList:
     ... )
     >>> chosen.unit_ids, chosen.of("b").reason
     (('a',), '符合评先条件，但名额 1 个（至多 1 个）已满')
+    >>> chosen
+    <CommendationList 党建工作先进单位: 入选 1 个，共 2 个单位>
     """
 
     policy: CommendationPolicy
     decisions: tuple[CommendationDecision, ...] = attrs.field(converter=_commendations)
+
+    def __repr__(self) -> str:
+        return (
+            f"<CommendationList {self.policy.title}: 入选 {len(self.unit_ids)} 个，"
+            f"共 {len(self.decisions)} 个单位>"
+        )
+
+    def _repr_html_(self) -> str:
+        from pbcheck._reprs import commendation_html  # noqa: PLC0415 - notebooks only
+
+        return commendation_html(self)
 
     def __iter__(self) -> Iterator[CommendationDecision]:
         return iter(self.decisions)
@@ -498,18 +574,39 @@ class CommendationList:
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
-        """Ids of the units selected, in ranking order per group."""
+        """Ids of the units selected, in ranking order per group.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> commendation_list(
+        ...     scorecards({"a": 80, "b": 90}), None, CommendationPolicy(Quota(count=1))
+        ... ).unit_ids
+        ('b',)
+        """
         return tuple(d.unit_id for d in self.decisions if d.selected)
 
     def of(self, unit_id: str) -> CommendationDecision:
-        """The decision about *unit_id*; :class:`KeyError` if it was not ranked."""
+        """The decision about *unit_id*; :class:`KeyError` if it was not ranked.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> commendation_list(
+        ...     scorecards({"a": 80}), None, CommendationPolicy(Quota(count=1))
+        ... ).of("a").selected
+        True
+        """
         for decision in self.decisions:
             if decision.unit_id == unit_id:
                 return decision
         raise KeyError(unit_id)
 
     def lines(self) -> list[str]:
-        """Plain text: the selected units, then those held or ineligible."""
+        """Plain text: the selected units, then those held or ineligible.
+
+        >>> from pbcheck.testing._outcomes import scorecards
+        >>> commendation_list(
+        ...     scorecards({"a": 80}), None, CommendationPolicy(Quota(count=1))
+        ... ).lines()[0]
+        '党建工作先进单位（1 个单位）'
+        """
         out = [f"{self.policy.title}（{len(self.unit_ids)} 个单位）"]
         out.extend(
             f"  {d.group}  {d.unit_id}：{d.reason}"

@@ -1,0 +1,87 @@
+"""The report as CSV: one file per table, UTF-8 with a byte-order mark."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Literal, TypeAlias
+
+from pbcheck.errors import InvalidValueError
+from pbcheck.report import _tables as t
+from pbcheck.report._model import CycleReport
+
+#: The tables :func:`to_csv` can write.
+CsvTable: TypeAlias = Literal["units", "sections", "indicators", "items", "escalations"]
+
+#: Every table, in the order :func:`~pbcheck.report.write_report` writes them.
+CSV_TABLES: tuple[CsvTable, ...] = (
+    "units",
+    "sections",
+    "indicators",
+    "items",
+    "escalations",
+)
+
+_BUILD: dict[str, Callable[[CycleReport], t.Table]] = {
+    "units": t.units_long,
+    "sections": t.sections_long,
+    "indicators": t.indicators_long,
+    "items": t.items,
+    "escalations": t.escalations,
+}
+
+#: Text that a spreadsheet would run as a formula when the file is opened.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(report: CycleReport, cell: t.Cell | t.Ratio) -> str:
+    text = t.show(report, cell)
+    if isinstance(cell, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
+    r"""One table of the report as CSV text, starting with a byte-order mark.
+
+    Tables: ``units`` (one row per unit: series, rank, scores, grade, flags
+    and every reason), ``sections`` (one row per unit and section),
+    ``indicators`` (one row per unit and quantified standard), ``items``
+    (bonus, deduction and veto items) and ``escalations``.
+
+    The text starts with U+FEFF (the UTF-8 byte-order mark once encoded) so
+    that Excel opens the Chinese text correctly; rows end with CRLF as RFC
+    4180 says.  Numbers are written rounded by the rubric's
+    :class:`~pbcheck.RoundingPolicy`, flags as ``是`` or empty.  A text cell
+    that a spreadsheet would take for a formula (starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or CR) is written with a leading ``'``, so opening
+    the file never runs anything.
+
+    >>> from pbcheck.report import CycleReport, to_csv
+    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
+    >>> from pbcheck import AssessmentCycle, assess_outcomes
+    >>> tree = org_tree({"党群部门": ["a", "b"]})
+    >>> cards = scorecards({"a": 95, "b": 60})
+    >>> report = CycleReport.build(
+    ...     cards,
+    ...     assess_outcomes(cards, tree),
+    ...     tree=tree,
+    ...     rubric=simple_rubric(),
+    ...     cycle=AssessmentCycle.cross_year(2025),
+    ... )
+    >>> text = to_csv(report)
+    >>> text.encode("utf-8")[:3], text[1:].splitlines()[1].split(",")[:6]
+    (b'\xef\xbb\xbf', ['党群部门', '1', 'a', '单位a', '95.00', '95.00'])
+    """
+    build = _BUILD.get(table)
+    if build is None:
+        raise InvalidValueError(
+            "table", table, f"must be one of {', '.join(CSV_TABLES)}"
+        )
+    data = build(report)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(data.headers)
+    writer.writerows([_text(report, cell) for cell in row] for row in data.rows)
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,168 @@
+"""The report as one self-contained HTML file: inline CSS, charts as inline SVG."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from html import escape
+
+from pbcheck.errors import MissingExtraError
+from pbcheck.report import _tables as t
+from pbcheck.report._model import CycleReport
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",
+"PingFang SC",sans-serif;margin:2em auto;max-width:72em;padding:0 1em;
+color:#222;line-height:1.5}
+h1{font-size:1.6em;border-bottom:2px solid #b22222;padding-bottom:.3em}
+h2{font-size:1.3em;margin-top:2em;border-left:4px solid #b22222;padding-left:.5em}
+h3{font-size:1.1em}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.2em .6em;vertical-align:top}
+th{background:#f3f3f3}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.commended td{background:#eef7ee}
+tr.bottom td{background:#fbeeee}
+.flag{font-weight:bold}
+.note{color:#555;font-size:.9em}
+figure{margin:1em 0}
+figure svg{max-width:100%;height:auto}
+nav ul{columns:2}
+""".strip()
+
+
+def _cells(report: CycleReport, row: tuple[t.Cell | t.Ratio, ...]) -> str:
+    out = []
+    for cell in row:
+        numeric = isinstance(cell, int | Fraction | t.Ratio)
+        css = ' class="n"' if numeric else ""
+        out.append(f"<td{css}>{escape(t.show(report, cell))}</td>")
+    return "".join(out)
+
+
+def _table(
+    report: CycleReport, table: t.Table, classes: list[str] | None = None
+) -> str:
+    if not table.rows:
+        return '<p class="note">无。</p>'
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+    body = []
+    for index, row in enumerate(table.rows):
+        css = classes[index] if classes else ""
+        attr = f' class="{css}"' if css else ""
+        body.append(f"<tr{attr}>{_cells(report, row)}</tr>")
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _charts(report: CycleReport) -> str:
+    from pbcheck.report._charts import charts  # noqa: PLC0415 - optional extra
+
+    try:
+        found = charts(report)
+    except MissingExtraError as error:
+        return f'<p class="note">图表已省略：{escape(str(error))}</p>'
+    return "".join(
+        f'<h3 id="chart-{escape(chart.name)}">{escape(chart.title)}</h3>'
+        f'<figure>{chart.svg}<figcaption class="note">{escape(chart.caption)}'
+        "</figcaption></figure>"
+        for chart in found
+    )
+
+
+def to_html(report: CycleReport, *, charts: bool = True) -> str:
+    """The whole report as one HTML page, every text escaped.
+
+    Args:
+        report: the report.
+        charts: include the charts (score distribution per series, section
+            attainment); they need the ``plots`` extra (matplotlib) — without
+            it the page says that charts were omitted and why.
+
+    >>> from pbcheck.report import CycleReport, to_html
+    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
+    >>> from pbcheck import AssessmentCycle, assess_outcomes
+    >>> tree = org_tree({"党群部门": ["a", "b"]})
+    >>> cards = scorecards({"a": 95, "b": 60})
+    >>> report = CycleReport.build(
+    ...     cards,
+    ...     assess_outcomes(cards, tree),
+    ...     tree=tree,
+    ...     rubric=simple_rubric(),
+    ...     cycle=AssessmentCycle.cross_year(2025),
+    ... )
+    >>> page = to_html(report, charts=False)
+    >>> page.startswith("<!DOCTYPE html>"), "单位a" in page
+    (True, True)
+    """
+    cycle = report.cycle
+    title = f"{report.title}：{cycle.label_zh}考评结果"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        "<ul>",
+        f"<li>考核周期：{cycle.start.isoformat()} 至 {cycle.end.isoformat()}</li>",
+        (
+            f"<li>考核细则：{escape(report.title)}（{escape(report.rubric_version)}版，"
+            f"{escape(report.rubric_id)}）</li>"
+        ),
+        *([f"<li>考核单位：{escape(report.issuer)}</li>"] if report.issuer else []),
+        f"<li>参评单位：{len(report.units)} 个，{len(report.series)} 个系列</li>",
+        (
+            f"<li>计分：总分 = 基础分 + 加分 − 扣分，按规则四舍五入保留 "
+            f"{report.rounding.places} 位小数</li>"
+        ),
+        f"<li>结果日期：{report.announced.isoformat()}</li>",
+        "</ul>",
+        "<nav><ul>",
+    ]
+    parts.extend(
+        f'<li><a href="#series-{index}">{escape(table.series)}</a></li>'
+        for index, table in enumerate(report.series, 1)
+    )
+    parts += [
+        '<li><a href="#commended">表彰名单</a></li>',
+        '<li><a href="#bottom">处于后位</a></li>',
+        '<li><a href="#escalations">问责与整改</a></li>',
+        '<li><a href="#charts">图表</a></li>',
+        '<li><a href="#profile">分项得分</a></li>',
+        "</ul></nav>",
+        "<h2>排名与等次</h2>",
+    ]
+    for index, table in enumerate(report.series, 1):
+        summary = t.summary(table)
+        classes = [
+            "commended" if line.commended else "bottom" if line.at_bottom else ""
+            for line in table.lines
+        ]
+        parts.append(f'<h3 id="series-{index}">{escape(summary.title)}</h3>')
+        parts.append(_table(report, summary, classes))
+    grades = t.grade_counts(report)
+    parts += [f"<h2>{escape(grades.title)}</h2>", _table(report, grades)]
+    for key, listing in (
+        ("commended", t.commended(report)),
+        ("bottom", t.bottom(report)),
+    ):
+        parts += [
+            f'<h2 id="{key}">{escape(listing.title)}</h2>',
+            _table(report, listing),
+        ]
+    actions = t.escalations(report)
+    parts.append(f'<h2 id="escalations">{escape(actions.title)}</h2>')
+    if report.history_given:
+        parts.append(_table(report, actions))
+    else:
+        parts.append('<p class="note">未提供往年考评结果，未判断连续处于后位。</p>')
+    parts.append('<h2 id="charts">图表</h2>')
+    parts.append(_charts(report) if charts else '<p class="note">图表未生成。</p>')
+    parts.append('<h2 id="profile">分项得分</h2>')
+    for table in report.series:
+        profile = t.profile(report, table)
+        parts += [f"<h3>{escape(profile.title)}</h3>", _table(report, profile)]
+    items = t.items(report)
+    parts += [f"<h2>{escape(items.title)}</h2>", _table(report, items)]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,107 @@
+"""The report as Markdown (GitHub-flavoured tables)."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from pbcheck.report import _tables as t
+from pbcheck.report._model import CycleReport
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def escape_md(text: str) -> str:
+    r"""Escape Markdown's special characters and keep a cell on one line.
+
+    >>> escape_md("a|b *c*")
+    'a\\|b \\*c\\*'
+    """
+    flat = " ".join(text.split())
+    return _SPECIAL.sub(r"\\\1", flat)
+
+
+def _table(report: CycleReport, table: t.Table) -> list[str]:
+    if not table.rows:
+        return ["无。", ""]
+    numeric = [
+        all(isinstance(row[i], int | Fraction | t.Ratio) for row in table.rows)
+        for i in range(len(table.headers))
+    ]
+    out = [
+        "| " + " | ".join(escape_md(h) for h in table.headers) + " |",
+        "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
+    ]
+    out.extend(
+        "| " + " | ".join(escape_md(t.show(report, cell)) for cell in row) + " |"
+        for row in table.rows
+    )
+    out.append("")
+    return out
+
+
+def heading(report: CycleReport) -> list[str]:
+    """Title and the facts of the season, as Markdown lines."""
+    cycle = report.cycle
+    return [
+        f"# {escape_md(report.title)}：{escape_md(cycle.label_zh)}考评结果",
+        "",
+        f"- 考核周期：{cycle.start.isoformat()} 至 {cycle.end.isoformat()}",
+        (
+            f"- 考核细则：{escape_md(report.title)}（{escape_md(report.rubric_version)}版，"
+            f"{escape_md(report.rubric_id)}）"
+        ),
+        *([f"- 考核单位：{escape_md(report.issuer)}"] if report.issuer else []),
+        f"- 参评单位：{len(report.units)} 个，{len(report.series)} 个系列",
+        (
+            f"- 计分：总分 = 基础分 + 加分 − 扣分，按规则四舍五入保留 "
+            f"{report.rounding.places} 位小数"
+        ),
+        f"- 结果日期：{report.announced.isoformat()}",
+        "",
+    ]
+
+
+def to_markdown(report: CycleReport) -> str:
+    """The whole report as Markdown: rankings, grades, lists, escalations, breakdown.
+
+    Every text is escaped, so unit names cannot break a table.
+
+    >>> from pbcheck.report import CycleReport, to_markdown
+    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
+    >>> from pbcheck import AssessmentCycle, assess_outcomes
+    >>> tree = org_tree({"党群部门": ["a", "b"]})
+    >>> cards = scorecards({"a": 95, "b": 60})
+    >>> report = CycleReport.build(
+    ...     cards,
+    ...     assess_outcomes(cards, tree),
+    ...     tree=tree,
+    ...     rubric=simple_rubric(),
+    ...     cycle=AssessmentCycle.cross_year(2025),
+    ... )
+    >>> print(to_markdown(report).splitlines()[0])
+    # 示例细则：2025—2026年度考评结果
+    """
+    out = heading(report)
+    out += ["## 排名与等次", ""]
+    for table in report.series:
+        summary = t.summary(table)
+        out += [f"### {escape_md(summary.title)}", ""]
+        out += _table(report, summary)
+    grades = t.grade_counts(report)
+    out += [f"## {grades.title}", "", *_table(report, grades)]
+    for listing in (t.commended(report), t.bottom(report)):
+        out += [f"## {escape_md(listing.title)}", "", *_table(report, listing)]
+    actions = t.escalations(report)
+    out += [f"## {actions.title}", ""]
+    if report.history_given:
+        out += _table(report, actions)
+    else:
+        out += ["未提供往年考评结果，未判断连续处于后位。", ""]
+    out += ["## 分项得分", ""]
+    for table in report.series:
+        profile = t.profile(report, table)
+        out += [f"### {escape_md(profile.title)}", "", *_table(report, profile)]
+    items = t.items(report)
+    out += [f"## {items.title}", "", *_table(report, items)]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,226 @@
+"""DataFrames of scorecards, rankings and outcomes (pbcheck.frames)."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pbcheck import assess_outcomes
+from pbcheck.errors import InvalidValueError, MissingExtraError
+from pbcheck.examples import (
+    example_cycle,
+    example_evaluations,
+    example_rubric,
+    example_tree,
+)
+from pbcheck.frames import (
+    outcomes_frame,
+    ranking_frame,
+    scorecard_frame,
+    scorecards_frame,
+)
+from pbcheck.ranking import rank
+from pbcheck.scoring import score_all
+from pbcheck.testing._outcomes import org_tree, scorecards
+
+
+@pytest.fixture(scope="module")
+def season():
+    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    cards = score_all(rubric, example_evaluations(2025), tree=tree, cycle=cycle)
+    return tree, cards, assess_outcomes(cards, tree, cycle=cycle)
+
+
+class TestScorecardFrame:
+    def test_one_row_per_indicator(self, season):
+        """65 standards plus the bonus indicators claimed, indexed by id."""
+        _, cards, _ = season
+        card = cards[0]
+        frame = card.to_frame()
+        assert list(frame.columns) == [
+            "title", "section", "bonus", "points", "max_points",
+            "attainment", "possible", "contribution", "reason",
+        ]  # fmt: skip
+        assert frame.index.name == "indicator_id"
+        assert len(frame) == len(card.indicators) + len(card.bonus)
+        assert list(frame.index[: len(card.indicators)]) == list(card.indicators)
+
+    def test_decimals_agree_with_show(self, season):
+        """Every score is the Decimal that ``Scorecard.show`` prints."""
+        _, cards, _ = season
+        for card in cards[:10]:
+            frame = card.to_frame()
+            for indicator_id, result in card.indicators.items():
+                cell = frame.loc[indicator_id, "contribution"]
+                assert isinstance(cell, Decimal)
+                assert cell == Decimal(card.show(result.contribution))
+                assert frame.loc[indicator_id, "points"] == Decimal(
+                    card.show(result.points)
+                )
+
+    def test_section_is_the_parent(self, season):
+        _, cards, _ = season
+        card = cards[0]
+        frame = card.to_frame()
+        for indicator_id in card.indicators:
+            parent = frame.loc[indicator_id, "section"]
+            assert indicator_id in card.sections[parent].children
+
+    def test_exact_and_float(self, season):
+        """``exact`` gives the Fractions, ``float`` float64 columns for plotting."""
+        _, cards, _ = season
+        card = cards[0]
+        exact = card.to_frame(numeric="exact")
+        first = next(iter(card.indicators.values()))
+        assert exact.loc[first.indicator_id, "contribution"] == first.contribution
+        assert isinstance(exact.loc[first.indicator_id, "attainment"], Fraction)
+        floats = card.to_frame(numeric="float")
+        assert str(floats["contribution"].dtype) == "float64"
+        regular = floats.loc[~floats["bonus"], "contribution"]
+        assert regular.sum() == pytest.approx(float(card.base))
+        assert str(card.to_frame()["points"].dtype) == "object"
+
+    def test_unknown_mode(self, season):
+        _, cards, _ = season
+        with pytest.raises(InvalidValueError, match="numeric"):
+            cards[0].to_frame(numeric="int")  # type: ignore[arg-type]
+
+    @given(
+        st.decimals(min_value=0, max_value=100, places=4, allow_nan=False),
+    )
+    def test_rounding_agrees_with_show(self, total):
+        """Whatever the exact total, the frame shows what the scorecard shows."""
+        (card,) = scorecards({"a": total})
+        frame = scorecards_frame([card])
+        assert frame.loc["a", "total"] == Decimal(card.show(card.total))
+        assert frame.loc["a", "total"] == card.rounded_total
+
+
+class TestScorecardsFrame:
+    def test_sorted_and_named(self, season):
+        """Sorted by unit id whatever the input order; name and series from the tree."""
+        tree, cards, _ = season
+        frame = scorecards_frame(reversed(cards), tree=tree)
+        assert list(frame.index) == sorted(c.unit_id for c in cards)
+        card = cards[0]
+        row = frame.loc[card.unit_id]
+        assert row["name"] == tree[card.unit_id].name
+        assert row["series"] == tree[card.unit_id].series
+        assert row["total"] == card.rounded_total
+        assert row["P1"] == Decimal(card.show(card.sections["P1"].points))
+        assert frame.equals(scorecards_frame(cards, tree=tree))
+
+    def test_columns(self, season):
+        tree, cards, _ = season
+        frame = scorecards_frame(cards, tree=tree)
+        assert list(frame.columns[:11]) == [
+            "name", "series", "base", "bonus_claimed", "bonus",
+            "deductions_claimed", "deductions", "total", "disqualified", "vetoes", "A",
+        ]  # fmt: skip
+        vetoed = frame[frame["disqualified"]]
+        assert len(vetoed) >= 1
+        assert set(vetoed["vetoes"]) == {"V1"}
+
+
+class TestRankingAndOutcomesFrames:
+    def test_ranking_frame(self):
+        table = rank(scorecards({"a": 80, "b": 90, "c": 80, "d": "79.996"}))
+        frame = table.to_frame()
+        assert list(frame.columns) == [
+            "rank", "position", "total", "disqualified", "tied_with", "reason",
+        ]  # fmt: skip
+        assert list(frame.index) == ["b", "a", "c", "d"]
+        assert list(frame["rank"]) == [1, 2, 2, 4]
+        assert frame.loc["d", "total"] == Decimal("80.00")
+        assert ranking_frame(table, numeric="exact").loc["d", "total"] == Fraction(
+            "79.996"
+        )
+
+    def test_outcomes_frame(self, season):
+        """One row per unit with series, rank, total, grade, flags and reasons."""
+        _, cards, outcomes = season
+        frame = outcomes.to_frame()
+        assert list(frame.columns) == [
+            "series", "rank", "total", "grade", "commended", "bottom", "vetoed",
+            "commendation_status", "rank_reason", "grade_reason",
+            "commendation_reason", "bottom_reason",
+        ]  # fmt: skip
+        assert len(frame) == len(cards)
+        assert set(frame.index[frame["commended"]]) == set(
+            outcomes.commendation.unit_ids
+        )
+        assert set(frame.index[frame["bottom"]]) == set(outcomes.bottom.unit_ids)
+        vetoed = {c.unit_id for c in cards if c.disqualified}
+        assert set(frame.index[frame["vetoed"]]) == vetoed
+        for card in cards[:5]:
+            row = frame.loc[card.unit_id]
+            assert row["total"] == card.rounded_total
+            assert row["grade"] == outcomes.grades.of(card.unit_id).label
+            assert row["bottom_reason"] == outcomes.bottom.of(card.unit_id).reason
+
+    def test_outcomes_rows_follow_series_and_rank(self):
+        tree = org_tree({"政府工作部门": ["a", "b"], "党群部门": ["c", "d"]})
+        outcomes = assess_outcomes(
+            scorecards({"a": 70, "b": 90, "c": 60, "d": 95}), tree
+        )
+        frame = outcomes_frame(outcomes, numeric="float")
+        assert list(frame.index) == ["b", "a", "d", "c"]
+        assert str(frame["total"].dtype) == "float64"
+
+
+class TestMissingPandas:
+    def test_every_function_raises_missing_extra(self, monkeypatch):
+        """Without pandas each function says which extra to install."""
+        monkeypatch.setitem(sys.modules, "pandas", None)
+        cards = scorecards({"a": 90})
+        tree = org_tree({"党群部门": ["a"]})
+        calls = [
+            lambda: scorecard_frame(cards[0]),
+            lambda: scorecards_frame(cards),
+            lambda: ranking_frame(rank(cards)),
+            lambda: outcomes_frame(assess_outcomes(cards, tree)),
+            cards[0].to_frame,
+        ]
+        for call in calls:
+            with pytest.raises(MissingExtraError, match=r"pbcheck\[frames\]"):
+                call()
+
+
+class TestSectionColumnNames:
+    def test_section_named_like_a_column_is_prefixed(self):
+        """A section called ``total`` does not hide the total column."""
+        from pbcheck.evaluation import Evaluation, Observation
+        from pbcheck.rubric import Indicator, Rubric, Section
+        from pbcheck.rules import DirectScore
+
+        rubric = Rubric(
+            "r",
+            "1",
+            "细则",
+            [
+                Section(
+                    "total",
+                    "综合",
+                    60,
+                    indicators=[Indicator("i", "甲", 60, DirectScore())],
+                ),
+                Section(
+                    "B",
+                    "其他",
+                    40,
+                    indicators=[Indicator("j", "乙", 40, DirectScore())],
+                ),
+            ],
+        )
+        cards = score_all(
+            rubric, [Evaluation("a", [Observation("i", 30), Observation("j", 40)])]
+        )
+        frame = scorecards_frame(cards)
+        assert frame.loc["a", "total"] == Decimal("70.00")
+        assert frame.loc["a", "section:total"] == Decimal("30.00")
+        assert frame.loc["a", "B"] == Decimal("40.00")
