@@ -1,0 +1,445 @@
+"""What-if simulation: sampled weights in NumPy, exact sweeps, and the exact path."""
+
+import itertools
+import subprocess
+import sys
+from fractions import Fraction
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pbcheck import (
+    BottomPolicy,
+    CommendationPolicy,
+    Median,
+    OutcomePolicy,
+    Quota,
+    RankingPolicy,
+    assess_outcomes,
+    score_all,
+)
+from pbcheck.errors import InvalidValueError, ValidationError
+from pbcheck.examples import (
+    example_cycle,
+    example_evaluations,
+    example_rubric,
+    example_tree,
+)
+from pbcheck.simulation import (
+    DEFAULT_SAMPLES,
+    Attainments,
+    Dirichlet,
+    Jitter,
+    WeightSets,
+    simulate,
+    sweep,
+)
+from pbcheck.testing._outcomes import org_tree
+from pbcheck.testing._simulation import weight_sets, weighted_seasons
+from pbcheck.whatif import reweight, swap_point, two_section_example
+
+POLICIES = (
+    OutcomePolicy(),
+    OutcomePolicy(
+        bottom=BottomPolicy(Quota(count=2), ties="include", below=20),
+        commendation=CommendationPolicy(Quota(share="0.5"), min_score=30),
+    ),
+    OutcomePolicy(
+        bottom=BottomPolicy(Quota(share="0.25"), vetoed=False, group_by="all"),
+        commendation=CommendationPolicy(
+            Quota(count=2), exclude_bottom=False, group_by="all"
+        ),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def example():
+    rubric, tree = example_rubric(), example_tree()
+    cards = score_all(
+        rubric, example_evaluations(2025), tree=tree, cycle=example_cycle(2025)
+    )
+    return rubric, tree, cards
+
+
+def exact_lists(rubric, evaluations, tree, policy, weights):
+    """The lists by re-weighting the rubric and re-scoring the exact path."""
+    cards = score_all(reweight(rubric, weights, normalise=True), evaluations)
+    outcomes = assess_outcomes(cards, tree, policy)
+    return set(outcomes.commendation.unit_ids), set(outcomes.bottom.unit_ids), outcomes
+
+
+def simulated_lists(result):
+    rows = result.rows()
+    assert all(r.commended in (0, 1) and r.bottom in (0, 1) for r in rows)
+    return {r.unit_id for r in rows if r.commended}, {
+        r.unit_id for r in rows if r.bottom
+    }
+
+
+class TestAttainments:
+    def test_from_scorecards(self, example):
+        """Section attainments, adjustments and vetoes come over as floats."""
+        rubric, tree, cards = example
+        table = Attainments.from_scorecards(rubric, cards, tree)
+        card = cards[0]
+        assert table.columns == ("A", "B")
+        assert table.matrix[0, 1] == float(card.sections["B"].attainment)
+        assert table.adjustment[0] == float(
+            card.bonus_counted - card.deductions_counted
+        )
+        assert table.disqualified.sum() == sum(c.disqualified for c in cards)
+        assert table.series[0] == tree[card.unit_id].series
+        assert not table.matrix.flags.writeable
+
+    def test_every_problem_at_once(self):
+        """Duplicate ids, a short series and an attainment above 1, together."""
+        with pytest.raises(ValidationError) as info:
+            Attainments(["a", "a"], ["s"], [[0.5], [1.5]], [0, 0], ["x"])
+        assert len(info.value.problems) == 3
+
+    def test_columns_must_fit_the_rubric(self):
+        """Columns that are neither the sections nor the indicators are refused."""
+        rubric, _ = two_section_example()
+        table = Attainments(["a"], ["s"], [[0.5]], [0], ["R"])
+        with pytest.raises(InvalidValueError, match="top-level sections"):
+            table.loadings(rubric)
+
+    def test_indicator_columns_agree_with_section_columns(self, example):
+        """65 indicator attainments give the same lists as 2 section attainments."""
+        rubric, tree, cards = example
+        sections = Attainments.from_scorecards(rubric, cards, tree)
+        ids = [i.id for i in rubric.indicators()][::-1]  # any column order
+        indicators = Attainments(
+            sections.unit_ids,
+            sections.series,
+            [[float(c.indicators[i].attainment) for i in ids] for c in cards],
+            sections.adjustment,
+            ids,
+            disqualified=sections.disqualified,
+        )
+        one = simulate(rubric, sections, Jitter(15), samples=300)
+        two = simulate(rubric, indicators, Jitter(15), samples=300)
+        assert one.rows() == two.rows()
+
+    def test_indicator_columns_need_linear_sections(self):
+        """A median below the top cannot be flattened into indicator weights."""
+        rubric, _ = two_section_example()
+        varied = attrs.evolve(
+            rubric,
+            sections=[attrs.evolve(s, aggregator=Median()) for s in rubric.sections],
+        )
+        table = Attainments(["a"], ["s"], [[0.5, 0.5]], [0], ["R", "F"])
+        with pytest.raises(InvalidValueError, match="weighted sums or means"):
+            table.loadings(varied)
+
+
+class TestDistributions:
+    def test_jitter_stays_within_ten_points(self):
+        """70/30 ± 10 keeps the first share within 60–80 and rows summing to 1."""
+        rubric, _ = two_section_example()
+        shares = Jitter(10).draw(rubric, 2000, np.random.default_rng(3))
+        assert np.allclose(shares.sum(axis=1), 1)
+        assert shares[:, 0].min() >= 0.6 - 1e-12
+        assert shares[:, 0].max() <= 0.8 + 1e-12
+        assert shares[:, 0].max() - shares[:, 0].min() > 0.15
+
+    def test_dirichlet_centres_on_the_rubric(self):
+        """The mean share is the rubric's; a larger concentration narrows it."""
+        rubric, _ = two_section_example()
+        wide = Dirichlet(20).draw(rubric, 4000, np.random.default_rng(3))
+        narrow = Dirichlet(2000).draw(rubric, 4000, np.random.default_rng(3))
+        assert abs(wide[:, 0].mean() - 0.7) < 0.01
+        assert narrow[:, 0].std() < wide[:, 0].std() / 5
+
+    def test_bad_parameters(self):
+        """Negative jitter, zero concentration and sample counts are refused."""
+        with pytest.raises(InvalidValueError):
+            Jitter(-1)
+        with pytest.raises(InvalidValueError):
+            Dirichlet(0)
+        rubric, _ = two_section_example()
+        with pytest.raises(InvalidValueError, match="samples"):
+            Jitter().draw(rubric, 0, np.random.default_rng(1))
+        with pytest.raises(InvalidValueError, match="leave samples=None"):
+            WeightSets([{"常规": 60, "服务": 40}]).draw(rubric, 3, None)
+
+    def test_weight_sets_are_checked_like_reweight(self):
+        """Floats and sums off the basis are refused unless normalising."""
+        rubric, _ = two_section_example()
+        with pytest.raises(ValidationError):
+            WeightSets([{"常规": 6, "服务": 4}]).draw(rubric, None, None)
+        with pytest.raises(ValidationError):
+            WeightSets([{"常规": 0.6, "服务": 0.4}]).draw(rubric, None, None)
+        shares = WeightSets([{"常规": 6, "服务": 4}], normalise=True).draw(
+            rubric, None, None
+        )
+        assert shares.tolist() == [[0.6, 0.4]]
+
+
+class TestSimulate:
+    def test_seeded_and_reproducible(self, example):
+        """The same seed gives the same result; another seed other weights."""
+        rubric, tree, cards = example
+        table = Attainments.from_scorecards(rubric, cards, tree)
+        one = simulate(rubric, table, Dirichlet(), samples=50)
+        two = simulate(rubric, table, Dirichlet(), samples=50)
+        three = simulate(rubric, table, Dirichlet(), samples=50, seed=1)
+        assert np.array_equal(one.weights, two.weights)
+        assert one.rows() == two.rows()
+        assert not np.array_equal(one.weights, three.weights)
+        assert simulate(rubric, table, Jitter()).samples == DEFAULT_SAMPLES
+
+    def test_baseline_is_the_exact_outcome(self, example):
+        """Under the rubric's own weights the lists and ranks are the exact ones."""
+        rubric, tree, cards = example
+        result = simulate(
+            rubric,
+            Attainments.from_scorecards(rubric, cards, tree),
+            Jitter(),
+            samples=10,
+        )
+        outcomes = assess_outcomes(cards, tree)
+        rows = result.rows()
+        assert {r.unit_id for r in rows if r.baseline_commended} == set(
+            outcomes.commendation.unit_ids
+        )
+        assert {r.unit_id for r in rows if r.baseline_bottom} == set(
+            outcomes.bottom.unit_ids
+        )
+        ranks = {e.unit_id: e.rank for t in outcomes.rankings.values() for e in t}
+        assert {r.unit_id: r.baseline_rank for r in rows} == ranks
+
+    def test_near_ties_are_ties(self):
+        """Totals 10⁻¹² apart tie at the cut-off (both left out) unless tolerance=0."""
+        table = Attainments(
+            ["a", "b", "c", "d", "e"],
+            ["s"] * 5,
+            [[0.9, 0.9], [0.9, 0.9], [0.5, 0.5], [0.4, 0.4], [0.1, 0.1]],
+            [0, 1e-12, 0, 0, 0],
+            ["常规", "服务"],
+        )
+        rubric, _ = two_section_example()
+        policy = OutcomePolicy(commendation=CommendationPolicy(Quota(count=1)))
+        sets = WeightSets([{"常规": 70, "服务": 30}])
+        tied = simulate(rubric, table, sets, policy=policy)
+        strict = simulate(rubric, table, sets, policy=policy, tolerance=0)
+        assert simulated_lists(tied)[0] == set()
+        assert tied.cutoff_ties == 1
+        assert simulated_lists(strict)[0] == {"b"}
+
+    def test_caps_and_range(self):
+        """Totals are held within [floor, max_total], then under a veto's cap."""
+        rubric, _ = two_section_example()
+        table = Attainments(
+            ["a", "b", "c"],
+            ["s"] * 3,
+            [[1.0, 1.0], [0.95, 0.95], [0.5, 0.5]],
+            [8, 0, -60],
+            ["常规", "服务"],
+            cap=[60, np.inf, np.inf],
+        )
+        policy = OutcomePolicy(commendation=CommendationPolicy(Quota(count=1)))
+        result = simulate(rubric, table, Jitter(), samples=20, policy=policy)
+        assert [r.commended for r in result.rows()] == [0, 1, 0]
+        assert [r.baseline_rank for r in result.rows()] == [2, 1, 3]
+
+    def test_unsupported_policies_and_rubrics(self):
+        """Rounded ties, rating gates and a median top level are refused."""
+        rubric, _ = two_section_example()
+        table = Attainments(["a"], ["s"], [[0.5, 0.5]], [0], ["常规", "服务"])
+        with pytest.raises(ValidationError) as info:
+            simulate(
+                rubric,
+                table,
+                Jitter(),
+                policy=OutcomePolicy(
+                    ranking=RankingPolicy(basis="rounded"),
+                    commendation=CommendationPolicy(Quota(count=1), min_rating="0.8"),
+                ),
+            )
+        assert len(info.value.problems) == 2
+        with pytest.raises(InvalidValueError, match="weighted sum"):
+            simulate(attrs.evolve(rubric, aggregator=Median()), table, Jitter())
+
+    def test_reprs_rows_and_frame(self, example):
+        """A terminal line, a table, escaped HTML, rows and a DataFrame."""
+        rubric, tree, cards = example
+        result = simulate(
+            rubric, Attainments.from_scorecards(rubric, cards, tree), Jitter(10)
+        )
+        assert repr(result).startswith(
+            "<SimulationResult Jitter(points=10.0): 1000 次抽样"
+        )
+        text = str(result)
+        assert "ZF01" in text
+        assert "表彰概率" in text
+        html = result._repr_html_()
+        assert "<table" in html
+        assert "ZF01" in html
+        assert {r.unit_id for r in result.unstable()} >= {"ZF01", "ZF11"}
+        frame = result.to_frame()
+        assert frame.shape[0] == 90
+        assert frame.loc["ZF08", "commended"] == 1.0
+        assert frame.loc["ZF22", "rank_max"] == 40
+
+    def test_without_ranks(self, example):
+        """ranks=False leaves the spread out and the probabilities unchanged."""
+        rubric, tree, cards = example
+        table = Attainments.from_scorecards(rubric, cards, tree)
+        with_ranks = simulate(rubric, table, Jitter(), samples=100)
+        without = simulate(rubric, table, Jitter(), samples=100, ranks=False)
+        assert [r.commended for r in without.rows()] == [
+            r.commended for r in with_ranks.rows()
+        ]
+        assert without.rows()[0].rank_min is None
+
+
+@settings(max_examples=40)
+@given(
+    weighted_seasons(),
+    st.data(),
+    st.sampled_from(POLICIES),
+)
+def test_simulated_lists_equal_the_exact_path(season, data, policy):
+    """For exact weights, each sample's lists and ranks are the exact path's."""
+    rubric, evaluations, tree = season
+    cards = score_all(rubric, evaluations)
+    table = Attainments.from_scorecards(rubric, cards, tree)
+    for weights in data.draw(st.lists(weight_sets(rubric), min_size=1, max_size=3)):
+        result = simulate(
+            rubric, table, WeightSets([weights], normalise=True), policy=policy
+        )
+        commended, bottom, outcomes = exact_lists(
+            rubric, evaluations, tree, policy, weights
+        )
+        assert simulated_lists(result) == (commended, bottom)
+        tables = (
+            [outcomes.overall]
+            if policy.bottom.group_by == "all"
+            else outcomes.rankings.values()
+        )
+        ranks = {e.unit_id: e.rank for t in tables for e in t}
+        assert {r.unit_id: r.rank_min for r in result.rows()} == ranks
+
+
+class TestSweep:
+    def test_two_section_example_swaps_where_swap_point_says(self):
+        """The bottom list changes at 65, swap_point's tie weight, and only there."""
+        rubric, evaluations = two_section_example()
+        cards = score_all(rubric, evaluations)
+        tree = org_tree({"政府工作部门": ["a", "b"]})
+        result = sweep(rubric, cards, "常规", 50, 90, tree=tree)
+        assert result.change_points == (swap_point(rubric, *cards).tie_weight,)
+        assert result.at(60).bottom == ("a",)
+        assert result.at(65).bottom == ()  # tied for last: both spared
+        assert result.at(80).bottom == ("b",)
+        assert result.weights_at(60) == {"常规": 60, "服务": 40}
+        assert "变化点 65" in repr(result)
+
+    def test_attainments_sweep_like_scorecards(self, example):
+        """Arrays (as floats) and scorecards (exact) find the same lists."""
+        rubric, tree, cards = example
+        exact = sweep(rubric, cards, "A", 60, 80, tree=tree)
+        floats = sweep(
+            rubric, Attainments.from_scorecards(rubric, cards, tree), "A", 60, 80
+        )
+        assert [(i.commended, i.bottom) for i in exact.intervals] == [
+            (i.commended, i.bottom) for i in floats.intervals
+        ]
+        for ours, theirs in zip(exact.change_points, floats.change_points, strict=True):
+            assert abs(ours - theirs) < Fraction(1, 10**6)
+
+    def test_example_agrees_with_the_simulation(self, example):
+        """Sampled 70/30 ± 10 weights fall in sweep intervals with the same lists."""
+        rubric, tree, cards = example
+        result = sweep(rubric, cards, "A", 60, 80, tree=tree)
+        table = Attainments.from_scorecards(rubric, cards, tree)
+        for x in (61, Fraction(1313, 20), 72, 79):
+            weights = result.weights_at(x)
+            sim = simulate(rubric, table, WeightSets([weights]))
+            interval = result.at(x)
+            assert simulated_lists(sim) == (
+                set(interval.commended),
+                set(interval.bottom),
+            )
+
+    def test_bad_sweeps(self, example):
+        """Unknown sections and ranges outside the basis are refused together."""
+        rubric, tree, cards = example
+        with pytest.raises(ValidationError) as info:
+            sweep(rubric, cards, "X", 90, 50, tree=tree)
+        assert len(info.value.problems) == 2
+        with pytest.raises(InvalidValueError, match="tree"):
+            sweep(rubric, cards, "A", 50, 90)
+        other = reweight(rubric, {"A": 60, "B": 40})  # same id and version
+        with pytest.raises(ValidationError, match="affine"):
+            sweep(other, cards, "A", 50, 90, tree=tree)
+
+
+@settings(max_examples=30)
+@given(weighted_seasons(max_units=6), st.sampled_from(POLICIES), st.data())
+def test_sweep_change_points_are_exact(season, policy, data):
+    """Re-scoring exactly at, just below and just above each change point agrees."""
+    rubric, evaluations, tree = season
+    section = data.draw(st.sampled_from([s.id for s in rubric.sections]))
+    basis = rubric.total_points
+    cards = score_all(rubric, evaluations)
+    result = sweep(rubric, cards, section, 0, basis, tree=tree, policy=policy)
+
+    def check(x):
+        weights = result.weights_at(x)
+        commended, bottom, _ = exact_lists(rubric, evaluations, tree, policy, weights)
+        interval = result.at(x)
+        assert (set(interval.commended), set(interval.bottom)) == (commended, bottom)
+        return frozenset(commended), frozenset(bottom)
+
+    bounds = sorted({Fraction(0), *result.change_points, basis})
+    for low, high in itertools.pairwise(bounds):
+        check((low + high) / 2)
+    gap = min(b - a for a, b in itertools.pairwise(bounds)) / 1000
+    for point in result.change_points:
+        near = [x for x in (point - gap, point, point + gap) if 0 <= x <= basis]
+        assert len({check(x) for x in near}) > 1  # the lists change right there
+
+
+def test_import_without_numpy():
+    """pbcheck.simulation imports without NumPy; simulate says which extra."""
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import pbcheck, pbcheck.simulation as s\n"
+        "from pbcheck.errors import MissingExtraError\n"
+        "from pbcheck.whatif import two_section_example\n"
+        "from pbcheck.testing._outcomes import org_tree\n"
+        "from pbcheck import score_all\n"
+        "rubric, evaluations = two_section_example()\n"
+        "cards = score_all(rubric, evaluations)\n"
+        "tree = org_tree({'s': ['a', 'b']})\n"
+        "print(s.sweep(rubric, cards, '常规', 50, 90, tree=tree).change_points)\n"
+        "try:\n"
+        "    s.Attainments(['a'], ['s'], [[1.0]], [0], ['x'])\n"
+        "except MissingExtraError as exc:\n"
+        "    print(exc.extra)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["(Fraction(65,", "1),)", "bulk"]
+
+
+def test_mixed_groups_are_refused_by_simulate_only(example):
+    """simulate needs one grouping for both lists; sweep follows each list's own."""
+    rubric, tree, cards = example
+    policy = OutcomePolicy(
+        commendation=CommendationPolicy(Quota(count=5), group_by="all")
+    )
+    table = Attainments.from_scorecards(rubric, cards, tree)
+    with pytest.raises(ValidationError) as info:
+        simulate(rubric, table, Jitter(), policy=policy)
+    assert "same groups" in info.value.problems[0].message
+    result = sweep(rubric, cards, "A", 65, 75, tree=tree, policy=policy)
+    outcomes = assess_outcomes(cards, tree, policy)
+    assert set(result.at(70).commended) == set(outcomes.commendation.unit_ids)
