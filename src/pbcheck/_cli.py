@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 
 import pbcheck._cli_calendar as _cli_calendar  # noqa: PLR0402 - mypy needs the submodule import
 import pbcheck._cli_demo as _cli_demo  # noqa: PLR0402 - ditto
+import pbcheck._cli_rank as _cli_rank  # noqa: PLR0402 - ditto
+import pbcheck._cli_report as _cli_report  # noqa: PLR0402 - ditto
 import pbcheck._cli_schema as _cli_schema  # noqa: PLR0402 - ditto
 import pbcheck._cli_score as _cli_score  # noqa: PLR0402 - ditto
 import pbcheck._cli_validate as _cli_validate  # noqa: PLR0402 - ditto
@@ -16,7 +18,15 @@ __all__ = ["build_parser", "main"]
 
 #: Each subcommand module offers ``add_parser(subparsers)`` which registers the
 #: subcommand and sets ``func`` (taking the parsed namespace, returning an exit code).
-_SUBCOMMANDS = (_cli_demo, _cli_calendar, _cli_validate, _cli_score, _cli_schema)
+_SUBCOMMANDS = (
+    _cli_validate,
+    _cli_score,
+    _cli_rank,
+    _cli_report,
+    _cli_calendar,
+    _cli_demo,
+    _cli_schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
