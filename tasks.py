@@ -2,7 +2,7 @@
 
 Usage (from the project root, with any Python >= 3.11)::
 
-    python3 tasks.py demo   # score the bundled example and print the results
+    python3 tasks.py demo   # score the bundled example files; print and report them
     python3 tasks.py test   # lint, type-check, run every test and build the docs
     python3 tasks.py bench  # benchmarks (not part of CI)
 
@@ -66,9 +66,28 @@ def _run(*args: str | Path) -> None:
 
 
 def demo() -> None:
-    """Score the bundled example (about 90 organisations) and print rankings."""
-    _ensure_venv((), "")
-    _run(PYTHON, "-m", "pbcheck", "demo")
+    """Score the bundled example files (90 units, two cycles); print and report them.
+
+    Runs the real command line on ``examples/jiangcheng/``: ``pbcheck score``
+    for the 2024 and 2025 cycles, ``pbcheck rank`` for the 2025 tables (with
+    escalations from 2024), and ``pbcheck report``, which writes the HTML
+    report, the Excel workbook, Markdown, CSV and a draft circular to ``out/``.
+    """
+    _ensure_venv((), "[excel,plots]")
+    files, out = Path("examples") / "jiangcheng", Path("out")
+    (ROOT / out).mkdir(exist_ok=True)
+    for year in (2024, 2025):
+        _run(
+            PYTHON, "-m", "pbcheck", "score",
+            "--rubric", files / "rubric.toml",
+            "--tree", files / "org-tree.toml",
+            "--cycle", files / f"cycle-{year}.toml",
+            "--evaluations", files / f"evaluations-{year}.json",
+            "-o", out / f"results-{year}.json",
+        )  # fmt: skip
+    seasons = (out / "results-2025.json", "--previous", out / "results-2024.json")
+    _run(PYTHON, "-m", "pbcheck", "rank", *seasons)
+    _run(PYTHON, "-m", "pbcheck", "report", *seasons, "-o", out)
 
 
 def test() -> None:
