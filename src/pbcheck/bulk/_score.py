@@ -1,0 +1,818 @@
+"""Scoring chunks, combining them, ranking and grading in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from pbcheck.bulk._kernel import (
+    BLOCK_ROWS,
+    Array,
+    Problems,
+    counts,
+    groups,
+    read_leaves,
+    roll_up,
+)
+from pbcheck.bulk._plan import Plan, compile_plan
+from pbcheck.bulk._table import BulkLayout, BulkTable
+from pbcheck.errors import InvalidTypeError, InvalidValueError, ValidationError
+from pbcheck.grading import GradingPolicy
+from pbcheck.ranking import NO_SERIES, RankingPolicy
+from pbcheck.rubric import Rubric
+
+__all__ = [
+    "BulkChunk",
+    "BulkResult",
+    "combine",
+    "iter_score",
+    "score_bulk",
+    "score_bulk_chunks",
+    "score_chunk",
+]
+
+DEFAULT_DECIMALS = 4
+
+
+@attrs.frozen(eq=False)
+class BulkChunk:
+    """The scores of one chunk of rows, before ranking: a pure function of them.
+
+    Totals and their parts are exact integers over ``denominator`` (int64, or
+    Python integers for rubrics whose denominators are too large for int64);
+    ``shown`` holds the totals as shown, in units of ``10**-places``.
+
+    >>> import numpy as np
+    >>> from pbcheck import Indicator, PassFail, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ... )
+    >>> chunk = score_chunk(rubric, np.array([[1.0], [0.0]]))
+    >>> chunk.shown.tolist(), chunk.denominator
+    ([10000, 0], 1)
+    """
+
+    unit_ids: NDArray[Any]
+    series: NDArray[Any] | None
+    denominator: int
+    places: int
+    base: Array
+    adjustment: Array
+    veto_cap: Array
+    total: Array
+    shown: Array
+    vetoed: NDArray[np.bool_]
+    disqualified: NDArray[np.bool_]
+    attainment: NDArray[np.float64] | None
+
+    def __len__(self) -> int:
+        return len(self.total)
+
+
+def _as_table(rubric: Rubric, table: object, offset: int) -> BulkTable:
+    """*table* as a BulkTable; rows without ids are numbered from *offset*."""
+    if isinstance(table, BulkTable):
+        return table
+    if isinstance(table, np.ndarray):
+        return BulkTable.from_arrays(
+            table,
+            layout=BulkLayout.of(rubric),
+            unit_ids=np.arange(offset, offset + len(table)),
+        )
+    return BulkTable.from_columns(rubric, table, first_row=offset)
+
+
+def _check_widths(plan: Plan, table: BulkTable) -> None:
+    layout = BulkLayout.of(plan.rubric)
+    for name, block in (
+        ("indicators", table.values),
+        ("bonus", table.bonus),
+        ("deductions", table.deductions),
+        ("vetoes", table.vetoes),
+    ):
+        want = len(getattr(layout, name))
+        if block.shape[1] != want:
+            raise InvalidValueError(
+                f"table.{'values' if name == 'indicators' else name}",
+                block.shape,
+                f"must have {want} columns, one per {name} column of the layout",
+            )
+
+
+def _round(total: Array, denominator: int, places: int, *, half_even: bool) -> Array:
+    """Round ``total / denominator`` to *places*, exactly, as RoundingPolicy does."""
+    scaled = total * 10**places
+    magnitude = abs(scaled)
+    if magnitude.dtype == object:
+        whole, rest = magnitude // denominator, magnitude % denominator
+    else:
+        whole, rest = np.divmod(magnitude, denominator)
+    twice = 2 * rest
+    up = twice > denominator
+    tie = twice == denominator
+    up |= (tie & (whole % 2 == 1)) if half_even else tie
+    result = whole + up
+    rounded: Array = np.where(scaled < 0, -result, result)
+    return rounded
+
+
+def score_chunk(  # noqa: PLR0913 - keyword options
+    rubric: Rubric,
+    table: object,
+    *,
+    decimals: int = DEFAULT_DECIMALS,
+    keep_attainment: bool = False,
+    offset: int = 0,
+    plan: Plan | None = None,
+    threads: int = 1,
+) -> BulkChunk:
+    """Score one chunk of rows: a pure function of them (map it over partitions).
+
+    Args:
+        rubric: the rubric; see :func:`score_bulk` for what it may hold.
+        table: a :class:`BulkTable`, an ``N × indicators`` float matrix, a
+            DataFrame, a pyarrow Table or a mapping of columns.
+        decimals: how many decimal places number columns carry.
+        keep_attainment: keep the ``N × M`` attainment matrix.
+        offset: the chunk's first row number, for error messages.
+        plan: a compiled plan (internal: :func:`iter_score` compiles once).
+        threads: score blocks of rows on this many threads (the result is
+            the same; leave 1 under Dask, which runs chunks in parallel).
+
+    Raises:
+        ValidationError: every problem of the chunk's cells (the first 100
+            listed, the rest counted), or why the rubric is outside the bulk
+            layout.
+
+    >>> import numpy as np
+    >>> from pbcheck import DirectScore, Indicator, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "评分", 100, DirectScore())],
+    ...         )
+    ...     ],
+    ... )
+    >>> score_chunk(rubric, np.array([[82.5]]), keep_attainment=True).attainment
+    array([[0.825]])
+    """
+    plan = plan or compile_plan(rubric, decimals)
+    data = _as_table(rubric, table, offset)
+    _check_widths(plan, data)
+    layout = BulkLayout.of(rubric)
+    exact = plan.exact_float
+    problems = Problems()
+    rows = len(data)
+    leaf_groups = groups(plan.leaves, exact)
+    bonus_groups = groups(plan.bonus, exact)
+    int_type = np.dtype(np.int64) if exact else np.dtype(object)
+    root = np.zeros(rows, dtype=int_type)
+    claimed = np.zeros(rows, dtype=int_type)
+    attainment = np.empty(data.values.shape) if keep_attainment else None
+    scales = np.asarray([leaf.scale for leaf in plan.leaves], dtype=np.float64)
+    bonus_factors = np.asarray(plan.bonus_factors, dtype=int_type)
+    # A wholly linear rubric without the attainment matrix: weighted row sums
+    # straight from the kernel, the matrix never written out.
+    dense = plan.nodes[-1].dense
+    weights = (
+        None
+        if dense is None or attainment is not None
+        else np.asarray(dense, dtype=np.float64 if exact else object)
+    )
+
+    def block(start: int) -> Problems:
+        """Score rows ``start:start + BLOCK_ROWS`` into the shared arrays."""
+        stop = min(start + BLOCK_ROWS, rows)
+        found = Problems()
+        leaves = read_leaves(
+            data.values[start:stop], leaf_groups, layout.indicators, offset + start,
+            found, exact_float=exact, missing_claims_nothing=False,
+            decimals=decimals, weights=weights,
+        )  # fmt: skip
+        if found.count:
+            return found
+        root[start:stop] = leaves if weights is not None else roll_up(plan, leaves)
+        if attainment is not None:
+            np.divide(
+                leaves.astype(np.float64, copy=False),
+                scales,
+                out=attainment[start:stop],
+            )
+        if plan.bonus:
+            bonus = read_leaves(
+                data.bonus[start:stop], bonus_groups, layout.bonus, offset + start,
+                found, exact_float=exact, missing_claims_nothing=True, decimals=decimals,
+            )  # fmt: skip
+            claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
+        return found
+
+    starts = range(0, rows, BLOCK_ROWS)
+    # Blocks write disjoint rows; NumPy releases the GIL inside each operation.
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            found_per_block = list(pool.map(block, starts))
+    else:
+        found_per_block = [block(start) for start in starts]
+    for block_problems in found_per_block:
+        problems.merge(block_problems)
+    deducted = counts(data.deductions, layout.deductions, offset, problems)
+    incidents = counts(data.vetoes, layout.vetoes, offset, problems)
+    if problems.count:
+        found = list(problems.found)
+        if problems.count > len(found):
+            found.append(
+                InvalidValueError(
+                    "table",
+                    problems.count,
+                    f"… and {problems.count - len(found)} more problems",
+                )
+            )
+        raise ValidationError(
+            f"invalid bulk table for rubric {rubric.id!r} (rows {offset}–{offset + rows - 1})",
+            found,
+        )
+    base = root * plan.base_factor
+    bonus_counted = np.minimum(claimed, plan.bonus_cap)
+    deductions = _deductions(plan, deducted.astype(int_type), rows, int_type)
+    adjustment = bonus_counted - deductions
+    total = np.clip(base + adjustment, plan.floor, plan.max_total)
+    vetoed = incidents > 0
+    veto_cap = np.full(rows, plan.max_total, dtype=int_type)
+    disqualified = np.zeros(rows, dtype=bool)
+    for column, cap in enumerate(plan.veto_caps):
+        if cap is None:
+            disqualified |= vetoed[:, column]
+        else:
+            veto_cap = np.where(vetoed[:, column], np.minimum(veto_cap, cap), veto_cap)
+    total = np.minimum(total, veto_cap)
+    return BulkChunk(
+        unit_ids=data.unit_ids,
+        series=data.series,
+        denominator=plan.denominator,
+        places=rubric.rounding.places,
+        base=base,
+        adjustment=adjustment,
+        veto_cap=veto_cap,
+        total=total,
+        shown=_round(
+            total,
+            plan.denominator,
+            rubric.rounding.places,
+            half_even=rubric.rounding.mode == "half_even",
+        ),
+        vetoed=vetoed,
+        disqualified=disqualified,
+        attainment=attainment,
+    )
+
+
+def _deductions(
+    plan: Plan, incidents: Array, rows: int, int_type: np.dtype[Any]
+) -> Array:
+    """Deductions counted: per item up to its cap, in all up to the rubric's cap."""
+    if not plan.deduction_caps:
+        return np.zeros(rows, dtype=int_type)
+    # One small matrix product: incident counts × points → claimed per item.
+    points = np.zeros(
+        (len(plan.deduction_items), len(plan.deduction_caps)), dtype=int_type
+    )
+    for column, (item, value) in enumerate(
+        zip(plan.deduction_items, plan.deduction_points, strict=True)
+    ):
+        points[column, item] = value
+    claimed = incidents @ points
+    most = max(c for c in (*plan.deduction_caps, 0) if c is not None) + 1
+    caps = np.asarray(
+        [most if c is None else c for c in plan.deduction_caps], dtype=int_type
+    )
+    uncapped = np.asarray([c is None for c in plan.deduction_caps])
+    counted = np.where(uncapped, claimed, np.minimum(claimed, caps))
+    total: Array = counted.sum(axis=1)
+    if plan.deduction_cap is not None:
+        total = np.minimum(total, plan.deduction_cap)
+    return total
+
+
+def iter_score(
+    rubric: Rubric,
+    chunks: Iterable[object],
+    *,
+    decimals: int = DEFAULT_DECIMALS,
+    keep_attainment: bool = False,
+    threads: int = 1,
+) -> Iterator[BulkChunk]:
+    """Score chunks one after another, compiling the rubric once.
+
+    Memory stays bounded by one chunk and its result; row numbers in errors
+    count from the first chunk.
+
+    >>> import numpy as np
+    >>> from pbcheck import Indicator, PassFail, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ... )
+    >>> [len(c) for c in iter_score(rubric, [np.ones((3, 1)), np.zeros((2, 1))])]
+    [3, 2]
+    """
+    plan = compile_plan(rubric, decimals)
+    offset = 0
+    for chunk in chunks:
+        result = score_chunk(
+            rubric, chunk, decimals=decimals, keep_attainment=keep_attainment,
+            offset=offset, plan=plan, threads=threads,
+        )  # fmt: skip
+        offset += len(result)
+        yield result
+
+
+@attrs.frozen(eq=False, repr=False)
+class BulkResult:
+    """Scores, ranks and grades of many units, as arrays (one entry per unit).
+
+    Exact values are integers over :attr:`denominator` (``total``, ``base``,
+    ``adjustment`` = bonus counted − deductions counted, ``veto_cap`` — the
+    highest total a capping veto allows, ``max_total`` when none); ``shown``
+    is the total as shown, in units of ``10**-places`` (e.g. hundredths), so
+    ``Decimal(shown[i]).scaleb(-places)`` is :attr:`pbcheck.Scorecard.rounded_total`.
+    ``ranks`` follow the :class:`~pbcheck.RankingPolicy` within each series
+    (vetoed units after the others); ``grades`` index
+    ``grade_labels`` (0 is the best) under a :class:`~pbcheck.GradingPolicy`.
+    ``attainment`` is the ``N × M`` matrix of indicator attainments in
+    ``[0, 1]`` (float64; columns as :attr:`BulkLayout.indicators`), kept for
+    weight simulations.
+
+    >>> import numpy as np
+    >>> from pbcheck import Indicator, PassFail, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ... )
+    >>> result = score_bulk(rubric, np.array([[1.0], [0.0], [1.0]]))
+    >>> result
+    <BulkResult r: 3 个单位，一票否决 0 个>
+    >>> result.ranks.tolist(), result.shown_total(1)
+    ([1, 3, 1], Decimal('0.00'))
+    """
+
+    rubric: Rubric
+    unit_ids: NDArray[Any]
+    series: NDArray[Any]
+    denominator: int
+    places: int
+    base: Array
+    adjustment: Array
+    veto_cap: Array
+    total: Array
+    shown: Array
+    vetoed: NDArray[np.bool_]
+    disqualified: NDArray[np.bool_]
+    ranks: NDArray[np.int64]
+    ranking: RankingPolicy
+    grades: NDArray[np.int64] | None
+    grading: GradingPolicy | None
+    attainment: NDArray[np.float64] | None
+
+    def __len__(self) -> int:
+        return len(self.total)
+
+    def __repr__(self) -> str:
+        vetoed = int(self.disqualified.sum())
+        return (
+            f"<BulkResult {self.rubric.id}: {len(self)} 个单位，一票否决 {vetoed} 个>"
+        )
+
+    @property
+    def grade_labels(self) -> tuple[str, ...]:
+        """The grading policy's labels, best first (empty without a policy)."""
+        return () if self.grading is None else self.grading.labels
+
+    def exact_total(self, row: int) -> Fraction:
+        """The exact total of the unit in *row*."""
+        return Fraction(int(self.total[row]), self.denominator)
+
+    def shown_total(self, row: int) -> Decimal:
+        """The total of the unit in *row* as shown (the rubric's rounding policy)."""
+        return Decimal(int(self.shown[row])).scaleb(-self.places)
+
+    def as_float(self, name: str) -> NDArray[np.float64]:
+        """An exact column (``total``, ``base``, ``adjustment``, ``veto_cap``) as float64."""
+        values = getattr(self, name)
+        return np.asarray(values, dtype=np.float64) / self.denominator
+
+    def row_of(self, unit_id: object) -> int:
+        """The row of *unit_id*; :class:`KeyError` if absent."""
+        found = np.nonzero(self.unit_ids == unit_id)[0]
+        if not len(found):
+            raise KeyError(unit_id)
+        return int(found[0])
+
+
+def _codes(values: NDArray[Any]) -> NDArray[np.intp]:
+    """Values as sortable integer codes that keep their order."""
+    if values.dtype != object and np.issubdtype(values.dtype, np.integer):
+        return values.astype(np.int64)
+    return np.unique(values, return_inverse=True)[1].reshape(-1)
+
+
+def _groups(labels: NDArray[Any]) -> NDArray[np.intp]:
+    """Series labels (names or integer codes) as group codes."""
+    if labels.dtype != object and np.issubdtype(labels.dtype, np.integer):
+        if len(labels) and labels.min() >= 0 and labels.max() < 2**20:
+            return labels.astype(np.intp)  # small codes group as they are
+        return np.unique(labels, return_inverse=True)[1].reshape(-1)
+    return np.unique(labels.astype(str), return_inverse=True)[1].reshape(-1)
+
+
+def _starts(flags: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """For each position of a sorted run, the index where its run started."""
+    index = np.arange(len(flags))
+    return np.maximum.accumulate(np.where(flags, index, 0))
+
+
+def _order(
+    group: NDArray[np.intp],
+    disqualified: NDArray[np.bool_],
+    compared: NDArray[np.int64],
+    tiebreak: Sequence[NDArray[Any]] = (),
+) -> NDArray[np.intp]:
+    """Group, then not vetoed before vetoed, then best first (then *tiebreak*).
+
+    Without tie-breaks the three keys pack into one int64 when they fit, and
+    one sort replaces a three-key lexsort; ties may come in any order then,
+    which ranks and grades do not see.
+    """
+    if not len(group):
+        return np.zeros(0, dtype=np.intp)
+    if not tiebreak:
+        low, high = int(compared.min()), int(compared.max())
+        span = high - low + 1
+        groups = int(group.max()) + 1
+        if groups * 2 * span < 2**62:
+            key = (group.astype(np.int64) * 2 + disqualified) * span + (high - compared)
+            return np.argsort(key)
+    return np.lexsort([*tiebreak[::-1], -compared, disqualified, group])
+
+
+def rank_arrays(
+    group: NDArray[np.intp],
+    disqualified: NDArray[np.bool_],
+    compared: NDArray[np.int64],
+    policy: RankingPolicy,
+    tiebreak: Sequence[NDArray[Any]] = (),
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Ranks within groups (vetoed last) and the sorted order, as pbcheck.ranking."""
+    order = _order(group, disqualified, compared, tiebreak)
+    g, d, c = group[order], disqualified[order], compared[order]
+    n = len(order)
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = g[1:] != g[:-1]
+    new_tie = new_group.copy()
+    new_tie[1:] |= (d[1:] != d[:-1]) | (c[1:] != c[:-1])
+    group_start = _starts(new_group)
+    if policy.ties == "competition":
+        ranked = _starts(new_tie) - group_start + 1
+    elif policy.ties == "dense":
+        ties = np.cumsum(new_tie)
+        ranked = ties - ties[group_start] + 1
+    else:
+        ranked = np.arange(n) - group_start + 1
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = ranked
+    return ranks, order
+
+
+def grade_arrays(  # noqa: PLR0913, PLR0917 - internal
+    group: NDArray[np.intp],
+    disqualified: NDArray[np.bool_],
+    compared: NDArray[np.int64],
+    thresholds: Sequence[int | None],
+    policy: GradingPolicy,
+    order: NDArray[np.intp] | None = None,
+) -> NDArray[np.int64]:
+    """Grade levels as :func:`pbcheck.grade` gives them (thresholds already scaled).
+
+    *order* may be the ranking's order when it sorted the same keys.
+    """
+    if order is None:
+        order = _order(group, disqualified, compared)
+    g, d, c = group[order], disqualified[order], compared[order]
+    n = len(order)
+    sizes = np.bincount(g, minlength=int(g.max()) + 1 if n else 0)
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = g[1:] != g[:-1]
+    last = len(policy.tiers) - 1
+    level = np.full(n, last, dtype=np.int64)
+    remaining = ~d
+    for tier_level, (tier, threshold) in enumerate(
+        zip(policy.tiers[:-1], thresholds, strict=False)
+    ):
+        qualified = remaining if threshold is None else remaining & (c >= threshold)
+        taken = qualified
+        if tier.quota is not None:
+            limits = np.asarray(
+                [tier.quota.limit(int(s)) for s in sizes], dtype=np.int64
+            )
+            limit = limits[g]
+            running = np.cumsum(qualified)
+            before: NDArray[np.int64] = running - qualified
+            position: NDArray[np.int64] = (
+                running - before[_starts(new_group)]
+            )  # 1-based among qualified
+            taken = qualified & (position <= limit)
+            at_limit = qualified & (position == limit)
+            after = qualified & (position == limit + 1)
+            boundary = np.full(len(sizes), np.iinfo(np.int64).min, dtype=np.int64)
+            following = np.full(len(sizes), np.iinfo(np.int64).max, dtype=np.int64)
+            boundary[g[at_limit]] = c[at_limit]
+            following[g[after]] = c[after]
+            tied = boundary == following
+            taken &= ~(tied[g] & (c == boundary[g]))
+        level[taken] = tier_level
+        remaining &= ~taken
+    level[d] = last
+    out = np.empty(n, dtype=np.int64)
+    out[order] = level
+    return out
+
+
+def _ceil_scaled(value: Fraction, scale: int) -> int:
+    scaled = value * scale
+    return -((-scaled.numerator) // scaled.denominator)
+
+
+def combine(
+    rubric: Rubric,
+    chunks: Iterable[BulkChunk],
+    *,
+    ranking: RankingPolicy | None = None,
+    grading: GradingPolicy | None = None,
+) -> BulkResult:
+    """Join scored chunks and rank and grade them together (the cheap second pass).
+
+    Ranks and grades compare units across every chunk, within each series
+    (units without a series form the group ``未分系列``; a table without a
+    series column is one group).
+
+    >>> import numpy as np
+    >>> from pbcheck import Indicator, PassFail, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ... )
+    >>> parts = [
+    ...     score_chunk(rubric, np.zeros((1, 1))),
+    ...     score_chunk(rubric, np.ones((1, 1))),
+    ... ]
+    >>> combine(rubric, parts).ranks.tolist()
+    [2, 1]
+    """
+    ranking = ranking or RankingPolicy()
+    if not isinstance(ranking, RankingPolicy):
+        raise InvalidTypeError("ranking", ranking, "must be a RankingPolicy")
+    if grading is not None and not isinstance(grading, GradingPolicy):
+        raise InvalidTypeError("grading", grading, "must be a GradingPolicy")
+    parts = list(chunks)
+    if not parts:
+        raise InvalidValueError("chunks", [], "must hold at least one chunk")
+    denominator, places = parts[0].denominator, parts[0].places
+
+    def joined(name: str) -> NDArray[Any]:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    with_series = [p.series is not None for p in parts]
+    rows = sum(len(p) for p in parts)
+    series = (
+        np.concatenate(
+            [
+                np.full(len(p), NO_SERIES, dtype=object)
+                if p.series is None
+                else p.series
+                for p in parts
+            ]
+        )
+        if any(with_series)
+        else np.full(rows, NO_SERIES, dtype=object)
+    )
+    if series.dtype == object:
+        series = np.asarray(
+            [NO_SERIES if s is None else s for s in series], dtype=object
+        )
+    total, shown = joined("total"), joined("shown")
+    disqualified = joined("disqualified")
+    group = _groups(series)
+    compared = _codes(total if ranking.basis == "exact" else shown)
+    tiebreak: list[NDArray[Any]] = []
+    if ranking.ties == "ordinal":
+        base = joined("base")
+        ids = joined("unit_ids")
+        tiebreak = [-_codes(total), -_codes(base), _codes(ids.astype(str))]
+    ranks, order = rank_arrays(group, disqualified, compared, ranking, tiebreak)
+    grades = None
+    if grading is not None:
+        scale = denominator if grading.basis == "exact" else 10**places
+        values = total if grading.basis == "exact" else shown
+        thresholds = [
+            None if t.min_score is None else _ceil_scaled(t.min_score, scale)
+            for t in grading.tiers[:-1]
+        ]
+        if values.dtype == object:
+            # Codes keep the order; thresholds become the first code reaching them.
+            ordered = np.unique(values)
+            thresholds = [
+                None if t is None else int(np.searchsorted(ordered, t))
+                for t in thresholds
+            ]
+            values = np.searchsorted(ordered, values)
+        same_order = grading.group_by == "series" and grading.basis == ranking.basis
+        grade_group = group if grading.group_by == "series" else np.zeros_like(group)
+        grades = grade_arrays(
+            grade_group, disqualified, values.astype(np.int64), thresholds, grading,
+            order if same_order else None,
+        )  # fmt: skip
+    attainments = [p.attainment for p in parts]
+    return BulkResult(
+        rubric=rubric,
+        unit_ids=joined("unit_ids"),
+        series=series,
+        denominator=denominator,
+        places=places,
+        base=joined("base"),
+        adjustment=joined("adjustment"),
+        veto_cap=joined("veto_cap"),
+        total=total,
+        shown=shown,
+        vetoed=np.concatenate([p.vetoed for p in parts]),
+        disqualified=disqualified,
+        ranks=ranks,
+        ranking=ranking,
+        grades=grades,
+        grading=grading,
+        attainment=None
+        if any(a is None for a in attainments)
+        else np.concatenate([a for a in attainments if a is not None]),
+    )
+
+
+def score_bulk(  # noqa: PLR0913 - keyword options
+    rubric: Rubric,
+    table: object,
+    *,
+    decimals: int = DEFAULT_DECIMALS,
+    ranking: RankingPolicy | None = None,
+    grading: GradingPolicy | None = None,
+    keep_attainment: bool = True,
+    threads: int = 1,
+) -> BulkResult:
+    """Score, rank and grade a whole table at once; see :mod:`pbcheck.bulk`.
+
+    Args:
+        rubric: built-in value rules and exact roll-ups only (see
+            :mod:`pbcheck.bulk` for what is outside the layout).
+        table: a :class:`BulkTable`, an ``N × indicators`` float matrix, a
+            DataFrame, a pyarrow Table or a mapping of columns.
+        decimals: number columns are decimals with at most this many places;
+            each float must be the double nearest to such a decimal.
+        ranking: tie rules, as :func:`pbcheck.rank_within`.
+        grading: grades, as :func:`pbcheck.grade` with the series as groups.
+        keep_attainment: keep the ``N × M`` attainment matrix.
+        threads: score blocks of rows on this many threads (same result).
+
+    Raises:
+        ValidationError: every problem of the rubric or of the table's cells.
+
+    >>> import numpy as np
+    >>> from pbcheck import DirectScore, Indicator, RatioToTarget, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[
+    ...                 Indicator("a1", "“双强”比例≥85%", 40, RatioToTarget(target=85)),
+    ...                 Indicator("a2", "考评", 60, DirectScore()),
+    ...             ],
+    ...         )
+    ...     ],
+    ... )
+    >>> result = score_bulk(rubric, np.array([[80.0, 52.5], [90.0, 60.0]]))
+    >>> [str(result.shown_total(i)) for i in range(2)], result.exact_total(0)
+    (['90.15', '100.00'], Fraction(3065, 34))
+    """
+    return combine(
+        rubric,
+        [
+            score_chunk(
+                rubric,
+                table,
+                decimals=decimals,
+                keep_attainment=keep_attainment,
+                threads=threads,
+            )
+        ],
+        ranking=ranking,
+        grading=grading,
+    )
+
+
+def score_bulk_chunks(  # noqa: PLR0913 - keyword options
+    rubric: Rubric,
+    chunks: Iterable[object],
+    *,
+    decimals: int = DEFAULT_DECIMALS,
+    ranking: RankingPolicy | None = None,
+    grading: GradingPolicy | None = None,
+    keep_attainment: bool = False,
+    threads: int = 1,
+) -> BulkResult:
+    """Score a stream of chunks with bounded memory, then rank across all of them.
+
+    Each chunk is scored and reduced to a few numbers per unit before the next
+    is read, so memory holds one chunk plus those per-unit vectors; the
+    attainment matrix is dropped unless *keep_attainment*.
+
+    >>> import numpy as np
+    >>> from pbcheck import Indicator, PassFail, Rubric, Section
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ... )
+    >>> table = BulkTable.from_arrays(np.array([[0.0], [1.0], [1.0]]))
+    >>> score_bulk_chunks(rubric, table.chunks(2)).ranks.tolist()
+    [3, 1, 1]
+    """
+    return combine(
+        rubric,
+        iter_score(
+            rubric,
+            chunks,
+            decimals=decimals,
+            keep_attainment=keep_attainment,
+            threads=threads,
+        ),
+        ranking=ranking,
+        grading=grading,
+    )

@@ -1,0 +1,480 @@
+"""The columnar input of the bulk path: layout, table, conversions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import InvalidTypeError, InvalidValueError, _Problems
+from pbcheck.evaluation import Evaluation
+from pbcheck.org import OrgTree
+from pbcheck.rubric import Rubric
+from pbcheck.rules import DirectScore
+
+__all__ = ["BulkLayout", "BulkTable", "table_from_evaluations"]
+
+Matrix = NDArray[np.float64]
+
+#: Column names that are not rubric items.
+UNIT_ID = "unit_id"
+SERIES = "series"
+
+
+@attrs.frozen
+class BulkLayout:
+    """The columns a :class:`BulkTable` has for a rubric, in order.
+
+    * ``indicators``: one value per regular indicator (depth first, as
+      :meth:`pbcheck.Rubric.indicators`): 0/1 for pass/fail, a decimal number
+      for direct scores, ratios to target and tiers, a whole count for the
+      occurrence and count rules.  NaN means "not observed", which is an
+      error, as in the exact path.
+    * ``bonus``: one value per bonus indicator, read like the above; NaN
+      claims nothing (a 0 is scored by the rule, like an observation of 0).
+    * ``deductions``: an incident count per fixed-points deduction, and per
+      category of a deduction ``by_category`` (named ``"D2[乡科级]"``).
+    * ``vetoes``: an incident count (or 0/1 flag) per veto item.
+
+    Column names are the rubric's ids, which the rubric keeps unique.
+
+    >>> from pbcheck import Deduction, Indicator, PassFail, Rubric, Section, Veto
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ...     deductions=[
+    ...         Deduction("D", "违纪", by_category={"乡科级": 2, "一般干部": 1})
+    ...     ],
+    ...     vetoes=[Veto("V", "一票否决")],
+    ... )
+    >>> BulkLayout.of(rubric).columns
+    ('a1', 'D[乡科级]', 'D[一般干部]', 'V')
+    """
+
+    indicators: tuple[str, ...]
+    bonus: tuple[str, ...]
+    deductions: tuple[str, ...]
+    vetoes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rubric: Rubric) -> BulkLayout:
+        """The layout of *rubric*."""
+        deductions: list[str] = []
+        for deduction in rubric.deductions:
+            if deduction.by_category is None:
+                deductions.append(deduction.id)
+            else:
+                deductions += [f"{deduction.id}[{c}]" for c in deduction.by_category]
+        return cls(
+            tuple(i.id for i in rubric.indicators()),
+            tuple(i.id for i in rubric.bonus.indicators),
+            tuple(deductions),
+            tuple(v.id for v in rubric.vetoes),
+        )
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column, in order: indicators, bonus, deductions, vetoes."""
+        return self.indicators + self.bonus + self.deductions + self.vetoes
+
+
+def _matrix(value: object, rows: int | None, columns: int, path: str) -> Matrix:
+    if value is None:
+        return np.full((rows or 0, columns), np.nan)
+    array = np.asarray(value)
+    if array.dtype == np.bool_ or np.issubdtype(array.dtype, np.integer):
+        array = array.astype(np.float64)
+    if array.dtype != np.float64:
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(
+                path, str(array.dtype), "must hold numbers (float, int or bool)"
+            ) from None
+    if columns == 0 and array.size == 0:
+        array = array.reshape((rows or 0, 0))
+    if array.ndim != 2 or array.shape[1] != columns:
+        raise InvalidValueError(
+            path, array.shape, f"must be a matrix with {columns} columns"
+        )
+    return np.ascontiguousarray(array)
+
+
+@attrs.frozen(eq=False)
+class BulkTable:
+    """Columnar input for :func:`pbcheck.bulk.score_bulk`: one row per unit.
+
+    Args:
+        values: ``N × len(layout.indicators)`` float64 matrix (see
+            :class:`BulkLayout` for what each column holds).
+        bonus: ``N × len(layout.bonus)``; NaN claims nothing.  Left out by
+            :meth:`from_arrays` or :meth:`from_columns`, nothing is claimed.
+        deductions: ``N × len(layout.deductions)`` incident counts.
+        vetoes: ``N × len(layout.vetoes)`` incident counts or 0/1 flags.
+        unit_ids: N ids (strings or integers); ``0 … N-1`` when omitted.
+        series: N series names (系列) for ranking and grading, or ``None`` for
+            one group; a ``None`` entry is the group ``未分系列``.
+
+    Build it with :meth:`from_arrays` (blocks left out are NaN: nothing),
+    :meth:`from_columns` (a DataFrame, a pyarrow table or a mapping of
+    columns) or :func:`table_from_evaluations`.
+
+    >>> import numpy as np
+    >>> table = BulkTable.from_arrays(np.array([[1.0, 8.5], [0.0, 9.0]]))
+    >>> len(table), table.values.shape
+    (2, (2, 2))
+    """
+
+    values: Matrix
+    bonus: Matrix
+    deductions: Matrix
+    vetoes: Matrix
+    unit_ids: NDArray[Any]
+    series: NDArray[Any] | None = None
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    @classmethod
+    def from_arrays(  # noqa: PLR0913 - one argument per block
+        cls,
+        values: ArrayLike,
+        *,
+        bonus: ArrayLike | None = None,
+        deductions: ArrayLike | None = None,
+        vetoes: ArrayLike | None = None,
+        unit_ids: Sequence[object] | NDArray[Any] | None = None,
+        series: Sequence[str | None] | NDArray[Any] | None = None,
+        layout: BulkLayout | None = None,
+    ) -> BulkTable:
+        """A table from matrices; blocks left out are NaN (no claims, no incidents).
+
+        With *layout*, every block's width is checked against it; without,
+        *values* sets the indicator count and absent blocks have no columns.
+        """
+        matrix = _matrix(
+            values,
+            None,
+            np.shape(values)[1] if layout is None else len(layout.indicators),
+            "values",
+        )
+        rows = matrix.shape[0]
+
+        def block(value: ArrayLike | None, name: str) -> Matrix:
+            width = (
+                len(getattr(layout, name))
+                if layout is not None
+                else (0 if value is None else np.shape(value)[1])
+            )
+            result = _matrix(value, rows, width, name)
+            if result.shape[0] != rows:
+                raise InvalidValueError(
+                    name, result.shape, f"must have {rows} rows, like values"
+                )
+            return result
+
+        ids = np.arange(rows) if unit_ids is None else np.asarray(unit_ids)
+        if ids.shape != (rows,):
+            raise InvalidValueError("unit_ids", ids.shape, f"must hold {rows} ids")
+        labels = None if series is None else np.asarray(series)
+        if labels is not None and not np.issubdtype(labels.dtype, np.integer):
+            labels = labels.astype(object)  # names, None for no series
+        if labels is not None and labels.shape != (rows,):
+            raise InvalidValueError("series", labels.shape, f"must hold {rows} names")
+        return cls(
+            matrix,
+            block(bonus, "bonus"),
+            block(deductions, "deductions"),
+            block(vetoes, "vetoes"),
+            ids,
+            labels,
+        )
+
+    @classmethod
+    def from_columns(
+        cls, rubric: Rubric, data: object, *, first_row: int = 0
+    ) -> BulkTable:
+        """A table from named columns: a pandas DataFrame, a pyarrow Table or a mapping.
+
+        Indicator columns are required; bonus, deduction and veto columns
+        may be left out (nothing claimed, no incidents).  ``unit_id`` and
+        ``series`` columns are used when present (without ``unit_id``, rows are
+        numbered from *first_row*).  Neither pandas nor pyarrow
+        is imported: any object with ``column_names`` and ``column(name)``
+        (pyarrow) or with ``columns`` and ``[name]`` (pandas) will do.
+
+        >>> from pbcheck import Indicator, PassFail, Rubric, Section
+        >>> rubric = Rubric(
+        ...     "r",
+        ...     "1",
+        ...     "细则",
+        ...     [
+        ...         Section(
+        ...             "A",
+        ...             "常规",
+        ...             100,
+        ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+        ...         )
+        ...     ],
+        ... )
+        >>> BulkTable.from_columns(
+        ...     rubric, {"a1": [1, 0], "unit_id": ["甲", "乙"]}
+        ... ).unit_ids
+        array(['甲', '乙'], dtype='<U1')
+        """
+        layout = BulkLayout.of(rubric)
+        columns = _columns(data)
+        problems = _Problems("invalid bulk table")
+        for name in layout.indicators:
+            if name not in columns:
+                problems.add(
+                    InvalidValueError(
+                        f"table[{name}]",
+                        None,
+                        "is missing: every indicator needs a column",
+                    )
+                )
+        problems.raise_if_any()
+        rows = len(_column(columns, layout.indicators[0])) if layout.indicators else 0
+
+        def stack(names: tuple[str, ...], *, required: bool) -> Matrix:
+            out = np.full((rows, len(names)), np.nan)
+            for j, name in enumerate(names):
+                if name in columns:
+                    out[:, j] = _numbers(_column(columns, name), f"table[{name}]")
+                elif required:  # pragma: no cover - checked above
+                    raise InvalidValueError(f"table[{name}]", None, "is missing")
+            return out
+
+        return cls.from_arrays(
+            stack(layout.indicators, required=True),
+            bonus=stack(layout.bonus, required=False),
+            deductions=stack(layout.deductions, required=False),
+            vetoes=stack(layout.vetoes, required=False),
+            unit_ids=_column(columns, UNIT_ID)
+            if UNIT_ID in columns
+            else np.arange(first_row, first_row + rows),
+            series=_column(columns, SERIES) if SERIES in columns else None,
+            layout=layout,
+        )
+
+    def rows(self, start: int, stop: int) -> BulkTable:
+        """Rows ``start:stop`` as a table (views, no copies)."""
+        return BulkTable(
+            self.values[start:stop],
+            self.bonus[start:stop],
+            self.deductions[start:stop],
+            self.vetoes[start:stop],
+            self.unit_ids[start:stop],
+            None if self.series is None else self.series[start:stop],
+        )
+
+    def chunks(self, size: int) -> Iterable[BulkTable]:
+        """Consecutive row blocks of at most *size* rows (views, no copies)."""
+        for start in range(0, len(self), size):
+            yield self.rows(start, start + size)
+
+
+class _Columns:
+    """Named columns of a DataFrame, pyarrow table or mapping, read lazily."""
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+        if hasattr(data, "column_names") and hasattr(data, "column"):
+            self.names = set(data.column_names)
+            self.kind = "arrow"
+        elif hasattr(data, "columns") and hasattr(data, "__getitem__"):
+            self.names = {str(c) for c in data.columns}
+            self.kind = "frame"
+        elif isinstance(data, Mapping):
+            self.names = {str(c) for c in data}
+            self.kind = "mapping"
+        else:
+            raise InvalidTypeError(
+                "table", type(data).__name__,
+                "must be a BulkTable, a DataFrame, a pyarrow Table or a mapping of columns",
+            )  # fmt: skip
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+
+def _columns(data: object) -> _Columns:
+    return _Columns(data)
+
+
+def _column(columns: _Columns, name: str) -> NDArray[Any]:
+    data: Any = columns.data
+    if columns.kind == "arrow":
+        return np.asarray(data.column(name).to_numpy(zero_copy_only=False))
+    if columns.kind == "frame":
+        return np.asarray(data[name].to_numpy())
+    return np.asarray(data[name])
+
+
+def _numbers(column: NDArray[Any], path: str) -> NDArray[np.float64]:
+    """A column as float64, missing entries (None, pandas NA) as NaN."""
+    if column.dtype != object:
+        try:
+            return column.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(
+                path, str(column.dtype), "must hold numbers"
+            ) from None
+    out = np.empty(column.shape, dtype=np.float64)
+    for index, item in enumerate(column):
+        if item is None or _is_na(item):
+            out[index] = np.nan
+        elif isinstance(item, bool | int | float | np.number | np.bool_):
+            out[index] = float(item)
+        else:
+            raise InvalidTypeError(
+                f"{path}[{index}]", item, "must be a number or missing"
+            )
+    return out
+
+
+def _is_na(item: object) -> bool:
+    return type(item).__name__ in {"NAType", "NaTType"}
+
+
+def table_from_evaluations(
+    rubric: Rubric,
+    evaluations: Iterable[Evaluation],
+    *,
+    tree: OrgTree | None = None,
+    decimals: int = 4,
+) -> BulkTable:
+    """Columns from :class:`~pbcheck.Evaluation` objects, for checks and migrations.
+
+    Each regular or bonus indicator takes the value of its one counted
+    observation (sources of weight 0, such as 自评, are left out as in the
+    exact path); an indicator without one is NaN (not observed), which
+    :func:`~pbcheck.bulk.score_bulk` reports, as :func:`~pbcheck.score` does.
+    Several counted raters of a **direct score** are combined exactly here
+    with the indicator's (or rubric's) rater aggregator, since a direct
+    score's points are its value.  Every value must have at most *decimals*
+    places, as :func:`~pbcheck.bulk.score_bulk` reads it back (a float column
+    holds such a decimal as its nearest double, which reads back exactly).  Several raters of any other rule are refused: their points
+    are combined *after* the rule, so no single raw value stands for them —
+    score those with the exact path.  Deductions and vetoes count incidents;
+    *tree* gives each unit's series.
+
+    Raises:
+        ValidationError: every refused indicator, unit by unit.
+
+    >>> from pbcheck import (
+    ...     Evaluation,
+    ...     Indicator,
+    ...     Observation,
+    ...     PassFail,
+    ...     Rubric,
+    ...     Section,
+    ... )
+    >>> rubric = Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     [
+    ...         Section(
+    ...             "A",
+    ...             "常规",
+    ...             100,
+    ...             indicators=[Indicator("a1", "台账", 100, PassFail())],
+    ...         )
+    ...     ],
+    ... )
+    >>> table_from_evaluations(
+    ...     rubric, [Evaluation("甲", [Observation("a1", True)])]
+    ... ).values
+    array([[1.]])
+    """
+    layout = BulkLayout.of(rubric)
+    evaluations = list(evaluations)
+    problems = _Problems("evaluations the bulk layout cannot hold")
+    column = {name: j for j, name in enumerate(layout.indicators + layout.bonus)}
+    counts = {name: j for j, name in enumerate(layout.deductions + layout.vetoes)}
+    deductions = {d.id: d for d in rubric.deductions}
+    values = np.full((len(evaluations), len(column)), np.nan)
+    incidents = np.zeros((len(evaluations), len(counts)))
+    for row, evaluation in enumerate(evaluations):
+        path = f"evaluations[{evaluation.unit_id}]"
+        counted: dict[str, list[tuple[Fraction, Fraction]]] = {}
+        for observation in evaluation.observations:
+            weight = rubric.source_weights[observation.source]
+            if weight == 0 or observation.indicator_id not in column:
+                continue
+            counted.setdefault(observation.indicator_id, []).append(
+                (Fraction(observation.value), weight)
+            )
+        for indicator_id, found in counted.items():
+            indicator = rubric.indicator(indicator_id)
+            if len(found) == 1:
+                value = found[0][0]
+            elif isinstance(indicator.rule, DirectScore):
+                strategy = indicator.rater_aggregator or rubric.rater_aggregator
+                value = strategy([v for v, _ in found], [w for _, w in found])
+            else:
+                problems.add(
+                    InvalidValueError(
+                        f"{path}.observations[{indicator_id}]",
+                        len(found),
+                        "has several counted raters; their points combine after the "
+                        "rule, so no single value stands for them (score it with the "
+                        "exact path)",
+                    )
+                )
+                continue
+            if (value * 10**decimals).denominator != 1:
+                problems.add(
+                    InvalidValueError(
+                        f"{path}.observations[{indicator_id}]",
+                        _f(value),
+                        f"has more than {decimals} decimal places (decimals={decimals})",
+                    )
+                )
+                continue
+            values[row, column[indicator_id]] = float(value)
+        for incident in evaluation.incidents:
+            deduction = deductions.get(incident.item_id)
+            name = (
+                f"{incident.item_id}[{incident.category}]"
+                if deduction is not None and deduction.by_category is not None
+                else incident.item_id
+            )
+            if name in counts:
+                incidents[row, counts[name]] += 1
+            else:
+                problems.add(
+                    InvalidValueError(
+                        f"{path}.incidents", name, "names no deduction or veto column"
+                    )
+                )
+    problems.raise_if_any()
+    split = len(layout.indicators)
+    cut = len(layout.deductions)
+    ids = [e.unit_id for e in evaluations]
+    series = None if tree is None else [tree[i].series for i in ids]
+    return BulkTable.from_arrays(
+        values[:, :split],
+        bonus=values[:, split:],
+        deductions=incidents[:, :cut],
+        vetoes=incidents[:, cut:],
+        unit_ids=np.asarray(ids, dtype=object),
+        series=series,
+        layout=layout,
+    )

@@ -1,0 +1,120 @@
+"""Hypothesis strategies for the bulk path: rubrics and seasons it can hold.
+
+>>> from hypothesis import given, settings
+>>> from pbcheck.bulk._plan import unsupported
+>>> @settings(max_examples=3, database=None)
+... @given(bulk_rubrics())
+... def test_inside_the_layout(rubric):
+...     assert not unsupported(rubric)
+>>> test_inside_the_layout()
+"""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import strategies as st
+
+from pbcheck.aggregation import (
+    Aggregator,
+    GeometricMean,
+    Median,
+    Minimum,
+    TrimmedMean,
+    WeightedMean,
+)
+from pbcheck.evaluation import Evaluation
+from pbcheck.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.rubric import Rubric, Section
+from pbcheck.testing._rubrics import evaluations_for, rubrics
+
+__all__ = ["bulk_rubrics", "bulk_seasons"]
+
+_SERIES = ("政府工作部门", "党群部门", "垂直管理部门")
+
+
+def _exact_instead(
+    draw: st.DrawFn, aggregator: Aggregator, children: int
+) -> Aggregator:
+    """An exact roll-up in place of the inexact geometric mean."""
+    if not isinstance(aggregator, GeometricMean):
+        return aggregator
+    choices: list[Aggregator] = [WeightedMean(), Median(), Minimum()]
+    if children >= 3:  # a trimmed mean of k=1 needs three
+        choices.append(TrimmedMean())
+    return draw(st.sampled_from(choices))
+
+
+def _section(draw: st.DrawFn, section: Section) -> Section:
+    return attrs.evolve(
+        section,
+        sections=tuple(_section(draw, s) for s in section.sections),
+        aggregator=_exact_instead(
+            draw, section.aggregator, len(section.sections) + len(section.indicators)
+        ),
+    )
+
+
+@st.composite
+def bulk_rubrics(draw: st.DrawFn, *, extras: bool = True) -> Rubric:
+    """Rubrics of :func:`~pbcheck.testing.rubrics` that the bulk layout holds.
+
+    The generated rubrics use the built-in value rules only; each geometric
+    mean roll-up (inexact, so outside the bulk path) is replaced by a drawn
+    exact one (weighted mean, median, minimum, or a trimmed mean where a
+    section has three children or more).
+
+    >>> from hypothesis import given, settings
+    >>> from pbcheck.bulk._plan import unsupported
+    >>> @settings(max_examples=3, database=None)
+    ... @given(bulk_rubrics())
+    ... def check(rubric):
+    ...     assert unsupported(rubric) == []
+    >>> check()
+    """
+    rubric = draw(rubrics(extras=extras))
+    return attrs.evolve(
+        rubric,
+        sections=tuple(_section(draw, s) for s in rubric.sections),
+        aggregator=_exact_instead(draw, rubric.aggregator, len(rubric.sections)),
+    )
+
+
+@st.composite
+def bulk_seasons(
+    draw: st.DrawFn, *, max_units: int = 8
+) -> tuple[Rubric, tuple[Evaluation, ...], OrgTree]:
+    """A bulk rubric, single-rater evaluations of several units, and their series.
+
+    Units repeat each other's evaluations now and then, so ties are common.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, database=None)
+    ... @given(bulk_seasons())
+    ... def check(season):
+    ...     rubric, evaluations, tree = season
+    ...     assert all(e.unit_id in tree for e in evaluations)
+    >>> check()
+    """
+    rubric = draw(bulk_rubrics())
+    count = draw(st.integers(1, max_units))
+    evaluations: list[Evaluation] = []
+    for n in range(count):
+        if evaluations and draw(st.integers(0, 3)) == 0:
+            twin = draw(st.sampled_from(evaluations))
+            evaluations.append(attrs.evolve(twin, unit_id=f"u{n}"))
+        else:
+            evaluations.append(
+                draw(evaluations_for(rubric, unit_id=f"u{n}", max_raters=1))
+            )
+    units = [OrgUnit("root", "机关工委", UnitKind.WORKING_COMMITTEE)]
+    units += [
+        OrgUnit(
+            e.unit_id,
+            f"单位{e.unit_id}",
+            UnitKind.PARTY_COMMITTEE,
+            parent="root",
+            series=draw(st.sampled_from((*_SERIES, None))),
+        )
+        for e in evaluations
+    ]
+    return rubric, tuple(evaluations), OrgTree(units)
