@@ -108,6 +108,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
+    from pbcheck.bulk import BulkResult
+
 __all__ = [
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
@@ -284,6 +286,50 @@ class Attainments:
 
     def __len__(self) -> int:
         return len(self.unit_ids)
+
+    @classmethod
+    def from_bulk(cls, result: BulkResult) -> Attainments:
+        """The arrays of a :func:`pbcheck.bulk.score_bulk` result, for national-scale studies.
+
+        The columns are the rubric's regular indicators (so its levels below
+        the top must roll up by weighted sum or mean); the result must keep
+        its attainment matrix (``keep_attainment=True``, the default).
+
+        Raises:
+            InvalidValueError: the result was scored without its attainment matrix.
+
+        >>> from pbcheck.bulk import score_bulk, table_from_evaluations
+        >>> from pbcheck.testing._outcomes import org_tree
+        >>> rubric, evaluations = two_section_example()
+        >>> tree = org_tree({"党群部门": ["a", "b"]})
+        >>> table = table_from_evaluations(rubric, evaluations, tree=tree)
+        >>> bulk = Attainments.from_bulk(score_bulk(rubric, table))
+        >>> exact = Attainments.from_scorecards(
+        ...     rubric, score_all(rubric, evaluations), tree
+        ... )
+        >>> result = simulate(rubric, bulk, Jitter(10), samples=50)
+        >>> result.commended.tolist() == simulate(
+        ...     rubric, exact, Jitter(10), samples=50
+        ... ).commended.tolist()
+        True
+        """
+        from pbcheck.bulk import BulkLayout  # noqa: PLC0415 - needs NumPy, like this class
+
+        if result.attainment is None:
+            raise InvalidValueError(
+                "result.attainment",
+                None,
+                "was not kept: score with keep_attainment=True to simulate",
+            )
+        return cls(
+            unit_ids=[str(u) for u in result.unit_ids.tolist()],
+            series=[str(s) for s in result.series.tolist()],
+            matrix=result.attainment,
+            adjustment=result.as_float("adjustment"),
+            columns=BulkLayout.of(result.rubric).indicators,
+            cap=result.as_float("veto_cap"),
+            disqualified=result.disqualified,
+        )
 
     @classmethod
     def from_scorecards(
