@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
 
@@ -590,6 +590,28 @@ def score_all(
     return tuple(cards)
 
 
+# isinstance() against a runtime-checkable Protocol inspects every member on
+# each call (microseconds); scoring asks once per indicator per unit, so the
+# answer is kept per rule class.  Built-in and user rules are attrs classes
+# whose members do not change per instance.
+_VALUE_RULE: dict[type, bool] = {}
+_ACTIVITY_RULE: dict[type, bool] = {}
+
+
+def _is_value_rule(rule: object) -> TypeGuard[ValueRule]:
+    kind = type(rule)
+    if kind not in _VALUE_RULE:
+        _VALUE_RULE[kind] = isinstance(rule, ValueRule)
+    return _VALUE_RULE[kind]
+
+
+def _is_activity_rule(rule: object) -> TypeGuard[ActivityRule]:
+    kind = type(rule)
+    if kind not in _ACTIVITY_RULE:
+        _ACTIVITY_RULE[kind] = isinstance(rule, ActivityRule)
+    return _ACTIVITY_RULE[kind]
+
+
 def _score(
     rubric: Rubric,
     evaluation: Evaluation,
@@ -617,7 +639,7 @@ def _score(
                 )
             )
             continue
-        if not isinstance(indicator.rule, ValueRule):
+        if not _is_value_rule(indicator.rule):
             problems.add(
                 InvalidValueError(
                     f"{where}.indicator_id",
@@ -651,7 +673,7 @@ def _score(
         indicator = regular.get(activity.indicator_id) or bonus.get(
             activity.indicator_id
         )
-        if indicator is None or not isinstance(indicator.rule, ActivityRule):
+        if indicator is None or not _is_activity_rule(indicator.rule):
             problems.add(
                 UnknownReferenceError(
                     f"{path}.activities[{index}].indicator_id",
@@ -734,7 +756,7 @@ def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
     bonus: bool,
 ) -> IndicatorScore | None:
     rule = indicator.rule
-    if isinstance(rule, ActivityRule) and not isinstance(rule, ValueRule):
+    if _is_activity_rule(rule) and not _is_value_rule(rule):
         records = tuple(activities.get(indicator.id, ()))
         if cycle is None:
             problems.add(
@@ -756,7 +778,7 @@ def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
             indicator.id, indicator.title, outcome.points, indicator.max_points,
             possible, outcome.reason, activities=records, bonus=bonus,
         )  # fmt: skip
-    assert isinstance(rule, ValueRule)  # noqa: S101 - Indicator checks this
+    assert _is_value_rule(rule)  # noqa: S101 - Indicator checks this
     raters: list[RaterScore] = []
     not_counted: list[Observation] = []
     for _, observation in observed.get(indicator.id, ()):
