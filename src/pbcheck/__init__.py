@@ -6,6 +6,16 @@ cross-year May-to-April assessment cycle.
 Everything public is importable from here; topical modules
 (:mod:`pbcheck.aggregation`, :mod:`pbcheck.errors`, :mod:`pbcheck.rules`,
 :mod:`pbcheck.testing`, …) hold the same names grouped by subject.
+
+One season of the bundled example, from records to ranked results:
+
+>>> import pbcheck
+>>> from pbcheck.examples import example_cycle, example_evaluations, example_rubric
+>>> cards = pbcheck.score_all(
+...     example_rubric(), example_evaluations(2025), cycle=example_cycle(2025)
+... )
+>>> len(cards), cards[0].unit_id, cards[0].rounded_total
+(90, 'ZF01', Decimal('89.17'))
 """
 
 from importlib.metadata import version as _version

@@ -82,6 +82,21 @@ class Aggregator(Protocol):
 
     ``monotone`` declares that raising any value never lowers the result; the
     property tests in :mod:`pbcheck.testing` rely on it.
+
+    Any object with ``name``, ``monotone`` and this call signature is an
+    aggregator; there is nothing to inherit:
+
+    >>> @attrs.frozen
+    ... class Highest:
+    ...     name = "highest"
+    ...     monotone = True
+    ...
+    ...     def __call__(self, values, weights):
+    ...         return max(values)
+    >>> isinstance(Highest(), Aggregator), isinstance(Median(), Aggregator)
+    (True, True)
+    >>> Highest()([Fraction(80), Fraction(92)], [Fraction(1), Fraction(1)])
+    Fraction(92, 1)
     """
 
     @property
@@ -305,7 +320,21 @@ AggregateFunction = Callable[[Sequence[Fraction], Sequence[Fraction]], Fraction]
 
 @attrs.frozen
 class FunctionAggregator:
-    """A plain function wrapped as an :class:`Aggregator` (see :func:`aggregator`)."""
+    """A plain function wrapped as an :class:`Aggregator` (see :func:`aggregator`).
+
+    Calling it checks the inputs first, then that the function returned a
+    :class:`~fractions.Fraction`:
+
+    >>> halfway = FunctionAggregator(
+    ...     "halfway", lambda values, weights: (min(values) + max(values)) / 2
+    ... )
+    >>> halfway([Fraction(60), Fraction(90), Fraction(70)], [Fraction(1)] * 3)
+    Fraction(75, 1)
+    >>> halfway([], [])
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: halfway.values: must not be empty (got [])
+    """
 
     name: str
     function: AggregateFunction = attrs.field(eq=False, repr=False)

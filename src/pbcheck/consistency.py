@@ -109,7 +109,14 @@ class ConsistencyPolicy:
 
 @attrs.frozen
 class Deviation:
-    """One rater's judgement of one indicator for one unit, against the consensus."""
+    """One rater's judgement of one indicator for one unit, against the consensus.
+
+    >>> d = Deviation(
+    ...     "czj", "A1", "考评组 甲", Fraction(9), Fraction(13, 2), Fraction(10)
+    ... )
+    >>> d.deviation, d.relative
+    (Fraction(5, 2), Fraction(1, 4))
+    """
 
     unit_id: str
     indicator_id: str
@@ -131,7 +138,17 @@ class Deviation:
 
 @attrs.frozen
 class RaterProfile:
-    """A rater's deviations summed up, and whether they are flagged."""
+    """A rater's deviations summed up, and whether they are flagged.
+
+    Profiles come from :func:`rater_consistency`; ``flag`` is ``"lenient"``
+    (偏松), ``"severe"`` (偏严) or ``None``:
+
+    >>> profile = RaterProfile(
+    ...     "考评组 乙", 3, Fraction(-1, 5), Fraction(1, 5), "severe", "平均偏低 20%"
+    ... )
+    >>> profile.flag, profile.mean_relative
+    ('severe', Fraction(-1, 5))
+    """
 
     rater: str
     judgements: int
@@ -143,7 +160,12 @@ class RaterProfile:
 
 @attrs.frozen
 class ConsistencyReport:
-    """Every deviation and every rater's profile (raters sorted by name)."""
+    """Every deviation and every rater's profile (raters sorted by name).
+
+    >>> report = ConsistencyReport(ConsistencyPolicy(), deviations=(), profiles=())
+    >>> report.flagged, report.lines()
+    ((), ['评分一致性（0 位评分人，0 位需复核）'])
+    """
 
     policy: ConsistencyPolicy
     deviations: tuple[Deviation, ...]

@@ -224,6 +224,10 @@ class SubPeriod:
             ``"第1季度 (2025-05-01—2025-07-31)"``.
         label_en: English label, e.g. ``"2025-05"`` or
             ``"Q1 (2025-05-01–2025-07-31)"``.
+
+    >>> winter = AssessmentCycle.cross_year(2025).sub_periods("quarter")[2]
+    >>> winter.label, winter.days, winter.contains(date(2026, 1, 31))
+    ('第3季度 (2025-11-01—2026-01-31)', 92, True)
     """
 
     unit: SubPeriodUnit

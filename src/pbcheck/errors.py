@@ -46,7 +46,21 @@ __all__ = [
 
 
 class PbcheckError(Exception):
-    """Root of every error pbcheck raises on purpose."""
+    """Root of every error pbcheck raises on purpose.
+
+    Catch it to handle anything pbcheck rejected, whatever the kind:
+
+    >>> from pbcheck import OrgUnit
+    >>> try:
+    ...     OrgUnit(id="czj", name="市财政局机关党委", kind="科室")
+    ... except PbcheckError as exc:
+    ...     print(type(exc).__name__)
+    ... except ValueError as exc:
+    ...     print("ValueError:", exc)
+    ValueError: '科室' is not a valid UnitKind
+    >>> issubclass(ValidationError, PbcheckError)
+    True
+    """
 
 
 class Problem(PbcheckError):
@@ -56,6 +70,12 @@ class Problem(PbcheckError):
         path: where the problem is, e.g. ``rubric.sections[思想建设].weight``.
         value: the offending value, kept as it came (nothing is altered).
         message: what was expected, e.g. ``must be > 0``.
+
+    >>> problem = Problem("rubric.sections[B].weight", "-5", "must be >= 0")
+    >>> print(problem)
+    rubric.sections[B].weight: must be >= 0 (got '-5')
+    >>> problem.path, problem.value
+    ('rubric.sections[B].weight', '-5')
     """
 
     def __init__(self, path: str, value: object, message: str) -> None:
@@ -66,39 +86,141 @@ class Problem(PbcheckError):
 
 
 class InvalidValueError(Problem, ValueError):
-    """A value outside what the field accepts (negative points, empty id, …)."""
+    """A value outside what the field accepts (negative points, empty id, …).
+
+    >>> from pbcheck import to_exact
+    >>> try:
+    ...     to_exact("８５", "observations[0].value")
+    ... except InvalidValueError as exc:
+    ...     print(exc.path, "|", exc.message)
+    observations[0].value | must be a decimal number in ASCII digits, e.g. '8.5'
+    """
 
 
 class InvalidTypeError(Problem, TypeError):
-    """A value of the wrong type (a float where exact numbers are required, …)."""
+    """A value of the wrong type (a float where exact numbers are required, …).
+
+    It is also a :class:`TypeError`:
+
+    >>> from pbcheck import to_exact
+    >>> try:
+    ...     to_exact(0.7, "sections[A].weight")
+    ... except TypeError as exc:
+    ...     print(type(exc).__name__, exc.path)
+    InvalidTypeError sections[A].weight
+    """
 
 
 class InvalidWeightsError(InvalidValueError):
-    """Weights that are negative, not finite, or do not sum to their basis."""
+    """Weights that are negative, not finite, or do not sum to their basis.
+
+    >>> from pbcheck import DirectScore, Indicator, Rubric, Section
+    >>> try:
+    ...     Rubric(
+    ...         "r",
+    ...         "1",
+    ...         "细则",
+    ...         sections=[
+    ...             Section(
+    ...                 "A",
+    ...                 "常规工作",
+    ...                 70,
+    ...                 indicators=[Indicator("A1", "台账", 70, DirectScore())],
+    ...             ),
+    ...             Section(
+    ...                 "B",
+    ...                 "服务发展",
+    ...                 20,
+    ...                 indicators=[Indicator("B1", "竞赛", 20, DirectScore())],
+    ...             ),
+    ...         ],
+    ...     )
+    ... except ValidationError as exc:
+    ...     print([type(p).__name__ for p in exc.problems])
+    ['InvalidWeightsError']
+    """
 
 
 class DuplicateIdError(InvalidValueError):
-    """An id used twice where ids must be unique."""
+    """An id used twice where ids must be unique.
+
+    >>> from pbcheck import OrgTree, OrgUnit
+    >>> try:
+    ...     OrgTree([OrgUnit("a", "甲", "branch"), OrgUnit("a", "乙", "branch")])
+    ... except ValidationError as exc:
+    ...     print(exc.problems[0])
+    tree.units[1].id: is a duplicate (got 'a')
+    """
 
 
 class UnknownReferenceError(InvalidValueError):
-    """A reference to something that does not exist (a dangling id)."""
+    """A reference to something that does not exist (a dangling id).
+
+    >>> from pbcheck import OrgTree, OrgUnit
+    >>> try:
+    ...     OrgTree([OrgUnit("zb", "预算科党支部", "branch", parent="czj")])
+    ... except ValidationError as exc:
+    ...     print(exc.problems[0])
+    tree.units[zb].parent: names no unit in the tree (got 'czj')
+    """
 
 
 class OrgTreeCycleError(InvalidValueError):
-    """Parent links that loop back on themselves."""
+    """Parent links that loop back on themselves.
+
+    >>> from pbcheck import OrgTree, OrgUnit
+    >>> try:
+    ...     OrgTree(
+    ...         [
+    ...             OrgUnit("a", "甲总支", "general_branch", parent="b"),
+    ...             OrgUnit("b", "乙支部", "branch", parent="a"),
+    ...         ]
+    ...     )
+    ... except ValidationError as exc:
+    ...     print(type(exc.problems[0]).__name__, exc.problems[0].message)
+    OrgTreeCycleError closes a loop: a → b → a
+    """
 
 
 class NotEnoughRatersError(InvalidValueError):
-    """Too few raters for an aggregation (e.g. a trimmed mean of two scores)."""
+    """Too few raters for an aggregation (e.g. a trimmed mean of two scores).
+
+    >>> from fractions import Fraction
+    >>> from pbcheck import TrimmedMean
+    >>> try:
+    ...     TrimmedMean(1)([Fraction(80), Fraction(90)], [Fraction(1)] * 2)
+    ... except NotEnoughRatersError as exc:
+    ...     print(exc.message)
+    needs at least 3 values to drop the 1 highest and 1 lowest (got 2)
+    """
 
 
 class OutOfCycleError(InvalidValueError):
-    """A record dated outside the assessment cycle it was filed in."""
+    """A record dated outside the assessment cycle it was filed in.
+
+    >>> from datetime import date
+    >>> from pbcheck import AssessmentCycle
+    >>> cycle = AssessmentCycle.cross_year(2025)
+    >>> try:
+    ...     cycle.require_within(date(2025, 4, 30), "activities[0].occurred_at")
+    ... except OutOfCycleError as exc:
+    ...     print(exc.path)
+    activities[0].occurred_at
+    """
 
 
 class UnknownAggregatorError(PbcheckError, LookupError):
-    """An aggregation strategy name that no registry knows."""
+    """An aggregation strategy name that no registry knows.
+
+    It is also a :class:`LookupError`:
+
+    >>> from pbcheck import AggregatorRegistry
+    >>> try:
+    ...     AggregatorRegistry.with_builtins().create("mode")
+    ... except LookupError as exc:
+    ...     print(type(exc).__name__)
+    UnknownAggregatorError
+    """
 
 
 class MissingExtraError(PbcheckError, ImportError):
@@ -129,6 +251,27 @@ class ValidationError(ExceptionGroup[Problem], PbcheckError):
 
     ``exceptions`` holds the individual :class:`Problem` leaves; use
     :func:`render` to print them one per line, or ``except*`` to pick a kind.
+
+    >>> error = ValidationError(
+    ...     "invalid evaluation",
+    ...     [
+    ...         InvalidValueError(
+    ...             "observations[0].value", "120", "must not exceed 100"
+    ...         ),
+    ...         UnknownReferenceError("observations[1].indicator", "Z9", "is unknown"),
+    ...     ],
+    ... )
+    >>> print(error)
+    invalid evaluation: 2 problems
+      observations[0].value: must not exceed 100 (got '120')
+      observations[1].indicator: is unknown (got 'Z9')
+    >>> try:
+    ...     raise error
+    ... except* UnknownReferenceError as unknown:
+    ...     print([p.path for p in unknown.problems])
+    ... except* InvalidValueError:
+    ...     pass
+    ['observations[1].indicator']
     """
 
     def derive(self, excs: Sequence[Problem]) -> Self:  # type: ignore[override]
@@ -158,6 +301,13 @@ def render(exc: BaseException) -> list[str]:
 
     Works on any exception; a :class:`ValidationError` lists every problem with
     its path.
+
+    >>> render(ValueError("bad input"))
+    ['bad input']
+    >>> render(
+    ...     ValidationError("invalid tree", [InvalidValueError("id", "", "is empty")])
+    ... )
+    ['invalid tree: 1 problem', "  id: is empty (got '')"]
     """
     if isinstance(exc, ValidationError):
         problems = exc.problems

@@ -56,7 +56,13 @@ Moment = date | datetime
 
 
 class Source(StrEnum):
-    """Who recorded an observation."""
+    """Who recorded an observation.
+
+    >>> Source("spot_check"), Source.SPOT_CHECK.label_zh
+    (<Source.SPOT_CHECK: 'spot_check'>, '明察暗访')
+    >>> [source.label_zh for source in Source]
+    ['自评', '考评组', '部门评议', '明察暗访', '电子台账']
+    """
 
     SELF = "self"
     """自评 — the unit's own self-assessment (not counted by default)."""
@@ -137,6 +143,9 @@ class Evidence:
         kind: ``document``, ``photo``, ``audio``, ``ledger`` or your own word.
         ref: where it is: a path, a URL, a document number.
         title: a short description.
+
+    >>> Evidence("photo", "台账/2025/七一主题党日.jpg", title="主题党日活动照片")
+    Evidence(kind='photo', ref='台账/2025/七一主题党日.jpg', title='主题党日活动照片')
     """
 
     kind: str = attrs.field(validator=_text)
@@ -159,6 +168,15 @@ class Observation:
         recorded_at: when; a date, or a timezone-aware datetime.
         evidence: references to the material it rests on.
         note: free text.
+
+    Values become exact; floats are refused, because ``0.1`` is not one tenth:
+
+    >>> Observation("A1", "26.5", rater="考评组甲").value
+    Fraction(53, 2)
+    >>> Observation("A1", 26.5)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidTypeError: observation.value: must be an exact number ...
     """
 
     indicator_id: str = attrs.field(validator=_text)
@@ -180,6 +198,11 @@ class Activity:
         title: what it was, e.g. ``2025年6月支委会``.
         source: usually the electronic ledger (电子台账).
         evidence: minutes, photos, sign-in sheets.
+
+    >>> from datetime import date
+    >>> meeting = Activity("B3", date(2025, 6, 18), title="2025年6月支委会")
+    >>> meeting.source.label_zh
+    '电子台账'
     """
 
     indicator_id: str = attrs.field(validator=_text)
@@ -201,6 +224,10 @@ class Incident:
         source: who found it.
         evidence: references (a disciplinary decision's number, …).
         note: free text.
+
+    >>> from datetime import date
+    >>> Incident("D2", date(2025, 11, 3), category="乡科级").category
+    '乡科级'
     """
 
     item_id: str = attrs.field(validator=_text)
@@ -216,6 +243,21 @@ class Evaluation:
     """Everything recorded about one unit in one cycle.
 
     The order of records never changes a result.
+
+    Args:
+        unit_id: the :class:`~pbcheck.org.OrgUnit` assessed.
+        observations: judgements of indicators (:class:`Observation`).
+        activities: dated activities for frequency rules (:class:`Activity`).
+        incidents: dated deduction or veto events (:class:`Incident`).
+
+    >>> from datetime import date
+    >>> evaluation = Evaluation(
+    ...     "czj",
+    ...     observations=[Observation("A1", "80", recorded_at=date(2026, 5, 12))],
+    ...     activities=[Activity("B3", date(2025, 6, 18))],
+    ... )
+    >>> len(evaluation.observations), len(evaluation.activities), evaluation.incidents
+    (1, 1, ())
     """
 
     unit_id: str = attrs.field(validator=_text)

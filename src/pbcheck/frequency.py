@@ -102,6 +102,16 @@ class FrequencyOutcome:
         missed: the sub-periods with fewer.
         reason: one line in simplified Chinese naming the met and missed counts
             and the arithmetic, e.g. ``"12个月中10个月达到每月至少1次…"``.
+
+    >>> from datetime import date
+    >>> from pbcheck.cycle import AssessmentCycle
+    >>> outcome = Frequency("half").evaluate(
+    ...     [date(2025, 7, 1)], AssessmentCycle.cross_year(2025), Fraction(2)
+    ... )
+    >>> [period.label for period in outcome.met], [p.label for p in outcome.missed]
+    (['上半年度 (2025-05-01—2025-10-31)'], ['下半年度 (2025-11-01—2026-04-30)'])
+    >>> outcome.counts, outcome.points
+    ((1, 0), Fraction(1, 1))
     """
 
     points: Fraction

@@ -498,7 +498,21 @@ class EscalationPolicy:
 
 @attrs.frozen
 class EscalationAction:
-    """One action due for one unit in one cycle, and why."""
+    """One action due for one unit in one cycle, and why.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(y), [UnitResult("czj", at_bottom=True)]
+    ...         )
+    ...         for y in (2024, 2025)
+    ...     ]
+    ... )
+    >>> action = escalations(history)[0]
+    >>> action.unit_id, action.cycle, action.label, action.streak, action.due
+    ('czj', '2025—2026年度', '通报批评', 2, datetime.date(2026, 7, 15))
+    """
 
     unit_id: str
     cycle: str
@@ -590,7 +604,20 @@ def _after(step: EscalationStep) -> str:
 
 @attrs.frozen
 class HonourNote:
-    """A run of consecutive cycles at the top (e.g. commended three years running)."""
+    """A run of consecutive cycles at the top (e.g. commended three years running).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(y), [UnitResult("czj", top=True)]
+    ...         )
+    ...         for y in (2023, 2024, 2025)
+    ...     ]
+    ... )
+    >>> [(note.cycle, note.streak) for note in honours(history)]
+    [('2025—2026年度', 3)]
+    """
 
     unit_id: str
     cycle: str
@@ -638,6 +665,23 @@ class Trend:
     ``rank_change`` is positive when the unit moved *up* (previous rank −
     rank); both changes are ``None`` without exactly one comparable
     predecessor (a new unit, a merger, a gap).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2024),
+    ...             [UnitResult("czj", Fraction(80), 5)],
+    ...         ),
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2025),
+    ...             [UnitResult("czj", Fraction(83), 2)],
+    ...         ),
+    ...     ]
+    ... )
+    >>> (trend,) = trends(history)
+    >>> trend.previous_rank, trend.rank, trend.rank_change, trend.score_change
+    (5, 2, 3, Fraction(3, 1))
     """
 
     unit_id: str

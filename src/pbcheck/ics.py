@@ -116,6 +116,13 @@ def milestones_to_ics(
         MissingExtraError: the ``ics`` extra (icalendar) is not installed.
         InvalidValueError: *stamp* is a naive datetime.
         InvalidTypeError: an item is neither a cycle nor a pair.
+
+    >>> from pbcheck.cycle import CycleCalendar
+    >>> calendar = CycleCalendar.cross_year()
+    >>> pairs = calendar.milestones_between(date(2026, 5, 1), date(2026, 6, 30))
+    >>> ics = milestones_to_ics(pairs, stamp=datetime(2026, 4, 1, tzinfo=UTC))
+    >>> ics.count(b"BEGIN:VEVENT"), b"DTSTAMP:20260401T000000Z" in ics
+    (5, True)
     """
     if stamp is not None and (
         not isinstance(stamp, datetime) or stamp.utcoffset() is None

@@ -62,7 +62,11 @@ SERIES_VERTICAL = "垂直管理部门"
 
 
 class UnitKind(StrEnum):
-    """The kind of party organisation."""
+    """The kind of party organisation.
+
+    >>> UnitKind("general_branch"), UnitKind.GENERAL_BRANCH.label_zh
+    (<UnitKind.GENERAL_BRANCH: 'general_branch'>, '党总支')
+    """
 
     WORKING_COMMITTEE = "working_committee"
     """机关工委 — the working committee that assesses its subordinate units."""
@@ -91,7 +95,11 @@ _KIND_LABELS = {
 
 
 class Role(StrEnum):
-    """The two responsible persons of 一岗双责 (one post, two responsibilities)."""
+    """The two responsible persons of 一岗双责 (one post, two responsibilities).
+
+    >>> [role.value for role in Role]
+    ['secretary', 'administrative_head']
+    """
 
     SECRETARY = "secretary"
     """党组织书记 — the organisation's party secretary (first responsible person)."""
@@ -182,6 +190,44 @@ class OrgTree:
         units: the organisations, in any order.
         series: if given, the only series allowed; a unit naming another
             series is an error (catches typos such as ``政府部门``).
+
+    >>> tree = OrgTree(
+    ...     [
+    ...         OrgUnit("gw", "江城市直机关工委", "working_committee"),
+    ...         OrgUnit(
+    ...             "czj",
+    ...             "市财政局机关党委",
+    ...             "party_committee",
+    ...             parent="gw",
+    ...             series=SERIES_GOVERNMENT,
+    ...         ),
+    ...         OrgUnit(
+    ...             "tw",
+    ...             "团市委机关党支部",
+    ...             "branch",
+    ...             parent="gw",
+    ...             series=SERIES_PARTY_MASS,
+    ...         ),
+    ...     ],
+    ...     series=[SERIES_GOVERNMENT, SERIES_PARTY_MASS, SERIES_VERTICAL],
+    ... )
+    >>> len(tree), "czj" in tree, tree["czj"].name
+    (3, True, '市财政局机关党委')
+    >>> [unit.id for unit in tree.children("gw")]
+    ['czj', 'tw']
+    >>> {series: [u.id for u in units] for series, units in tree.by_series().items()}
+    {None: ['gw'], '政府工作部门': ['czj'], '党群部门': ['tw']}
+
+    A typo in a series is caught, with every other problem of the tree:
+
+    >>> OrgTree(
+    ...     [OrgUnit("czj", "市财政局机关党委", "party_committee", series="政府部门")],
+    ...     series=[SERIES_GOVERNMENT],
+    ... )
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid org tree: 1 problem
+      tree.units[czj].series: is not a known series (政府工作部门) (got '政府部门')
     """
 
     units: tuple[OrgUnit, ...] = attrs.field(converter=_units)

@@ -337,7 +337,28 @@ class RatingPolicy:
 
 @attrs.frozen
 class GroupTally:
-    """One rater group's counted ballots and rates."""
+    """One rater group's counted ballots and rates.
+
+    >>> ballots = UnitBallots(
+    ...     "czj",
+    ...     [
+    ...         BallotCount(
+    ...             30,
+    ...             30,
+    ...             29,
+    ...             {"好": 20, "较好": 5, "一般": 2},
+    ...             group="党员",
+    ...             invalid=1,
+    ...             abstained=1,
+    ...         )
+    ...     ],
+    ... )
+    >>> (group,) = tally(ballots).groups
+    >>> group.valid, group.denominator, group.share(["好", "较好"])
+    (28, 28, Fraction(25, 28))
+    >>> print(group.summary())
+    党员：应到 30，发出 30，收回 29，有效 28（废票 1，弃权 1，不了解 0）；好 20、较好 5、一般 2、差 0
+    """
 
     group: str
     due: int
@@ -395,6 +416,14 @@ class RatingResult:
         poor_share: the poorest category's share, in ``[0, 1]``.
         flagged: the poor share reached the policy's flag.
         reason: the result in words.
+
+    >>> result = tally(
+    ...     UnitBallots("czj", [BallotCount(10, 10, 10, {"好": 6, "较好": 3, "差": 1})])
+    ... )
+    >>> result.good_rate, result.poor_share, result.flagged
+    (Fraction(9, 10), Fraction(1, 10), False)
+    >>> result.value("weighted")
+    Fraction(22, 25)
     """
 
     unit_id: str

@@ -225,6 +225,29 @@ class Section:
         indicators: indicators directly in this section.
         aggregator: how the children's attainments roll up; weighted sum by
             default.
+
+    With ``"points"`` weighting (the default) an indicator's weight defaults to
+    its ``max_points`` and the children of a section sum to its own points
+    (checked when the :class:`Rubric` is built); every id must be non-empty:
+
+    >>> from pbcheck.rules import DirectScore, PassFail
+    >>> section = Section(
+    ...     "A2",
+    ...     "组织建设",
+    ...     15,
+    ...     indicators=[
+    ...         Indicator("A2-1", "“三会一课”制度落实", 10, DirectScore()),
+    ...         Indicator("A2-2", "党员发展计划完成", 5, PassFail()),
+    ...     ],
+    ... )
+    >>> section.weight, [indicator.max_points for indicator in section.indicators]
+    (Fraction(15, 1), [Fraction(10, 1), Fraction(5, 1)])
+    >>> Section("", "组织建设", 15)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid section: ...
+      section.id: must be a non-empty string (got '')
+    ...
     """
 
     id: str
@@ -276,6 +299,16 @@ class BonusPool:
 
     What a unit earns on bonus indicators is *claimed*; at most ``cap`` of it
     is *counted* in the total.
+
+    >>> from pbcheck.rules import PointsPerOccurrence
+    >>> pool = BonusPool(
+    ...     cap=10,
+    ...     indicators=[
+    ...         Indicator("J1", "受市级以上表彰", 10, PointsPerOccurrence(per=2)),
+    ...     ],
+    ... )
+    >>> pool.cap, [i.id for i in pool.indicators]
+    (Fraction(10, 1), ['J1'])
     """
 
     cap: Fraction = attrs.field(default=Fraction(0), converter=_lenient_exact)
@@ -375,6 +408,12 @@ class Veto:
     With ``cap=None`` the unit is disqualified: it is ranked last, given the
     lowest grade and never commended.  With a ``cap`` its total is held at or
     below the cap instead.
+
+    >>> Veto("V1", "发生严重违纪违法案件").disqualifies
+    True
+    >>> capped = Veto("V2", "意识形态工作出现重大失误", cap=59)
+    >>> capped.disqualifies, capped.cap
+    (False, Fraction(59, 1))
     """
 
     id: str
@@ -440,6 +479,67 @@ class Rubric:
             when raters combine; weight 0 records a source without counting it
             (self-assessment by default).
         rounding: how totals are shown (四舍五入 to 2 places by default).
+
+    A 70/30 rubric in points, with a bonus pool and a veto:
+
+    >>> from pbcheck.rules import DirectScore, PassFail, PointsPerOccurrence
+    >>> rubric = Rubric(
+    ...     "jiangcheng-jgdj",
+    ...     "2025",
+    ...     "市直机关党建工作责任制考核细则",
+    ...     sections=[
+    ...         Section(
+    ...             "A",
+    ...             "机关党建常规工作",
+    ...             70,
+    ...             indicators=[
+    ...                 Indicator("A1", "“三会一课”制度落实", 40, DirectScore()),
+    ...                 Indicator("A2", "党建工作责任书签订", 30, PassFail()),
+    ...             ],
+    ...         ),
+    ...         Section(
+    ...             "B",
+    ...             "服务发展、有效履职",
+    ...             30,
+    ...             indicators=[Indicator("B1", "创业竞赛", 30, DirectScore())],
+    ...         ),
+    ...     ],
+    ...     bonus=BonusPool(
+    ...         cap=10,
+    ...         indicators=[
+    ...             Indicator("J1", "市级表彰", 10, PointsPerOccurrence(per=5))
+    ...         ],
+    ...     ),
+    ...     vetoes=[Veto("V1", "发生严重违纪违法案件")],
+    ... )
+    >>> rubric.max_total, rubric.points_of("A1"), [i.id for i in rubric.indicators()]
+    (Fraction(100, 1), Fraction(40, 1), ['A1', 'A2', 'B1'])
+
+    Weights that do not add up are refused, never silently rescaled:
+
+    >>> Rubric(
+    ...     "r",
+    ...     "1",
+    ...     "细则",
+    ...     sections=[
+    ...         Section(
+    ...             "A",
+    ...             "常规工作",
+    ...             70,
+    ...             indicators=[Indicator("A1", "台账", 70, PassFail())],
+    ...         ),
+    ...         Section(
+    ...             "B",
+    ...             "服务发展",
+    ...             20,
+    ...             indicators=[Indicator("B1", "竞赛", 20, PassFail())],
+    ...         ),
+    ...     ],
+    ... )
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid rubric 'r': 1 problem
+      rubric.weights: must sum to exactly 100 points (they sum to 90) (got {'A': '70', 'B': '20'})
     """
 
     id: str
@@ -677,6 +777,29 @@ class Rubric:
 
         Use this only when you mean it: weights ``(7, 3)`` become ``(70, 30)``
         in a 100-point rubric.  Negative weights are still an error.
+
+        >>> from pbcheck.rules import PassFail
+        >>> rubric = Rubric.normalising(
+        ...     id="r",
+        ...     version="1",
+        ...     title="细则",
+        ...     sections=[
+        ...         Section(
+        ...             "A",
+        ...             "常规工作",
+        ...             7,
+        ...             indicators=[Indicator("A1", "台账", 1, PassFail())],
+        ...         ),
+        ...         Section(
+        ...             "B",
+        ...             "服务发展",
+        ...             3,
+        ...             indicators=[Indicator("B1", "竞赛", 1, PassFail())],
+        ...         ),
+        ...     ],
+        ... )
+        >>> [section.weight for section in rubric.sections]
+        [Fraction(70, 1), Fraction(30, 1)]
         """
         weighting = fields.get("weighting", "points")
         total = to_exact(fields.get("total_points", 100), "rubric.total_points")

@@ -3,17 +3,17 @@
 Each rule turns one observed value into points within ``[0, max_points]`` of
 its indicator and says why, in a sentence an assessor can read:
 
-=========================  ===================  ==========================================
-rule                       observed value       points
-=========================  ===================  ==========================================
-:class:`PassFail`          ``True``/``False``   full or nothing (达标/未达标)
-:class:`DirectScore`       points               the assessor's score, in ``[0, max]``
-:class:`RatioToTarget`     measured value       full at the target, linear below it
-:class:`Tiers`             measured value       points of the highest tier reached
-:class:`DeductionPerOccurrence`  count          max − per × count, not below ``floor``
-:class:`PointsPerOccurrence`     count          per × count, at most ``cap``
-:class:`CountAtLeast`      count                full when count ≥ required
-=========================  ===================  ==========================================
+===============================  ==================  =====================================
+rule                             observed value      points
+===============================  ==================  =====================================
+:class:`PassFail`                ``True``/``False``  full or nothing (达标/未达标)
+:class:`DirectScore`             points              the assessor's score, in ``[0, max]``
+:class:`RatioToTarget`           measured value      full at the target, linear below it
+:class:`Tiers`                   measured value      points of the highest tier reached
+:class:`DeductionPerOccurrence`  count               max − per × count, not below ``floor``
+:class:`PointsPerOccurrence`     count               per × count, at most ``cap``
+:class:`CountAtLeast`            count               full when count ≥ required
+===============================  ==================  =====================================
 
 Dated activity records (三会一课 and the like) are scored by
 :class:`pbcheck.frequency.Frequency`, which needs the assessment cycle.
@@ -61,7 +61,12 @@ ValueKind = Literal["pass_fail", "number", "count"]
 
 @attrs.frozen
 class RuleResult:
-    """Points from one observed value, and the reason in words."""
+    """Points from one observed value, and the reason in words.
+
+    >>> result = PassFail().points(False, Fraction(2))
+    >>> result.points, result.reason
+    (Fraction(0, 1), '未达标，得 0 分')
+    """
 
     points: Fraction
     reason: str
@@ -77,6 +82,31 @@ class ValueRule(Protocol):
     score (checked before scoring, with every other problem of the
     evaluation).  ``points`` may then assume both are fine, and must return
     points within ``[0, max_points]``.
+
+    A rule of your own is any class with these three methods and a
+    ``value_kind``; nothing to inherit.  Here, a 双百 check that gives half
+    marks for "nearly" (≥ 90) and full marks for 100:
+
+    >>> @attrs.frozen
+    ... class NearlyThere:
+    ...     value_kind = "number"
+    ...
+    ...     def config_problems(self, max_points):
+    ...         return ()
+    ...
+    ...     def value_problem(self, value, max_points):
+    ...         return None if 0 <= value <= 100 else "must be a percentage"
+    ...
+    ...     def points(self, value, max_points):
+    ...         if value == 100:
+    ...             return RuleResult(max_points, "全覆盖，得满分")
+    ...         if value >= 90:
+    ...             return RuleResult(max_points / 2, "基本覆盖，得一半分")
+    ...         return RuleResult(Fraction(0), "覆盖不足，不得分")
+    >>> isinstance(NearlyThere(), ValueRule)
+    True
+    >>> NearlyThere().points(Fraction(95), Fraction(2)).points
+    Fraction(1, 1)
     """
 
     value_kind: ClassVar[ValueKind]
@@ -103,6 +133,18 @@ class ActivityRule(Protocol):
     ``evaluate`` receives the local dates of the activities (already checked to
     lie in *cycle*) and returns an outcome with ``points`` in
     ``[0, max_points]`` and a ``reason``.
+
+    :class:`~pbcheck.frequency.Frequency` is the built-in one:
+
+    >>> from pbcheck.cycle import AssessmentCycle
+    >>> from pbcheck.frequency import Frequency
+    >>> rule = Frequency("half")
+    >>> isinstance(rule, ActivityRule)
+    True
+    >>> rule.evaluate(
+    ...     [date(2025, 6, 20)], AssessmentCycle.cross_year(2025), Fraction(2)
+    ... ).points
+    Fraction(1, 1)
     """
 
     def evaluate(
@@ -116,7 +158,19 @@ class ActivityRule(Protocol):
 
 
 class ActivityOutcome(Protocol):
-    """What an :class:`ActivityRule` returns: points and the reason."""
+    """What an :class:`ActivityRule` returns: points and the reason.
+
+    Any object with these two attributes will do; a
+    :class:`~pbcheck.frequency.FrequencyOutcome` is one:
+
+    >>> from pbcheck.cycle import AssessmentCycle
+    >>> from pbcheck.frequency import Frequency
+    >>> outcome = Frequency("cycle").evaluate(
+    ...     [date(2025, 12, 26)], AssessmentCycle.cross_year(2025), Fraction(1)
+    ... )
+    >>> outcome.points, outcome.reason
+    (Fraction(1, 1), '1个考核周期全部达到每个考核周期至少1次，按达到比例计分：1/1 × 1 = 1 分')
+    """
 
     @property
     def points(self) -> Fraction:

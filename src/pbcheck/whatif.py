@@ -143,7 +143,15 @@ def reweight(
 
 @attrs.frozen
 class Change:
-    """One unit's value before and after (a rank, a grade, a list membership)."""
+    """One unit's value before and after (a rank, a grade, a list membership).
+
+    >>> from pbcheck.testing._outcomes import org_tree
+    >>> rubric, evaluations = two_section_example()
+    >>> tree = org_tree({"政府工作部门": ["a", "b"]})
+    >>> report = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
+    >>> report.rank_changes[0]
+    Change(unit_id='a', group='政府工作部门', before=1, after=2)
+    """
 
     unit_id: str
     group: str
@@ -164,6 +172,17 @@ class WhatIf:
         commended_removed: units commended only under the baseline.
         bottom_added: units at the bottom only under the alternative.
         bottom_removed: units at the bottom only under the baseline.
+
+    >>> from pbcheck.testing._outcomes import org_tree
+    >>> rubric, evaluations = two_section_example()
+    >>> tree = org_tree({"政府工作部门": ["a", "b"]})
+    >>> report = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
+    >>> for line in report.lines():
+    ...     print(line)
+    权重模拟：与基准相比的变化
+      排名 政府工作部门 a：第 1 名 → 第 2 名
+      排名 政府工作部门 b：第 2 名 → 第 1 名
+    ...
     """
 
     baseline: Outcomes
@@ -298,6 +317,12 @@ class SwapPoint:
         tie_weight: the weight at which both totals are equal, or ``None``
             when there is none within ``[0, basis]``.
         reason: the answer in words, or why there is none.
+
+    >>> rubric, evaluations = two_section_example()
+    >>> a, b = score_all(rubric, evaluations)
+    >>> point = swap_point(rubric, a, b)
+    >>> point.current_weight, point.tie_weight, point.change
+    (Fraction(70, 1), Fraction(65, 1), Fraction(-5, 1))
     """
 
     first: str

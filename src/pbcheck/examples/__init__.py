@@ -327,7 +327,16 @@ def _rule(spec: object) -> ValueRule | Frequency:
 
 
 def example_rubric() -> Rubric:
-    """The 100-point rubric: 70 regular work + 30 serving development, bonus ≤ 10."""
+    """The 100-point rubric: 70 regular work + 30 serving development, bonus ≤ 10.
+
+    >>> rubric = example_rubric()
+    >>> [(s.title, s.weight) for s in rubric.sections]
+    [('机关党建常规工作', Fraction(70, 1)), ('服务发展、有效履职', Fraction(30, 1))]
+    >>> [part.title for section in rubric.sections for part in section.sections]
+    ['思想建设', '组织建设', '作风与廉政建设', '精神文明建设', '工青妇建设', '服务发展、有效履职']
+    >>> rubric.bonus.cap, len(rubric.indicators())
+    (Fraction(10, 1), 65)
+    """
     regular: list[Section] = []
     service: list[Section] = []
     for part_id, part_title, part_points, items in _PARTS:
@@ -542,6 +551,12 @@ def example_tree() -> OrgTree:
 
     40 government departments, 20 party and mass organisations and 30
     vertically managed units, spread over eight liaison groups (联系片).
+
+    >>> tree = example_tree()
+    >>> {series: len(units) for series, units in tree.by_series().items()}
+    {None: 1, '政府工作部门': 40, '党群部门': 20, '垂直管理部门': 30}
+    >>> tree["ZF01"].name, tree["ZF01"].liaison_group
+    ('市发展和改革委员会机关党委', '第1联系片')
     """
     rng = random.Random("pbcheck-example-tree")
     units = [OrgUnit("JGGW", "江城市直机关工委", UnitKind.WORKING_COMMITTEE)]
@@ -579,7 +594,12 @@ def example_tree() -> OrgTree:
 
 
 def example_cycle(year: int = 2025) -> AssessmentCycle:
-    """The cross-year cycle starting in May of *year*."""
+    """The cross-year cycle starting in May of *year*.
+
+    >>> cycle = example_cycle(2025)
+    >>> cycle.label_zh, cycle.milestone("commendation").date
+    ('2025—2026年度', datetime.date(2026, 6, 30))
+    """
     return AssessmentCycle.cross_year(year)
 
 
@@ -588,6 +608,12 @@ def example_evaluations(year: int = 2025) -> tuple[Evaluation, ...]:
 
     Each unit has a hidden "diligence" that shapes its records; two units are
     weak in both years, so that a second cycle shows an escalation.
+
+    >>> evaluations = example_evaluations(2025)
+    >>> len(evaluations), evaluations[0].unit_id
+    (90, 'ZF01')
+    >>> evaluations == example_evaluations(2025)
+    True
     """
     if year not in EXAMPLE_YEARS:
         msg = f"example evaluations exist for {EXAMPLE_YEARS}, not {year}"

@@ -33,7 +33,16 @@ _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 
 def zones() -> st.SearchStrategy[str]:
-    """IANA zone names, the default ``Asia/Shanghai`` first (it shrinks to it)."""
+    """IANA zone names, the default ``Asia/Shanghai`` first (it shrinks to it).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(zones())
+    ... def check(zone):
+    ...     assert ZoneInfo(zone) is not None
+    >>> check()
+    """
     return st.sampled_from(_ZONES)
 
 
@@ -42,6 +51,15 @@ def cycle_calendars() -> st.SearchStrategy[CycleCalendar]:
 
     Generic calendars start in any month and last 1, 2, 3, 4, 6, 12, 18, 24 or
     60 months (month lengths that do and do not divide a year).
+
+    Every date falls in exactly one cycle of a calendar:
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(cycle_calendars(), st.dates(date(2000, 1, 1), date(2040, 12, 31)))
+    ... def check(calendar, day):
+    ...     assert calendar.cycle_for(day).contains(day)
+    >>> check()
     """
     generic = st.builds(
         CycleCalendar.generic,
@@ -72,6 +90,14 @@ def cycles() -> st.SearchStrategy[AssessmentCycle]:
 
     Cross-year, calendar-year, generic (any start month, 1–60 months) and
     term-based (届中 / 届末, terms of 1–5 years starting on any day).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(cycles())
+    ... def check(cycle):
+    ...     dates = [m.date for m in cycle.milestones]
+    ...     assert dates == sorted(dates) and cycle.start <= cycle.end
+    >>> check()
     """
     year = st.integers(_FIRST_YEAR, _LAST_YEAR)
     return st.one_of(
@@ -89,7 +115,16 @@ def cycles() -> st.SearchStrategy[AssessmentCycle]:
 
 
 def dates_in(cycle: AssessmentCycle) -> st.SearchStrategy[date]:
-    """Local dates within *cycle*, both ends included."""
+    """Local dates within *cycle*, both ends included.
+
+    >>> from hypothesis import given, settings
+    >>> cycle = AssessmentCycle.cross_year(2025)
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(dates_in(cycle))
+    ... def check(day):
+    ...     assert cycle.contains(day)
+    >>> check()
+    """
     return st.dates(min_value=cycle.start, max_value=cycle.end)
 
 
@@ -101,6 +136,13 @@ def aware_datetimes(
 
     *min_value* and *max_value* are naive bounds on the local wall time, as
     :func:`hypothesis.strategies.datetimes` takes them.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(aware_datetimes())
+    ... def check(moment):
+    ...     assert moment.utcoffset() is not None
+    >>> check()
     """
     fixed = st.integers(-12 * 60, 14 * 60).map(
         lambda minutes: timezone(timedelta(minutes=minutes))

@@ -79,7 +79,16 @@ _INCIDENT_DAY = date(2025, 9, 1)
 def exact_numbers(
     low: Fraction | int = 0, high: Fraction | int = 100, places: int = 2
 ) -> st.SearchStrategy[Fraction]:
-    """Exact decimals with at most *places* places in ``[low, high]``."""
+    """Exact decimals with at most *places* places in ``[low, high]``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(exact_numbers(0, 10, places=1))
+    ... def check(number):
+    ...     assert isinstance(number, Fraction) and 0 <= number <= 10
+    ...     assert (number * 10).denominator == 1
+    >>> check()
+    """
     scale = 10**places
     return st.integers(
         int(Fraction(low) * scale + Fraction(scale - 1, scale)) if low else 0,
@@ -88,7 +97,15 @@ def exact_numbers(
 
 
 def value_rules(max_points: Fraction) -> st.SearchStrategy[ValueRule]:
-    """Every built-in value rule, configured to fit an indicator worth *max_points*."""
+    """Every built-in value rule, configured to fit an indicator worth *max_points*.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(value_rules(Fraction(5)))
+    ... def check(rule):
+    ...     assert not rule.config_problems(Fraction(5))
+    >>> check()
+    """
     tiers = st.lists(
         st.tuples(st.integers(0, 100), exact_numbers(0, max_points)),
         min_size=1,
@@ -130,7 +147,15 @@ def value_rules(max_points: Fraction) -> st.SearchStrategy[ValueRule]:
 
 @st.composite
 def indicators(draw: st.DrawFn, id: str) -> Indicator:  # noqa: A002 - mirrors Indicator.id
-    """An indicator with id *id*, a random maximum and a fitting value rule."""
+    """An indicator with id *id*, a random maximum and a fitting value rule.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(indicators("A1"))
+    ... def check(indicator):
+    ...     assert indicator.id == "A1" and indicator.max_points > 0
+    >>> check()
+    """
     max_points = draw(exact_numbers(Fraction(1, 2), 20, places=1))
     rule = draw(value_rules(max_points))
     return Indicator(id, f"指标 {id}", max_points, rule)
@@ -176,6 +201,13 @@ def rubrics(
     With *extras*, also bonus indicators, direct deductions and vetoes, and
     either scheme.  Total points are whatever the sections add up to, so
     weights always sum exactly.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(rubrics(max_depth=1, extras=False))
+    ... def check(rubric):
+    ...     assert sum(s.weight for s in rubric.sections) == rubric.total_points
+    >>> check()
     """
     counter = [0]
     sections = [
@@ -223,7 +255,17 @@ def rubrics(
 def observed_values(
     rule: ValueRule, max_points: Fraction
 ) -> st.SearchStrategy[ObservedValue]:
-    """Values *rule* can score on an indicator worth *max_points*."""
+    """Values *rule* can score on an indicator worth *max_points*.
+
+    >>> from hypothesis import given, settings
+    >>> rule = RatioToTarget(target=85)
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(observed_values(rule, Fraction(2)))
+    ... def check(value):
+    ...     assert rule.value_problem(value, Fraction(2)) is None
+    ...     assert 0 <= rule.points(value, Fraction(2)).points <= 2
+    >>> check()
+    """
     if rule.value_kind == "pass_fail":
         return st.booleans()
     if rule.value_kind == "count":
@@ -245,6 +287,20 @@ def evaluations_for(
 
     Also some self-assessments (recorded, not counted), bonus claims,
     deduction incidents and, rarely, veto incidents.
+
+    Use it to check a promise about *your* rubric, e.g. that no total leaves
+    ``[floor, max_total]``:
+
+    >>> from hypothesis import given, settings
+    >>> from pbcheck import score
+    >>> from pbcheck.testing import simple_rubric
+    >>> mine = simple_rubric()
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(evaluations_for(mine, "czj"))
+    ... def check(evaluation):
+    ...     assert evaluation.unit_id == "czj"
+    ...     assert mine.floor <= score(mine, evaluation).total <= mine.max_total
+    >>> check()
     """
     observations: list[Observation] = []
     for indicator in rubric.indicators():
@@ -277,7 +333,17 @@ def evaluations_for(
 
 @st.composite
 def rubric_and_evaluation(draw: st.DrawFn) -> tuple[Rubric, Evaluation]:
-    """A generated rubric together with one valid evaluation of it."""
+    """A generated rubric together with one valid evaluation of it.
+
+    >>> from hypothesis import given, settings
+    >>> from pbcheck import score
+    >>> @settings(max_examples=5, database=None, derandomize=True)
+    ... @given(rubric_and_evaluation())
+    ... def check(pair):
+    ...     rubric, evaluation = pair
+    ...     assert score(rubric, evaluation).rubric_version == rubric.version
+    >>> check()
+    """
     rubric = draw(rubrics())
     return rubric, draw(evaluations_for(rubric))
 
@@ -289,7 +355,16 @@ def org_trees(
     max_units: int = 20,
     series: Sequence[str] = ("政府工作部门", "党群部门", "垂直管理部门"),
 ) -> OrgTree:
-    """Valid org trees: one working committee and units below it, in any order."""
+    """Valid org trees: one working committee and units below it, in any order.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(org_trees(max_units=8))
+    ... def check(tree):
+    ...     assert [u.id for u in tree.roots] == ["root"]
+    ...     assert len(tree.descendants("root")) == len(tree) - 1
+    >>> check()
+    """
     count = draw(st.integers(1, max_units))
     units = [OrgUnit("root", "机关工委", UnitKind.WORKING_COMMITTEE)]
     for n in range(1, count):
