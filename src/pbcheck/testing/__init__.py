@@ -2,15 +2,28 @@
 
 Public test helpers: the strategies pbcheck's own property tests use, so you can
 check your own rubrics the same way.  Needs the ``testing`` extra
-(``pip install pbcheck[testing]``), which brings hypothesis.
+(``pip install pbcheck[testing]``), which brings hypothesis.  Besides rubrics,
+evaluations, trees, cycles and seasons there are strategies for interchange
+documents (valid and broken), spreadsheet writers for score sheets, seasons the
+bulk path and the what-if simulation accept, and a small scored report.
 """
 
+from pbcheck.testing._bulk import bulk_rubrics, bulk_seasons
 from pbcheck.testing._cycles import (
     aware_datetimes,
     cycle_calendars,
     cycles,
     dates_in,
     zones,
+)
+from pbcheck.testing._interchange import (
+    MUTATIONS,
+    broken_documents,
+    documents,
+    evaluation_lists,
+    json_values,
+    outcome_policies,
+    results,
 )
 from pbcheck.testing._outcomes import (
     bottom_matrices,
@@ -19,6 +32,7 @@ from pbcheck.testing._outcomes import (
     seasons,
     simple_rubric,
 )
+from pbcheck.testing._reports import small_report
 from pbcheck.testing._rubrics import (
     ROLL_UP_AGGREGATORS,
     evaluations_for,
@@ -30,25 +44,42 @@ from pbcheck.testing._rubrics import (
     rubrics,
     value_rules,
 )
+from pbcheck.testing._simulation import weight_sets, weighted_seasons
+from pbcheck.testing._spreadsheets import rows_to_csv, rows_to_xlsx, spreadsheet_rows
 
 __all__ = [
+    "MUTATIONS",
     "ROLL_UP_AGGREGATORS",
     "aware_datetimes",
     "bottom_matrices",
+    "broken_documents",
+    "bulk_rubrics",
+    "bulk_seasons",
     "cycle_calendars",
     "cycles",
     "dates_in",
+    "documents",
+    "evaluation_lists",
     "evaluations_for",
     "exact_numbers",
     "indicators",
+    "json_values",
     "observed_values",
     "org_tree",
     "org_trees",
+    "outcome_policies",
+    "results",
+    "rows_to_csv",
+    "rows_to_xlsx",
     "rubric_and_evaluation",
     "rubrics",
     "scorecards",
     "seasons",
     "simple_rubric",
+    "small_report",
+    "spreadsheet_rows",
     "value_rules",
+    "weight_sets",
+    "weighted_seasons",
     "zones",
 ]
