@@ -174,3 +174,12 @@ def test_checked_in_files_through_the_real_cli(tmp_path):
     assert reported.returncode == 0, reported.stderr
     workbook = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")
     assert workbook["总览"].max_row > 1
+
+
+def test_version(capsys):
+    import pbcheck
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"pbcheck {pbcheck.__version__}"

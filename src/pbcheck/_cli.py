@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+import pbcheck
 import pbcheck._cli_calendar as _cli_calendar  # noqa: PLR0402 - mypy needs the submodule import
 import pbcheck._cli_demo as _cli_demo  # noqa: PLR0402 - ditto
 import pbcheck._cli_rank as _cli_rank  # noqa: PLR0402 - ditto
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pbcheck",
         description="党建工作责任制考核 — party-building work-responsibility assessment.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"pbcheck {pbcheck.__version__}"
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _SUBCOMMANDS:

@@ -23,7 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Register ``demo``."""
     parser = subparsers.add_parser(
         "demo",
-        help="score the bundled example (示例考核) and print the ranked results",
+        help="示例考核 — score the bundled example and print the ranked results",
         description=(
             "Score the bundled example — 90 invented organisations of 江城市直机关 "
             "in three series (系列) — for one cross-year cycle (跨年度考评) and "
