@@ -328,10 +328,10 @@ def _is_mapping_object(path: tuple[Any, ...], value: Data) -> bool:
 
 
 @st.composite
-def broken_documents(draw: st.DrawFn) -> tuple[str, Data]:
+def broken_documents(draw: st.DrawFn) -> tuple[str, Any]:
     """``(mutation, data)``: a valid document's data made invalid in one way.
 
-    *mutation* is one of :data:`MUTATIONS`; the loader must reject *data*.
+    *mutation* is one of ``pbcheck.testing.MUTATIONS``; the loader must reject *data*.
 
     >>> from hypothesis import find
     >>> mutation, data = find(

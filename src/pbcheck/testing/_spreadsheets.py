@@ -220,7 +220,7 @@ def rows_to_xlsx(rows: Sequence[Sequence[Cell]], *, sheet: str = "评分表") ->
     Judgements become boolean cells, whole numbers integer cells, decimals
     numeric cells (text such as ``1/3`` when no decimal of up to 15 digits is
     exact), dates date cells.  The workbook's created/modified times and the
-    zip entries' times are fixed (:data:`WORKBOOK_TIME`, 1980-01-01).
+    zip entries' times are fixed (2026-01-01 in the core properties, 1980-01-01 in the zip).
 
     >>> data = rows_to_xlsx([["单位编码", "得分"], ["ZF01", Fraction(17, 2)]])
     >>> data == rows_to_xlsx([["单位编码", "得分"], ["ZF01", Fraction(17, 2)]])
