@@ -7,6 +7,11 @@ typical call site fails CI.
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
 
 import pbcheck
 from pbcheck import (
@@ -28,7 +33,13 @@ from pbcheck import (
     score_all,
 )
 from pbcheck.aggregation import AggregatorRegistry, aggregator
+from pbcheck.bulk import BulkResult, score_bulk, table_from_evaluations
 from pbcheck.errors import render
+from pbcheck.interchange import Results, dumps, loads
+from pbcheck.outcomes import Outcomes, assess_outcomes
+from pbcheck.report import CycleReport, to_html, to_workbook, write_report
+from pbcheck.simulation import Attainments, Jitter, SimulationResult, simulate
+from pbcheck.spreadsheets import ColumnMapping, EvaluationImport, read_evaluations
 
 rubric = Rubric(
     "r",
@@ -71,3 +82,27 @@ except ValidationError as exc:
     paths = [problem.path for problem in exc.problems]
 
 version: str = pbcheck.__version__
+
+# The adapters: documents, spreadsheets, reports, frames, bulk and simulation.
+
+
+cycle = AssessmentCycle.cross_year(2025)
+text: str = dumps(rubric)
+again: object = loads(text, "rubric")
+season: Results = Results.compute(rubric, tree, cycle, [evaluation])
+outcomes: Outcomes = assess_outcomes(cards, tree, cycle=cycle)
+frame: pd.DataFrame = card.to_frame(numeric="exact")
+report_: CycleReport = CycleReport.build(
+    cards, outcomes, tree=tree, rubric=rubric, cycle=cycle
+)
+page: str = to_html(report_, charts=False)
+workbook: bytes = to_workbook(report_)
+written: tuple[Path, ...] = write_report(report_, "out", formats=("md", "csv"))
+imported: EvaluationImport = read_evaluations(
+    "scores.csv", rubric, layout="wide", columns=ColumnMapping(unit="单位代码")
+)
+bulk: BulkResult = score_bulk(rubric, table_from_evaluations(rubric, [evaluation]))
+attainment: NDArray[np.float64] | None = bulk.attainment
+study: SimulationResult = simulate(
+    rubric, Attainments.from_bulk(bulk), Jitter(10), samples=10
+)
