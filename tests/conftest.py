@@ -19,3 +19,6 @@ settings.register_profile("dev", max_examples=25, deadline=None)
 # Long runs by hand: HYPOTHESIS_PROFILE=thorough pytest
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Type-checked by mypy, never run: it calls the API as users write it, files and all.
+collect_ignore = ["typing"]
