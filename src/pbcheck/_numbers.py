@@ -9,9 +9,10 @@ is shown, by a :class:`RoundingPolicy`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
@@ -79,6 +80,47 @@ def to_exact(value: object, path: str) -> Fraction:
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
+def whole_at_least(
+    minimum: int, owner: str
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """An attrs validator: a whole number (not a bool) ≥ *minimum*.
+
+    It raises :class:`~pbcheck.errors.InvalidValueError` (a :class:`ValueError`)
+    whose path is ``owner.field``, so a bad parameter is reported like every
+    other bad input.
+
+    >>> @attrs.frozen
+    ... class Rule:
+    ...     required: int = attrs.field(validator=whole_at_least(1, "rule"))
+    >>> Rule(0)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: rule.required: must be a whole number ≥ 1 (got 0)
+    """
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise InvalidValueError(
+                f"{owner}.{attribute.name}",
+                value,
+                f"must be a whole number ≥ {minimum}",
+            )
+
+    return check
+
+
+_places = whole_at_least(0, "rounding")
+
+
+def _mode(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in _MODES:
+        raise InvalidValueError(
+            f"rounding.{attribute.name}",
+            value,
+            f"must be one of {', '.join(repr(m) for m in _MODES)}",
+        )
+
+
 @attrs.frozen
 class RoundingPolicy:
     """How an exact score is shown: rounded once, at presentation.
@@ -94,9 +136,9 @@ class RoundingPolicy:
     Decimal('-1.3')
     """
 
-    places: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    places: int = attrs.field(default=2, validator=_places)
     mode: Literal["half_up", "half_even"] = attrs.field(
-        default="half_up", validator=attrs.validators.in_(tuple(_MODES))
+        default="half_up", validator=_mode
     )
 
     def apply(self, value: Fraction) -> Decimal:
@@ -109,8 +151,7 @@ class RoundingPolicy:
             and (self.mode == "half_up" or whole % 2 == 1)
         ):
             whole += 1
-        sign = -1 if scaled < 0 else 1
-        return Decimal(sign * whole).scaleb(-self.places)
+        return _decimal(-whole if scaled < 0 else whole, self.places)
 
     def format(self, value: Fraction) -> str:
         """The rounded value as text, always with ``places`` decimals."""
@@ -141,5 +182,18 @@ def format_exact(value: Fraction) -> str:
     places = 0
     while (value * 10**places).denominator != 1:
         places += 1
-    scaled = Decimal(value.numerator * 10**places // value.denominator)
-    return f"{scaled.scaleb(-places):f}"
+    return f"{_decimal(value.numerator * 10**places // value.denominator, places):f}"
+
+
+def _decimal(scaled: int, places: int) -> Decimal:
+    """``scaled / 10**places`` as a :class:`~decimal.Decimal`, with every digit.
+
+    Built from its digits, not through ``Decimal.scaleb``, whose default
+    28-digit context would round long numbers silently.
+
+    >>> _decimal(-12345678901234567890123456789015, 1)
+    Decimal('-1234567890123456789012345678901.5')
+    """
+    sign = 1 if scaled < 0 else 0
+    digits = tuple(int(d) for d in str(abs(scaled)))
+    return Decimal((sign, digits, -places))

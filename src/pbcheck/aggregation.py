@@ -44,6 +44,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from pbcheck._numbers import whole_at_least
 from pbcheck.errors import (
     InvalidValueError,
     InvalidWeightsError,
@@ -198,7 +199,7 @@ class TrimmedMean:
     Fraction(173, 2)
     """
 
-    k: int = attrs.field(default=1, validator=attrs.validators.ge(1))
+    k: int = attrs.field(default=1, validator=whole_at_least(1, "aggregator"))
     name = "trimmed_mean"
     monotone = True
 

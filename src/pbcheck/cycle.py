@@ -304,8 +304,8 @@ class AssessmentCycle:
     ... except ValidationError as exc:
     ...     print("\n".join(render(exc)))
     invalid assessment cycle: 2 problems
-      cycle.milestones[commendation].date: 七一表彰 (commendation) on 2026-07-01 must not be before 考评结果公布 (results_announced) on 2026-07-15 (got datetime.date(2026, 7, 1))
-      cycle.milestones[commendation].date: must be before July 1 (七一) of 2026 in a cross-year cycle (got datetime.date(2026, 7, 1))
+      cycle.milestones[commendation].date: 七一表彰 (commendation) on 2026-07-01 must not be before 考评结果公布 (results_announced) on 2026-07-15 (got '2026-07-01')
+      cycle.milestones[commendation].date: must be before July 1 (七一) of 2026 in a cross-year cycle (got '2026-07-01')
     """
 
     start: date
@@ -382,6 +382,8 @@ class AssessmentCycle:
                 found.append(
                     InvalidValueError(f"{path}.key", milestone.key, "is used twice")
                 )
+                # Its other problems by position: its key names the first one.
+                path = f"cycle.milestones[#{position}]"
             seen.add(milestone.key)
             if previous is not None and milestone.date < previous.date:
                 found.append(

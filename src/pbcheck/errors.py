@@ -25,6 +25,9 @@ invalid indicator: 3 problems
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Self
 
 __all__ = [
@@ -76,13 +79,42 @@ class Problem(PbcheckError):
     rubric.sections[B].weight: must be >= 0 (got '-5')
     >>> problem.path, problem.value
     ('rubric.sections[B].weight', '-5')
+
+    Exact numbers and dates are quoted as they are written, not as Python
+    reprs:
+
+    >>> from datetime import date
+    >>> from fractions import Fraction
+    >>> print(Problem("observations[0].value", Fraction(3, 2), "must not exceed 1"))
+    observations[0].value: must not exceed 1 (got '1.5')
+    >>> print(Problem("milestones[6].date", date(2026, 7, 2), "must be before July 1"))
+    milestones[6].date: must be before July 1 (got '2026-07-02')
     """
 
     def __init__(self, path: str, value: object, message: str) -> None:
         self.path = path
         self.value = value
         self.message = message
-        super().__init__(f"{path}: {message} (got {value!r})")
+        super().__init__(f"{path}: {message} (got {_shown(value)})")
+
+
+def _shown(value: object) -> str:
+    """*value* as a message shows it: exact numbers and dates as they are written.
+
+    A :class:`~fractions.Fraction` or :class:`~decimal.Decimal` shows as its
+    exact text (``'1.5'``, ``'1/3'``), a date in ISO form, so the message
+    quotes the value the way the user typed it.  A datetime keeps its repr,
+    which shows whether it has a time zone.
+    """
+    if isinstance(value, Fraction):
+        from pbcheck._numbers import format_exact  # noqa: PLC0415 - import cycle
+
+        return repr(format_exact(value))
+    if isinstance(value, Decimal):
+        return repr(str(value))
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return repr(value.isoformat())
+    return repr(value)
 
 
 class InvalidValueError(Problem, ValueError):

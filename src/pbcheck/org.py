@@ -242,6 +242,8 @@ class OrgTree:
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid org tree")
         by_id: dict[str, OrgUnit] = {}
+        # Every unit with the path that finds it; a duplicate by its position.
+        checked: list[tuple[str, OrgUnit]] = []
         for index, unit in enumerate(self.units):
             if not isinstance(unit, OrgUnit):
                 problems.add(
@@ -255,11 +257,12 @@ class OrgTree:
                         f"tree.units[{index}].id", unit.id, "is a duplicate"
                     )
                 )
+                checked.append((f"tree.units[{index}]", unit))
             else:
                 by_id[unit.id] = unit
+                checked.append((f"tree.units[{unit.id}]", unit))
         children: dict[str | None, list[OrgUnit]] = {}
-        for unit in by_id.values():
-            path = f"tree.units[{unit.id}]"
+        for path, unit in checked:
             if unit.parent is not None and unit.parent not in by_id:
                 problems.add(
                     UnknownReferenceError(

@@ -211,7 +211,9 @@ class RatingScale:
 
 def _count(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(attribute.name, value, "must be a whole number ≥ 0")
+        raise InvalidValueError(
+            f"ballot.{attribute.name}", value, "must be a whole number ≥ 0"
+        )
 
 
 @attrs.frozen

@@ -673,32 +673,59 @@ class Rubric:
 
     def _check_ids(self, problems: _Problems) -> None:
         seen: dict[str, str] = {}
-        for path, item_id in self._all_ids():
+        for at, path, item_id in self._all_ids():
             if item_id in seen:
+                # Named by position: its id would name the first one.
                 problems.add(
                     DuplicateIdError(
-                        f"{path}.id", item_id, f"is already used at {seen[item_id]}"
+                        f"{at}.id", item_id, f"is already used at {seen[item_id]}"
                     )
                 )
             else:
                 seen[item_id] = path
 
-    def _all_ids(self) -> Iterator[tuple[str, str]]:
-        def walk(section: Section, path: str) -> Iterator[tuple[str, str]]:
-            yield path, section.id
-            for child in section.sections:
-                yield from walk(child, f"{path}.sections[{child.id}]")
-            for indicator in section.indicators:
-                yield f"{path}.indicators[{indicator.id}]", indicator.id
+    def _all_ids(self) -> Iterator[tuple[str, str, str]]:
+        """``(path by position, path by id, id)`` of every item that has an id."""
 
-        for section in self.sections:
-            yield from walk(section, f"rubric.sections[{section.id}]")
-        for indicator in self.bonus.indicators:
-            yield f"rubric.bonus.indicators[{indicator.id}]", indicator.id
-        for deduction in self.deductions:
-            yield f"rubric.deductions[{deduction.id}]", deduction.id
-        for veto in self.vetoes:
-            yield f"rubric.vetoes[{veto.id}]", veto.id
+        def steps(
+            items: Sequence[Section | Indicator | Deduction | Veto],
+        ) -> Iterator[tuple[str, str]]:
+            # An item is named by its id, unless a sibling before it has the
+            # same id: then by its position (``[#1]``), as its id names the first.
+            before: set[str] = set()
+            for index, item in enumerate(items):
+                yield (f"#{index}" if item.id in before else item.id), item.id
+                before.add(item.id)
+
+        def walk(
+            section: Section, at: str, path: str
+        ) -> Iterator[tuple[str, str, str]]:
+            yield at, path, section.id
+            for (step, _), child in zip(
+                steps(section.sections), section.sections, strict=True
+            ):
+                yield from walk(
+                    child, f"{at}.sections[{step}]", f"{path}.sections[{child.id}]"
+                )
+            for step, item_id in steps(section.indicators):
+                yield (
+                    f"{at}.indicators[{step}]",
+                    f"{path}.indicators[{item_id}]",
+                    item_id,
+                )
+
+        for (step, _), section in zip(steps(self.sections), self.sections, strict=True):
+            yield from walk(
+                section, f"rubric.sections[{step}]", f"rubric.sections[{section.id}]"
+            )
+        groups: tuple[tuple[str, Sequence[Indicator | Deduction | Veto]], ...] = (
+            ("bonus.indicators", self.bonus.indicators),
+            ("deductions", self.deductions),
+            ("vetoes", self.vetoes),
+        )
+        for name, items in groups:
+            for step, item_id in steps(items):
+                yield f"rubric.{name}[{step}]", f"rubric.{name}[{item_id}]", item_id
 
     def _weight_of(self, item: Section | Indicator) -> Fraction | None:
         if isinstance(item, Indicator) and item.weight is None:

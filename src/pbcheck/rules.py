@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
 import attrs
 
 from pbcheck._numbers import format_exact as _f
-from pbcheck._numbers import to_exact
+from pbcheck._numbers import to_exact, whole_at_least
 from pbcheck.errors import InvalidTypeError, InvalidValueError
 
 if TYPE_CHECKING:
@@ -563,7 +563,7 @@ class CountAtLeast:
     Fraction(3, 2)
     """
 
-    required: int = attrs.field(validator=attrs.validators.ge(1))
+    required: int = attrs.field(validator=whole_at_least(1, "rule"))
     partial: bool = False
     value_kind: ClassVar[ValueKind] = "count"
 

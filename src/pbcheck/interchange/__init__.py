@@ -228,7 +228,16 @@ def _read_envelope(raw: object, wanted: Kind | None) -> Kind:
         problems.append(
             InvalidValueError("$.schema_version", None, "is required but missing")
         )
-    elif type(version) is not int or version != SCHEMA_VERSION:
+    elif type(version) is not int:  # "1" or 1.0: the version is the integer 1
+        problems.append(
+            InvalidValueError(
+                "$.schema_version",
+                version,
+                f"is not supported: this pbcheck reads schema_version "
+                f"{SCHEMA_VERSION}, an integer written without quotes",
+            )
+        )
+    elif version != SCHEMA_VERSION:
         problems.append(
             InvalidValueError(
                 "$.schema_version",

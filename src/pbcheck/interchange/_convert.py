@@ -245,7 +245,18 @@ def _observed(value: object, _: object) -> ObservedValue:
         return value
     if isinstance(value, int):
         return _int(value, int)
-    return _exact(value, Fraction)
+    try:
+        return _exact(value, Fraction)
+    except InvalidValueError as exc:
+        if not exc.message.startswith("must be a decimal number"):
+            raise
+        # "是", "达标", "yes": pass/fail is a JSON/TOML boolean, never a word.
+        raise InvalidValueError(
+            "",
+            value,
+            "must be true or false (达标 / 未达标) for a pass/fail indicator, or "
+            'an exact number such as "8.5"',
+        ) from None
 
 
 def _unstructure_moment(value: date | datetime) -> str:
@@ -615,6 +626,10 @@ def _structure_aggregator(registry: AggregatorRegistry, value: object) -> Aggreg
             )
     try:
         return registry.create(name, **params)
+    except Problem as exc:  # a parameter's own validator: name that parameter
+        raise type(exc)(
+            f"params.{exc.path.rsplit('.', 1)[-1]}", exc.value, exc.message
+        ) from None
     except (TypeError, ValueError) as exc:
         raise InvalidValueError(
             "params", params, f"are not valid parameters of {name!r}: {exc}"
@@ -711,12 +726,18 @@ def _step_of(exc: BaseException) -> tuple[str | int, ...]:
     # Notes are added as the error travels outwards: the outermost comes last.
     for note in reversed(getattr(exc, "__notes__", ())):
         if isinstance(note, AttributeValidationNote) and note.name:
-            steps.append(note.name)
+            # cattrs names the attribute; a renamed one is spelt otherwise in
+            # the document (AssessmentCycle.kind is ``cycle_kind``).
+            owner = _NOTE_OWNER.match(str(note))
+            renames = _RENAMES_BY_NAME.get(owner.group(1) if owner else "", {})
+            steps.append(renames.get(note.name, note.name))
         elif isinstance(note, IterableValidationNote):
             steps.append(note.index)
     return tuple(steps)
 
 
+_NOTE_OWNER = re.compile(r"^Structuring class (\S+) @ attribute ")
+_RENAMES_BY_NAME = {cl.__qualname__: names for cl, names in _RENAMES.items()}
 _ATTRS_MESSAGE = re.compile(r"^'(\w+)' (must .*)$", re.DOTALL)
 
 

@@ -32,7 +32,9 @@ _PREFIXES = frozenset(
         "policy",
         "quota",
         "results",
+        "rounding",
         "rubric",
+        "rule",
         "section",
         "tier",
         "tree",
@@ -96,14 +98,24 @@ def _tokens(domain_path: str) -> list[tuple[str, bool]]:
 
 
 def _find(items: list[object], selector: str) -> int | None:
-    if selector.isdigit():
-        index = int(selector)
+    """The index *selector* names: ``#3`` is a position; else an id, else a position.
+
+    Domain paths name an item by its id (``sections[A]``), or by its position
+    as ``[#1]`` where the id cannot tell it apart (the second of two items
+    with the same id).  A bare number is an id if some item has it (section
+    ids such as ``"1"``), otherwise a position (``units[2]``).
+    """
+    if selector.startswith("#") and selector[1:].isdigit():
+        index = int(selector[1:])
         return index if index < len(items) else None
     for index, item in enumerate(items):
         if isinstance(item, dict) and any(
             item.get(key) == selector for key in _ID_KEYS
         ):
             return index
+    if selector.isdigit():
+        index = int(selector)
+        return index if index < len(items) else None
     return None
 
 
