@@ -60,7 +60,9 @@ Chunks
 :func:`combine` ranks and grades across all chunks in a second, cheap pass
 over a few numbers per unit.  Map :func:`score_chunk` over Dask partitions
 the same way (see the how-to).  Inside a chunk, rows are scored in blocks of
-8192 so that temporaries stay in cache; ``threads=`` scores blocks in
+2048 so that temporaries stay in cache; when the plan is exact in float64,
+each block is checked and scored in a few whole-block passes (a block that
+fails the check is examined cell by cell).  ``threads=`` scores blocks in
 parallel with the same result.
 
 >>> import numpy as np

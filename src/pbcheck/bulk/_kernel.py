@@ -13,7 +13,7 @@ from pbcheck.bulk._plan import COUNT_LIMIT, LeafPlan, Plan
 from pbcheck.errors import InvalidValueError, Problem
 
 #: Rows scored at a time inside a chunk, so temporaries stay in cache.
-BLOCK_ROWS = 8192
+BLOCK_ROWS = 2048
 #: At most this many problems are listed; the rest are counted.
 MAX_PROBLEMS = 100
 #: Beyond this magnitude a float is not read as a decimal (it saturates any rule).
@@ -256,6 +256,222 @@ def read_leaves(  # noqa: PLR0913 - internal
     return total if weights is not None else out
 
 
+def _folds(leaf: LeafPlan) -> bool:
+    """Whether ``clip(a·min(k, saturate) − b, low, high)`` is ``a·(clip(k, lo, hi) − c)``.
+
+    True when ``a`` divides ``b``, ``low`` and ``high`` (so ``c = b / a``
+    and the bounds are integers) and ``min(k, saturate)`` changes nothing:
+    ``a·saturate − b`` is already past the bound the rule runs towards, and
+    float products and differences are monotonic, so larger ``k`` (even
+    ``inf``) clip to that bound as well.
+    """
+    if leaf.steps:
+        return True  # scored by its group; the fold leaves its column as is
+    if leaf.a > 0:
+        saturates = leaf.a * leaf.saturate - leaf.b >= leaf.high
+    elif leaf.a < 0:
+        saturates = leaf.a * leaf.saturate - leaf.b <= leaf.low
+    else:
+        return False
+    return saturates and all(x % leaf.a == 0 for x in (leaf.b, leaf.low, leaf.high))
+
+
+@attrs.frozen
+class Columns:
+    """Every leaf's constants, tiled to a whole block (float64, column order).
+
+    The fast path treats a whole block at once, with operands of the block's
+    own shape (broadcasting a row of constants costs NumPy twice as much):
+    each cell is read as the integer ``k = rint(v × unit)`` (``unit`` is 1
+    for counts and pass/fail), which must give back ``v`` exactly, be
+    non-negative and reach at most ``limit`` (1 for pass/fail, so 0 and 1 are
+    all it accepts).  Then, when every leaf folds (:func:`_folds`), the block
+    becomes ``m = clip(k, lo, hi)`` in two passes and the numerators are
+    ``a·(m − c)`` (the row sums take ``a`` and ``c`` into their weights);
+    otherwise ``n = clip(a·min(k, saturate) − b, low, high)`` as planned.
+    Step columns are then scored by their groups.
+    """
+
+    unit: Array
+    limit: Array | None
+    lo: Array
+    hi: Array
+    #: Folded: per column ``a`` and ``c``; plain: tiled ``a``, ``b``, ``saturate``.
+    a: Array
+    c: Array
+    saturate: Array | None
+    folded: bool
+    #: Per step column: its index, thresholds (rising) and numerators per step count.
+    step_columns: tuple[tuple[int, Array, Array], ...]
+
+    @classmethod
+    def of(cls, leaves: Sequence[LeafPlan], rows: int) -> Columns:
+        """The constants of *leaves* (a plan exact in float64) for blocks of *rows*."""
+        # Tiers rise strictly and rounding up keeps their order, so the steps
+        # reached are always the first few: their count picks the numerator.
+        assert all(list(leaf.steps) == sorted(leaf.steps) for leaf in leaves)  # noqa: S101
+
+        def tiled(values: Sequence[float]) -> Array:
+            return np.tile(np.asarray(values, dtype=np.float64), (rows, 1))
+
+        folded = all(_folds(leaf) for leaf in leaves)
+        limits = [1 if leaf.kind == "pass_fail" else leaf.limit for leaf in leaves]
+        unit = tiled([leaf.unit for leaf in leaves])
+        limit = (
+            None
+            if all(x is None for x in limits)
+            else tiled([np.inf if x is None else x for x in limits])
+        )
+        step_columns = tuple(
+            (
+                index,
+                np.asarray(leaf.steps, dtype=np.float64),
+                np.asarray(leaf.values, dtype=np.float64),
+            )
+            for index, leaf in enumerate(leaves)
+            if leaf.steps
+        )
+        if not folded:
+            return cls(
+                lo=tiled([leaf.low for leaf in leaves]),
+                hi=tiled([leaf.high for leaf in leaves]),
+                a=tiled([leaf.a for leaf in leaves]),
+                c=tiled([leaf.b for leaf in leaves]),
+                saturate=tiled([leaf.saturate for leaf in leaves]),
+                unit=unit,
+                limit=limit,
+                folded=False,
+                step_columns=step_columns,
+            )
+        ones = [leaf.steps or leaf.a == 0 for leaf in leaves]
+        a = [1 if one else leaf.a for leaf, one in zip(leaves, ones, strict=True)]
+        c = [
+            0 if one else leaf.b // leaf.a
+            for leaf, one in zip(leaves, ones, strict=True)
+        ]
+        bounds = [
+            (0, 0)
+            if one
+            else sorted((leaf.low // leaf.a + cj, leaf.high // leaf.a + cj))
+            for leaf, one, cj in zip(leaves, ones, c, strict=True)
+        ]
+        return cls(
+            lo=tiled([low for low, _ in bounds]),
+            hi=tiled([high for _, high in bounds]),
+            a=np.asarray(a, dtype=np.float64),
+            c=np.asarray(c, dtype=np.float64),
+            saturate=None,
+            unit=unit,
+            limit=limit,
+            folded=True,
+            step_columns=step_columns,
+        )
+
+    def bound(self, weights: Sequence[int]) -> int:
+        """The largest magnitude the folded row sums with *weights* reach."""
+        top = np.maximum(np.abs(self.lo[0]), np.abs(self.hi[0]))
+        return int(
+            sum(
+                abs(int(w) * int(a)) * int(m)
+                for w, a, m in zip(weights, self.a, top, strict=True)
+            )
+            + abs(
+                sum(
+                    int(w) * int(a) * int(c)
+                    for w, a, c in zip(weights, self.a, self.c, strict=True)
+                )
+            )
+        )
+
+
+@attrs.frozen
+class Scratch:
+    """Buffers for one block at a time, reused.
+
+    Fresh multi-megabyte arrays per block cost more in page faults than the
+    arithmetic on them.
+    """
+
+    work: NDArray[np.float64]
+    spare: NDArray[np.float64]
+    flags: NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, rows: int, columns: int) -> Scratch:
+        """Buffers for blocks of up to *rows* × *columns*."""
+        return cls(
+            np.empty((rows, columns)),
+            np.empty((rows, columns)),
+            np.empty((rows, columns), dtype=bool),
+        )
+
+
+def read_leaves_float(  # noqa: PLR0913, PLR0917 - internal
+    block: NDArray[np.float64],
+    columns: Columns,
+    scratch: Scratch,
+    group_list: Sequence[_Group],
+    names: Sequence[str],
+    offset: int,
+    problems: Problems,
+    *,
+    missing_claims_nothing: bool,
+    decimals: int,
+    folded: bool = False,
+) -> Array:
+    """The numerators of every leaf column of *block*, for a float64 plan.
+
+    A few whole-block passes, no gathers: a block that fails the fast test
+    (NaN fails each part of it) goes to :func:`read_leaves`, which finds
+    exactly which cells are wrong.  With *folded* (only when
+    ``columns.folded``), return ``m``, the clipped values before ``a·(m − c)``.
+    """
+    rows = len(block)
+    raw = block
+    work, spare, flags = scratch.work[:rows], scratch.spare[:rows], scratch.flags[:rows]
+    missing = np.isnan(block) if missing_claims_nothing else None
+    if missing is not None and missing.any():
+        raw = np.where(missing, 0.0, block)
+    else:
+        missing = None
+    unit = columns.unit[:rows]
+    np.multiply(raw, unit, out=work)
+    np.rint(work, out=work)
+    ok = bool(raw.min(initial=0.0) >= 0) and bool(
+        np.equal(np.divide(work, unit, out=spare), raw, out=flags).all()
+    )
+    if ok and columns.limit is not None:
+        ok = bool(np.less_equal(work, columns.limit[:rows], out=flags).all())
+    if not ok:
+        leaves = read_leaves(
+            block, group_list, names, offset, problems, exact_float=True,
+            missing_claims_nothing=missing_claims_nothing, decimals=decimals,
+        )  # fmt: skip
+        if folded and not problems.count:
+            # Back to m: n = a·(m − c), exactly (a divides n − a·c).
+            leaves = np.divide(leaves, columns.a) + columns.c
+        return leaves
+    reached = [
+        (index, values, np.searchsorted(steps, work[:, index], side="right"))
+        for index, steps, values in columns.step_columns
+    ]
+    if not columns.folded:
+        assert columns.saturate is not None  # noqa: S101 - set when not folded
+        np.minimum(work, columns.saturate[:rows], out=work)
+        np.multiply(work, columns.a[:rows], out=work)
+        work -= columns.c[:rows]
+    np.maximum(work, columns.lo[:rows], out=work)
+    np.minimum(work, columns.hi[:rows], out=work)
+    for index, values, count in reached:
+        work[:, index] = values[count]
+    if columns.folded and not folded:
+        work -= columns.c
+        work *= columns.a
+    if missing is not None:
+        work[missing] = 0.0
+    return work
+
+
 def roll_up(plan: Plan, leaves: Array) -> Array:
     """The root's attainment numerator (over the root scale) for every row."""
     cache: dict[int, Array] = {}
@@ -312,12 +528,16 @@ def counts(
     """Incident counts: whole, non-negative, at most :data:`COUNT_LIMIT`; NaN is 0."""
     if block.shape[1] == 0:
         return np.zeros(block.shape, dtype=np.int64)
-    raw = np.where(np.isnan(block), 0.0, block)
+    missing = np.isnan(block)
+    raw = np.where(missing, 0.0, block) if missing.any() else block
+    with np.errstate(invalid="ignore"):  # inf and huge values: refused below
+        whole = raw.astype(np.int64)
+    if raw.min() >= 0 and raw.max() <= COUNT_LIMIT and bool((whole == raw).all()):
+        return whole
     bad = (np.floor(raw) != raw) | (raw < 0) | (raw > COUNT_LIMIT)
-    if bad.any():
-        problems.add(
-            bad, offset, names,
-            f"must be a whole incident count in [0, {COUNT_LIMIT}]", block,
-        )  # fmt: skip
-        raw = np.where(bad, 0.0, raw)
+    problems.add(
+        bad, offset, names,
+        f"must be a whole incident count in [0, {COUNT_LIMIT}]", block,
+    )  # fmt: skip
+    raw = np.where(bad, 0.0, raw)
     return raw.astype(np.int64)

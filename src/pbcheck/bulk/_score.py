@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from fractions import Fraction
+from queue import SimpleQueue
 from typing import Any
 
 import attrs
@@ -15,13 +16,16 @@ from numpy.typing import NDArray
 from pbcheck.bulk._kernel import (
     BLOCK_ROWS,
     Array,
+    Columns,
     Problems,
+    Scratch,
     counts,
     groups,
     read_leaves,
+    read_leaves_float,
     roll_up,
 )
-from pbcheck.bulk._plan import Plan, compile_plan
+from pbcheck.bulk._plan import COUNT_LIMIT, FLOAT_EXACT, Plan, compile_plan
 from pbcheck.bulk._table import BulkLayout, BulkTable
 from pbcheck.errors import InvalidTypeError, InvalidValueError, ValidationError
 from pbcheck.grading import GradingPolicy
@@ -133,7 +137,7 @@ def _round(total: Array, denominator: int, places: int, *, half_even: bool) -> A
     return rounded
 
 
-def score_chunk(  # noqa: PLR0913 - keyword options
+def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closures
     rubric: Rubric,
     table: object,
     *,
@@ -203,10 +207,29 @@ def score_chunk(  # noqa: PLR0913 - keyword options
         else np.asarray(dense, dtype=np.float64 if exact else object)
     )
 
+    block_rows = max(min(BLOCK_ROWS, rows), 1)
+    leaf_columns = Columns.of(plan.leaves, block_rows) if exact else None
+    bonus_columns = Columns.of(plan.bonus, block_rows) if exact else None
+    # A folded, wholly linear rubric sums m with weights w·a, less Σ w·a·c, when
+    # those sums too stay exact in float64.
+    folded = (
+        weights is not None
+        and leaf_columns is not None
+        and leaf_columns.folded
+        and leaf_columns.bound(dense or ()) < FLOAT_EXACT
+    )
+    if folded:
+        assert leaf_columns is not None  # noqa: S101 - checked above
+        assert dense is not None  # noqa: S101 - checked above
+        folded_weights = np.asarray(dense, dtype=np.float64) * leaf_columns.a
+        folded_shift = float(folded_weights @ leaf_columns.c)
+
     def block(start: int) -> Problems:
         """Score rows ``start:start + BLOCK_ROWS`` into the shared arrays."""
         stop = min(start + BLOCK_ROWS, rows)
         found = Problems()
+        if exact:
+            return float_block(start, stop, found)
         leaves = read_leaves(
             data.values[start:stop], leaf_groups, layout.indicators, offset + start,
             found, exact_float=exact, missing_claims_nothing=False,
@@ -225,6 +248,59 @@ def score_chunk(  # noqa: PLR0913 - keyword options
             bonus = read_leaves(
                 data.bonus[start:stop], bonus_groups, layout.bonus, offset + start,
                 found, exact_float=exact, missing_claims_nothing=True, decimals=decimals,
+            )  # fmt: skip
+            claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
+        return found
+
+    # One set of buffers per thread, taken by a block and given back after it.
+    spare_scratch: SimpleQueue[tuple[Scratch, Scratch]] = SimpleQueue()
+    if exact:
+        for _ in range(max(threads, 1)):
+            spare_scratch.put(
+                (
+                    Scratch.of(block_rows, len(plan.leaves)),
+                    Scratch.of(block_rows, len(plan.bonus)),
+                )
+            )
+
+    def float_block(start: int, stop: int, found: Problems) -> Problems:
+        """Score rows ``start:stop`` with a free set of buffers."""
+        scratch = spare_scratch.get()
+        try:
+            return float_rows(start, stop, found, *scratch)
+        finally:
+            spare_scratch.put(scratch)
+
+    def float_rows(
+        start: int,
+        stop: int,
+        found: Problems,
+        leaf_scratch: Scratch,
+        bonus_scratch: Scratch,
+    ) -> Problems:
+        """The same for a plan exact in float64: whole-block passes, no gathers."""
+        assert leaf_columns is not None  # noqa: S101 - set when exact
+        assert bonus_columns is not None  # noqa: S101 - set when exact
+        leaves = read_leaves_float(
+            data.values[start:stop], leaf_columns, leaf_scratch, leaf_groups,
+            layout.indicators, offset + start, found,
+            missing_claims_nothing=False, decimals=decimals, folded=folded,
+        )  # fmt: skip
+        if found.count:
+            return found
+        if folded:
+            root[start:stop] = leaves @ folded_weights - folded_shift
+        elif weights is not None:
+            root[start:stop] = leaves @ weights
+        else:
+            root[start:stop] = roll_up(plan, leaves)
+        if attainment is not None:
+            np.divide(leaves, scales, out=attainment[start:stop])
+        if plan.bonus:
+            bonus = read_leaves_float(
+                data.bonus[start:stop], bonus_columns, bonus_scratch, bonus_groups,
+                layout.bonus, offset + start, found,
+                missing_claims_nothing=True, decimals=decimals,
             )  # fmt: skip
             claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
         return found
@@ -303,14 +379,24 @@ def _deductions(
         zip(plan.deduction_items, plan.deduction_points, strict=True)
     ):
         points[column, item] = value
-    claimed = incidents @ points
     most = max(c for c in (*plan.deduction_caps, 0) if c is not None) + 1
     caps = np.asarray(
         [most if c is None else c for c in plan.deduction_caps], dtype=int_type
     )
-    uncapped = np.asarray([c is None for c in plan.deduction_caps])
-    counted = np.where(uncapped, claimed, np.minimum(claimed, caps))
-    total: Array = counted.sum(axis=1)
+    if (
+        int_type != np.dtype(object)
+        and sum(abs(p) for p in plan.deduction_points) * COUNT_LIMIT < FLOAT_EXACT
+    ):
+        # Every claim and sum stays below 2**52: BLAS in float64 is exact.
+        claimed = incidents.astype(np.float64) @ points.astype(np.float64)
+        limits = [np.inf if c is None else c for c in plan.deduction_caps]
+        np.minimum(claimed, np.asarray(limits, dtype=np.float64), out=claimed)
+        total: Array = (claimed @ np.ones(len(caps))).astype(np.int64)
+    else:
+        claimed = incidents @ points
+        uncapped = np.asarray([c is None for c in plan.deduction_caps])
+        counted = np.where(uncapped, claimed, np.minimum(claimed, caps))
+        total = counted.sum(axis=1)
     if plan.deduction_cap is not None:
         total = np.minimum(total, plan.deduction_cap)
     return total
@@ -465,34 +551,78 @@ def _groups(labels: NDArray[Any]) -> NDArray[np.intp]:
     return np.unique(labels.astype(str), return_inverse=True)[1].reshape(-1)
 
 
-def _starts(flags: NDArray[np.bool_]) -> NDArray[np.intp]:
-    """For each position of a sorted run, the index where its run started."""
-    index = np.arange(len(flags))
-    return np.maximum.accumulate(np.where(flags, index, 0))
+@attrs.frozen
+class _Sorted:
+    """Units sorted by group, then not vetoed before vetoed, then best first.
+
+    ``order`` sorts them; ``group``, ``disqualified`` and ``compared`` are
+    those keys in sorted order, and ``new_tie`` marks where (group,
+    vetoed, compared) changes.
+    """
+
+    order: NDArray[np.intp]
+    group: NDArray[np.intp]
+    disqualified: NDArray[np.bool_]
+    compared: NDArray[np.int64]
+    new_tie: NDArray[np.bool_]
+    group_start: NDArray[np.intp]
 
 
-def _order(
+def _sort(
     group: NDArray[np.intp],
     disqualified: NDArray[np.bool_],
     compared: NDArray[np.int64],
     tiebreak: Sequence[NDArray[Any]] = (),
-) -> NDArray[np.intp]:
+) -> _Sorted:
     """Group, then not vetoed before vetoed, then best first (then *tiebreak*).
 
     Without tie-breaks the three keys pack into one int64 when they fit, and
-    one sort replaces a three-key lexsort; ties may come in any order then,
-    which ranks and grades do not see.
+    the row number into its low bits when that fits too: then one ``sort``
+    of plain integers (much faster than ``argsort``) gives the order, and
+    equal keys mark the ties.  Ties may come in any order then, which ranks
+    and grades do not see.  Otherwise a lexsort.
     """
-    if not len(group):
-        return np.zeros(0, dtype=np.intp)
-    if not tiebreak:
+    n = len(group)
+    sizes = np.bincount(group, minlength=1) if n else np.zeros(1, dtype=np.intp)
+    # Sorted by group first: each group is one run, in code order.
+    starts = np.cumsum(sizes) - sizes
+    sorted_group = np.repeat(np.arange(len(sizes)), sizes)
+    group_start = np.repeat(starts, sizes)
+    key = None
+    if n and not tiebreak:
         low, high = int(compared.min()), int(compared.max())
         span = high - low + 1
-        groups = int(group.max()) + 1
-        if groups * 2 * span < 2**62:
+        if len(sizes) * 2 * span < 2**62:
             key = (group.astype(np.int64) * 2 + disqualified) * span + (high - compared)
-            return np.argsort(key)
-    return np.lexsort([*tiebreak[::-1], -compared, disqualified, group])
+            bits = (n - 1).bit_length()
+            if (len(sizes) * 2 * span) << bits < 2**62:
+                key <<= bits
+                key |= np.arange(n)
+                key.sort()
+                order = key & ((1 << bits) - 1)
+                key >>= bits
+            else:
+                order = np.argsort(key)
+                key = key[order]
+    if key is None:
+        order = np.lexsort([*tiebreak[::-1], -compared, disqualified, group])
+    d, c = disqualified[order], compared[order]
+    new_tie = np.ones(n, dtype=bool)
+    if key is not None:
+        new_tie[1:] = key[1:] != key[:-1]
+    else:
+        new_tie[1:] = (
+            (sorted_group[1:] != sorted_group[:-1])
+            | (d[1:] != d[:-1])
+            | (c[1:] != c[:-1])
+        )
+    return _Sorted(order, sorted_group, d, c, new_tie, group_start)
+
+
+def _starts(flags: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """For each position of a sorted run, the index where its run started."""
+    index = np.arange(len(flags))
+    return np.maximum.accumulate(np.where(flags, index, 0))
 
 
 def rank_arrays(
@@ -501,26 +631,21 @@ def rank_arrays(
     compared: NDArray[np.int64],
     policy: RankingPolicy,
     tiebreak: Sequence[NDArray[Any]] = (),
-) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
-    """Ranks within groups (vetoed last) and the sorted order, as pbcheck.ranking."""
-    order = _order(group, disqualified, compared, tiebreak)
-    g, d, c = group[order], disqualified[order], compared[order]
-    n = len(order)
-    new_group = np.ones(n, dtype=bool)
-    new_group[1:] = g[1:] != g[:-1]
-    new_tie = new_group.copy()
-    new_tie[1:] |= (d[1:] != d[:-1]) | (c[1:] != c[:-1])
-    group_start = _starts(new_group)
+) -> tuple[NDArray[np.int64], _Sorted]:
+    """Ranks within groups (vetoed last) and the sorted units, as pbcheck.ranking."""
+    ordered = _sort(group, disqualified, compared, tiebreak)
+    n = len(ordered.order)
+    group_start = ordered.group_start
     if policy.ties == "competition":
-        ranked = _starts(new_tie) - group_start + 1
+        ranked = _starts(ordered.new_tie) - group_start + 1
     elif policy.ties == "dense":
-        ties = np.cumsum(new_tie)
+        ties: NDArray[np.intp] = np.cumsum(ordered.new_tie)
         ranked = ties - ties[group_start] + 1
     else:
         ranked = np.arange(n) - group_start + 1
     ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = ranked
-    return ranks, order
+    ranks[ordered.order] = ranked
+    return ranks, ordered
 
 
 def grade_arrays(  # noqa: PLR0913, PLR0917 - internal
@@ -529,19 +654,22 @@ def grade_arrays(  # noqa: PLR0913, PLR0917 - internal
     compared: NDArray[np.int64],
     thresholds: Sequence[int | None],
     policy: GradingPolicy,
-    order: NDArray[np.intp] | None = None,
+    ordered: _Sorted | None = None,
 ) -> NDArray[np.int64]:
     """Grade levels as :func:`pbcheck.grade` gives them (thresholds already scaled).
 
-    *order* may be the ranking's order when it sorted the same keys.
+    *ordered* may be the ranking's sorted units when it sorted the same keys.
     """
-    if order is None:
-        order = _order(group, disqualified, compared)
-    g, d, c = group[order], disqualified[order], compared[order]
+    if ordered is None:
+        ordered = _sort(group, disqualified, compared)
+    order, g, d, c = (
+        ordered.order,
+        ordered.group,
+        ordered.disqualified,
+        ordered.compared,
+    )
     n = len(order)
     sizes = np.bincount(g, minlength=int(g.max()) + 1 if n else 0)
-    new_group = np.ones(n, dtype=bool)
-    new_group[1:] = g[1:] != g[:-1]
     last = len(policy.tiers) - 1
     level = np.full(n, last, dtype=np.int64)
     remaining = ~d
@@ -558,7 +686,7 @@ def grade_arrays(  # noqa: PLR0913, PLR0917 - internal
             running = np.cumsum(qualified)
             before: NDArray[np.int64] = running - qualified
             position: NDArray[np.int64] = (
-                running - before[_starts(new_group)]
+                running - before[ordered.group_start]
             )  # 1-based among qualified
             taken = qualified & (position <= limit)
             at_limit = qualified & (position == limit)
@@ -657,7 +785,7 @@ def combine(
         base = joined("base")
         ids = joined("unit_ids")
         tiebreak = [-_codes(total), -_codes(base), _codes(ids.astype(str))]
-    ranks, order = rank_arrays(group, disqualified, compared, ranking, tiebreak)
+    ranks, sorted_units = rank_arrays(group, disqualified, compared, ranking, tiebreak)
     grades = None
     if grading is not None:
         scale = denominator if grading.basis == "exact" else 10**places
@@ -678,9 +806,17 @@ def combine(
         grade_group = group if grading.group_by == "series" else np.zeros_like(group)
         grades = grade_arrays(
             grade_group, disqualified, values.astype(np.int64), thresholds, grading,
-            order if same_order else None,
+            sorted_units if same_order else None,
         )  # fmt: skip
     attainments = [p.attainment for p in parts]
+    kept = [a for a in attainments if a is not None]
+    attainment = (
+        None
+        if len(kept) < len(parts)
+        else kept[0]  # one chunk (score_bulk): no copy of the N × M matrix
+        if len(kept) == 1
+        else np.concatenate(kept)
+    )
     return BulkResult(
         rubric=rubric,
         unit_ids=joined("unit_ids"),
@@ -698,9 +834,7 @@ def combine(
         ranking=ranking,
         grades=grades,
         grading=grading,
-        attainment=None
-        if any(a is None for a in attainments)
-        else np.concatenate([a for a in attainments if a is not None]),
+        attainment=attainment,
     )
 
 
