@@ -50,7 +50,11 @@ from pbcheck.bulk import (  # noqa: E402
     table_from_evaluations,
 )
 from pbcheck.bulk._plan import compile_plan  # noqa: E402
-from pbcheck.errors import MissingExtraError, ValidationError  # noqa: E402
+from pbcheck.errors import (  # noqa: E402
+    InvalidValueError,
+    MissingExtraError,
+    ValidationError,
+)
 from pbcheck.examples import example_rubric  # noqa: E402
 from pbcheck.testing._outcomes import org_tree  # noqa: E402
 
@@ -289,6 +293,54 @@ class TestExactnessBeyondFloats:
         assert score_bulk(rubric, np.array([[0.3]])).exact_total(0) == Fraction(3, 10)
         text = refused(score_bulk, rubric, np.array([[0.1 + 0.2]]))
         assert "table[0][a]: must be a decimal with at most 4 places" in text
+
+    @pytest.mark.parametrize("huge", [10**12, 2**60, 10**20])
+    def test_huge_valid_values_take_the_careful_path_and_agree(self, huge):
+        """Counts and measured values past the fast check's range are not errors.
+
+        The whole-block check refuses such a block; the cell-by-cell path must
+        then find nothing wrong and score it exactly like the exact path.
+        """
+        rubric = Rubric(
+            "r", "1", "细则",
+            [Section("A", "常规", 100, indicators=[
+                Indicator("ratio", "完成率", 40, RatioToTarget(85)),
+                Indicator("count", "活动次数", 30, CountAtLeast(4)),
+                Indicator("points", "加分项", 30, PointsPerOccurrence(per=5, cap=30)),
+            ])],
+        )  # fmt: skip
+        values = {"ratio": huge, "count": huge, "points": huge}
+        cards = score_all(
+            rubric,
+            [
+                evaluation("u", values),
+                evaluation("v", {"ratio": 80, "count": 3, "points": 2}),
+            ],
+        )
+        table = table_from_evaluations(
+            rubric,
+            [
+                evaluation("u", values),
+                evaluation("v", {"ratio": 80, "count": 3, "points": 2}),
+            ],
+        )
+        result = score_bulk(rubric, table)
+        assert [result.exact_total(i) for i in range(2)] == [c.total for c in cards]
+        assert result.ranks.tolist() == [1, 2]
+
+    def test_values_binary64_cannot_hold_are_refused_not_rounded(self):
+        rubric = Rubric(
+            "r", "1", "细则",
+            [Section("A", "常规", 100, indicators=[Indicator("c", "次数", 100, CountAtLeast(4))])],
+        )  # fmt: skip
+        text = refused(
+            table_from_evaluations, rubric, [evaluation("u", {"c": 2**53 + 1})]
+        )
+        assert "cannot be held exactly in the bulk layout" in text
+        assert "9007199254740993" in text
+        column = np.array([2**53 + 1], dtype=object)
+        with pytest.raises(InvalidValueError, match=r"cannot be held exactly"):
+            BulkTable.from_columns(rubric, {"c": column})
 
 
 class TestInputErrors:

@@ -326,6 +326,13 @@ def _column(columns: _Columns, name: str) -> NDArray[Any]:
     return np.asarray(data[name])
 
 
+def _exact_in_binary64(number: int) -> bool:
+    try:
+        return int(float(number)) == number
+    except OverflowError:
+        return False
+
+
 def _numbers(column: NDArray[Any], path: str) -> NDArray[np.float64]:
     """A column as float64, missing entries (None, pandas NA) as NaN."""
     if column.dtype != object:
@@ -339,6 +346,11 @@ def _numbers(column: NDArray[Any], path: str) -> NDArray[np.float64]:
     for index, item in enumerate(column):
         if item is None or _is_na(item):
             out[index] = np.nan
+        elif isinstance(item, int) and not _exact_in_binary64(item):
+            # Most ints past 2**53 have no exact binary64; never round them silently.
+            raise InvalidValueError(
+                f"{path}[{index}]", item, "cannot be held exactly (binary64)"
+            )
         elif isinstance(item, bool | int | float | np.number | np.bool_):
             out[index] = float(item)
         else:
@@ -448,7 +460,21 @@ def table_from_evaluations(
                     )
                 )
                 continue
-            values[row, column[indicator_id]] = float(value)
+            held = float(value)
+            # score_bulk reads a float back as the nearest decimal of *decimals*
+            # places; past 2**53 that is another number, so refuse, never round.
+            scale = 10**decimals
+            if Fraction(round(Fraction(held) * scale), scale) != value:
+                problems.add(
+                    InvalidValueError(
+                        f"{path}.observations[{indicator_id}]",
+                        _f(value),
+                        "cannot be held exactly in the bulk layout (binary64); "
+                        "score it with the exact path",
+                    )
+                )
+                continue
+            values[row, column[indicator_id]] = held
         for incident in evaluation.incidents:
             deduction = deductions.get(incident.item_id)
             name = (
