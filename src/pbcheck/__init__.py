@@ -32,6 +32,7 @@ from pbcheck.aggregation import (
     WeightedSum,
     aggregator,
 )
+from pbcheck.audit import AuditEntry, AuditStatus, AuditTrail, audit_trail
 from pbcheck.cycle import AssessmentCycle, CycleCalendar, Milestone, SubPeriod
 from pbcheck.errors import PbcheckError, ValidationError
 from pbcheck.evaluation import (
@@ -88,6 +89,9 @@ __all__ = [
     "Aggregator",
     "AggregatorRegistry",
     "AssessmentCycle",
+    "AuditEntry",
+    "AuditStatus",
+    "AuditTrail",
     "BonusPool",
     "BottomPolicy",
     "CommendationPolicy",
@@ -143,6 +147,7 @@ __all__ = [
     "__version__",
     "aggregator",
     "assess_outcomes",
+    "audit_trail",
     "bottom_list",
     "commendation_list",
     "escalations",

@@ -49,8 +49,9 @@ def add_parser(subparsers: SubParsers) -> None:
             "评先、后位），写入一个自包含的结果文件。 Score a season from files and "
             "write one self-contained results document: scorecards and outcomes "
             "(rankings 排名, grades 等次, commendation 评先 and bottom 后位 lists) "
-            "with the rubric, org tree and cycle embedded.  Nothing is written if "
-            "any input has a problem."
+            "with the rubric, org tree and cycle embedded, the scorecards in the "
+            "org tree's order whatever the order of the evaluations.  Nothing is "
+            "written if any input has a problem."
         ),
     )
     parser.add_argument(
@@ -104,6 +105,18 @@ def _progress(items: tuple[Evaluation, ...]) -> Iterable[Evaluation]:
     except ImportError:
         return items
     return tqdm(items, desc="计分 / scoring", unit="个单位", file=sys.stderr)
+
+
+def _in_tree_order(
+    evaluations: Iterable[Evaluation], tree: OrgTree
+) -> tuple[Evaluation, ...]:
+    """The evaluations in the tree's order; units outside the tree last, as given.
+
+    The results document lists scorecards in the order of the evaluations, so
+    that it does not depend on the order of the files or of the units in them.
+    """
+    order = {unit.id: index for index, unit in enumerate(tree)}
+    return tuple(sorted(evaluations, key=lambda e: order.get(e.unit_id, len(order))))
 
 
 def _located(
@@ -160,9 +173,7 @@ def run(args: argparse.Namespace) -> int:
     if _YEAR.fullmatch(args.cycle):
         try:
             loaded["cycle"] = AssessmentCycle.cross_year(int(args.cycle))
-        except (
-            ValidationError
-        ) as exc:  # pragma: no cover - four digits are a valid year
+        except ValidationError as exc:  # year 0000
             report_problems("score", Path(args.cycle), exc)
             failed = True
     if failed:
@@ -173,7 +184,9 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(tree, OrgTree)  # noqa: S101
     assert isinstance(cycle, AssessmentCycle)  # noqa: S101
     try:
-        results = Results.compute(rubric, tree, cycle, _progress(tuple(evaluations)))
+        results = Results.compute(
+            rubric, tree, cycle, _progress(_in_tree_order(evaluations, tree))
+        )
     except ValidationError as exc:
         by_file: dict[Path | None, list[Problem]] = {}
         for problem in exc.problems:

@@ -37,7 +37,9 @@ dropped.
   ``0.1`` → 1/10), which is exactly what was typed for any number of up to 15
   significant digits.  A float needing more digits (``85.33333333333333``,
   the cached result of ``=AVERAGE(...)``) is refused: type the exact value as
-  text (``256/3``).  Integer cells stay integers.
+  text (``256/3``).  Integer cells stay integers.  A numeric cell formatted
+  as a percentage (it shows ``85%`` but holds ``0.85``) is refused like the
+  text ``85%``: what was seen is not what the cell holds.
 * **Normalisations**, accepted and *reported* in
   :attr:`EvaluationImport.normalisations` with the cell, what was written and
   what was read: surrounding spaces (including full-width and non-breaking
@@ -109,6 +111,7 @@ from pbcheck._spreadsheets._grid import (
     CellRef,
     Grid,
     Limits,
+    Percent,
     RawValue,
     Uncached,
     csv_grid,
@@ -314,7 +317,8 @@ def read_evaluations(  # noqa: PLR0913 - every argument is keyword-only and opti
 
     Raises:
         pbcheck.errors.ValidationError: every problem of the file, each
-            naming its cell, header and value.
+            naming its cell, header and value; or the file cannot be read
+            (missing, a directory), is too large, or is not CSV / .xlsx.
         pbcheck.errors.MissingExtraError: an ``.xlsx`` file without the
             ``excel`` extra (openpyxl).
 
@@ -840,6 +844,8 @@ def _written(raw: RawValue) -> object:
         return raw.formula
     if isinstance(raw, CellError):
         return raw.code
+    if isinstance(raw, Percent):
+        return raw.shown
     return raw
 
 

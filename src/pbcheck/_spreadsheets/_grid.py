@@ -3,8 +3,8 @@
 Nothing here interprets a value: the readers only decode, bound and locate.
 CSV cells are strings (``None`` when empty); Excel cells are whatever openpyxl
 returns for a cached value, with two markers for what must never be read as
-data: :class:`Uncached` (a formula Excel never computed) and :class:`CellError`
-(``#DIV/0!`` and friends).
+data: :class:`Uncached` (a formula Excel never computed), :class:`CellError`
+(``#DIV/0!`` and friends) and :class:`Percent` (a number shown as ``85%``).
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,6 +131,24 @@ class Uncached:
 
 
 @attrs.frozen
+class Percent:
+    """A numeric cell formatted as a percentage: it shows ``85%`` but holds ``0.85``.
+
+    Never read as a number: what the user saw is not what the cell holds.
+    """
+
+    number: int | float
+
+    @property
+    def shown(self) -> str:
+        """The value as Excel displays it (at full precision), e.g. ``85%``."""
+        if not math.isfinite(self.number):
+            return f"{self.number!r}%"
+        scaled = (Decimal(repr(self.number)) * 100).normalize()
+        return f"{scaled:f}%"
+
+
+@attrs.frozen
 class CellError:
     """An Excel error value such as ``#DIV/0!`` or ``#N/A``."""
 
@@ -154,16 +175,23 @@ def _fail(path: str, value: object, message: str) -> ValidationError:
 
 
 def load_bytes(source: str | Path | bytes, name: str, limits: Limits) -> bytes:
-    """The input's bytes, refusing a file larger than ``limits.max_bytes``."""
-    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
-    if size > limits.max_bytes:
-        raise _fail(
-            name,
-            size,
-            f"is {size} bytes, more than the limit of {limits.max_bytes} bytes "
-            "(Limits.max_bytes); split the file or raise the limit",
-        )
-    return source if isinstance(source, bytes) else Path(source).read_bytes()
+    """The input's bytes, refusing a file larger than ``limits.max_bytes``.
+
+    A file that cannot be read (missing, a directory, no permission) is a
+    :class:`ValidationError` naming it, as for :func:`pbcheck.interchange.load`.
+    """
+    try:
+        size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+        if size > limits.max_bytes:
+            raise _fail(
+                name,
+                size,
+                f"is {size} bytes, more than the limit of {limits.max_bytes} bytes "
+                "(Limits.max_bytes); split the file or raise the limit",
+            )
+        return source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        raise _fail(name, str(source), f"cannot be read: {exc.strerror}") from None
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
@@ -258,11 +286,40 @@ def _cell_value(cell: Any) -> RawValue:  # noqa: ANN401 - openpyxl's cells are u
         return CellError(str(value))
     if isinstance(value, str) and value == "":
         return None
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(getattr(cell, "number_format", None) or "")
+    ):
+        return Percent(value)
     if value is not None and not isinstance(
         value, str | int | float | bool | datetime | date | time | timedelta
     ):
         return str(value)  # rich text and other exotica read as their text
     return value
+
+
+#: What openpyxl raises on a damaged workbook: besides the zip and lookup
+#: errors, malformed XML (``xml.etree.ElementTree.ParseError`` is a
+#: ``SyntaxError``) and parts whose content is not what their name promises
+#: (``AttributeError``, ``IndexError``).  Found by fuzzing.
+_BROKEN = (
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    zipfile.BadZipFile,
+    SyntaxError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    zlib.error,
+)
+
+
+def _unreadable(name: str, exc: BaseException) -> ValidationError:
+    detail = str(exc) or type(exc).__name__
+    return _fail(name, None, f"is not a readable .xlsx workbook: {detail}")
 
 
 def _open_workbook(openpyxl: Any, data: bytes, name: str, *, data_only: bool) -> Any:  # noqa: ANN401 - openpyxl's workbook
@@ -274,10 +331,8 @@ def _open_workbook(openpyxl: Any, data: bytes, name: str, *, data_only: bool) ->
             return openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=data_only
             )
-        except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:
-            raise _fail(
-                name, None, f"is not a readable .xlsx workbook: {exc}"
-            ) from None
+        except _BROKEN as exc:
+            raise _unreadable(name, exc) from None
 
 
 def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid:
@@ -324,8 +379,12 @@ def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid
     merges: list[tuple[int, int, int, int]] = []
     has_formulas = True
     if isinstance(path, str):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(path)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                xml = archive.read(path)
+        except _BROKEN as exc:
+            values.close()
+            raise _unreadable(name, exc) from None
         merges = [_boundaries(m.decode()) for m in _MERGE.findall(xml)]
         has_formulas = _FORMULA.search(xml) is not None
     formulas = (
@@ -343,12 +402,19 @@ def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid
                 # across a yield, so that the caller's warning filters hold.
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
-                    pair = next(pairs, None)
+                    try:
+                        pair = next(pairs, None)
+                    except _BROKEN as exc:  # the sheet's XML is parsed lazily
+                        raise _unreadable(name, exc) from None
                 if pair is None:
                     return
                 cells, formula_cells = pair
                 _check_bounds(title, number, len(cells), limits, "xlsx")
-                yield number, _xlsx_row(cells, formula_cells)
+                try:
+                    row = _xlsx_row(cells, formula_cells)
+                except _BROKEN as exc:
+                    raise _unreadable(name, exc) from None
+                yield number, row
         finally:
             values.close()
             if formulas is not None:

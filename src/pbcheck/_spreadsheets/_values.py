@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from pbcheck._numbers import to_exact
-from pbcheck._spreadsheets._grid import CellError, RawValue, Uncached
+from pbcheck._spreadsheets._grid import CellError, Percent, RawValue, Uncached
 from pbcheck.errors import Problem
 from pbcheck.evaluation import Source
 from pbcheck.rules import DirectScore, ObservedValue, ValueRule
@@ -62,6 +62,12 @@ def _markers(raw: RawValue) -> None:
         )
     if isinstance(raw, CellError):
         raise CellProblem(f"is an Excel error value ({raw.code}), not data")
+    if isinstance(raw, Percent):
+        raise CellProblem(
+            f"is a number formatted as a percentage: the cell shows {raw.shown} but "
+            f"holds {raw.number!r}, and a percentage is ambiguous; format the cell "
+            "as a number (常规) and type the value itself, e.g. 85 or 4.25"
+        )
 
 
 def clean(raw: str, notes: list[Note]) -> str:
@@ -90,6 +96,8 @@ def text(raw: RawValue, notes: list[Note]) -> str:
 
 def free_text(raw: RawValue) -> str:
     """A note: kept exactly as written, unless it looks like a formula."""
+    if isinstance(raw, Percent):
+        return raw.shown
     _markers(raw)
     if raw is None:
         return ""

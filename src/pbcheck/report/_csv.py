@@ -12,9 +12,12 @@ from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
 
 #: The tables :func:`to_csv` can write.
-CsvTable: TypeAlias = Literal["units", "sections", "indicators", "items", "escalations"]
+CsvTable: TypeAlias = Literal[
+    "units", "sections", "indicators", "items", "escalations", "audit"
+]
 
-#: Every table, in the order :func:`~pbcheck.report.write_report` writes them.
+#: Every table, in the order :func:`~pbcheck.report.write_report` writes them
+#: (``audit`` is written too, after these, when the report has an audit trail).
 CSV_TABLES: tuple[CsvTable, ...] = (
     "units",
     "sections",
@@ -29,6 +32,7 @@ _BUILD: dict[str, Callable[[CycleReport], t.Table]] = {
     "indicators": t.indicators_long,
     "items": t.items,
     "escalations": t.escalations,
+    "audit": t.audit,
 }
 
 #: Text that a spreadsheet would run as a formula when the file is opened.
@@ -48,7 +52,9 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     Tables: ``units`` (one row per unit: series, rank, scores, grade, flags
     and every reason), ``sections`` (one row per unit and section),
     ``indicators`` (one row per unit and quantified standard), ``items``
-    (bonus, deduction and veto items) and ``escalations``.
+    (bonus, deduction and veto items), ``escalations`` and ``audit`` (one
+    row per input record with its status, when the report was built with an
+    :class:`~pbcheck.audit.AuditTrail`).
 
     The text starts with U+FEFF (the UTF-8 byte-order mark once encoded) so
     that Excel opens the Chinese text correctly; rows end with CRLF as RFC
@@ -76,8 +82,10 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     """
     build = _BUILD.get(table)
     if build is None:
+        raise InvalidValueError("table", table, f"must be one of {', '.join(_BUILD)}")
+    if table == "audit" and report.audit is None:
         raise InvalidValueError(
-            "table", table, f"must be one of {', '.join(CSV_TABLES)}"
+            "table", table, "needs a report built with audit= (an AuditTrail)"
         )
     data = build(report)
     buffer = io.StringIO()

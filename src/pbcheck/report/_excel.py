@@ -95,9 +95,11 @@ def to_workbook(report: CycleReport) -> bytes:
 
     Sheets: ``总览`` (the facts and the grade counts), one summary sheet per
     series (rank, unit, total, base, bonus, deductions, grade, 表彰 / 后位 /
-    一票否决 flags), ``表彰名单``, ``处于后位`` and ``问责整改``, then one
-    sheet per unit with its breakdown (sections; bonus, deduction and veto
-    items; every quantified standard with its points and reason).
+    一票否决 flags), ``表彰名单``, ``处于后位`` and ``问责整改`` (and
+    ``审计记录``, one row per input record, when the report has an audit
+    trail), then one sheet per unit with its breakdown (sections; bonus,
+    deduction and veto items; every quantified standard with its points and
+    reason).
     Headers are Chinese.  Scores are numbers, rounded once by the rubric's
     :class:`~pbcheck.RoundingPolicy` and formatted with that many decimals
     (``0.00``); attainments are percentages.  Sheet names are valid in Excel
@@ -177,6 +179,11 @@ def to_workbook(report: CycleReport) -> bytes:
         sheet = book.create_sheet(sheet_name(title, taken))
         _write_table(sheet, 1, listing, report)
         _widths(sheet, {4: 30, 5: 60})
+    if report.audit is not None:
+        sheet = book.create_sheet(sheet_name("审计记录", taken))
+        _write_table(sheet, 1, t.audit(report), report)
+        sheet.freeze_panes = "A2"
+        _widths(sheet, {4: 12, 10: 80})
     for unit in report.units:
         line = unit.line
         sheet = book.create_sheet(sheet_name(f"{line.unit_id} {line.name}", taken))

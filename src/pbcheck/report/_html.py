@@ -164,5 +164,12 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
         parts += [f"<h3>{escape(profile.title)}</h3>", _table(report, profile)]
     items = t.items(report)
     parts += [f"<h2>{escape(items.title)}</h2>", _table(report, items)]
+    if report.audit is not None:
+        counts = t.audit_counts(report.audit)
+        parts += [
+            f'<h2 id="audit">{escape(counts.title)}</h2>',
+            f"<p>{escape(t.audit_line(report.audit))}</p>",
+            _table(report, counts),
+        ]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -104,4 +104,8 @@ def to_markdown(report: CycleReport) -> str:
         out += [f"### {escape_md(profile.title)}", "", *_table(report, profile)]
     items = t.items(report)
     out += [f"## {items.title}", "", *_table(report, items)]
+    if report.audit is not None:
+        counts = t.audit_counts(report.audit)
+        out += [f"## {counts.title}", "", escape_md(t.audit_line(report.audit)), ""]
+        out += _table(report, counts)
     return "\n".join(out).rstrip("\n") + "\n"

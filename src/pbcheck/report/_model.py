@@ -10,6 +10,7 @@ from typing import Literal
 import attrs
 
 from pbcheck._numbers import RoundingPolicy
+from pbcheck.audit import AuditTrail
 from pbcheck.cycle import AssessmentCycle
 from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems
 from pbcheck.history import (
@@ -315,6 +316,8 @@ class CycleReport:
             the bottom cannot be judged and the report says so).
         issuer: the assessing organisation (the org tree's root), if any.
         section_titles: id → title of the sections shown in compact tables.
+        audit: the season's :class:`~pbcheck.audit.AuditTrail` (审计记录), if
+            given: what became of every input record.
 
     >>> from pbcheck.report import CycleReport
     >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
@@ -350,6 +353,7 @@ class CycleReport:
     history_given: bool = False
     issuer: str = ""
     section_titles: Mapping[str, str] = attrs.field(factory=dict)
+    audit: AuditTrail | None = None
 
     def __repr__(self) -> str:
         return (
@@ -416,6 +420,7 @@ class CycleReport:
         cycle: AssessmentCycle,
         history: History | None = None,
         escalation: EscalationPolicy | None = None,
+        audit: AuditTrail | None = None,
     ) -> CycleReport:
         """Build the report of one season from in-memory results.
 
@@ -428,10 +433,14 @@ class CycleReport:
             history: earlier cycles, for escalation (连续处于后位); this
                 season's result is added when the history lacks it.
             escalation: the escalation rules (two cycles running by default).
+            audit: the season's :func:`~pbcheck.audit.audit_trail`; the report
+                then counts the records by status and lists them (CSV table
+                ``audit``).  Its units must be the scored units.
 
         Raises:
             ValidationError: a ranked unit has no scorecard, a scorecard was
-                not ranked, or a scorecard belongs to another rubric.
+                not ranked, a scorecard belongs to another rubric, or the audit
+                trail names a unit without a scorecard.
 
         >>> from pbcheck import AssessmentCycle, assess_outcomes
         >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
@@ -472,6 +481,13 @@ class CycleReport:
                         f"scorecards[{unit_id}].rubric_id",
                         f"{card.rubric_id} {card.rubric_version}",
                         f"was scored by another rubric than {rubric.id} {rubric.version}",
+                    )
+                )
+        if audit is not None:
+            for unit_id in sorted(audit.by_unit().keys() - cards.keys()):
+                problems.add(
+                    UnknownReferenceError(
+                        f"audit[{unit_id}]", unit_id, "has no scorecard"
                     )
                 )
         problems.raise_if_any()
@@ -539,6 +555,7 @@ class CycleReport:
             history_given=history is not None,
             issuer=roots[0].name if len(roots) == 1 else "",
             section_titles={s.section_id: s.title for s in structure if s.depth <= 1},
+            audit=audit,
         )
 
 

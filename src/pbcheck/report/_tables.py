@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import attrs
 
+from pbcheck.audit import AuditStatus, AuditTrail
 from pbcheck.report._model import CycleReport, SeriesTable, UnitBreakdown
 
 Cell = str | int | Fraction
@@ -208,6 +209,37 @@ def items(report: CycleReport, units: Sequence[UnitBreakdown] | None = None) -> 
         ),
         rows,
     )
+
+
+def audit(report: CycleReport) -> Table:
+    """Every input record and its status (审计记录), by unit id, then as input.
+
+    Empty when the report has no audit trail.
+    """
+    trail = report.audit or AuditTrail(())
+    order = {"observation": 0, "activity": 1, "incident": 2}
+    entries = sorted(
+        trail,
+        key=lambda e: (e.unit_id, e.evaluation_index, order[e.kind], e.index),
+    )
+    rows = tuple(e.row() for e in entries)
+    return Table("audit", "审计记录", AuditTrail.columns, rows)
+
+
+def audit_counts(trail: AuditTrail) -> Table:
+    """How many records have each status."""
+    rows = tuple(
+        (status.label_zh, status.value, count)
+        for status, count in trail.counts().items()
+    )
+    return Table("audit_counts", "审计记录", ("状态", "状态代码", "条数"), rows)
+
+
+def audit_line(trail: AuditTrail) -> str:
+    """One sentence: every input record is accounted for, and how."""
+    rejected = trail.counts()[AuditStatus.REJECTED]
+    tail = f"其中 {rejected} 条被退回，见审计记录表。" if rejected else "无退回记录。"
+    return f"本年度全部考评记录均有去向：{trail.summary()}。{tail}"
 
 
 def sections(unit: UnitBreakdown) -> Table:

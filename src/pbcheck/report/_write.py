@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -32,7 +33,8 @@ def _render(
         "xlsx": lambda: [(f"{stem}.xlsx", to_workbook(report))],
         "md": lambda: [(f"{stem}.md", to_markdown(report))],
         "csv": lambda: [
-            (f"{stem}-{table}.csv", to_csv(report, table)) for table in CSV_TABLES
+            (f"{stem}-{table}.csv", to_csv(report, table))
+            for table in (*CSV_TABLES, *(("audit",) if report.audit else ()))
         ],
         "circular": lambda: [(f"{stem}-通报草稿.txt", to_circular(report))],
     }
@@ -51,11 +53,14 @@ def write_report(
 
     Files: ``{stem}.html``, ``{stem}.xlsx``, ``{stem}.md``, one
     ``{stem}-{table}.csv`` per CSV table (units, sections, indicators, items,
-    escalations) and ``{stem}-通报草稿.txt``.  Everything is rendered before
+    escalations, and audit when the report has an audit trail) and
+    ``{stem}-通报草稿.txt``.  Everything is rendered before
     anything is written, so a failing renderer (a missing extra, say) writes
     nothing; each file is written atomically
     (:func:`pbcheck._files.write_atomic`), and if a write fails the files
-    already written by this call are removed.  *directory* is created if
+    already written by this call are undone: a file this call created is
+    removed, one it replaced gets its earlier content back, so an earlier
+    report in *directory* is left as it was.  *directory* is created if
     needed.  Returns the paths written, in order.
 
     Raises:
@@ -92,12 +97,38 @@ def write_report(
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    kept: dict[Path, Path] = {}  # an earlier report's file -> its backup
     try:
         for name, data in rendered:
-            written.append(write_atomic(folder / name, data))
+            target = folder / name
+            if target.exists():
+                kept[target] = _keep(target)
+            written.append(write_atomic(target, data))
     except BaseException:
+        # Put back what this call replaced; remove what it created.
         for path in written:
             with contextlib.suppress(OSError):
-                path.unlink()
+                if path in kept:
+                    kept.pop(path).replace(path)
+                else:
+                    path.unlink()
         raise
+    finally:
+        for backup in kept.values():
+            with contextlib.suppress(OSError):
+                backup.unlink()
     return tuple(written)
+
+
+def _keep(path: Path) -> Path:
+    """A second name for *path*'s current content, to put back if the run fails.
+
+    A hard link costs nothing and survives the atomic replacement of *path*;
+    where links are not supported, the content is copied (atomically).
+    """
+    backup = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.bak")
+    try:
+        os.link(path, backup)
+    except OSError:
+        write_atomic(backup, path.read_bytes())
+    return backup
