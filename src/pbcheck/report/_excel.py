@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 #: Characters Excel refuses in a sheet name.
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-#: Text Excel (or openpyxl) would take for a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_SHEET = 31
 
 
