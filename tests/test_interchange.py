@@ -604,3 +604,21 @@ def test_dates_are_iso_strings_in_json():
     data = json.loads(dumps(example_cycle(2025)))
     assert data["start"] == "2025-05-01"
     assert date.fromisoformat(data["milestones"][-1]["date"]) == date(2026, 6, 30)
+
+
+def test_results_do_not_depend_on_the_order_of_evaluations():
+    from pbcheck.examples import (
+        example_cycle,
+        example_evaluations,
+        example_rubric,
+        example_tree,
+    )
+
+    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    evaluations = example_evaluations(2025)
+    forward = Results.compute(rubric, tree, cycle, evaluations)
+    backward = Results.compute(rubric, tree, cycle, evaluations[::-1])
+    assert [c.unit_id for c in forward.scorecards] == [
+        u.id for u in tree if u.id in {c.unit_id for c in forward.scorecards}
+    ]
+    assert dumps(forward) == dumps(backward)

@@ -107,18 +107,6 @@ def _progress(items: tuple[Evaluation, ...]) -> Iterable[Evaluation]:
     return tqdm(items, desc="计分 / scoring", unit="个单位", file=sys.stderr)
 
 
-def _in_tree_order(
-    evaluations: Iterable[Evaluation], tree: OrgTree
-) -> tuple[Evaluation, ...]:
-    """The evaluations in the tree's order; units outside the tree last, as given.
-
-    The results document lists scorecards in the order of the evaluations, so
-    that it does not depend on the order of the files or of the units in them.
-    """
-    order = {unit.id: index for index, unit in enumerate(tree)}
-    return tuple(sorted(evaluations, key=lambda e: order.get(e.unit_id, len(order))))
-
-
 def _located(
     problem: Problem, where: dict[str, list[tuple[Path, int]]]
 ) -> tuple[Path | None, Problem]:
@@ -184,9 +172,7 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(tree, OrgTree)  # noqa: S101
     assert isinstance(cycle, AssessmentCycle)  # noqa: S101
     try:
-        results = Results.compute(
-            rubric, tree, cycle, _progress(_in_tree_order(evaluations, tree))
-        )
+        results = Results.compute(rubric, tree, cycle, _progress(tuple(evaluations)))
     except ValidationError as exc:
         by_file: dict[Path | None, list[Problem]] = {}
         for problem in exc.problems:

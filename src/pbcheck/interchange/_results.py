@@ -127,6 +127,9 @@ class Results:
     ) -> Results:
         """Score *evaluations* and assess the outcomes: a whole season in one call.
 
+        The scorecards are kept in the org tree's order, so the season (and its
+        results document) does not depend on the order of the evaluations.
+
         Raises:
             ValidationError: every problem of the evaluations, as
                 :func:`~pbcheck.score_all` reports them.
@@ -137,7 +140,10 @@ class Results:
         ... ).scorecards
         ()
         """
-        cards = score_all(rubric, evaluations, tree=tree, cycle=cycle)
+        scored = score_all(rubric, evaluations, tree=tree, cycle=cycle)
+        # score_all with a tree refuses units outside it, so every card has a place.
+        place = {unit.id: index for index, unit in enumerate(tree)}
+        cards = tuple(sorted(scored, key=lambda card: place[card.unit_id]))
         outcomes = assess_outcomes(cards, tree, policy, cycle=cycle)
         return cls(rubric, tree, cycle, cards, outcomes)
 
