@@ -297,6 +297,22 @@ class TestEvaluationProblems:
         lines = render(caught.value)
         assert lines[0].startswith("invalid evaluation for unit 'u1'")
 
+    def test_a_bad_value_is_reported_once(self):
+        """A refused value is its indicator's only problem: no "no counted observation" echo."""
+        broken = full_evaluation(
+            observations=[
+                Observation("a1", True, recorded_at=MAY),
+                Observation("a2", 25, rater="甲", recorded_at=MAY),
+                Observation("a3", 80, recorded_at=MAY),
+                Observation("b1", "27.5", recorded_at=MAY),
+            ]
+        )
+        with pytest.raises(ValidationError) as caught:
+            score(small_rubric(), broken, cycle=CYCLE)
+        (problem,) = caught.value.problems
+        assert problem.path.endswith(".value")
+        assert problem.value == 25
+
     def test_records_outside_the_cycle_are_rejected(self):
         """An activity of May 2026 is not in the 2025 cycle: error naming the record, its date and the cycle."""
         evaluation = full_evaluation(

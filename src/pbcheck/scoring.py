@@ -624,6 +624,7 @@ def _score(
     regular = {i.id: i for i in rubric.indicators()}
     bonus = {i.id: i for i in rubric.bonus.indicators}
     observed: dict[str, list[tuple[int, Observation]]] = {}
+    refused: set[str] = set()  # indicators with a value reported as a problem
     duplicates: set[tuple[str, str, str]] = set()
     for index, observation in enumerate(evaluation.observations):
         where = f"{path}.observations[{index}]"
@@ -665,6 +666,7 @@ def _score(
             problems.add(
                 InvalidValueError(f"{where}.value", observation.value, message)
             )
+            refused.add(observation.indicator_id)
             continue
         observed.setdefault(observation.indicator_id, []).append((index, observation))
 
@@ -685,7 +687,10 @@ def _score(
         activities.setdefault(activity.indicator_id, []).append(activity)
 
     results: dict[str, IndicatorScore] = {}
-    for indicator_id, indicator in regular.items():
+    # An indicator whose values were all reported as problems is left out:
+    # "no counted observation" would only repeat them.
+    scorable = {k: v for k, v in regular.items() if k in observed or k not in refused}
+    for indicator_id, indicator in scorable.items():
         result = _score_indicator(
             rubric, indicator, rubric.points_of(indicator_id), observed, activities,
             cycle, problems, path, bonus=False,
