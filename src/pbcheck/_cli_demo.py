@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pbcheck._cli_season import print_season
+from pbcheck._cli_season import print_season, report_of
 from pbcheck.errors import MissingExtraError
 from pbcheck.examples import (
     EXAMPLE_YEARS,
@@ -68,16 +68,9 @@ def run(args: argparse.Namespace) -> int:
     if args.explain:
         sys.stdout.write(f"\n{season.scorecard(args.explain).explain()}\n")
     if args.out is not None:
-        from pbcheck.report import CycleReport, write_report  # noqa: PLC0415 - only with --out
+        from pbcheck.report import write_report  # noqa: PLC0415 - only with --out
 
-        report = CycleReport.build(
-            season.scorecards,
-            season.outcomes,
-            tree=tree,
-            rubric=rubric,
-            cycle=season.cycle,
-            history=history,
-        )
+        report = report_of(season, history)
         try:
             written = write_report(report, args.out)
         except (MissingExtraError, OSError) as exc:

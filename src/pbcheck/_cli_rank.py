@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbcheck._cli_season import history_of, load_results, print_season
-from pbcheck.report import CycleReport, to_csv
+from pbcheck._cli_season import load_season, print_season, report_of
+from pbcheck.report import to_csv
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
@@ -51,22 +51,12 @@ def add_parser(subparsers: SubParsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the season; exit 1 with every problem if a file does not load."""
-    seasons = load_results("rank", [*args.previous, args.results])
-    if seasons is None:
+    loaded = load_season("rank", args.results, args.previous)
+    if loaded is None:
         return 1
-    history = history_of("rank", seasons)
-    if history is None:
-        return 1
-    season = seasons[-1]
+    season, history = loaded
     if args.format == "csv":
-        report = CycleReport.build(
-            season.scorecards,
-            season.outcomes,
-            tree=season.tree,
-            rubric=season.rubric,
-            cycle=season.cycle,
-            history=history,
-        )
+        report = report_of(season, history)
         # The CSV is meant for Excel, hence its byte-order mark; stdout gets the text.
         sys.stdout.write(to_csv(report, "units").removeprefix("\ufeff"))
         return 0

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbcheck._cli_season import history_of, load_results
+from pbcheck._cli_season import load_season, report_of
 from pbcheck.errors import MissingExtraError
-from pbcheck.report import REPORT_FORMATS, CycleReport, write_report
+from pbcheck.report import REPORT_FORMATS, write_report
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
@@ -74,21 +74,10 @@ def add_parser(subparsers: SubParsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and write its files; exit 1 with the problem otherwise."""
-    seasons = load_results("report", [*args.previous, args.results])
-    if seasons is None:
+    loaded = load_season("report", args.results, args.previous)
+    if loaded is None:
         return 1
-    history = history_of("report", seasons)
-    if history is None:
-        return 1
-    season = seasons[-1]
-    report = CycleReport.build(
-        season.scorecards,
-        season.outcomes,
-        tree=season.tree,
-        rubric=season.rubric,
-        cycle=season.cycle,
-        history=history,
-    )
+    report = report_of(*loaded)
     try:
         written = write_report(
             report,

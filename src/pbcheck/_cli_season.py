@@ -12,9 +12,10 @@ from pbcheck._numbers import RoundingPolicy
 from pbcheck.errors import ValidationError
 from pbcheck.history import History, escalations
 from pbcheck.interchange import Results, load
+from pbcheck.report import CycleReport
 from pbcheck.scoring import Scorecard
 
-__all__ = ["history_of", "load_results", "print_season"]
+__all__ = ["history_of", "load_results", "load_season", "print_season", "report_of"]
 
 
 def load_results(command: str, paths: Sequence[Path]) -> list[Results] | None:
@@ -38,6 +39,31 @@ def history_of(command: str, seasons: Sequence[Results]) -> History | None:
     except ValidationError as exc:
         report_problems(command, Path("(history)"), exc)
         return None
+
+
+def load_season(
+    command: str, results: Path, previous: Sequence[Path]
+) -> tuple[Results, History] | None:
+    """The latest season and its history (earlier seasons first); ``None`` after reporting problems."""
+    seasons = load_results(command, [*previous, results])
+    if seasons is None:
+        return None
+    history = history_of(command, seasons)
+    if history is None:
+        return None
+    return seasons[-1], history
+
+
+def report_of(season: Results, history: History) -> CycleReport:
+    """The report of *season*, escalations judged over *history*."""
+    return CycleReport.build(
+        season.scorecards,
+        season.outcomes,
+        tree=season.tree,
+        rubric=season.rubric,
+        cycle=season.cycle,
+        history=history,
+    )
 
 
 def print_season(season: Results, history: History | None) -> None:

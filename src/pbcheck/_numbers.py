@@ -81,13 +81,13 @@ _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
 def whole_at_least(
-    minimum: int, owner: str
+    minimum: int, owner: str = ""
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
     """An attrs validator: a whole number (not a bool) ≥ *minimum*.
 
     It raises :class:`~pbcheck.errors.InvalidValueError` (a :class:`ValueError`)
-    whose path is ``owner.field``, so a bad parameter is reported like every
-    other bad input.
+    whose path is ``owner.field`` (``field`` without an owner), so a bad
+    parameter is reported like every other bad input.
 
     >>> @attrs.frozen
     ... class Rule:
@@ -101,7 +101,7 @@ def whole_at_least(
     def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise InvalidValueError(
-                f"{owner}.{attribute.name}",
+                f"{owner}.{attribute.name}" if owner else attribute.name,
                 value,
                 f"must be a whole number ≥ {minimum}",
             )

@@ -43,11 +43,8 @@ import attrs
 from pbcheck._numbers import format_exact as _f
 from pbcheck.aggregation import TrimmedMean
 from pbcheck.errors import (
-    DuplicateIdError,
     InvalidValueError,
     Problem,
-    UnknownReferenceError,
-    ValidationError,
 )
 from pbcheck.evaluation import (
     Activity,
@@ -57,7 +54,7 @@ from pbcheck.evaluation import (
     Observation,
     Source,
 )
-from pbcheck.scoring import IndicatorScore, Record, Scorecard, score
+from pbcheck.scoring import IndicatorScore, Record, Scorecard, _season
 
 if TYPE_CHECKING:
     from pbcheck.cycle import AssessmentCycle
@@ -465,36 +462,14 @@ def audit_trail(
     indicators.update((i.id, i) for i in rubric.bonus.indicators)
     entries: list[AuditEntry] = []
     problems: list[str] = []
-    seen: set[str] = set()
-    for position, evaluation in enumerate(evaluations):
+    for position, (evaluation, card, found) in enumerate(
+        _season(rubric, evaluations, cycle, tree)
+    ):
         path = f"evaluations[{evaluation.unit_id}]"
-        found: list[Problem] = []
-        card: Scorecard | None = None
-        if evaluation.unit_id in seen:
-            found.append(
-                DuplicateIdError(
-                    f"{path}.unit_id", evaluation.unit_id, "is evaluated twice"
-                )
-            )
-        else:
-            seen.add(evaluation.unit_id)
-            if tree is not None and evaluation.unit_id not in tree:
-                found.append(
-                    UnknownReferenceError(
-                        f"{path}.unit_id",
-                        evaluation.unit_id,
-                        "names no unit in the org tree",
-                    )
-                )
-            try:
-                card = score(rubric, evaluation, cycle=cycle)
-            except ValidationError as exc:
-                found.extend(exc.problems)
         problems.extend(str(problem) for problem in found)
-        if found:
-            statuses = _blame(evaluation, path, found)
+        if card is None:
+            statuses = _blame(evaluation, path, list(found))
         else:
-            assert card is not None  # noqa: S101 - no problems means a card
             statuses = _from_card(rubric, indicators, evaluation, card)
         entries.extend(
             AuditEntry(

@@ -369,6 +369,9 @@ class _Problems:
     def __len__(self) -> int:
         return len(self._found)
 
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._found)
+
     def raise_if_any(self) -> None:
         if self._found:
             raise ValidationError(self._title, self._found)

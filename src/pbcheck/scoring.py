@@ -25,7 +25,7 @@ Every number can be explained with :meth:`Scorecard.explain`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -564,15 +564,38 @@ def score_all(
     """
     problems = _Problems("invalid evaluations")
     cards: list[Scorecard] = []
+    for _, card, found in _season(rubric, evaluations, cycle, tree):
+        problems.extend(list(found))
+        if card is not None:
+            cards.append(card)
+    problems.raise_if_any()
+    return tuple(cards)
+
+
+def _season(
+    rubric: Rubric,
+    evaluations: Iterable[Evaluation],
+    cycle: AssessmentCycle | None,
+    tree: OrgTree | None,
+) -> Iterator[tuple[Evaluation, Scorecard | None, _Problems]]:
+    """Each evaluation of a season with its scorecard, or with its problems.
+
+    The season's checks in one place, for :func:`score_all` (which raises
+    them) and :func:`pbcheck.audit.audit_trail` (which blames records):
+    unit ids are unique, name units of *tree* if given, and each evaluation
+    is scored.  A scorecard comes only with no problems.
+    """
     seen: set[str] = set()
     for evaluation in evaluations:
         path = f"evaluations[{evaluation.unit_id}]"
+        problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
         if evaluation.unit_id in seen:
             problems.add(
                 DuplicateIdError(
                     f"{path}.unit_id", evaluation.unit_id, "is evaluated twice"
                 )
             )
+            yield evaluation, None, problems
             continue
         seen.add(evaluation.unit_id)
         if tree is not None and evaluation.unit_id not in tree:
@@ -584,10 +607,7 @@ def score_all(
                 )
             )
         card = _score(rubric, evaluation, cycle, problems, path)
-        if card is not None:
-            cards.append(card)
-    problems.raise_if_any()
-    return tuple(cards)
+        yield evaluation, None if problems else card, problems
 
 
 # isinstance() against a runtime-checkable Protocol inspects every member on

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import attrs
 
+from pbcheck._numbers import whole_at_least
 from pbcheck.errors import (
     InvalidValueError,
     MissingExtraError,
@@ -93,9 +94,7 @@ class CellRef:
         return where
 
 
-def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidValueError(attribute.name, value, "must be a whole number ≥ 1")
+_positive = whole_at_least(1)
 
 
 @attrs.frozen

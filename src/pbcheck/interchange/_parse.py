@@ -17,15 +17,14 @@ from typing import Literal
 
 import attrs
 
+from pbcheck._numbers import whole_at_least
 from pbcheck.errors import InvalidTypeError, InvalidValueError, Problem, ValidationError
 from pbcheck.interchange._paths import Path, render_path
 
 Format = Literal["json", "toml"]
 
 
-def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidValueError(attribute.name, value, "must be a whole number ≥ 1")
+_positive = whole_at_least(1)
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ from fractions import Fraction
 import attrs
 
 from pbcheck.audit import AuditStatus, AuditTrail
-from pbcheck.report._model import CycleReport, SeriesTable, UnitBreakdown
+from pbcheck.report._model import CycleReport, SeriesTable, UnitBreakdown, UnitLine
 
 Cell = str | int | Fraction
 
@@ -58,24 +58,26 @@ def flag(value: bool) -> str:
     return YES if value else ""
 
 
+def _summary_cells(line: UnitLine) -> tuple[Cell, ...]:
+    """A unit's cells under :data:`SUMMARY_HEADERS`."""
+    return (
+        line.rank,
+        line.unit_id,
+        line.name,
+        line.total,
+        line.base,
+        line.bonus,
+        line.deductions,
+        line.grade,
+        flag(line.commended),
+        flag(line.at_bottom),
+        flag(line.vetoed),
+    )
+
+
 def summary(table: SeriesTable) -> Table:
     """The ranking table of one series."""
-    rows = tuple(
-        (
-            line.rank,
-            line.unit_id,
-            line.name,
-            line.total,
-            line.base,
-            line.bonus,
-            line.deductions,
-            line.grade,
-            flag(line.commended),
-            flag(line.at_bottom),
-            flag(line.vetoed),
-        )
-        for line in table.lines
-    )
+    rows = tuple(_summary_cells(line) for line in table.lines)
     return Table(
         "series", f"{table.series}（{len(table.lines)} 个单位）", SUMMARY_HEADERS, rows
     )
@@ -316,17 +318,7 @@ def units_long(report: CycleReport) -> Table:
     rows = tuple(
         (
             line.series,
-            line.rank,
-            line.unit_id,
-            line.name,
-            line.total,
-            line.base,
-            line.bonus,
-            line.deductions,
-            line.grade,
-            flag(line.commended),
-            flag(line.at_bottom),
-            flag(line.vetoed),
+            *_summary_cells(line),
             line.rank_reason,
             line.grade_reason,
             line.commendation_reason,
