@@ -106,7 +106,7 @@ def test() -> None:
 
 def bench() -> None:
     """Run benchmarks/ and print their figures as JSON (minutes; not part of CI)."""
-    _ensure_venv(("bench",), "[bulk]")
+    _ensure_venv(("bench",), "[bulk,jit]")
     _run(PYTHON, "benchmarks/run.py")
 
 

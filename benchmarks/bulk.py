@@ -16,9 +16,12 @@ Figures (best of ``--repeat`` runs, one process):
   scorer must do;
 * ``bare_numpy_lexsort``: the same ranked with a two-key lexsort, as a
   plainer ranking would be written;
-* ``pipeline``: :func:`pbcheck.bulk.score_bulk` — rules, roll-up, bonus,
-  deductions, vetoes, totals, rounding, per-series ranks and grades;
-* ``pipeline_threads``: the same on one thread per core (blocks of rows in
+* ``pipeline``: :func:`pbcheck.bulk.score_bulk` as users call it
+  (``engine="auto"``: the fused Numba kernel when the ``jit`` extra is
+  installed) — rules, roll-up, bonus, deductions, vetoes, totals, rounding,
+  per-series ranks and grades;
+* ``pipeline_numpy``: the same with ``engine="numpy"`` (the ``bulk`` extra alone);
+* ``pipeline_threads``: the pipeline on one thread per core (blocks of rows in
   parallel; the result is identical);
 * ``pipeline_with_attainment``: the same (one thread), also keeping the N × M attainment
   matrix for weight simulation;
@@ -57,6 +60,7 @@ from pbcheck.bulk import (
     score_bulk,
     score_bulk_chunks,
 )
+from pbcheck.bulk._fused import available as fused_available
 from pbcheck.examples import example_rubric
 from pbcheck.rules import (
     DeductionPerOccurrence,
@@ -218,6 +222,9 @@ def compare(rows: int, repeat: int) -> dict[str, object]:
         "pipeline": lambda: score_bulk(
             rubric, table, grading=policy, keep_attainment=False
         ),
+        "pipeline_numpy": lambda: score_bulk(
+            rubric, table, grading=policy, keep_attainment=False, engine="numpy"
+        ),
         "pipeline_threads": lambda: score_bulk(
             rubric, table, grading=policy, keep_attainment=False, threads=cores
         ),
@@ -232,12 +239,21 @@ def compare(rows: int, repeat: int) -> dict[str, object]:
     except ImportError:
         pass
     seconds: dict[str, float | None] = {"skcriteria": None}
+    if fused_available():  # load (or compile) both fused kernels before timing
+        for keep in (False, True):
+            score_bulk(
+                rubric, bench_table(rubric, 4), keep_attainment=keep, engine="numba"
+            )
     seconds.update(_best_of(contenders, repeat))
     out: dict[str, object] = {
         "rows": rows,
         "indicators": table.values.shape[1],
         "seconds": {k: None if v is None else round(v, 4) for k, v in seconds.items()},
+        "engine": "numba" if fused_available() else "numpy",
         "pipeline_over_bare_numpy": _ratio(seconds, "pipeline", "bare_numpy"),
+        "pipeline_numpy_over_bare_numpy": _ratio(
+            seconds, "pipeline_numpy", "bare_numpy"
+        ),
         "pipeline_over_bare_numpy_lexsort": _ratio(
             seconds, "pipeline", "bare_numpy_lexsort"
         ),
@@ -249,6 +265,9 @@ def compare(rows: int, repeat: int) -> dict[str, object]:
             seconds, "pipeline_with_attainment", "bare_numpy"
         ),
         "skcriteria_over_pipeline": _ratio(seconds, "skcriteria", "pipeline"),
+        "skcriteria_over_pipeline_numpy": _ratio(
+            seconds, "skcriteria", "pipeline_numpy"
+        ),
     }
     return out
 

@@ -44,13 +44,19 @@ def _ram_gib() -> float | None:
 
 
 def machine() -> dict[str, object]:
-    """CPU model, cores, RAM, load, and the Python / NumPy versions of this run."""
+    """CPU model, cores, RAM, load, and the Python / NumPy / Numba versions of this run."""
     try:
         import numpy as np  # noqa: PLC0415 - optional for the exact-path benchmark
 
         numpy_version = np.__version__
     except ImportError:
         numpy_version = None
+    try:
+        import numba  # noqa: PLC0415 - the jit extra, optional
+
+        numba_version = numba.__version__
+    except ImportError:
+        numba_version = None
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
@@ -59,6 +65,7 @@ def machine() -> dict[str, object]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "numpy": numpy_version,
+        "numba": numba_version,
     }
 
 

@@ -58,6 +58,8 @@ from pbcheck.errors import (  # noqa: E402
 from pbcheck.examples import example_rubric  # noqa: E402
 from pbcheck.testing._outcomes import org_tree  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("bulk_engine")
+
 DAY = __import__("datetime").date(2025, 9, 1)
 
 
@@ -600,13 +602,14 @@ class TestOptionalExtra:
 
 class TestThreads:
     def test_threads_and_blocks_change_nothing(self, monkeypatch):
-        """Small blocks on two threads give the one-thread result, errors included."""
+        """Small blocks (and fused parts) on two threads give the one-thread result."""
         import pbcheck.bulk._score as scoring
 
         rubric = every_rule_rubric()
         table = table_from_evaluations(rubric, SEASON * 7, tree=None)
         expected = score_bulk(rubric, table)
         monkeypatch.setattr(scoring, "BLOCK_ROWS", 3)
+        monkeypatch.setattr(scoring, "FUSED_BLOCK_ROWS", 5)
         threaded = score_bulk(rubric, table, threads=2)
         assert np.array_equal(threaded.total, expected.total)
         assert np.array_equal(threaded.attainment, expected.attainment)

@@ -23,6 +23,8 @@ from pbcheck.errors import ValidationError  # noqa: E402
 from pbcheck.testing import rubrics  # noqa: E402
 from pbcheck.testing._bulk import bulk_seasons  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("bulk_engine")
+
 rankings = st.builds(
     RankingPolicy,
     ties=st.sampled_from(["competition", "dense", "ordinal"]),

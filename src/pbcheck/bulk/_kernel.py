@@ -524,20 +524,33 @@ def counts(
     names: Sequence[str],
     offset: int,
     problems: Problems,
-) -> NDArray[np.int64]:
-    """Incident counts: whole, non-negative, at most :data:`COUNT_LIMIT`; NaN is 0."""
+) -> NDArray[np.float64]:
+    """Incident counts: whole, non-negative, at most :data:`COUNT_LIMIT`; NaN is 0.
+
+    Float64 (exact: whole and small), *block* itself when nothing is missing.
+    Checked in slices of about a block's cells, so the temporaries stay in
+    cache (NaN fails the range test, and sends its slice to the careful path).
+    """
     if block.shape[1] == 0:
-        return np.zeros(block.shape, dtype=np.int64)
-    missing = np.isnan(block)
-    raw = np.where(missing, 0.0, block) if missing.any() else block
-    with np.errstate(invalid="ignore"):  # inf and huge values: refused below
-        whole = raw.astype(np.int64)
-    if raw.min() >= 0 and raw.max() <= COUNT_LIMIT and bool((whole == raw).all()):
-        return whole
-    bad = (np.floor(raw) != raw) | (raw < 0) | (raw > COUNT_LIMIT)
-    problems.add(
-        bad, offset, names,
-        f"must be a whole incident count in [0, {COUNT_LIMIT}]", block,
-    )  # fmt: skip
-    raw = np.where(bad, 0.0, raw)
-    return raw.astype(np.int64)
+        return np.zeros(block.shape)
+    out = block
+    step = max(BLOCK_ROWS * 64 // block.shape[1], 1)
+    for start in range(0, len(block), step):
+        part = block[start : start + step]
+        if (
+            part.min() >= 0
+            and part.max() <= COUNT_LIMIT
+            and np.array_equal(np.rint(part), part)
+        ):
+            continue
+        if out is block:
+            out = block.copy()
+        missing = np.isnan(part)
+        raw = np.where(missing, 0.0, part)
+        bad = (np.rint(raw) != raw) | (raw < 0) | (raw > COUNT_LIMIT)
+        problems.add(
+            bad, offset + start, names,
+            f"must be a whole incident count in [0, {COUNT_LIMIT}]", part,
+        )  # fmt: skip
+        out[start : start + step] = np.where(bad, 0.0, raw)
+    return out

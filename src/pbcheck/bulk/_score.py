@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from pbcheck.bulk._fused import Engine, FusedLeaves, use_fused
 from pbcheck.bulk._kernel import (
     BLOCK_ROWS,
     Array,
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 DEFAULT_DECIMALS = 4
+#: Rows the fused kernel scores per call (a part each thread takes).
+FUSED_BLOCK_ROWS = 65_536
 
 
 @attrs.frozen(eq=False)
@@ -146,6 +149,7 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
     offset: int = 0,
     plan: Plan | None = None,
     threads: int = 1,
+    engine: Engine = "auto",
 ) -> BulkChunk:
     """Score one chunk of rows: a pure function of them (map it over partitions).
 
@@ -159,11 +163,15 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
         plan: a compiled plan (internal: :func:`iter_score` compiles once).
         threads: score blocks of rows on this many threads (the result is
             the same; leave 1 under Dask, which runs chunks in parallel).
+        engine: ``"numpy"``, ``"numba"`` (the fused kernel, the ``jit``
+            extra) or ``"auto"`` (Numba for chunks of 100,000 rows or more
+            when it imports); the result is the same.
 
     Raises:
         ValidationError: every problem of the chunk's cells (the first 100
             listed, the rest counted), or why the rubric is outside the bulk
             layout.
+        MissingExtraError: ``engine="numba"`` without Numba.
 
     >>> import numpy as np
     >>> from pbcheck import DirectScore, Indicator, Rubric, Section
@@ -305,15 +313,69 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
             claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
         return found
 
-    starts = range(0, rows, BLOCK_ROWS)
-    # Blocks write disjoint rows; NumPy releases the GIL inside each operation.
-    if threads > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            found_per_block = list(pool.map(block, starts))
-    else:
-        found_per_block = [block(start) for start in starts]
-    for block_problems in found_per_block:
-        problems.merge(block_problems)
+    def fused_rows(start: int) -> bool:
+        """Score rows ``start:start + FUSED_BLOCK_ROWS`` fused; False if declined."""
+        stop = min(start + FUSED_BLOCK_ROWS, rows)
+        values = np.ascontiguousarray(data.values[start:stop])
+        if leaf_sums is not None:
+            sums = fused_leaves.row_sums(values, leaf_sums, missing_is_zero=False)
+            if sums is None:
+                return False
+            root[start:stop] = sums
+        else:
+            kept = None if attainment is None else attainment[start:stop]
+            numerators = fused_leaves.matrix(values, missing_is_zero=False, out=kept)
+            if numerators is None:
+                return False
+            root[start:stop] = roll_up(plan, numerators)
+            if kept is not None:
+                np.divide(numerators, scales, out=kept)
+        if plan.bonus:
+            bonus = np.ascontiguousarray(data.bonus[start:stop])
+            if bonus_sums is not None:
+                claims = fused_bonus.row_sums(bonus, bonus_sums, missing_is_zero=True)
+            else:
+                claims = fused_bonus.matrix(bonus, missing_is_zero=True)
+                if claims is not None:
+                    claims = claims.astype(int_type) @ bonus_factors
+            if claims is None:
+                return False
+            claimed[start:stop] = claims
+        return True
+
+    fused = use_fused(engine, rows) and exact
+    if fused:
+        fused_leaves = FusedLeaves.of(plan.leaves)
+        fused_bonus = FusedLeaves.of(plan.bonus)
+        leaf_sums = (
+            np.asarray(dense, dtype=np.float64)
+            if dense is not None
+            and attainment is None
+            and fused_leaves.exact_with(dense)
+            else None
+        )
+        bonus_sums = (
+            np.asarray(plan.bonus_factors, dtype=np.float64)
+            if fused_bonus.exact_with(plan.bonus_factors)
+            else None
+        )
+        fused_starts = range(0, rows, FUSED_BLOCK_ROWS)
+        # Parts write disjoint rows; the kernel releases the GIL.
+        if threads > 1 and len(fused_starts) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                fused = all(pool.map(fused_rows, fused_starts))
+        else:
+            fused = all(fused_rows(start) for start in fused_starts)
+    if not fused:  # NumPy, also where the fused kernel declined: it names each problem
+        starts = range(0, rows, BLOCK_ROWS)
+        # Blocks write disjoint rows; NumPy releases the GIL inside each operation.
+        if threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                found_per_block = list(pool.map(block, starts))
+        else:
+            found_per_block = [block(start) for start in starts]
+        for block_problems in found_per_block:
+            problems.merge(block_problems)
     deducted = counts(data.deductions, layout.deductions, offset, problems)
     incidents = counts(data.vetoes, layout.vetoes, offset, problems)
     if problems.count:
@@ -332,7 +394,7 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
         )
     base = root * plan.base_factor
     bonus_counted = np.minimum(claimed, plan.bonus_cap)
-    deductions = _deductions(plan, deducted.astype(int_type), rows, int_type)
+    deductions = _deductions(plan, deducted, rows, int_type)
     adjustment = bonus_counted - deductions
     total = np.clip(base + adjustment, plan.floor, plan.max_total)
     vetoed = incidents > 0
@@ -366,9 +428,12 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
 
 
 def _deductions(
-    plan: Plan, incidents: Array, rows: int, int_type: np.dtype[Any]
+    plan: Plan, incidents: NDArray[np.float64], rows: int, int_type: np.dtype[Any]
 ) -> Array:
-    """Deductions counted: per item up to its cap, in all up to the rubric's cap."""
+    """Deductions counted: per item up to its cap, in all up to the rubric's cap.
+
+    *incidents* are whole counts as floats (from :func:`counts`).
+    """
     if not plan.deduction_caps:
         return np.zeros(rows, dtype=int_type)
     # One small matrix product: incident counts × points → claimed per item.
@@ -388,12 +453,12 @@ def _deductions(
         and sum(abs(p) for p in plan.deduction_points) * COUNT_LIMIT < FLOAT_EXACT
     ):
         # Every claim and sum stays below 2**52: BLAS in float64 is exact.
-        claimed = incidents.astype(np.float64) @ points.astype(np.float64)
+        claimed = incidents @ points.astype(np.float64)
         limits = [np.inf if c is None else c for c in plan.deduction_caps]
         np.minimum(claimed, np.asarray(limits, dtype=np.float64), out=claimed)
         total: Array = (claimed @ np.ones(len(caps))).astype(np.int64)
     else:
-        claimed = incidents @ points
+        claimed = incidents.astype(np.int64).astype(int_type) @ points
         uncapped = np.asarray([c is None for c in plan.deduction_caps])
         counted = np.where(uncapped, claimed, np.minimum(claimed, caps))
         total = counted.sum(axis=1)
@@ -402,13 +467,14 @@ def _deductions(
     return total
 
 
-def iter_score(
+def iter_score(  # noqa: PLR0913 - keyword options
     rubric: Rubric,
     chunks: Iterable[object],
     *,
     decimals: int = DEFAULT_DECIMALS,
     keep_attainment: bool = False,
     threads: int = 1,
+    engine: Engine = "auto",
 ) -> Iterator[BulkChunk]:
     """Score chunks one after another, compiling the rubric once.
 
@@ -438,7 +504,7 @@ def iter_score(
     for chunk in chunks:
         result = score_chunk(
             rubric, chunk, decimals=decimals, keep_attainment=keep_attainment,
-            offset=offset, plan=plan, threads=threads,
+            offset=offset, plan=plan, threads=threads, engine=engine,
         )  # fmt: skip
         offset += len(result)
         yield result
@@ -847,6 +913,7 @@ def score_bulk(  # noqa: PLR0913 - keyword options
     grading: GradingPolicy | None = None,
     keep_attainment: bool = True,
     threads: int = 1,
+    engine: Engine = "auto",
 ) -> BulkResult:
     """Score, rank and grade a whole table at once; see :mod:`pbcheck.bulk`.
 
@@ -861,6 +928,8 @@ def score_bulk(  # noqa: PLR0913 - keyword options
         grading: grades, as :func:`pbcheck.grade` with the series as groups.
         keep_attainment: keep the ``N × M`` attainment matrix.
         threads: score blocks of rows on this many threads (same result).
+        engine: ``"auto"``, ``"numpy"`` or ``"numba"``, as :func:`score_chunk`
+            (same result).
 
     Raises:
         ValidationError: every problem of the rubric or of the table's cells.
@@ -896,6 +965,7 @@ def score_bulk(  # noqa: PLR0913 - keyword options
                 decimals=decimals,
                 keep_attainment=keep_attainment,
                 threads=threads,
+                engine=engine,
             )
         ],
         ranking=ranking,
@@ -912,6 +982,7 @@ def score_bulk_chunks(  # noqa: PLR0913 - keyword options
     grading: GradingPolicy | None = None,
     keep_attainment: bool = False,
     threads: int = 1,
+    engine: Engine = "auto",
 ) -> BulkResult:
     """Score a stream of chunks with bounded memory, then rank across all of them.
 
@@ -946,6 +1017,7 @@ def score_bulk_chunks(  # noqa: PLR0913 - keyword options
             decimals=decimals,
             keep_attainment=keep_attainment,
             threads=threads,
+            engine=engine,
         ),
         ranking=ranking,
         grading=grading,
