@@ -73,7 +73,7 @@ def main(*, quick: bool = False) -> dict[str, object]:
     """Run each benchmark module's ``main`` and merge what they return."""
     sys.path.insert(0, str(HERE))
     result: dict[str, object] = {"machine": machine(), "quick": quick}
-    for name in ("bulk", "exact_path", "whatif"):
+    for name in ("bulk", "exact_path", "whatif", "cli_example"):
         if not (HERE / f"{name}.py").exists():
             continue
         module = importlib.import_module(name)

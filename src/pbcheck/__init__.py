@@ -18,9 +18,8 @@ One season of the bundled example, from records to ranked results:
 (90, 'ZF01', Decimal('89.17'))
 """
 
-from importlib.metadata import version as _version
-
 from pbcheck._numbers import Exact, RoundingPolicy, format_exact, to_exact
+from pbcheck._version import __version__
 from pbcheck.aggregation import (
     Aggregator,
     AggregatorRegistry,
@@ -77,8 +76,6 @@ from pbcheck.selection import (
     bottom_list,
     commendation_list,
 )
-
-__version__ = _version("pbcheck")
 
 __all__ = [
     "SERIES_GOVERNMENT",

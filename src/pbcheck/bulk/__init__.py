@@ -65,6 +65,19 @@ each block is checked and scored in a few whole-block passes (a block that
 fails the check is examined cell by cell).  ``threads=`` scores blocks in
 parallel with the same result.
 
+Two kernels
+===========
+
+With the ``jit`` extra (``pip install "pbcheck[bulk,jit]"``, Numba), a fused
+kernel checks, scores and sums each row's cells in one compiled pass, several
+times faster than the NumPy passes.  ``engine="auto"`` (the default) uses it
+for chunks of 100,000 rows or more when Numba imports, ``"numba"`` always
+(:class:`~pbcheck.errors.MissingExtraError` without it), ``"numpy"`` never.
+The results are identical: the whole bulk test suite runs on each kernel.
+The fused kernel only ever *declines* a chunk (a cell failing its fast
+check); NumPy then scores that chunk and names every problem.  Its check is
+the NumPy check without division (see the performance page of the docs).
+
 >>> import numpy as np
 >>> from pbcheck import GradingPolicy, Indicator, PassFail, Rubric, Section
 >>> rubric = Rubric(
