@@ -171,18 +171,26 @@ def format_exact(value: Fraction) -> str:
     ... )
     ('2.5', '12', '1/3')
     """
-    if value.denominator == 1:
-        return str(value.numerator)
     denominator = value.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    if denominator != 1:
-        return f"{value.numerator}/{value.denominator}"
-    places = 0
-    while (value * 10**places).denominator != 1:
-        places += 1
-    return f"{_decimal(value.numerator * 10**places // value.denominator, places):f}"
+    if denominator == 1:
+        return str(value.numerator)
+    numerator = value.numerator
+    # A decimal needs as many places as the larger power of 2 or 5 in the
+    # denominator; anything else in it makes the value a repeating decimal.
+    rest, twos, fives = denominator, 0, 0
+    while rest % 2 == 0:
+        rest //= 2
+        twos += 1
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    if rest != 1:
+        return f"{numerator}/{denominator}"
+    places = max(twos, fives)
+    # Integer digits, not Decimal: explanations format thousands of numbers.
+    digits = str(abs(numerator) * 10**places // denominator).rjust(places + 1, "0")
+    sign = "-" if numerator < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 def _decimal(scaled: int, places: int) -> Decimal:

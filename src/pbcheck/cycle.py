@@ -32,6 +32,7 @@ library never reads the clock, so "today" is always a parameter.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
@@ -855,16 +856,22 @@ class AssessmentCycle:
                     f"{self.label_en} ({self.start}–{self.end})",
                 ),
             )
-        step = _UNIT_MONTHS[unit]
-        bounds = [self.start]
-        while bounds[-1] <= self.end:
-            bounds.append(self.start + relativedelta(months=step * len(bounds)))
-        bounds[-1] = self.end + timedelta(days=1)
-        count = len(bounds) - 1
-        return tuple(
-            _sub_period(unit, i, bounds[i], bounds[i + 1] - timedelta(days=1), count)
-            for i in range(count)
-        )
+        return _split(self.start, self.end, unit)
+
+
+@functools.lru_cache(maxsize=64)
+def _split(start: date, end: date, unit: SubPeriodUnit) -> tuple[SubPeriod, ...]:
+    """*start*–*end* in months, quarters or halves (cached: scoring asks per unit)."""
+    step = _UNIT_MONTHS[unit]
+    bounds = [start]
+    while bounds[-1] <= end:
+        bounds.append(start + relativedelta(months=step * len(bounds)))
+    bounds[-1] = end + timedelta(days=1)
+    count = len(bounds) - 1
+    return tuple(
+        _sub_period(unit, i, bounds[i], bounds[i + 1] - timedelta(days=1), count)
+        for i in range(count)
+    )
 
 
 def _sub_period(

@@ -183,6 +183,11 @@ class ActivityOutcome(Protocol):
         ...
 
 
+def _as_fraction(value: ObservedValue) -> Fraction:
+    """*value* as a Fraction: a Fraction as it is, not copied (scoring is hot)."""
+    return value if type(value) is Fraction else Fraction(value)
+
+
 def _number_problem(value: ObservedValue) -> str | None:
     if isinstance(value, bool):
         return "must be a number, not a pass/fail judgement"
@@ -251,14 +256,15 @@ class DirectScore:
     def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
         """A number within ``[0, max_points]``; above the maximum is never clipped."""
         problem = _number_problem(value)
-        if problem is None and Fraction(value) > max_points:
+        if problem is None and _as_fraction(value) > max_points:
             return f"must not exceed max_points ({_f(max_points)})"
         return problem
 
     def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
         """The score as given."""
         del max_points
-        return RuleResult(Fraction(value), f"考评直接评分 {_f(Fraction(value))} 分")
+        points = _as_fraction(value)
+        return RuleResult(points, f"考评直接评分 {_f(points)} 分")
 
 
 def _positive(_: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
@@ -341,7 +347,7 @@ class RatioToTarget:
 
     def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
         """Points along the linear curve described above."""
-        measured = Fraction(value)
+        measured = _as_fraction(value)
         head = f"实测 {_f(measured)}，目标 {_f(self.target)}"
         if measured >= self.target:
             return RuleResult(
@@ -447,7 +453,7 @@ class Tiers:
     def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
         """Points of the highest threshold at or below *value*."""
         del max_points
-        measured = Fraction(value)
+        measured = _as_fraction(value)
         reached = [tier for tier in self.tiers if measured >= tier[0]]
         if not reached:
             return RuleResult(

@@ -29,12 +29,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
 
 from pbcheck._numbers import RoundingPolicy
 from pbcheck._numbers import format_exact as _f
+from pbcheck.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.errors import (
     DuplicateIdError,
     InvalidValueError,
@@ -44,7 +46,7 @@ from pbcheck.errors import (
     _Problems,
 )
 from pbcheck.evaluation import Activity, Evaluation, Incident, Moment, Observation
-from pbcheck.rubric import ROOT, Deduction, Indicator, Rubric, Section
+from pbcheck.rubric import ROOT, Deduction, Indicator, Rubric
 from pbcheck.rules import ActivityRule, ValueRule
 
 if TYPE_CHECKING:
@@ -531,7 +533,7 @@ def score(
     """
     problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
     card = _score(
-        rubric, evaluation, cycle, problems, f"evaluations[{evaluation.unit_id}]"
+        _plan(rubric), evaluation, cycle, problems, f"evaluations[{evaluation.unit_id}]"
     )
     problems.raise_if_any()
     assert card is not None  # noqa: S101 - no problems means a scorecard was built
@@ -585,6 +587,7 @@ def _season(
     unit ids are unique, name units of *tree* if given, and each evaluation
     is scored.  A scorecard comes only with no problems.
     """
+    plan: _Plan | None = None
     seen: set[str] = set()
     for evaluation in evaluations:
         path = f"evaluations[{evaluation.unit_id}]"
@@ -606,7 +609,9 @@ def _season(
                     "names no unit in the org tree",
                 )
             )
-        card = _score(rubric, evaluation, cycle, problems, path)
+        if plan is None:
+            plan = _plan(rubric)
+        card = _score(plan, evaluation, cycle, problems, path)
         yield evaluation, None if problems else card, problems
 
 
@@ -632,8 +637,102 @@ def _is_activity_rule(rule: object) -> TypeGuard[ActivityRule]:
     return _ACTIVITY_RULE[kind]
 
 
+@attrs.frozen
+class _NodePlan:
+    """A section (or the root) as scoring rolls it up."""
+
+    node_id: str
+    title: str
+    strategy: Aggregator
+    points: Fraction
+    children: tuple[str, ...]
+    shares: tuple[Fraction, ...]
+    # Per child: the plan of a sub-section, None for an indicator.
+    subsections: tuple[_NodePlan | None, ...]
+    # For the built-in weighted sum and mean (their shares sum to 1, so both
+    # are Σ shareᵢ·attainmentᵢ): each child's (numerator, denominator) factor
+    # on an indicator's points (share / max_points) or a section's attainment
+    # (share).  None: the strategy is called.
+    factors: tuple[tuple[int, int], ...] | None
+
+
+@attrs.frozen
+class _Plan:
+    """What scoring needs of a rubric, worked out once per season, not per unit."""
+
+    rubric: Rubric
+    regular: Mapping[str, Indicator]
+    bonus: Mapping[str, Indicator]
+    possible: Mapping[str, Fraction]
+    root: _NodePlan
+
+
+def _plan(rubric: Rubric) -> _Plan:
+    """The plan of *rubric*: what every unit's scoring would look up again."""
+    regular = {i.id: i for i in rubric.indicators()}
+    sections = rubric.sections_by_id()
+    nodes = rubric._nodes  # noqa: SLF001 - same package
+
+    def plan_node(node_id: str) -> _NodePlan:
+        node = nodes[node_id]
+        section = sections.get(node_id)
+        strategy = rubric.aggregator if section is None else section.aggregator
+        subsections = tuple(
+            plan_node(child) if child in nodes else None for child in node.children
+        )
+        maxima = [
+            regular[child].max_points for child in node.children if child in regular
+        ]
+        factors = None
+        # Checked, not assumed: only then do both strategies equal the dot product.
+        if (
+            (type(strategy) is WeightedSum or type(strategy) is WeightedMean)
+            and all(type(n) is Fraction for n in (*node.shares, *maxima))
+            and sum(node.shares) == 1
+            and all(share >= 0 for share in node.shares)
+        ):
+            scaled = (
+                share if sub is not None else share / regular[child].max_points
+                for child, share, sub in zip(
+                    node.children, node.shares, subsections, strict=True
+                )
+            )
+            factors = tuple((f.numerator, f.denominator) for f in scaled)
+        return _NodePlan(
+            node_id,
+            "总分" if section is None else section.title,
+            strategy,
+            node.points,
+            node.children,
+            node.shares,
+            subsections,
+            factors,
+        )
+
+    return _Plan(
+        rubric,
+        regular,
+        {i.id: i for i in rubric.bonus.indicators},
+        {i: rubric.points_of(i) for i in regular},
+        plan_node(ROOT),
+    )
+
+
+def _sum_terms(terms: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """Σ topᵢ/bottomᵢ as one unreduced (top, bottom): integers, no Fraction per step."""
+    numerator, denominator = 0, 1
+    for top, bottom in terms:
+        if bottom == denominator:
+            numerator += top
+        else:
+            common = gcd(bottom, denominator)
+            numerator = numerator * (bottom // common) + top * (denominator // common)
+            denominator = denominator // common * bottom
+    return numerator, denominator
+
+
 def _score(
-    rubric: Rubric,
+    plan: _Plan,
     evaluation: Evaluation,
     cycle: AssessmentCycle | None,
     problems: _Problems,
@@ -641,20 +740,18 @@ def _score(
 ) -> Scorecard | None:
     found = len(problems)
     _check_dates(evaluation, cycle, problems, path)
-    regular = {i.id: i for i in rubric.indicators()}
-    bonus = {i.id: i for i in rubric.bonus.indicators}
+    rubric, regular, bonus = plan.rubric, plan.regular, plan.bonus
     observed: dict[str, list[tuple[int, Observation]]] = {}
     refused: set[str] = set()  # indicators with a value reported as a problem
     duplicates: set[tuple[str, str, str]] = set()
     for index, observation in enumerate(evaluation.observations):
-        where = f"{path}.observations[{index}]"
         indicator = regular.get(observation.indicator_id) or bonus.get(
             observation.indicator_id
         )
         if indicator is None:
             problems.add(
                 UnknownReferenceError(
-                    f"{where}.indicator_id",
+                    f"{path}.observations[{index}].indicator_id",
                     observation.indicator_id,
                     "names no indicator of the rubric",
                 )
@@ -663,7 +760,7 @@ def _score(
         if not _is_value_rule(indicator.rule):
             problems.add(
                 InvalidValueError(
-                    f"{where}.indicator_id",
+                    f"{path}.observations[{index}].indicator_id",
                     observation.indicator_id,
                     "is a frequency indicator: record Activity entries, not observations",
                 )
@@ -673,7 +770,7 @@ def _score(
         if key in duplicates:
             problems.add(
                 DuplicateIdError(
-                    f"{where}.rater",
+                    f"{path}.observations[{index}].rater",
                     observation.rater,
                     f"already scored {observation.indicator_id} as "
                     f"{observation.source.value}; name each rater apart",
@@ -684,7 +781,9 @@ def _score(
         message = indicator.rule.value_problem(observation.value, indicator.max_points)
         if message is not None:
             problems.add(
-                InvalidValueError(f"{where}.value", observation.value, message)
+                InvalidValueError(
+                    f"{path}.observations[{index}].value", observation.value, message
+                )
             )
             refused.add(observation.indicator_id)
             continue
@@ -712,7 +811,7 @@ def _score(
     scorable = {k: v for k, v in regular.items() if k in observed or k not in refused}
     for indicator_id, indicator in scorable.items():
         result = _score_indicator(
-            rubric, indicator, rubric.points_of(indicator_id), observed, activities,
+            rubric, indicator, plan.possible[indicator_id], observed, activities,
             cycle, problems, path, bonus=False,
         )  # fmt: skip
         if result is not None:
@@ -731,7 +830,7 @@ def _score(
     if len(problems) > found:
         return None
 
-    sections = _roll_up(rubric, results)
+    sections = _roll_up(plan.root, results)
     base = sections[ROOT].attainment * rubric.total_points
     bonus_claimed = sum((b.points for b in bonus_results), Fraction(0))
     bonus_counted = min(bonus_claimed, rubric.bonus.cap)
@@ -823,16 +922,16 @@ def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
             )
         )
         return None
-    # Order-independence: raters combine in a canonical order.
-    raters.sort(
-        key=lambda r: (r.observation.source.value, r.observation.rater, r.points)
-    )
     if len(raters) == 1:
         points, reason, name = raters[0].points, raters[0].reason, None
     else:
+        # Order-independence: raters combine in a canonical order.
+        raters.sort(
+            key=lambda r: (r.observation.source.value, r.observation.rater, r.points)
+        )
         strategy = indicator.rater_aggregator or rubric.rater_aggregator
         try:
-            points = strategy([r.points for r in raters], [r.weight for r in raters])
+            points = _combine(strategy, raters)
         except Problem as problem:
             problems.add(
                 type(problem)(
@@ -859,39 +958,86 @@ def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
     )  # fmt: skip
 
 
-def _roll_up(
-    rubric: Rubric, results: Mapping[str, IndicatorScore]
-) -> dict[str, SectionScore]:
-    sections_by_id = rubric.sections_by_id()
-    out: dict[str, SectionScore] = {}
+def _combine(strategy: Aggregator, raters: Sequence[RaterScore]) -> Fraction:
+    """Several raters' points as one, by *strategy*."""
+    # The built-in weighted mean, on integers; its checks cannot fail for
+    # positive Fraction weights.  Anything else goes through the strategy.
+    if type(strategy) is WeightedMean and all(
+        type(r.points) is Fraction
+        and type(r.weight) is Fraction
+        and r.weight.numerator > 0
+        for r in raters
+    ):
+        top, bottom = _sum_terms(
+            (
+                r.weight.numerator * r.points.numerator,
+                r.weight.denominator * r.points.denominator,
+            )
+            for r in raters
+        )
+        total_top, total_bottom = _sum_terms(
+            (r.weight.numerator, r.weight.denominator) for r in raters
+        )
+        return Fraction(top * total_bottom, bottom * total_top)
+    return strategy([r.points for r in raters], [r.weight for r in raters])
 
-    def attainment(node_id: str) -> Fraction:
-        if node_id in results:
-            return results[node_id].attainment
-        node = rubric._nodes[node_id]  # noqa: SLF001 - same package
-        values = [attainment(child) for child in node.children]
-        section: Section | None = sections_by_id.get(node_id)
-        strategy = rubric.aggregator if section is None else section.aggregator
-        value = strategy(values, list(node.shares))
+
+def _roll_up(
+    root: _NodePlan, results: Mapping[str, IndicatorScore]
+) -> dict[str, SectionScore]:
+    out: dict[str, SectionScore] = {}
+    # Points of another type (from a custom rule) go through the strategies.
+    exact = all(type(result.points) is Fraction for result in results.values())
+
+    def attainment(node: _NodePlan) -> Fraction:
+        if exact and node.factors is not None:
+            terms = [
+                results[child].points if sub is None else attainment(sub)
+                for child, sub in zip(node.children, node.subsections, strict=True)
+            ]
+            if all(type(term) is Fraction for term in terms):
+                # A convex combination: within [min, max] of the inputs.
+                value = Fraction(
+                    *_sum_terms(
+                        (top * term.numerator, bottom * term.denominator)
+                        for (top, bottom), term in zip(node.factors, terms, strict=True)
+                    )
+                )
+                return record(node, value)
+            values = [
+                results[child].attainment if sub is None else term
+                for child, sub, term in zip(
+                    node.children, node.subsections, terms, strict=True
+                )
+            ]
+        else:
+            values = [
+                results[child].attainment if sub is None else attainment(sub)
+                for child, sub in zip(node.children, node.subsections, strict=True)
+            ]
+        value = node.strategy(values, list(node.shares))
         if not min(values) <= value <= max(values):
             raise InvalidValueError(
-                f"aggregator {strategy.name}",
+                f"aggregator {node.strategy.name}",
                 _f(value),
                 f"must return a value within [min, max] of its inputs "
                 f"([{_f(min(values))}, {_f(max(values))}])",
             )
-        out[node_id] = SectionScore(
-            node_id,
-            "总分" if section is None else section.title,
+        return record(node, value)
+
+    def record(node: _NodePlan, value: Fraction) -> Fraction:
+        out[node.node_id] = SectionScore(
+            node.node_id,
+            node.title,
             value,
             node.points,
-            strategy.name,
+            node.strategy.name,
             node.children,
             node.shares,
         )
         return value
 
-    attainment(ROOT)
+    attainment(root)
     return out
 
 
@@ -971,15 +1117,16 @@ def _check_dates(
 ) -> None:
     if cycle is None:
         return
+    end = _assessment_end(cycle)
     for index, observation in enumerate(evaluation.observations):
         moment = observation.recorded_at
-        if moment is not None and not _in_assessment(cycle, moment):
+        if moment is not None and not _in_assessment(cycle, moment, end):
             problems.add(
                 OutOfCycleError(
                     f"{path}.observations[{index}].recorded_at",
                     moment.isoformat(),
                     f"lies outside the cycle {cycle.label_zh} and its assessment "
-                    f"({cycle.start.isoformat()}—{_assessment_end(cycle).isoformat()})",
+                    f"({cycle.start.isoformat()}—{end.isoformat()})",
                 )
             )
     dated: list[tuple[str, Moment]] = [
@@ -1003,14 +1150,14 @@ def _check_dates(
             )
 
 
-def _in_assessment(cycle: AssessmentCycle, moment: Moment) -> bool:
-    """Observations may be recorded during the period or its assessment.
+def _in_assessment(cycle: AssessmentCycle, moment: Moment, end: date) -> bool:
+    """Observations may be recorded during the period or its assessment (to *end*).
 
     Scores are given during the assessment (May of the next year for the
     cross-year cycle), after the period has ended; activities and incidents
     must fall within the period itself.
     """
-    return cycle.start <= cycle.local_date(moment) <= _assessment_end(cycle)
+    return cycle.start <= cycle.local_date(moment) <= end
 
 
 def _assessment_end(cycle: AssessmentCycle) -> date:
