@@ -198,7 +198,10 @@ def dumps(obj: object, *, format: Format = "json") -> str:  # noqa: A002 - the n
     if format == "json":
         body = _body(obj, kind, toml=False)
         if kind == "results":
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            # A freshly unstructured body holds no cycles: nothing to check.
+            text = json.dumps(
+                body, ensure_ascii=False, separators=(",", ":"), check_circular=False
+            )
         else:
             text = json.dumps(body, ensure_ascii=False, indent=2)
         return text + "\n"

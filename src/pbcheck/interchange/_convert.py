@@ -16,10 +16,12 @@ leaves with document paths.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -35,6 +37,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from pbcheck._numbers import RoundingPolicy, to_exact
@@ -148,19 +151,25 @@ def exact_text(value: Fraction) -> str:
     ... )
     ('2.5', '-1/3', '-0.075')
     """
-    numerator, denominator = value.numerator, value.denominator
+    numerator, denominator = value.as_integer_ratio()
     if denominator == 1:
         return str(numerator)
-    twos = fives = 0
-    rest = denominator
-    while rest % 2 == 0:
-        rest, twos = rest // 2, twos + 1
+    return _ratio_text(numerator, denominator)
+
+
+# Scores repeat the same few halves, tenths and thirds many thousand times.
+@functools.lru_cache(maxsize=4096)
+def _ratio_text(numerator: int, denominator: int) -> str:
+    twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits
+    rest = denominator >> twos
+    fives = 0
     while rest % 5 == 0:
         rest, fives = rest // 5, fives + 1
     if rest != 1:
         return f"{numerator}/{denominator}"
     places = max(twos, fives)
-    digits = str(abs(numerator) * 10**places // denominator).rjust(places + 1, "0")
+    # The denominator divides 10**places: scale by the exact quotient.
+    digits = str(abs(numerator) * (10**places // denominator)).rjust(places + 1, "0")
     sign = "-" if numerator < 0 else ""
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
@@ -201,6 +210,13 @@ def _exact(value: object, _: object) -> Fraction:
         raise InvalidValueError(
             "", value[:40] + "…", f"must be at most {_MAX_NUMBER_TEXT} characters"
         )
+    whole, point, places = value.partition(".")
+    if value.isascii() and whole.isdigit() and (not point or places.isdigit()):
+        # The common "85" and "8.5", read without a regex: ASCII digits with
+        # at most one point between them, the same value to_exact gives.
+        if not point:
+            return Fraction(int(whole))
+        return Fraction(int(whole + places), 10 ** len(places))
     return to_exact(value, "")
 
 
@@ -225,13 +241,14 @@ def _date(value: object, _: object) -> date:
 
 
 def _moment(value: object, _: object) -> date | datetime:
+    # The two patterns exclude each other: the usual plain date is tried first.
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        return _date(value, date)
     if isinstance(value, str) and _DATETIME_RE.fullmatch(value):
         try:
             return datetime.fromisoformat(value)
         except ValueError:
             raise InvalidValueError("", value, "is not a valid date-time") from None
-    if isinstance(value, str) and _DATE_RE.fullmatch(value):
-        return _date(value, date)
     raise InvalidValueError(
         "",
         value,
@@ -365,14 +382,10 @@ def make_converter(
     # whatever order their dicts were filled in (see _reordered for loading).
     c.register_unstructure_hook_factory(
         lambda t: _is_mapping(t) and t != Mapping[Source, Fraction],
-        lambda _: (
-            lambda value: {
-                str(c.unstructure(k)): c.unstructure(v)
-                for k, v in sorted(
-                    value.items(), key=lambda kv: str(c.unstructure(kv[0]))
-                )
-            }
-        ),
+        lambda _: lambda value: _sorted_mapping(c, value),
+    )
+    c.register_unstructure_hook_factory(
+        _is_homogeneous_tuple, lambda t: _tuple_unstructure(c, t)
     )
     c.register_unstructure_hook_factory(
         lambda t: frozenset in (t, get_origin(t)),
@@ -413,12 +426,20 @@ def _is_aggregator_class(tp: object) -> bool:
     return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "monotone")
 
 
+@functools.cache
+def _members(tp: type[Enum]) -> dict[object, Enum]:
+    members: dict[object, Enum] = {}
+    for member in tp:
+        members.setdefault(member.value, member)
+    return members
+
+
 def _structure_enum(value: object, tp: type[Enum]) -> Enum:
-    choices = [member.value for member in tp]
     if isinstance(value, str):
-        for member in tp:
-            if member.value == value:
-                return member
+        member = _members(tp).get(value)
+        if member is not None:
+            return member
+    choices = [member.value for member in tp]
     raise InvalidValueError(
         "", value, f"must be one of {', '.join(repr(c) for c in choices)}"
     )
@@ -436,11 +457,17 @@ def _structure_literal(value: object, tp: object) -> object:
 
 def _optional_hook(c: cattrs.Converter, tp: object) -> Callable[[object, object], Any]:
     inner = _non_none(tp)
+    # Looked up at the first use, not now: a class that holds itself would
+    # recurse while its own hook is being made.
+    inner_hook: Callable[[object, object], Any] | None = None
 
     def hook(value: object, _: object) -> object:
+        nonlocal inner_hook
         if value is None:
             return None
-        return c.structure(value, cast("Any", inner))
+        if inner_hook is None:
+            inner_hook = c.get_structure_hook(inner)
+        return inner_hook(value, inner)
 
     return hook
 
@@ -449,21 +476,33 @@ def _sequence_hook(c: cattrs.Converter, tp: object) -> Callable[[object, object]
     args = get_args(tp)
     item = args[0]
     origin = get_origin(tp)
+    # Looked up at the first use, as in _optional_hook.
+    item_hook: Callable[[object, object], Any] | None = None
+
+    def noted(exc: Exception, index: int) -> Exception:
+        note = IterableValidationNote(f"Structuring {tp} @ index {index}", index, item)
+        return _with_note(exc, note)
 
     def hook(value: object, _: object) -> object:
+        nonlocal item_hook
         if not isinstance(value, list):
             raise _type_problem(value, "a list")
+        if item_hook is None:
+            item_hook = c.get_structure_hook(item)
         items: list[object] = []
+        append = items.append
         errors: list[Exception] = []
-        for index, element in enumerate(value):
-            try:
-                items.append(c.structure(element, item))
-            except Exception as exc:  # noqa: BLE001 - every problem is collected
-                note = IterableValidationNote(
-                    f"Structuring {tp} @ index {index}", index, item
-                )
-                errors.append(_with_note(exc, note))
-        if errors:
+        try:
+            for element in value:
+                append(item_hook(element, item))
+        except Exception as exc:  # noqa: BLE001 - every problem is collected
+            errors.append(noted(exc, len(items)))
+        if errors:  # the rest of the list, item by item, for its problems too
+            for index in range(len(items) + 1, len(value)):
+                try:
+                    item_hook(value[index], item)
+                except Exception as exc:  # noqa: BLE001 - every problem is collected
+                    errors.append(noted(exc, index))
             raise IterableValidationError(f"While structuring {tp}", errors, tp)  # type: ignore[arg-type]
         if origin is frozenset:
             return frozenset(items)
@@ -492,6 +531,37 @@ def _mapping_hook(c: cattrs.Converter, tp: object) -> Callable[[object, object],
         return out
 
     return hook
+
+
+def _sorted_mapping(c: cattrs.Converter, value: Mapping[Any, Any]) -> dict[str, Any]:
+    """*value* unstructured, in the order of its keys as written."""
+    keyed = [(str(c.unstructure(key)), item) for key, item in value.items()]
+    keyed.sort(key=_first)  # stable: equal keys keep their order
+    return {key: c.unstructure(item) for key, item in keyed}
+
+
+_first = operator.itemgetter(0)
+
+
+def _tuple_unstructure(c: cattrs.Converter, tp: object) -> Callable[[Any], Any]:
+    """``tuple[X, ...]`` to a list, as cattrs' own hook does, with a list display.
+
+    The item hook is found as cattrs finds it (when the hook is made, without
+    caching), so the output is the same, item for item.
+    """
+    item_hook = c.get_unstructure_hook(get_args(tp)[0], cache_result=False)
+    if item_hook == identity:
+        return list
+
+    def hook(value: Iterable[object]) -> list[Any]:
+        return [item_hook(item) for item in value]
+
+    return hook
+
+
+def _is_homogeneous_tuple(tp: object) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
 def _unstructure_source_weights(weights: Mapping[Source, Fraction]) -> dict[str, str]:

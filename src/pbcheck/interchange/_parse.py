@@ -13,6 +13,7 @@ import json
 import tomllib
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import chain, compress, repeat
 from typing import Literal
 
 import attrs
@@ -74,6 +75,59 @@ class _Pairs(dict[str, object]):
             self[key] = value
 
 
+class _JsonScan:
+    """Parser hooks that note, while JSON is parsed, whatever the walk must see.
+
+    Objects come out as plain dicts unless a key is given twice (then as
+    :class:`_Pairs`); floats and constants come out as the walk expects them.
+    ``plain`` stays true while there is none of these.
+    """
+
+    __slots__ = ("plain",)
+
+    def __init__(self) -> None:
+        self.plain = True
+
+    def object(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.plain = False
+            return _Pairs(pairs)
+        return result
+
+    def number(self, text: str) -> Decimal:
+        self.plain = False
+        return Decimal(text)
+
+    def constant(self, text: str) -> _NonFinite:
+        self.plain = False
+        return _NonFinite(text)
+
+
+def _within(parsed: object, limits: Limits) -> bool:
+    """Whether plain parsed JSON keeps the depth and item bounds of the walk.
+
+    It goes level by level, with the loops in C: the containers of one level
+    give the values of the next.
+    """
+    dicts = [parsed] if isinstance(parsed, dict) else []
+    lists = [parsed] if isinstance(parsed, list) else []
+    items = 1
+    depth = 0
+    while dicts or lists:
+        if depth >= limits.max_depth:
+            return False
+        values = [
+            *chain.from_iterable(map(dict.values, dicts)),
+            *chain.from_iterable(lists),
+        ]
+        items += len(values)
+        dicts = list(compress(values, map(isinstance, values, repeat(dict))))
+        lists = list(compress(values, map(isinstance, values, repeat(list))))
+        depth += 1
+    return items <= limits.max_items
+
+
 def _fail(message: str, value: object = None) -> ValidationError:
     return ValidationError(
         "unreadable document", [InvalidValueError("$", value, message)]
@@ -108,13 +162,14 @@ def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
     if size > limits.max_bytes:
         raise _fail(f"is {size} bytes, more than the limit of {limits.max_bytes}")
     text = text.removeprefix("\ufeff")
+    scan = _JsonScan()
     try:
         if fmt == "json":
             parsed: object = json.loads(
                 text,
-                parse_float=Decimal,
-                parse_constant=_NonFinite,
-                object_pairs_hook=_Pairs,
+                parse_float=scan.number,
+                parse_constant=scan.constant,
+                object_pairs_hook=scan.object,
             )
         else:
             parsed = tomllib.loads(text, parse_float=Decimal)
@@ -130,6 +185,11 @@ def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
         ) from None
     except (ValueError, MemoryError) as exc:  # e.g. an integer with 5000 digits
         raise _fail(f"cannot be parsed: {exc}") from None
+    if fmt == "json" and scan.plain and _within(parsed, limits):
+        # Nothing the walk could refuse or change: no duplicate keys, no
+        # floats or constants, every bound kept.  Anything else takes the
+        # walk, which names each problem where it is.
+        return parsed
     walker = _Walk(limits)
     result = walker.visit(parsed, (), 0)
     if walker.problems:
