@@ -2,6 +2,6 @@
 
 import sys
 
-from pbcheck._cli import main
+from pbcheck._cli import command
 
-sys.exit(main())
+sys.exit(command())
