@@ -96,3 +96,25 @@ class TestExampleScripts:
         )
         assert result.stdout.count("第1名") == 3
         assert "服务发展、有效履职 [B]" in result.stdout
+
+
+class TestCommand:
+    def test_the_command_runs_main_without_the_cyclic_collector(
+        self, monkeypatch, capsys
+    ):
+        """``pbcheck`` (the console script) switches the collector off; main() does not."""
+        import gc
+
+        from pbcheck._cli import command
+
+        monkeypatch.setattr(sys, "argv", ["pbcheck", "calendar", "2025"])
+        assert gc.isenabled()
+        assert main(["calendar", "2025"]) == 0
+        assert gc.isenabled()
+        try:
+            assert command() == 0
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        printed = capsys.readouterr().out
+        assert printed.count("七一表彰") == 2  # both runs printed the calendar
