@@ -5,7 +5,7 @@ Evaluations are generated the way ``pbcheck.examples`` generates its 90 units
 rubric with its frequency indicators, so every record kind is exercised:
 observations from two or three raters, activities, incidents.
 
-    python benchmarks/exact_path.py            # 1k, 10k, 100k units (about an hour)
+    python benchmarks/exact_path.py            # 1k, 10k, 100k units (about five minutes)
     python benchmarks/exact_path.py --quick    # 100 and 1k units (seconds)
 
 Prints JSON: per size, generation and scoring seconds, records, seconds per

@@ -1,6 +1,6 @@
 """Every benchmark of pbcheck, one JSON document: ``python benchmarks/run.py``.
 
-    python benchmarks/run.py            # full sizes (an hour or more: the exact path)
+    python benchmarks/run.py            # full sizes (about ten minutes, most of it the exact path at 100k units)
     python benchmarks/run.py --quick    # small sizes, seconds
 
 Runs ``bulk.py`` (bulk path vs bare NumPy and scikit-criteria, national-scale

@@ -118,3 +118,21 @@ class TestCommand:
             gc.enable()
         printed = capsys.readouterr().out
         assert printed.count("七一表彰") == 2  # both runs printed the calendar
+
+    def test_a_reader_that_goes_away_ends_the_command_quietly(self):
+        """``pbcheck … | head``: no traceback when the pipe closes, status 1."""
+        import os
+
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "pbcheck", "calendar", "2025"],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+        finally:
+            os.close(write_end)
+        assert done.returncode == 1
+        assert done.stderr == b""

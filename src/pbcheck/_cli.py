@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -64,9 +65,21 @@ def command() -> int:
     only re-scan them — about a fifth of scoring the bundled example — and
     what a command reads is bounded by :class:`pbcheck.interchange.Limits`.
     Callers of :func:`main` inside their own process keep their collector.
+
+    A reader that goes away (``pbcheck rank … | head``) ends the command
+    quietly with status 1, as Python's documentation advises, not with a
+    traceback.
     """
     gc.disable()
-    return main()
+    try:
+        code = main()
+        sys.stdout.flush()  # here, not at exit, where a closed pipe cannot be caught
+    except BrokenPipeError:
+        # Point stdout at /dev/null so that the flush at exit cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -83,6 +83,8 @@ def _stepped(k: float, thresholds: Any, values: Any, s: int) -> Any:  # noqa: AN
 
 # The constants come as seven 1-D arrays: rows of one 2-D array (even
 # unpacked before the loop) keep LLVM from vectorising it, four times slower.
+# The two kernels spell out the same loop rather than share a row helper
+# writing into a buffer: through a buffer the sums do not vectorise either.
 @numba.njit(**_OPTIONS, fastmath={"reassoc"})  # type: ignore[untyped-decorator]
 def row_sums(  # noqa: PLR0913, PLR0917 - a kernel's flat arguments
     block: Any,  # noqa: ANN401
