@@ -387,8 +387,40 @@ class TestInputErrors:
         good = np.array([[1, 18.5, 80, 7, 1, 3, 10]] * 3, dtype=float)
         bad = good.copy()
         bad[1, 0] = np.nan
-        with pytest.raises(ValidationError, match=r"rows 3–5"):
+        with pytest.raises(ValidationError, match=r"rows 0–5") as caught:
             list(iter_score(rubric, [good, bad]))
+        assert [p.path for p in caught.value.problems] == ["table[4][a1]"]
+        with pytest.raises(ValidationError, match=r"rows 3–5"):
+            score_chunk(rubric, bad, offset=3)
+
+    def test_every_bad_chunk_is_checked_before_the_error(self):
+        """Problems in several chunks come in one error; nothing is yielded after the first."""
+        rubric = every_rule_rubric()
+        good = np.array([[1, 18.5, 80, 7, 1, 3, 10]] * 3, dtype=float)
+        first, second = good.copy(), good.copy()
+        first[0, 0] = np.nan
+        second[2, 1] = -1.0
+        yielded = []
+        with pytest.raises(ValidationError, match=r"rows 0–11") as caught:
+            yielded.extend(
+                len(c) for c in iter_score(rubric, [good, first, good, second])
+            )
+        assert yielded == [3]
+        assert [p.path for p in caught.value.problems] == [
+            "table[3][a1]",
+            "table[11][a2]",
+        ]
+        with pytest.raises(ValidationError) as whole:
+            score_bulk_chunks(rubric, [first, good, second])
+        assert len(whole.value.problems) == 2
+
+    def test_problems_across_chunks_are_listed_to_a_hundred_and_counted(self):
+        rubric = every_rule_rubric()
+        with pytest.raises(ValidationError) as caught:
+            score_bulk_chunks(rubric, [np.full((10, 7), np.nan)] * 3)
+        problems = caught.value.problems
+        assert len(problems) == 101
+        assert problems[-1].message == "… and 110 more problems"
 
     def test_wrong_width_is_refused(self):
         """A values matrix must have one column per indicator."""

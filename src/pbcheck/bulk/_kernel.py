@@ -89,13 +89,17 @@ def groups(leaves: Sequence[LeafPlan], exact_float: bool) -> tuple[_Group, ...]:
 
 
 class Problems:
-    """Problems found in a chunk: the first :data:`MAX_PROBLEMS`, and a count."""
+    """Problems found in a chunk: the first :data:`MAX_PROBLEMS`, and a count.
 
-    __slots__ = ("count", "found")
+    ``rows`` is the number of rows of the chunk they were found in.
+    """
+
+    __slots__ = ("count", "found", "rows")
 
     def __init__(self) -> None:
         self.found: list[Problem] = []
         self.count = 0
+        self.rows = 0
 
     def merge(self, other: Problems) -> None:
         """Add the problems *other* found (in order, up to the limit)."""

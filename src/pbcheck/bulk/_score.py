@@ -140,7 +140,7 @@ def _round(total: Array, denominator: int, places: int, *, half_even: bool) -> A
     return rounded
 
 
-def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closures
+def score_chunk(  # noqa: PLR0913 - keyword options
     rubric: Rubric,
     table: object,
     *,
@@ -191,6 +191,45 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
     >>> score_chunk(rubric, np.array([[82.5]]), keep_attainment=True).attainment
     array([[0.825]])
     """
+    scored = _score_rows(
+        rubric, table, decimals=decimals, keep_attainment=keep_attainment,
+        offset=offset, plan=plan, threads=threads, engine=engine,
+    )  # fmt: skip
+    if isinstance(scored, Problems):
+        raise _invalid(rubric, scored, offset, offset + scored.rows - 1)
+    return scored
+
+
+def _invalid(
+    rubric: Rubric, problems: Problems, first: int, last: int
+) -> ValidationError:
+    """The error for *problems* found in rows *first*–*last*: 100 listed, all counted."""
+    found = list(problems.found)
+    if problems.count > len(found):
+        found.append(
+            InvalidValueError(
+                "table",
+                problems.count,
+                f"… and {problems.count - len(found)} more problems",
+            )
+        )
+    return ValidationError(
+        f"invalid bulk table for rubric {rubric.id!r} (rows {first}–{last})", found
+    )
+
+
+def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closures
+    rubric: Rubric,
+    table: object,
+    *,
+    decimals: int,
+    keep_attainment: bool,
+    offset: int,
+    plan: Plan | None,
+    threads: int,
+    engine: Engine,
+) -> BulkChunk | Problems:
+    """:func:`score_chunk`, returning the problems of a bad chunk instead of raising."""
     plan = plan or compile_plan(rubric, decimals)
     data = _as_table(rubric, table, offset)
     _check_widths(plan, data)
@@ -379,19 +418,8 @@ def score_chunk(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
     deducted = counts(data.deductions, layout.deductions, offset, problems)
     incidents = counts(data.vetoes, layout.vetoes, offset, problems)
     if problems.count:
-        found = list(problems.found)
-        if problems.count > len(found):
-            found.append(
-                InvalidValueError(
-                    "table",
-                    problems.count,
-                    f"… and {problems.count - len(found)} more problems",
-                )
-            )
-        raise ValidationError(
-            f"invalid bulk table for rubric {rubric.id!r} (rows {offset}–{offset + rows - 1})",
-            found,
-        )
+        problems.rows = rows
+        return problems
     base = root * plan.base_factor
     bonus_counted = np.minimum(claimed, plan.bonus_cap)
     deductions = _deductions(plan, deducted, rows, int_type)
@@ -479,7 +507,10 @@ def iter_score(  # noqa: PLR0913 - keyword options
     """Score chunks one after another, compiling the rubric once.
 
     Memory stays bounded by one chunk and its result; row numbers in errors
-    count from the first chunk.
+    count from the first chunk.  A chunk with bad cells does not stop the
+    run: once one is found, nothing more is yielded, every later chunk is
+    still checked, and one :class:`~pbcheck.errors.ValidationError` at the
+    end names the problems of all of them (the first 100, and a count).
 
     >>> import numpy as np
     >>> from pbcheck import Indicator, PassFail, Rubric, Section
@@ -501,13 +532,22 @@ def iter_score(  # noqa: PLR0913 - keyword options
     """
     plan = compile_plan(rubric, decimals)
     offset = 0
+    problems = Problems()
     for chunk in chunks:
-        result = score_chunk(
+        scored = _score_rows(
             rubric, chunk, decimals=decimals, keep_attainment=keep_attainment,
             offset=offset, plan=plan, threads=threads, engine=engine,
         )  # fmt: skip
-        offset += len(result)
-        yield result
+        if isinstance(scored, Problems):
+            # Go on checking: one run names the problems of every chunk.
+            problems.merge(scored)
+            offset += scored.rows
+            continue
+        offset += len(scored)
+        if not problems.count:
+            yield scored
+    if problems.count:
+        raise _invalid(rubric, problems, 0, offset - 1)
 
 
 @attrs.frozen(eq=False, repr=False)
