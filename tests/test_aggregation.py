@@ -132,9 +132,11 @@ class TestRegistry:
             def load(self):
                 return Minimum
 
-        import pbcheck.aggregation as module
+        import importlib.metadata
 
-        monkeypatch.setattr(module, "entry_points", lambda group: [FakePoint()])
+        monkeypatch.setattr(
+            importlib.metadata, "entry_points", lambda group: [FakePoint()]
+        )
         registry = AggregatorRegistry()
         assert registry.names() == ()
         assert registry.load_entry_points() == ("plugin_min",)

@@ -114,7 +114,9 @@ class TestCommand:
         try:
             assert command() == 0
             assert not gc.isenabled()
+            assert gc.get_freeze_count() > 0
         finally:
+            gc.unfreeze()
             gc.enable()
         printed = capsys.readouterr().out
         assert printed.count("七一表彰") == 2  # both runs printed the calendar

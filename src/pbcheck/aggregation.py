@@ -39,7 +39,6 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -454,7 +453,11 @@ class AggregatorRegistry:
 
 
 def _entry_points(group: str) -> Iterable[_EntryPoint]:
-    return sorted(entry_points(group=group), key=lambda point: point.name)
+    # Imported here: importlib.metadata (with email and zipfile) is a fifth of
+    # importing pbcheck, and only this explicit call needs it.
+    from importlib import metadata  # noqa: PLC0415
+
+    return sorted(metadata.entry_points(group=group), key=lambda point: point.name)
 
 
 class _EntryPoint(Protocol):
