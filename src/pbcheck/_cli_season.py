@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
 from pbcheck._cli_validate import report_problems
 from pbcheck._numbers import RoundingPolicy
@@ -24,8 +23,7 @@ def load_results(command: str, paths: Sequence[Path]) -> list[Results] | None:
     failed = False
     for path in paths:
         try:
-            # The loader checks the kind, so a results document is what comes back.
-            loaded.append(cast("Results", load(path, Results)))
+            loaded.append(load(path, Results))
         except ValidationError as exc:
             report_problems(command, path, exc)
             failed = True

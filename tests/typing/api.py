@@ -35,7 +35,7 @@ from pbcheck import (
 from pbcheck.aggregation import AggregatorRegistry, aggregator
 from pbcheck.bulk import BulkResult, score_bulk, table_from_evaluations
 from pbcheck.errors import render
-from pbcheck.interchange import Results, dumps, loads
+from pbcheck.interchange import Results, dumps, load, loads
 from pbcheck.outcomes import Outcomes, assess_outcomes
 from pbcheck.report import CycleReport, to_html, to_workbook, write_report
 from pbcheck.simulation import Attainments, Jitter, SimulationResult, simulate
@@ -88,7 +88,11 @@ version: str = pbcheck.__version__
 
 cycle = AssessmentCycle.cross_year(2025)
 text: str = dumps(rubric)
-again: object = loads(text, "rubric")
+again: Rubric = loads(text, "rubric")
+# load() is typed by the kind it is asked for, like loads().
+read_back: Rubric = load("rubric.toml", "rubric")
+loaded_evaluations: tuple[Evaluation, ...] = load("evaluations.json", "evaluations")
+read_any: object = load("anything.json")
 season: Results = Results.compute(rubric, tree, cycle, [evaluation])
 outcomes: Outcomes = assess_outcomes(cards, tree, cycle=cycle)
 frame: pd.DataFrame = card.to_frame(numeric="exact")

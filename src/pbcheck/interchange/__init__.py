@@ -397,6 +397,54 @@ def _format_of(path: Path) -> Format:
     )
 
 
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["rubric"] | type[Rubric],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Rubric: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["org_tree"] | type[OrgTree],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> OrgTree: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["cycle"] | type[AssessmentCycle],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> AssessmentCycle: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["evaluations"] | type[Evaluation],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> tuple[Evaluation, ...]: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["results"] | type[Results],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Results: ...
+@overload
+def load(
+    path: str | Path,
+    kind: None = ...,
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Document: ...
 def load(
     path: str | Path,
     kind: Kind | type | None = None,
