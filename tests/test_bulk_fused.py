@@ -120,12 +120,27 @@ class TestEngineChoice:
             score_bulk(measured_rubric(), np.ones((1, 2)), engine="numexpr")
 
     def test_numba_without_numba_names_the_extra(self, monkeypatch):
-        monkeypatch.setattr(_fused, "_kernels", lambda: None)
+        missing = ModuleNotFoundError("No module named 'numba'")
+        monkeypatch.setattr(_fused, "_loaded", lambda: missing)
         with pytest.raises(MissingExtraError, match=r"pbcheck\[jit\]"):
             score_bulk(measured_rubric(), np.ones((1, 2)), engine="numba")
         # auto quietly keeps to NumPy
         monkeypatch.setattr(_fused, "FUSED_MIN_ROWS", 0)
         assert score_bulk(measured_rubric(), np.ones((1, 2))).total.tolist() == [
+            score_bulk(measured_rubric(), np.ones((1, 2)), engine="numpy").total[0]
+        ]
+
+    def test_numba_that_fails_to_load_is_named_and_auto_keeps_to_numpy(
+        self, monkeypatch
+    ):
+        """Installed but unusable (no writable cache directory): said, not hidden."""
+        failure = RuntimeError("cannot cache function 'row_sums': no locator available")
+        monkeypatch.setattr(_fused, "_loaded", lambda: failure)
+        with pytest.raises(InvalidValueError, match=r"Numba failed to load \(cannot"):
+            score_bulk(measured_rubric(), np.ones((1, 2)), engine="numba")
+        monkeypatch.setattr(_fused, "FUSED_MIN_ROWS", 0)
+        auto = score_bulk(measured_rubric(), np.ones((1, 2)))
+        assert auto.total.tolist() == [
             score_bulk(measured_rubric(), np.ones((1, 2)), engine="numpy").total[0]
         ]
 

@@ -58,13 +58,21 @@ FUSED_MIN_ROWS = 100_000
 
 
 @cache
-def _kernels() -> ModuleType | None:
-    """The compiled kernels, or ``None`` when Numba is missing or cannot load."""
+def _loaded() -> ModuleType | Exception:
+    """The compiled kernels, or why they cannot be had."""
     try:
         from pbcheck.bulk import _jit  # noqa: PLC0415 - optional, slow to import
-    except ImportError:  # Numba missing, or too old for the NumPy installed
-        return None
+    except ImportError as exc:  # Numba missing, or too old for the NumPy installed
+        return exc
+    except RuntimeError as exc:  # e.g. Numba finds no writable cache directory
+        return exc
     return _jit
+
+
+def _kernels() -> ModuleType | None:
+    """The compiled kernels, or ``None`` when Numba is missing or cannot load."""
+    loaded = _loaded()
+    return loaded if isinstance(loaded, ModuleType) else None
 
 
 def available() -> bool:
@@ -75,8 +83,12 @@ def available() -> bool:
 def use_fused(engine: object, rows: int) -> bool:
     """Whether to score *rows* with the fused kernel under *engine*.
 
+    ``"auto"`` falls back to NumPy whenever the kernels cannot be had.
+
     Raises:
-        InvalidValueError: *engine* is not one of :data:`ENGINES`.
+        InvalidValueError: *engine* is not one of :data:`ENGINES`, or is
+            ``"numba"`` and Numba is installed but fails to load (for example
+            with no writable cache directory).
         MissingExtraError: ``engine="numba"`` and Numba does not import.
     """
     if engine not in ENGINES:
@@ -85,7 +97,14 @@ def use_fused(engine: object, rows: int) -> bool:
         return False
     if engine == "numba":
         if _kernels() is None:
-            raise MissingExtraError("jit", 'engine="numba"')
+            failure = _loaded()
+            if isinstance(failure, ImportError):
+                raise MissingExtraError("jit", 'engine="numba"') from failure
+            raise InvalidValueError(
+                "engine",
+                engine,
+                f"cannot be used here: Numba failed to load ({failure})",
+            )
         return True
     return rows >= FUSED_MIN_ROWS and _kernels() is not None
 
