@@ -644,7 +644,7 @@ class BulkResult:
 def _codes(values: NDArray[Any]) -> NDArray[np.intp]:
     """Values as sortable integer codes that keep their order."""
     if values.dtype != object and np.issubdtype(values.dtype, np.integer):
-        return values.astype(np.int64)
+        return values.astype(np.int64, copy=False)  # read only: no copy needed
     return np.unique(values, return_inverse=True)[1].reshape(-1)
 
 
@@ -652,7 +652,7 @@ def _groups(labels: NDArray[Any]) -> NDArray[np.intp]:
     """Series labels (names or integer codes) as group codes."""
     if labels.dtype != object and np.issubdtype(labels.dtype, np.integer):
         if len(labels) and labels.min() >= 0 and labels.max() < 2**20:
-            return labels.astype(np.intp)  # small codes group as they are
+            return labels.astype(np.intp, copy=False)  # small codes group as they are
         return np.unique(labels, return_inverse=True)[1].reshape(-1)
     return np.unique(labels.astype(str), return_inverse=True)[1].reshape(-1)
 
@@ -911,7 +911,7 @@ def combine(
         same_order = grading.group_by == "series" and grading.basis == ranking.basis
         grade_group = group if grading.group_by == "series" else np.zeros_like(group)
         grades = grade_arrays(
-            grade_group, disqualified, values.astype(np.int64), thresholds, grading,
+            grade_group, disqualified, values.astype(np.int64, copy=False), thresholds, grading,
             sorted_units if same_order else None,
         )  # fmt: skip
     attainments = [p.attainment for p in parts]
