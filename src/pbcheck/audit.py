@@ -636,20 +636,16 @@ def _observation(
             f"；{len(result.raters)} 位评分人按 {result.aggregator} "
             f"合成 {_f(result.points)} 分"
         )
-    if result.bonus and card.bonus_counted < card.bonus_claimed:
-        return (
-            AuditStatus.CAPPED,
-            (
-                f"{reason}；加分合计申报 {_f(card.bonus_claimed)} 分，超过加分上限，"
-                f"计入 {_f(card.bonus_counted)} 分"
-            ),
-        )
-    return AuditStatus.COUNTED, reason
+    return _counted(card, result, reason)
 
 
 def _activity(card: Scorecard, result: IndicatorScore) -> _Status:
     what = f"{'加分项' if result.bonus else '频次指标'} {result.indicator_id}（{result.title}）"
-    reason = f"计入{what}：{result.reason}"
+    return _counted(card, result, f"计入{what}：{result.reason}")
+
+
+def _counted(card: Scorecard, result: IndicatorScore, reason: str) -> _Status:
+    """Counted, or capped when a bonus record meets the bonus cap (加分上限)."""
     if result.bonus and card.bonus_counted < card.bonus_claimed:
         return (
             AuditStatus.CAPPED,

@@ -209,11 +209,10 @@ def scorecards_frame(
     """
     _check(numeric)
     ordered = sorted(cards, key=lambda c: c.unit_id)
-    sections: list[str] = []
-    for card in ordered:
-        sections.extend(
-            s for s in _section_order(card) if s not in sections and s != ROOT
-        )
+    # Every section of any card, each once, in the order first seen.
+    sections = list(
+        dict.fromkeys(s for card in ordered for s in _section_order(card) if s != ROOT)
+    )
     fixed = {"unit_id", "name", "series", *_CARDS_NUMBERS, "disqualified", "vetoes"}
     names = {s: f"section:{s}" if s in fixed else s for s in sections}
     rows = []

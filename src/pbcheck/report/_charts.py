@@ -125,7 +125,7 @@ def charts(report: CycleReport) -> tuple[Chart, ...]:
 
 
 def _distribution(figure_class: type[Figure], report: CycleReport) -> Figure:
-    labels = [f"S{index}" for index in range(1, len(report.series) + 1)]
+    labels = [label for label, _ in _series_labels(report)]
     figure = figure_class(figsize=(1.6 + 1.2 * len(labels), 3.6), layout="constrained")
     axes = figure.add_subplot()
     for column, table in enumerate(report.series):
@@ -159,7 +159,7 @@ def _attainment(
 ) -> Figure:
     columns = min(3, len(sections))
     rows = -(-len(sections) // columns)
-    labels = [f"S{index}" for index in range(1, len(report.series) + 1)]
+    labels = [label for label, _ in _series_labels(report)]
     figure = figure_class(figsize=(7.0, 0.4 + 2.2 * rows), layout="constrained")
     grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
     by_unit = {unit.line.unit_id: unit for unit in report.units}

@@ -49,18 +49,9 @@ def to_circular(
         addressee: 主送 — who the circular is sent to.
         issuer: 落款 — the issuing organ; a placeholder if ``None``.
 
-    >>> from pbcheck.report import CycleReport, to_circular
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a", "b", "c", "d", "e"]})
-    >>> cards = scorecards({"a": 95, "b": 88, "c": 80, "d": 75, "e": 60})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import to_circular
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report()
     >>> text = to_circular(report)
     >>> text.splitlines()[0].startswith("【草稿】")
     True

@@ -64,18 +64,9 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     ``-``, ``@``, a tab or CR) is written with a leading ``'``, so opening
     the file never runs anything.
 
-    >>> from pbcheck.report import CycleReport, to_csv
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a", "b"]})
-    >>> cards = scorecards({"a": 95, "b": 60})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import to_csv
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report({"a": 95, "b": 60})
     >>> text = to_csv(report)
     >>> text.encode("utf-8")[:3], text[1:].splitlines()[1].split(",")[:6]
     (b'\xef\xbb\xbf', ['党群部门', '1', 'a', '单位a', '95.00', '95.00'])

@@ -29,7 +29,8 @@ def sheet_name(wanted: str, taken: set[str]) -> str:
     r"""A valid, unique Excel sheet name close to *wanted*; adds it to *taken*.
 
     Excel allows at most 31 characters, none of ``[]:*?/\\``, no leading or
-    trailing apostrophe, and names that differ only in case clash.
+    trailing apostrophe, and names that differ only in case clash, so *taken*
+    holds the names case-folded.
 
     >>> taken = set()
     >>> sheet_name("a/b:c", taken), sheet_name("A_B_C", taken)
@@ -38,11 +39,11 @@ def sheet_name(wanted: str, taken: set[str]) -> str:
     base = _BAD_SHEET_CHARS.sub("_", wanted).strip().strip("'") or "Sheet"
     base = base[:_MAX_SHEET]
     name, counter = base, 1
-    while name.casefold() in {n.casefold() for n in taken}:
+    while name.casefold() in taken:
         counter += 1
         suffix = f" ({counter})"
         name = base[: _MAX_SHEET - len(suffix)] + suffix
-    taken.add(name)
+    taken.add(name.casefold())
     return name
 
 
@@ -108,18 +109,9 @@ def to_workbook(report: CycleReport) -> bytes:
     (:attr:`CycleReport.announced`), never by the clock, and every zip entry
     has that fixed date.  Needs the ``excel`` extra (openpyxl).
 
-    >>> from pbcheck.report import CycleReport, to_workbook
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a", "b"]})
-    >>> cards = scorecards({"a": 95, "b": 60})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import to_workbook
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report({"a": 95, "b": 60})
     >>> data = to_workbook(report)
     >>> data[:2], data == to_workbook(report)
     (b'PK', True)
@@ -235,18 +227,9 @@ def write_workbook(report: CycleReport, path: str | os.PathLike[str]) -> Path:
     """Write :func:`to_workbook` to *path* atomically; returns the path.
 
     >>> import tempfile, pathlib
-    >>> from pbcheck.report import CycleReport, write_workbook
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a"]})
-    >>> cards = scorecards({"a": 95})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import write_workbook
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report({"a": 95})
     >>> path = write_workbook(report, pathlib.Path(tempfile.mkdtemp()) / "结果.xlsx")
     >>> path.suffix, path.stat().st_size > 0
     ('.xlsx', True)

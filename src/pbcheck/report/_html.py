@@ -79,18 +79,9 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
             attainment); they need the ``plots`` extra (matplotlib) — without
             it the page says that charts were omitted and why.
 
-    >>> from pbcheck.report import CycleReport, to_html
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a", "b"]})
-    >>> cards = scorecards({"a": 95, "b": 60})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import to_html
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report({"a": 95, "b": 60})
     >>> page = to_html(report, charts=False)
     >>> page.startswith("<!DOCTYPE html>"), "单位a" in page
     (True, True)

@@ -67,18 +67,9 @@ def to_markdown(report: CycleReport) -> str:
 
     Every text is escaped, so unit names cannot break a table.
 
-    >>> from pbcheck.report import CycleReport, to_markdown
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a", "b"]})
-    >>> cards = scorecards({"a": 95, "b": 60})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import to_markdown
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report({"a": 95, "b": 60})
     >>> print(to_markdown(report).splitlines()[0])
     # 示例细则：2025—2026年度考评结果
     """

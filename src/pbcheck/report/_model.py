@@ -238,7 +238,7 @@ class UnitBreakdown:
     def top_sections(self) -> tuple[SectionLine, ...]:
         """The sections that show in a compact table: depth 0 and 1.
 
-        >>> from pbcheck.testing._reports import small_report
+        >>> from pbcheck.testing import small_report
         >>> [s.section_id for s in small_report().unit("a").top_sections]
         ['s']
         """
@@ -365,8 +365,8 @@ class CycleReport:
     def show(self, value: Fraction) -> str:
         """A number as the report shows it (the rubric's rounding policy).
 
-        >>> from pbcheck._numbers import RoundingPolicy
-        >>> RoundingPolicy().format(Fraction("84.125"))
+        >>> from pbcheck.testing import small_report
+        >>> small_report().show(Fraction("84.125"))
         '84.13'
         """
         return self.rounding.format(value)
@@ -375,7 +375,7 @@ class CycleReport:
     def lines(self) -> tuple[UnitLine, ...]:
         """Every unit's line, series by series, in ranking order.
 
-        >>> from pbcheck.testing._reports import small_report
+        >>> from pbcheck.testing import small_report
         >>> [line.unit_id for line in small_report().lines]
         ['a', 'b', 'c', 'd', 'e']
         """
@@ -384,7 +384,7 @@ class CycleReport:
     def unit(self, unit_id: str) -> UnitBreakdown:
         """The breakdown of *unit_id*; :class:`KeyError` if it is not in the report.
 
-        >>> from pbcheck.testing._reports import small_report
+        >>> from pbcheck.testing import small_report
         >>> small_report().unit("e").line.at_bottom
         True
         """
@@ -400,7 +400,7 @@ class CycleReport:
         Taken from the cycle (``results_announced`` milestone), never from
         the clock, so that files are reproducible.
 
-        >>> from pbcheck.testing._reports import small_report
+        >>> from pbcheck.testing import small_report
         >>> small_report().announced
         datetime.date(2026, 6, 15)
         """

@@ -14,7 +14,13 @@ from fractions import Fraction
 import attrs
 
 from pbcheck.audit import AuditStatus, AuditTrail
-from pbcheck.report._model import CycleReport, SeriesTable, UnitBreakdown, UnitLine
+from pbcheck.report._model import (
+    CycleReport,
+    ListEntry,
+    SeriesTable,
+    UnitBreakdown,
+    UnitLine,
+)
 
 Cell = str | int | Fraction
 
@@ -96,26 +102,23 @@ def grade_counts(report: CycleReport) -> Table:
     )
 
 
+def _listing(key: str, title: str, entries: Sequence[ListEntry]) -> Table:
+    return Table(
+        key,
+        f"{title}（{len(entries)} 个单位）",
+        ("系列", "名次", "单位编号", "单位名称", "理由"),
+        tuple((e.series, e.rank, e.unit_id, e.name, e.reason) for e in entries),
+    )
+
+
 def commended(report: CycleReport) -> Table:
     """The commendation list with reasons."""
-    return Table(
-        "commended",
-        f"{report.commendation_title}（{len(report.commended)} 个单位）",
-        ("系列", "名次", "单位编号", "单位名称", "理由"),
-        tuple(
-            (e.series, e.rank, e.unit_id, e.name, e.reason) for e in report.commended
-        ),
-    )
+    return _listing("commended", report.commendation_title, report.commended)
 
 
 def bottom(report: CycleReport) -> Table:
     """The bottom list with reasons."""
-    return Table(
-        "bottom",
-        f"考评处于后位（{len(report.bottom)} 个单位）",
-        ("系列", "名次", "单位编号", "单位名称", "理由"),
-        tuple((e.series, e.rank, e.unit_id, e.name, e.reason) for e in report.bottom),
-    )
+    return _listing("bottom", "考评处于后位", report.bottom)
 
 
 def escalations(report: CycleReport) -> Table:
@@ -244,12 +247,15 @@ def audit_line(trail: AuditTrail) -> str:
     return f"本年度全部考评记录均有去向：{trail.summary()}。{tail}"
 
 
+_SECTION_HEADERS = ("部分编号", "部分名称", "层级", "得分", "满分", "完成度")
+
+
 def sections(unit: UnitBreakdown) -> Table:
     """Every section of one unit: points, maximum and attainment."""
     return Table(
         "sections",
         f"{unit.line.name}：各部分得分",
-        ("部分编号", "部分名称", "层级", "得分", "满分", "完成度"),
+        _SECTION_HEADERS,
         tuple(
             (
                 s.section_id,
@@ -340,34 +346,14 @@ def units_long(report: CycleReport) -> Table:
 def sections_long(report: CycleReport) -> Table:
     """Every section of every unit, one row each."""
     rows = tuple(
-        (
-            unit.line.unit_id,
-            unit.line.name,
-            unit.line.series,
-            s.section_id,
-            s.title,
-            s.depth + 1,
-            s.points,
-            s.possible,
-            Ratio(s.attainment),
-        )
+        (unit.line.unit_id, unit.line.name, unit.line.series, *row)
         for unit in report.units
-        for s in unit.sections
+        for row in sections(unit).rows
     )
     return Table(
         "sections",
         "各部分得分",
-        (
-            "单位编号",
-            "单位名称",
-            "系列",
-            "部分编号",
-            "部分名称",
-            "层级",
-            "得分",
-            "满分",
-            "完成度",
-        ),
+        ("单位编号", "单位名称", "系列", *_SECTION_HEADERS),
         rows,
     )
 

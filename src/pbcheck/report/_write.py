@@ -68,18 +68,9 @@ def write_report(
         MissingExtraError: ``xlsx`` without the ``excel`` extra.
 
     >>> import tempfile
-    >>> from pbcheck.report import CycleReport, write_report
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
-    >>> from pbcheck import AssessmentCycle, assess_outcomes
-    >>> tree = org_tree({"党群部门": ["a", "b"]})
-    >>> cards = scorecards({"a": 95, "b": 60})
-    >>> report = CycleReport.build(
-    ...     cards,
-    ...     assess_outcomes(cards, tree),
-    ...     tree=tree,
-    ...     rubric=simple_rubric(),
-    ...     cycle=AssessmentCycle.cross_year(2025),
-    ... )
+    >>> from pbcheck.report import write_report
+    >>> from pbcheck.testing import small_report
+    >>> report = small_report({"a": 95, "b": 60})
     >>> paths = write_report(report, tempfile.mkdtemp(), formats=("md", "circular"))
     >>> [p.name for p in paths]
     ['report.md', 'report-通报草稿.txt']
