@@ -158,6 +158,16 @@ def _best_of(
     return best
 
 
+def _ranks_in_series(order: np.ndarray, series: np.ndarray) -> np.ndarray:
+    """Ranks from *order*, which sorts the units by series, then best first."""
+    sorted_series = series[order]
+    starts = np.flatnonzero(np.r_[True, sorted_series[1:] != sorted_series[:-1]])
+    counts = np.diff(np.r_[starts, len(order)])
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order)) - np.repeat(starts, counts) + 1
+    return ranks
+
+
 def bare_numpy(
     values: np.ndarray, weights: np.ndarray, series: np.ndarray
 ) -> np.ndarray:
@@ -168,13 +178,7 @@ def bare_numpy(
     of the two keys takes about three times as long).
     """
     scores = values @ weights
-    order = np.argsort(series * 1000.0 - scores)
-    sorted_series = series[order]
-    starts = np.flatnonzero(np.r_[True, sorted_series[1:] != sorted_series[:-1]])
-    counts = np.diff(np.r_[starts, len(order)])
-    ranks = np.empty(len(order), dtype=np.int64)
-    ranks[order] = np.arange(len(order)) - np.repeat(starts, counts) + 1
-    return ranks
+    return _ranks_in_series(np.argsort(series * 1000.0 - scores), series)
 
 
 def bare_numpy_lexsort(
@@ -182,13 +186,7 @@ def bare_numpy_lexsort(
 ) -> np.ndarray:
     """The same, ranking with a two-key lexsort (series, then score)."""
     scores = values @ weights
-    order = np.lexsort((-scores, series))
-    sorted_series = series[order]
-    starts = np.flatnonzero(np.r_[True, sorted_series[1:] != sorted_series[:-1]])
-    counts = np.diff(np.r_[starts, len(order)])
-    ranks = np.empty(len(order), dtype=np.int64)
-    ranks[order] = np.arange(len(order)) - np.repeat(starts, counts) + 1
-    return ranks
+    return _ranks_in_series(np.lexsort((-scores, series)), series)
 
 
 def skcriteria_wsm(values: np.ndarray, weights: np.ndarray) -> object:

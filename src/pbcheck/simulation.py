@@ -259,8 +259,8 @@ class Attainments:
                     f"must be units × columns, {shape}",
                 )
             )
-        elif not np.all((self.matrix >= 0) & (self.matrix <= 1)):
-            row, column = np.argwhere(~((self.matrix >= 0) & (self.matrix <= 1)))[0]
+        elif not (inside := (self.matrix >= 0) & (self.matrix <= 1)).all():
+            row, column = np.argwhere(~inside)[0]
             problems.add(
                 InvalidValueError(
                     f"matrix[{self.unit_ids[row]}, {self.columns[column]}]",
@@ -1478,12 +1478,6 @@ class SweepResult:
             for i in self.intervals
         ]
         return titled(self.lines()[0], table(["权重区间", "表彰", "后位"], rows))
-
-
-def _show(x: Fraction) -> str:
-    """A weight as text: exact, with a rounded reading if it is a long fraction."""
-    text = _f(x)
-    return f"{text}（≈{float(x):.4f}）" if "/" in text else text
 
 
 def _weights_at(rubric: Rubric, section_id: str, x: Fraction) -> dict[str, Fraction]:

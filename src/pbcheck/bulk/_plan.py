@@ -49,10 +49,6 @@ _LINEAR = (WeightedSum, WeightedMean)
 _ORDER = (Minimum, Median, TrimmedMean)
 
 
-def _lcm(*values: int) -> int:
-    return math.lcm(*values) if values else 1
-
-
 def _ceil(value: Fraction) -> int:
     return -((-value.numerator) // value.denominator)
 
@@ -110,7 +106,7 @@ def _affine(  # noqa: PLR0913, PLR0917 - internal, one argument per constant
 ) -> LeafPlan:
     """``attainment = clip(slope·k + offset, *clip)`` as integers."""
     slope, offset = attainment_of_k
-    scale = _lcm(
+    scale = math.lcm(
         slope.denominator, offset.denominator, clip[0].denominator, clip[1].denominator
     )
     return LeafPlan(
@@ -137,7 +133,7 @@ def _steps(
     attainments: list[Fraction],
 ) -> LeafPlan:
     """``attainment = attainments[j]``, ``j`` = thresholds reached (ints in k)."""
-    scale = _lcm(*(a.denominator for a in attainments))
+    scale = math.lcm(*(a.denominator for a in attainments))
     steps = tuple(_ceil(t * unit) for t in thresholds)
     return LeafPlan(
         indicator.id,
@@ -328,7 +324,7 @@ def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan,
         if isinstance(aggregator, _LINEAR):
             # Shares sum to exactly 1, so the weighted mean is the weighted sum.
             ratios = [s / c for s, c in zip(node.shares, scales, strict=True)]
-            scale = _lcm(*(r.denominator for r in ratios))
+            scale = math.lcm(*(r.denominator for r in ratios))
             factors = tuple(int(r * scale) for r in ratios)
             dense: tuple[int, ...] | None = None
             if all(d is not None for d in denses):
@@ -341,7 +337,7 @@ def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan,
             )
         else:
             dense = None
-            common = _lcm(*scales)
+            common = math.lcm(*scales)
             factors = tuple(common // s for s in scales)
             count = len(children)
             if isinstance(aggregator, Minimum):
@@ -423,7 +419,7 @@ def compile_plan(rubric: Rubric, decimals: int) -> Plan:
         rubric.max_total,
         *(c for c in veto_caps if c is not None),
     ]
-    denominator = _lcm(*(x.denominator for x in fixed))
+    denominator = math.lcm(*(x.denominator for x in fixed))
 
     def on_scale(value: Fraction) -> int:
         return int(value * denominator)

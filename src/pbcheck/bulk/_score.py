@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from queue import SimpleQueue
 from typing import Any
 
@@ -26,7 +27,7 @@ from pbcheck.bulk._kernel import (
     read_leaves_float,
     roll_up,
 )
-from pbcheck.bulk._plan import COUNT_LIMIT, FLOAT_EXACT, Plan, compile_plan
+from pbcheck.bulk._plan import COUNT_LIMIT, FLOAT_EXACT, Plan, _ceil, compile_plan
 from pbcheck.bulk._table import BulkLayout, BulkTable
 from pbcheck.errors import InvalidTypeError, InvalidValueError, ValidationError
 from pbcheck.grading import GradingPolicy
@@ -237,8 +238,6 @@ def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
     exact = plan.exact_float
     problems = Problems()
     rows = len(data)
-    leaf_groups = groups(plan.leaves, exact)
-    bonus_groups = groups(plan.bonus, exact)
     int_type = np.dtype(np.int64) if exact else np.dtype(object)
     root = np.zeros(rows, dtype=int_type)
     claimed = np.zeros(rows, dtype=int_type)
@@ -254,23 +253,7 @@ def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
         else np.asarray(dense, dtype=np.float64 if exact else object)
     )
 
-    block_rows = max(min(BLOCK_ROWS, rows), 1)
-    leaf_columns = Columns.of(plan.leaves, block_rows) if exact else None
-    bonus_columns = Columns.of(plan.bonus, block_rows) if exact else None
-    # A folded, wholly linear rubric sums m with weights w·a, less Σ w·a·c, when
-    # those sums too stay exact in float64.
-    folded = (
-        weights is not None
-        and leaf_columns is not None
-        and leaf_columns.folded
-        and leaf_columns.bound(dense or ()) < FLOAT_EXACT
-    )
-    if folded:
-        assert leaf_columns is not None  # noqa: S101 - checked above
-        assert dense is not None  # noqa: S101 - checked above
-        folded_weights = np.asarray(dense, dtype=np.float64) * leaf_columns.a
-        folded_shift = float(folded_weights @ leaf_columns.c)
-
+    # The NumPy kernel's blocks (their constants are built where it runs, below).
     def block(start: int) -> Problems:
         """Score rows ``start:start + BLOCK_ROWS`` into the shared arrays."""
         stop = min(start + BLOCK_ROWS, rows)
@@ -298,17 +281,6 @@ def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
             )  # fmt: skip
             claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
         return found
-
-    # One set of buffers per thread, taken by a block and given back after it.
-    spare_scratch: SimpleQueue[tuple[Scratch, Scratch]] = SimpleQueue()
-    if exact:
-        for _ in range(max(threads, 1)):
-            spare_scratch.put(
-                (
-                    Scratch.of(block_rows, len(plan.leaves)),
-                    Scratch.of(block_rows, len(plan.bonus)),
-                )
-            )
 
     def float_block(start: int, stop: int, found: Problems) -> Problems:
         """Score rows ``start:stop`` with a free set of buffers."""
@@ -406,6 +378,35 @@ def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
         else:
             fused = all(fused_rows(start) for start in fused_starts)
     if not fused:  # NumPy, also where the fused kernel declined: it names each problem
+        # The NumPy kernel's constants and buffers: not needed when fused.
+        leaf_groups = groups(plan.leaves, exact)
+        bonus_groups = groups(plan.bonus, exact)
+        block_rows = max(min(BLOCK_ROWS, rows), 1)
+        leaf_columns = Columns.of(plan.leaves, block_rows) if exact else None
+        bonus_columns = Columns.of(plan.bonus, block_rows) if exact else None
+        # A folded, wholly linear rubric sums m with weights w·a, less Σ w·a·c, when
+        # those sums too stay exact in float64.
+        folded = (
+            weights is not None
+            and leaf_columns is not None
+            and leaf_columns.folded
+            and leaf_columns.bound(dense or ()) < FLOAT_EXACT
+        )
+        if folded:
+            assert leaf_columns is not None  # noqa: S101 - checked above
+            assert dense is not None  # noqa: S101 - checked above
+            folded_weights = np.asarray(dense, dtype=np.float64) * leaf_columns.a
+            folded_shift = float(folded_weights @ leaf_columns.c)
+        # One set of buffers per thread, taken by a block and given back after it.
+        spare_scratch: SimpleQueue[tuple[Scratch, Scratch]] = SimpleQueue()
+        if exact:
+            for _ in range(max(threads, 1)):
+                spare_scratch.put(
+                    (
+                        Scratch.of(block_rows, len(plan.leaves)),
+                        Scratch.of(block_rows, len(plan.bonus)),
+                    )
+                )
         starts = range(0, rows, BLOCK_ROWS)
         # Blocks write disjoint rows; NumPy releases the GIL inside each operation.
         if threads > 1 and len(starts) > 1:
@@ -472,10 +473,6 @@ def _deductions(
         zip(plan.deduction_items, plan.deduction_points, strict=True)
     ):
         points[column, item] = value
-    most = max(c for c in (*plan.deduction_caps, 0) if c is not None) + 1
-    caps = np.asarray(
-        [most if c is None else c for c in plan.deduction_caps], dtype=int_type
-    )
     if (
         int_type != np.dtype(object)
         and sum(abs(p) for p in plan.deduction_points) * COUNT_LIMIT < FLOAT_EXACT
@@ -484,8 +481,12 @@ def _deductions(
         claimed = incidents @ points.astype(np.float64)
         limits = [np.inf if c is None else c for c in plan.deduction_caps]
         np.minimum(claimed, np.asarray(limits, dtype=np.float64), out=claimed)
-        total: Array = (claimed @ np.ones(len(caps))).astype(np.int64)
+        total: Array = (claimed @ np.ones(len(limits))).astype(np.int64)
     else:
+        most = max(c for c in (*plan.deduction_caps, 0) if c is not None) + 1
+        caps = np.asarray(
+            [most if c is None else c for c in plan.deduction_caps], dtype=int_type
+        )
         claimed = incidents.astype(np.int64).astype(int_type) @ points
         uncapped = np.asarray([c is None for c in plan.deduction_caps])
         counted = np.where(uncapped, claimed, np.minimum(claimed, caps))
@@ -811,11 +812,6 @@ def grade_arrays(  # noqa: PLR0913, PLR0917 - internal
     return out
 
 
-def _ceil_scaled(value: Fraction, scale: int) -> int:
-    scaled = value * scale
-    return -((-scaled.numerator) // scaled.denominator)
-
-
 def combine(
     rubric: Rubric,
     chunks: Iterable[BulkChunk],
@@ -861,6 +857,7 @@ def combine(
         raise InvalidValueError("chunks", [], "must hold at least one chunk")
     denominator, places = parts[0].denominator, parts[0].places
 
+    @cache  # ordinal ties read base and ids before the result holds them
     def joined(name: str) -> NDArray[Any]:
         return np.concatenate([getattr(p, name) for p in parts])
 
@@ -888,16 +885,15 @@ def combine(
     compared = _codes(total if ranking.basis == "exact" else shown)
     tiebreak: list[NDArray[Any]] = []
     if ranking.ties == "ordinal":
-        base = joined("base")
         ids = joined("unit_ids")
-        tiebreak = [-_codes(total), -_codes(base), _codes(ids.astype(str))]
+        tiebreak = [-_codes(total), -_codes(joined("base")), _codes(ids.astype(str))]
     ranks, sorted_units = rank_arrays(group, disqualified, compared, ranking, tiebreak)
     grades = None
     if grading is not None:
         scale = denominator if grading.basis == "exact" else 10**places
         values = total if grading.basis == "exact" else shown
         thresholds = [
-            None if t.min_score is None else _ceil_scaled(t.min_score, scale)
+            None if t.min_score is None else _ceil(t.min_score * scale)
             for t in grading.tiers[:-1]
         ]
         if values.dtype == object:

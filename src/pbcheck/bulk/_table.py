@@ -96,8 +96,6 @@ def _matrix(value: object, rows: int | None, columns: int, path: str) -> Matrix:
     if value is None:
         return np.full((rows or 0, columns), np.nan)
     array = np.asarray(value)
-    if array.dtype == np.bool_ or np.issubdtype(array.dtype, np.integer):
-        array = array.astype(np.float64)
     if array.dtype != np.float64:
         try:
             array = array.astype(np.float64)
@@ -237,7 +235,7 @@ class BulkTable:
         array(['甲', '乙'], dtype='<U1')
         """
         layout = BulkLayout.of(rubric)
-        columns = _columns(data)
+        columns = _Columns(data)
         problems = _Problems("invalid bulk table")
         for name in layout.indicators:
             if name not in columns:
@@ -251,20 +249,19 @@ class BulkTable:
         problems.raise_if_any()
         rows = len(_column(columns, layout.indicators[0])) if layout.indicators else 0
 
-        def stack(names: tuple[str, ...], *, required: bool) -> Matrix:
+        def stack(names: tuple[str, ...]) -> Matrix:
+            """The columns *names* side by side; those left out are NaN."""
             out = np.full((rows, len(names)), np.nan)
             for j, name in enumerate(names):
                 if name in columns:
                     out[:, j] = _numbers(_column(columns, name), f"table[{name}]")
-                elif required:  # pragma: no cover - checked above
-                    raise InvalidValueError(f"table[{name}]", None, "is missing")
             return out
 
         return cls.from_arrays(
-            stack(layout.indicators, required=True),
-            bonus=stack(layout.bonus, required=False),
-            deductions=stack(layout.deductions, required=False),
-            vetoes=stack(layout.vetoes, required=False),
+            stack(layout.indicators),
+            bonus=stack(layout.bonus),
+            deductions=stack(layout.deductions),
+            vetoes=stack(layout.vetoes),
             unit_ids=_column(columns, UNIT_ID)
             if UNIT_ID in columns
             else np.arange(first_row, first_row + rows),
@@ -311,10 +308,6 @@ class _Columns:
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
-
-
-def _columns(data: object) -> _Columns:
-    return _Columns(data)
 
 
 def _column(columns: _Columns, name: str) -> NDArray[Any]:
@@ -451,7 +444,8 @@ def table_from_evaluations(
                     )
                 )
                 continue
-            if (value * 10**decimals).denominator != 1:
+            scale = 10**decimals
+            if (value * scale).denominator != 1:
                 problems.add(
                     InvalidValueError(
                         f"{path}.observations[{indicator_id}]",
@@ -463,7 +457,6 @@ def table_from_evaluations(
             held = float(value)
             # score_bulk reads a float back as the nearest decimal of *decimals*
             # places; past 2**53 that is another number, so refuse, never round.
-            scale = 10**decimals
             if Fraction(round(Fraction(held) * scale), scale) != value:
                 problems.add(
                     InvalidValueError(
