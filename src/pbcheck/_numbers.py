@@ -8,6 +8,7 @@ is shown, by a :class:`RoundingPolicy`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -171,24 +172,29 @@ def format_exact(value: Fraction) -> str:
     ... )
     ('2.5', '12', '1/3')
     """
+    # .denominator first: anything but a rational (a float, a Decimal) fails here.
     denominator = value.denominator
     if denominator == 1:
         return str(value.numerator)
-    numerator = value.numerator
+    return _ratio_text(value.numerator, denominator)
+
+
+# Scores repeat the same few halves, tenths and thirds many thousand times.
+@functools.lru_cache(maxsize=4096)
+def _ratio_text(numerator: int, denominator: int) -> str:
     # A decimal needs as many places as the larger power of 2 or 5 in the
     # denominator; anything else in it makes the value a repeating decimal.
-    rest, twos, fives = denominator, 0, 0
-    while rest % 2 == 0:
-        rest //= 2
-        twos += 1
+    twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits
+    rest = denominator >> twos
+    fives = 0
     while rest % 5 == 0:
-        rest //= 5
-        fives += 1
+        rest, fives = rest // 5, fives + 1
     if rest != 1:
         return f"{numerator}/{denominator}"
     places = max(twos, fives)
-    # Integer digits, not Decimal: explanations format thousands of numbers.
-    digits = str(abs(numerator) * 10**places // denominator).rjust(places + 1, "0")
+    # Integer digits, not Decimal, and the exact quotient (the denominator
+    # divides 10**places): explanations and dumps format thousands of numbers.
+    digits = str(abs(numerator) * (10**places // denominator)).rjust(places + 1, "0")
     sign = "-" if numerator < 0 else ""
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 

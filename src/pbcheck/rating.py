@@ -56,7 +56,7 @@ from typing import Literal
 
 import attrs
 
-from pbcheck._numbers import Exact, to_exact
+from pbcheck._numbers import Exact, to_exact, whole_at_least
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     DuplicateIdError,
@@ -209,11 +209,7 @@ class RatingScale:
         )
 
 
-def _count(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(
-            f"ballot.{attribute.name}", value, "must be a whole number ≥ 0"
-        )
+_count = whole_at_least(0, "ballot")
 
 
 @attrs.frozen

@@ -26,7 +26,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    ClassVar,
+    Literal,
+    Protocol,
+    TypeGuard,
+    runtime_checkable,
+)
 
 import attrs
 
@@ -181,6 +188,28 @@ class ActivityOutcome(Protocol):
     def reason(self) -> str:
         """Why, in words."""
         ...
+
+
+# isinstance() against a runtime-checkable Protocol inspects every member on
+# each call (microseconds); scoring and spreadsheet import ask once per
+# indicator per unit, so the answer is kept per rule class.  Built-in and user
+# rules are attrs classes whose members do not change per instance.
+_VALUE_RULE: dict[type, bool] = {}
+_ACTIVITY_RULE: dict[type, bool] = {}
+
+
+def _is_value_rule(rule: object) -> TypeGuard[ValueRule]:
+    kind = type(rule)
+    if kind not in _VALUE_RULE:
+        _VALUE_RULE[kind] = isinstance(rule, ValueRule)
+    return _VALUE_RULE[kind]
+
+
+def _is_activity_rule(rule: object) -> TypeGuard[ActivityRule]:
+    kind = type(rule)
+    if kind not in _ACTIVITY_RULE:
+        _ACTIVITY_RULE[kind] = isinstance(rule, ActivityRule)
+    return _ACTIVITY_RULE[kind]
 
 
 def _as_fraction(value: ObservedValue) -> Fraction:

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -47,7 +47,7 @@ from pbcheck.errors import (
 )
 from pbcheck.evaluation import Activity, Evaluation, Incident, Moment, Observation
 from pbcheck.rubric import ROOT, Deduction, Indicator, Rubric
-from pbcheck.rules import ActivityRule, ValueRule
+from pbcheck.rules import _is_activity_rule, _is_value_rule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -613,28 +613,6 @@ def _season(
             plan = _plan(rubric)
         card = _score(plan, evaluation, cycle, problems, path)
         yield evaluation, None if problems else card, problems
-
-
-# isinstance() against a runtime-checkable Protocol inspects every member on
-# each call (microseconds); scoring asks once per indicator per unit, so the
-# answer is kept per rule class.  Built-in and user rules are attrs classes
-# whose members do not change per instance.
-_VALUE_RULE: dict[type, bool] = {}
-_ACTIVITY_RULE: dict[type, bool] = {}
-
-
-def _is_value_rule(rule: object) -> TypeGuard[ValueRule]:
-    kind = type(rule)
-    if kind not in _VALUE_RULE:
-        _VALUE_RULE[kind] = isinstance(rule, ValueRule)
-    return _VALUE_RULE[kind]
-
-
-def _is_activity_rule(rule: object) -> TypeGuard[ActivityRule]:
-    kind = type(rule)
-    if kind not in _ACTIVITY_RULE:
-        _ACTIVITY_RULE[kind] = isinstance(rule, ActivityRule)
-    return _ACTIVITY_RULE[kind]
 
 
 @attrs.frozen

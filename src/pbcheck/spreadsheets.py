@@ -101,7 +101,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 import attrs
 
@@ -128,7 +128,7 @@ from pbcheck.errors import (
 from pbcheck.evaluation import Evaluation, Evidence, Observation, Source
 from pbcheck.org import OrgTree
 from pbcheck.rubric import Indicator, Rubric
-from pbcheck.rules import ValueRule
+from pbcheck.rules import _is_value_rule
 
 __all__ = [
     "CellRef",
@@ -412,7 +412,6 @@ class _SheetReader:
         self.observations: dict[str, list[Observation]] = {}
         self.seen: dict[tuple[str, str, Source, str], CellRef] = {}
         self.unread: set[int] = set()  # ignored columns and those already reported
-        self.scorable: dict[str, bool] = {}
 
     def _indicator_headers(self) -> dict[str, Indicator]:
         """Indicators by id and by title; a title shared by two maps to neither."""
@@ -543,7 +542,7 @@ class _SheetReader:
             if not key:
                 self.problem(ref, header, self._unknown_header_message(header))
                 continue
-            if column.indicator and not isinstance(column.indicator.rule, ValueRule):
+            if column.indicator and not _is_value_rule(column.indicator.rule):
                 self.problem(ref, header, _FREQUENCY)
                 continue
             if key in owners:
@@ -603,19 +602,22 @@ class _SheetReader:
             return None
         return cells[column.number - 1]
 
+    def _fixed(
+        self,
+        number: int,
+        cells: tuple[RawValue, ...],
+        field: str,
+        convert: _Converter,
+    ) -> tuple[bool, object]:
+        """The row's cell in the column of *field*, converted as :meth:`_convert` does."""
+        column = self.fixed.get(field)
+        return self._convert(number, column, self._cell(cells, column), convert)
+
     def _fixed_text(
         self, number: int, cells: tuple[RawValue, ...], field: str
     ) -> str | None:
-        column = self.fixed.get(field)
-        raw = self._cell(cells, column)
-        notes: list[_values.Note] = []
-        try:
-            text = _values.text(raw, notes)
-        except _values.CellProblem as problem:
-            self.problem(self.ref(number, column), raw, str(problem))
-            return None
-        self._record(number, column, notes)
-        return text
+        good, text = self._fixed(number, cells, field, _values.text)
+        return text if good and isinstance(text, str) else None
 
     def _record(
         self, number: int, column: _Column | None, notes: list[_values.Note]
@@ -675,10 +677,7 @@ class _SheetReader:
         ok = True
         source = Source.TEAM
         if "source" in self.fixed:
-            column = self.fixed["source"]
-            good, result = self._convert(
-                number, column, self._cell(cells, column), _values.source
-            )
+            good, result = self._fixed(number, cells, "source", _values.source)
             ok &= good
             source = result if isinstance(result, Source) else source
         rater = (
@@ -687,10 +686,7 @@ class _SheetReader:
         ok &= rater is not None
         recorded: date | None = None
         if "date" in self.fixed:
-            column = self.fixed["date"]
-            good, result = self._convert(
-                number, column, self._cell(cells, column), _values.day
-            )
+            good, result = self._fixed(number, cells, "date", _values.day)
             ok &= good
             recorded = result if isinstance(result, date) else None
         if not ok or rater is None:
@@ -709,12 +705,9 @@ class _SheetReader:
         evidence: tuple[Evidence, ...] = (),
     ) -> None:
         rule = indicator.rule
-        if indicator.id not in self.scorable:  # a Protocol check is slow: once each
-            self.scorable[indicator.id] = isinstance(rule, ValueRule)
-        if not self.scorable[indicator.id]:
+        if not _is_value_rule(rule):
             self.problem(self.ref(number, column), indicator.id, _FREQUENCY)
             return
-        rule = cast("ValueRule", rule)
         max_points = indicator.max_points
 
         def convert(raw: RawValue, notes: list[_values.Note]) -> object:
@@ -766,17 +759,13 @@ class _SheetReader:
         written = self._fixed_text(number, cells, "indicator")
         note = ""
         if "note" in self.fixed:
-            good, result = self._convert(
-                number, self.fixed["note"], self._cell(cells, self.fixed["note"]),
-                lambda raw, _notes: _values.free_text(raw),
-            )  # fmt: skip
+            good, result = self._fixed(
+                number, cells, "note", lambda raw, _notes: _values.free_text(raw)
+            )
             note = str(result) if good else ""
         evidence: tuple[Evidence, ...] = ()
         if "evidence" in self.fixed:
-            good, result = self._convert(
-                number, self.fixed["evidence"], self._cell(cells, self.fixed["evidence"]),
-                _evidence,
-            )  # fmt: skip
+            good, result = self._fixed(number, cells, "evidence", _evidence)
             evidence = result if good and isinstance(result, tuple) else ()
         if written is None:
             return

@@ -468,13 +468,14 @@ def load(
     fmt = _format_of(target)
     bounds = limits or Limits()
     try:
-        if target.stat().st_size > bounds.max_bytes:
+        size = target.stat().st_size
+        if size > bounds.max_bytes:
             raise ValidationError(
                 f"cannot read {target}",
                 [
                     InvalidValueError(
                         "$",
-                        target.stat().st_size,
+                        size,
                         f"is larger than the limit of {bounds.max_bytes} bytes",
                     )
                 ],

@@ -40,7 +40,7 @@ from cattrs.errors import (
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from pbcheck._numbers import RoundingPolicy, to_exact
+from pbcheck._numbers import RoundingPolicy, format_exact, to_exact
 from pbcheck.aggregation import Aggregator, AggregatorRegistry, FunctionAggregator
 from pbcheck.cycle import AssessmentCycle
 from pbcheck.errors import (
@@ -137,41 +137,10 @@ def _type_problem(value: object, expected: str) -> InvalidTypeError:
 # -- primitives ---------------------------------------------------------------
 
 
-def exact_text(value: Fraction) -> str:
-    """An exact number as text that reads back to the same value.
-
-    A decimal when the value has a finite decimal expansion (``2.5``, ``-12``),
-    else ``numerator/denominator``.  Integer arithmetic only: no precision is
-    ever lost, however many digits the value needs.
-
-    >>> (
-    ...     exact_text(Fraction(5, 2)),
-    ...     exact_text(Fraction(-1, 3)),
-    ...     exact_text(Fraction(-3, 40)),
-    ... )
-    ('2.5', '-1/3', '-0.075')
-    """
-    numerator, denominator = value.as_integer_ratio()
-    if denominator == 1:
-        return str(numerator)
-    return _ratio_text(numerator, denominator)
-
-
-# Scores repeat the same few halves, tenths and thirds many thousand times.
-@functools.lru_cache(maxsize=4096)
-def _ratio_text(numerator: int, denominator: int) -> str:
-    twos = (denominator & -denominator).bit_length() - 1  # trailing zero bits
-    rest = denominator >> twos
-    fives = 0
-    while rest % 5 == 0:
-        rest, fives = rest // 5, fives + 1
-    if rest != 1:
-        return f"{numerator}/{denominator}"
-    places = max(twos, fives)
-    # The denominator divides 10**places: scale by the exact quotient.
-    digits = str(abs(numerator) * (10**places // denominator)).rjust(places + 1, "0")
-    sign = "-" if numerator < 0 else ""
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+# The wire form of an exact number is the text explanations show: a decimal
+# when it has a finite expansion ("2.5", "-0.075"), else "1/3"; it reads back
+# to the same value.
+exact_text = format_exact
 
 
 def _str(value: object, _: object) -> str:
@@ -568,13 +537,13 @@ def _unstructure_source_weights(weights: Mapping[Source, Fraction]) -> dict[str,
     return {s.value: exact_text(weights[s]) for s in Source if s in weights}
 
 
+def _renamed(cl: type) -> dict[str, Any]:
+    """The overrides for the fields of *cl* that a document spells differently."""
+    return {name: override(rename=new) for name, new in _RENAMES.get(cl, {}).items()}
+
+
 def _attrs_hook(c: cattrs.Converter, cl: type) -> Callable[[object, object], Any]:
-    overrides = {
-        name: override(rename=new) for name, new in _RENAMES.get(cl, {}).items()
-    }
-    inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
-        cl, c, **cast("dict[str, Any]", overrides)
-    )
+    inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cl, c, **_renamed(cl))
 
     def hook(value: object, _: object) -> object:
         if not isinstance(value, dict):
@@ -585,12 +554,7 @@ def _attrs_hook(c: cattrs.Converter, cl: type) -> Callable[[object, object], Any
 
 
 def _attrs_unstructure(c: cattrs.Converter, cl: type) -> Callable[[Any], Any]:
-    overrides = {
-        name: override(rename=new) for name, new in _RENAMES.get(cl, {}).items()
-    }
-    return make_dict_unstructure_fn(
-        cl, c, _cattrs_omit_if_default=True, **cast("dict[str, Any]", overrides)
-    )
+    return make_dict_unstructure_fn(cl, c, _cattrs_omit_if_default=True, **_renamed(cl))
 
 
 #: The most decimal places or digits a document may ask for: rounding to
