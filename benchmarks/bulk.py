@@ -62,7 +62,7 @@ from pbcheck.bulk import (
 )
 from pbcheck.bulk._fused import available as fused_available
 from pbcheck.examples import example_rubric
-from pbcheck.rules import (
+from pbcheck.model.rules import (
     DeductionPerOccurrence,
     DirectScore,
     PassFail,

@@ -28,13 +28,13 @@ sys.path.insert(0, str(HERE))
 
 from run import machine  # noqa: E402
 
-# As the command runs: the cyclic collector off (see pbcheck._cli.command).
+# As the command runs: the cyclic collector off (see pbcheck.cli.command).
 _STAGES = """
 import gc
 import time
 gc.disable()
 started = time.perf_counter()
-from pbcheck.interchange import Results, dump, load
+from pbcheck.io.interchange import Results, dump, load
 imported = time.perf_counter()
 rubric = load({files!r} + "/rubric.toml", "rubric")
 tree = load({files!r} + "/org-tree.toml", "org_tree")

@@ -20,7 +20,7 @@ NumPy, without ties, tolerance, validation or rank statistics:
   the last unit of each series by ``argmax``, the top 20% of the eligible
   units by ``np.partition`` (the k-th best total as the cut-off);
 * ``baseline_sections`` — the 65 columns folded into the two top-level
-  sections once, as ``pbcheck.simulation.simulate`` does, then ``W @ P``.
+  sections once, as ``pbcheck.whatif.simulation.simulate`` does, then ``W @ P``.
 
 The target is ``simulate`` (without rank statistics) within 2× the faster
 baseline.  Each timing is the best of several runs.
@@ -42,9 +42,9 @@ import numpy as np
 
 import pbcheck
 from pbcheck.examples import example_rubric
-from pbcheck.outcomes import OutcomePolicy
-from pbcheck.rubric import Rubric
-from pbcheck.simulation import Attainments, Jitter, SimulationResult, simulate
+from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes.season import OutcomePolicy
+from pbcheck.whatif.simulation import Attainments, Jitter, SimulationResult, simulate
 
 T = TypeVar("T")
 SERIES = ("政府工作部门", "党群部门", "垂直管理部门")

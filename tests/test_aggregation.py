@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbcheck.aggregation import (
+from pbcheck.errors import (
+    InvalidWeightsError,
+    NotEnoughRatersError,
+    UnknownAggregatorError,
+)
+from pbcheck.model.aggregation import (
     AggregatorRegistry,
     GeometricMean,
     Median,
@@ -13,11 +18,6 @@ from pbcheck.aggregation import (
     WeightedMean,
     WeightedSum,
     aggregator,
-)
-from pbcheck.errors import (
-    InvalidWeightsError,
-    NotEnoughRatersError,
-    UnknownAggregatorError,
 )
 from pbcheck.testing import exact_numbers
 

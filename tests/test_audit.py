@@ -15,16 +15,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pbcheck import AssessmentCycle, assess_outcomes
-from pbcheck.aggregation import TrimmedMean
-from pbcheck.audit import AuditStatus, AuditTrail, audit_trail
 from pbcheck.errors import InvalidValueError, ValidationError
-from pbcheck.evaluation import Activity, Evaluation, Incident, Observation, Source
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
     example_tree,
 )
+from pbcheck.examples.small import org_tree, simple_rubric
+from pbcheck.model.aggregation import TrimmedMean
+from pbcheck.model.evaluation import Activity, Evaluation, Incident, Observation, Source
+from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Veto
+from pbcheck.model.rules import DirectScore
 from pbcheck.report import (
     CycleReport,
     to_csv,
@@ -33,16 +35,10 @@ from pbcheck.report import (
     to_workbook,
     write_report,
 )
-from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Veto
-from pbcheck.rules import DirectScore
-from pbcheck.scoring import Record, Scorecard, score, score_all
-from pbcheck.testing import (
-    evaluations_for,
-    org_tree,
-    rubric_and_evaluation,
-    rubrics,
-    simple_rubric,
-)
+from pbcheck.scoring.audit import AuditStatus, AuditTrail, audit_trail
+from pbcheck.scoring.engine import score, score_all
+from pbcheck.scoring.scorecard import Record, Scorecard
+from pbcheck.testing import evaluations_for, rubric_and_evaluation, rubrics
 
 _DAY = date(2025, 9, 1)
 
@@ -288,7 +284,7 @@ class TestStatuses:
 
     def test_duplicate_and_unknown_units_reject_every_record(self) -> None:
         """``unit_id`` problems name the whole evaluation."""
-        from pbcheck.testing import org_tree
+        from pbcheck.examples.small import org_tree
 
         tree = org_tree({"政府工作部门": ["a"]})
         first = Evaluation("a", [Observation("i", 80)])

@@ -56,7 +56,7 @@ from pbcheck.errors import (  # noqa: E402
     ValidationError,
 )
 from pbcheck.examples import example_rubric  # noqa: E402
-from pbcheck.testing._outcomes import org_tree  # noqa: E402
+from pbcheck.examples.small import org_tree  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("bulk_engine")
 

@@ -37,12 +37,12 @@ from pbcheck import (
     TrimmedMean,
 )
 from pbcheck import errors as pbcheck_errors
-from pbcheck._cli import main
 from pbcheck._numbers import RoundingPolicy, format_exact
-from pbcheck.cycle import AssessmentCycle
+from pbcheck.cli import main
 from pbcheck.errors import Problem, ValidationError
-from pbcheck.interchange import Results, load
-from pbcheck.rating import (
+from pbcheck.io.interchange import Results, load
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.outcomes.rating import (
     BallotCount,
     RatingPolicy,
     UnitBallots,

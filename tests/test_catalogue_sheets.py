@@ -10,8 +10,8 @@ normalisations, the value read and the normalisation reported.
 this file runs whole files shaped like real ones against the example rubric
 (江城市直机关) and checks that nothing is ever half-imported.
 
-The oversize cases push each bound of :class:`pbcheck.spreadsheets.Limits`
-and :class:`pbcheck.interchange.Limits`, through the API and, for documents,
+The oversize cases push each bound of :class:`pbcheck.io.spreadsheets.Limits`
+and :class:`pbcheck.io.interchange.Limits`, through the API and, for documents,
 through ``pbcheck validate`` and ``pbcheck score``: each is refused with a
 pbcheck error before the expensive work, and nothing is written.
 """
@@ -31,7 +31,7 @@ import attrs
 import openpyxl
 import pytest
 
-from pbcheck._cli import main
+from pbcheck.cli import main
 from pbcheck.errors import (
     DuplicateIdError,
     InvalidValueError,
@@ -39,9 +39,9 @@ from pbcheck.errors import (
     ValidationError,
 )
 from pbcheck.examples import example_rubric, example_tree
-from pbcheck.interchange import Limits as DocumentLimits
-from pbcheck.interchange import load
-from pbcheck.spreadsheets import EvaluationImport, Limits, read_evaluations
+from pbcheck.io.interchange import Limits as DocumentLimits
+from pbcheck.io.interchange import load
+from pbcheck.io.spreadsheets import EvaluationImport, Limits, read_evaluations
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"
 RUBRIC = example_rubric()

@@ -9,7 +9,7 @@ from datetime import date
 import icalendar
 import pytest
 
-from pbcheck import _cli_calendar
+from pbcheck.cli import _calendar as _cli_calendar
 
 CROSS_YEAR_2025 = [
     "2025—2026年度 (2025–2026)  考核期 / period: 2025-05-01 — 2026-04-30",
@@ -108,15 +108,15 @@ class TestCalendarCommand:
 
 def _main():
     try:
-        from pbcheck._cli import main
+        from pbcheck.cli import main
     except ImportError as exc:  # the sibling subcommand may still be in progress
-        pytest.skip(f"pbcheck._cli does not import yet: {exc}")
+        pytest.skip(f"pbcheck.cli does not import yet: {exc}")
     return main
 
 
 class TestThroughTheRealCli:
     def test_main_runs_calendar(self, capsys):
-        """pbcheck._cli.main wires the calendar subcommand."""
+        """pbcheck.cli.main wires the calendar subcommand."""
         assert _main()(["calendar", "2025"]) == 0
         assert capsys.readouterr().out.splitlines() == CROSS_YEAR_2025
 

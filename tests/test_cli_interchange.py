@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pbcheck._cli import main
+from pbcheck.cli import main
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
     example_tree,
 )
-from pbcheck.interchange import KINDS, Results, dump, dumps, load, schema
+from pbcheck.io.interchange import KINDS, Results, dump, dumps, load, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "jiangcheng"
@@ -175,7 +175,7 @@ class TestScore:
         self, season, tmp_path, capsys, monkeypatch
     ):
         """With stderr not a terminal, no bar is drawn even for long inputs."""
-        import pbcheck._cli_score as cli_score
+        import pbcheck.cli._score as cli_score
 
         monkeypatch.setattr(cli_score, "PROGRESS_FROM", 1)
         assert main(score_args(season, tmp_path / "r.json")) == 0
@@ -187,7 +187,7 @@ class TestProgress:
         """On a terminal, long inputs are wrapped in a tqdm bar; short ones are not."""
         import tqdm
 
-        import pbcheck._cli_score as cli_score
+        import pbcheck.cli._score as cli_score
 
         class Terminal:
             def isatty(self):
@@ -209,7 +209,7 @@ class TestProgress:
 
     def test_no_bar_without_tqdm(self, monkeypatch):
         """Without the progress extra the input goes through unchanged."""
-        import pbcheck._cli_score as cli_score
+        import pbcheck.cli._score as cli_score
 
         monkeypatch.setattr(cli_score.sys.stderr, "isatty", lambda: True, raising=False)
         monkeypatch.setattr(cli_score, "PROGRESS_FROM", 1)

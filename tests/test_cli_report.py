@@ -11,14 +11,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pbcheck._cli import main
+from pbcheck.cli import main
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
     example_tree,
 )
-from pbcheck.interchange import Results, dump
+from pbcheck.io.interchange import Results, dump
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"
 

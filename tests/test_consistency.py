@@ -15,7 +15,7 @@ from pbcheck import (
     Source,
     score_all,
 )
-from pbcheck.consistency import ConsistencyPolicy, rater_consistency
+from pbcheck.scoring.consistency import ConsistencyPolicy, rater_consistency
 
 RUBRIC = Rubric(
     "r",

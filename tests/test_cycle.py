@@ -1,4 +1,4 @@
-"""Tests for pbcheck.cycle: assessment cycles, milestones, sub-periods, calendars."""
+"""Tests for pbcheck.model.cycle: assessment cycles, milestones, sub-periods, calendars."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbcheck.cycle import AssessmentCycle, CycleCalendar, Milestone
 from pbcheck.errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -17,6 +16,7 @@ from pbcheck.errors import (
     ValidationError,
     render,
 )
+from pbcheck.model.cycle import AssessmentCycle, CycleCalendar, Milestone
 from pbcheck.testing._cycles import aware_datetimes, cycle_calendars, cycles, dates_in
 
 SHANGHAI = timezone(timedelta(hours=8))

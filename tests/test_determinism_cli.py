@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pbcheck.interchange import dump, load
+from pbcheck.io.interchange import dump, load
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"
 
@@ -21,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"
 PIPELINE = r"""
 import contextlib, io, sys
 from pathlib import Path
-from pbcheck._cli import main
+from pbcheck.cli import main
 
 folder, evaluations_2024, evaluations_2025, examples = map(Path, sys.argv[1:])
 for year, evaluations in ((2024, evaluations_2024), (2025, evaluations_2025)):

@@ -2,7 +2,7 @@
 
 ``docs/_ext/pbcheck_api.py`` writes one reference page per public module and
 resolves every spelling of a name (``pbcheck.Rubric``,
-``pbcheck.rubric.Rubric``, ``pbcheck._numbers.RoundingPolicy``) to the one
+``pbcheck.model.rubric.Rubric``, ``pbcheck._numbers.RoundingPolicy``) to the one
 place where it is documented.
 """
 
@@ -34,7 +34,9 @@ def test_every_public_module_is_documented(api):
     """pbcheck and each importable pbcheck.<name> not starting with "_"."""
     modules = api.public_modules()
     assert modules[0] == "pbcheck"
-    assert {"pbcheck.rubric", "pbcheck.testing", "pbcheck.examples"} <= set(modules)
+    assert {"pbcheck.model.rubric", "pbcheck.testing", "pbcheck.examples"} <= set(
+        modules
+    )
     assert not [
         m for m in modules if m.split(".")[1:2] and m.split(".")[1].startswith("_")
     ]
@@ -51,7 +53,7 @@ def test_each_public_name_has_one_canonical_place(api):
     for module in modules:
         for name in sys.modules[module].__all__:
             assert aliases[f"{module}.{name}"] in documented
-    assert aliases["pbcheck.Rubric"] == "pbcheck.rubric.Rubric"
+    assert aliases["pbcheck.Rubric"] == "pbcheck.model.rubric.Rubric"
     assert aliases["pbcheck._numbers.RoundingPolicy"] == "pbcheck.RoundingPolicy"
     assert aliases["pbcheck.testing.rubrics"] == "pbcheck.testing.rubrics"
     assert "Rubric" not in members["pbcheck"]
@@ -66,8 +68,10 @@ def test_pages_are_written_once_per_module(api, tmp_path):
     api.write_pages(tmp_path)
     pages = sorted(p.stem for p in (tmp_path / "reference" / "api").glob("*.md"))
     assert pages == api.public_modules()
-    rubric_page = tmp_path / "reference" / "api" / "pbcheck.rubric.md"
-    assert ".. automodule:: pbcheck.rubric" in rubric_page.read_text(encoding="utf-8")
+    rubric_page = tmp_path / "reference" / "api" / "pbcheck.model.rubric.md"
+    assert ".. automodule:: pbcheck.model.rubric" in rubric_page.read_text(
+        encoding="utf-8"
+    )
     before = rubric_page.stat().st_mtime_ns
     api.write_pages(tmp_path)
     assert rubric_page.stat().st_mtime_ns == before

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from pbcheck import score_all
-from pbcheck._cli import main
+from pbcheck.cli import main
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
@@ -105,7 +105,7 @@ class TestCommand:
         """``pbcheck`` (the console script) switches the collector off; main() does not."""
         import gc
 
-        from pbcheck._cli import command
+        from pbcheck.cli import command
 
         monkeypatch.setattr(sys, "argv", ["pbcheck", "calendar", "2025"])
         assert gc.isenabled()

@@ -1,4 +1,4 @@
-"""DataFrames of scorecards, rankings and outcomes (pbcheck.frames)."""
+"""DataFrames of scorecards, rankings and outcomes (pbcheck.views.frames)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.frames import (
+from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.outcomes.ranking import rank
+from pbcheck.scoring.engine import score_all
+from pbcheck.views.frames import (
     outcomes_frame,
     ranking_frame,
     scorecard_frame,
     scorecards_frame,
 )
-from pbcheck.ranking import rank
-from pbcheck.scoring import score_all
-from pbcheck.testing._outcomes import org_tree, scorecards
 
 
 @pytest.fixture(scope="module")
@@ -194,9 +194,9 @@ class TestMissingPandas:
 class TestSectionColumnNames:
     def test_section_named_like_a_column_is_prefixed(self):
         """A section called ``total`` does not hide the total column."""
-        from pbcheck.evaluation import Evaluation, Observation
-        from pbcheck.rubric import Indicator, Rubric, Section
-        from pbcheck.rules import DirectScore
+        from pbcheck.model.evaluation import Evaluation, Observation
+        from pbcheck.model.rubric import Indicator, Rubric, Section
+        from pbcheck.model.rules import DirectScore
 
         rubric = Rubric(
             "r",

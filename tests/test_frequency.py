@@ -1,4 +1,4 @@
-"""Tests for pbcheck.frequency: "at least k per month / quarter / half / cycle"."""
+"""Tests for pbcheck.model.frequency: "at least k per month / quarter / half / cycle"."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbcheck.cycle import AssessmentCycle
 from pbcheck.errors import (
     InvalidTypeError,
     InvalidValueError,
     OutOfCycleError,
     ValidationError,
 )
-from pbcheck.frequency import Frequency, FrequencyOutcome
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.frequency import Frequency, FrequencyOutcome
 from pbcheck.testing._cycles import cycles, dates_in
 
 CYCLE = AssessmentCycle.cross_year(2025)  # 2025-05-01 … 2026-04-30

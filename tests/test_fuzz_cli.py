@@ -21,11 +21,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pbcheck._cli import main
+from pbcheck.cli import main
 from pbcheck.errors import ValidationError
 from pbcheck.examples import example_evaluations, example_rubric
-from pbcheck.interchange import dumps
-from pbcheck.spreadsheets import read_evaluations
+from pbcheck.io.interchange import dumps
+from pbcheck.io.spreadsheets import read_evaluations
 from pbcheck.testing import (
     broken_documents,
     documents,

@@ -5,9 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pbcheck.errors import ValidationError
-from pbcheck.grading import EXCELLENT_LABELS, GradeTier, GradingPolicy, grade
-from pbcheck.ranking import Quota
-from pbcheck.testing._outcomes import org_tree, scorecards, seasons
+from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.outcomes.grading import EXCELLENT_LABELS, GradeTier, GradingPolicy, grade
+from pbcheck.outcomes.ranking import Quota
+from pbcheck.testing._outcomes import seasons
 
 
 def quota_policy(share="0.2", basis="exact"):

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from pbcheck import AssessmentCycle
 from pbcheck.errors import ValidationError
-from pbcheck.history import (
+from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.outcomes.history import (
     CycleResult,
     EscalationPolicy,
     EscalationStep,
@@ -19,8 +20,8 @@ from pbcheck.history import (
     honours,
     trends,
 )
-from pbcheck.outcomes import assess_outcomes
-from pbcheck.testing._outcomes import bottom_matrices, org_tree, scorecards
+from pbcheck.outcomes.season import assess_outcomes
+from pbcheck.testing._outcomes import bottom_matrices
 
 C = {year: AssessmentCycle.cross_year(year) for year in range(2020, 2030)}
 

@@ -1,4 +1,4 @@
-"""Tests for pbcheck.ics: iCalendar export of milestones, parsed back with icalendar."""
+"""Tests for pbcheck.io.ics: iCalendar export of milestones, parsed back with icalendar."""
 
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -7,9 +7,9 @@ import icalendar
 import pytest
 from hypothesis import given
 
-from pbcheck.cycle import AssessmentCycle, CycleCalendar
 from pbcheck.errors import InvalidTypeError, InvalidValueError, MissingExtraError
-from pbcheck.ics import milestone_uid, milestones_to_ics
+from pbcheck.io.ics import milestone_uid, milestones_to_ics
+from pbcheck.model.cycle import AssessmentCycle, CycleCalendar
 from pbcheck.testing._cycles import cycles
 
 CYCLE = AssessmentCycle.cross_year(2025)

@@ -1,4 +1,4 @@
-"""Tests for pbcheck.interchange: round trips, strict loading, limits and schemas."""
+"""Tests for pbcheck.io.interchange: round trips, strict loading, limits and schemas."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from pbcheck import (
     TrimmedMean,
     aggregator,
 )
-from pbcheck.aggregation import AggregatorRegistry
 from pbcheck.errors import PbcheckError, ValidationError
 from pbcheck.examples import (
     EXAMPLE_YEARS,
@@ -37,7 +36,7 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.interchange import (
+from pbcheck.io.interchange import (
     KINDS,
     SCHEMA_VERSION,
     TOML_KINDS,
@@ -50,8 +49,9 @@ from pbcheck.interchange import (
     loads,
     schema,
 )
-from pbcheck.interchange.schemas import HERE as SCHEMA_DIR
-from pbcheck.interchange.schemas import expected_files
+from pbcheck.io.interchange.schemas import HERE as SCHEMA_DIR
+from pbcheck.io.interchange.schemas import expected_files
+from pbcheck.model.aggregation import AggregatorRegistry
 from pbcheck.testing import cycles, org_trees, rubrics
 from pbcheck.testing._interchange import (
     broken_documents,
@@ -134,7 +134,7 @@ class TestRoundTrip:
         """Sets (the tree's series) are sorted: hash randomisation changes nothing."""
         code = (
             "import sys; from pbcheck.examples import example_tree; "
-            "from pbcheck.interchange import dumps; "
+            "from pbcheck.io.interchange import dumps; "
             "sys.stdout.buffer.write(dumps(example_tree()).encode())"
         )
         outputs = {
@@ -464,7 +464,7 @@ class TestSchemas:
         """The files in the package equal what the code generates."""
         for name, text in expected_files().items():
             assert (SCHEMA_DIR / name).read_text(encoding="utf-8") == text, (
-                f"{name} is stale: run python -m pbcheck.interchange.schemas"
+                f"{name} is stale: run python -m pbcheck.io.interchange.schemas"
             )
 
     @pytest.mark.parametrize("kind", KINDS)
@@ -517,8 +517,8 @@ class TestSchemas:
             loads(json.dumps(data))
 
     def test_regeneration_writes_the_files(self, tmp_path):
-        """`python -m pbcheck.interchange.schemas` writes one file per kind."""
-        from pbcheck.interchange.schemas import regenerate
+        """`python -m pbcheck.io.interchange.schemas` writes one file per kind."""
+        from pbcheck.io.interchange.schemas import regenerate
 
         written = regenerate(tmp_path)
         assert sorted(p.name for p in written) == sorted(

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from pbcheck._numbers import to_exact
 from pbcheck.errors import Problem, ValidationError
-from pbcheck.interchange import loads
-from pbcheck.interchange._convert import _exact, exact_text
-from pbcheck.interchange._parse import Limits, _NonFinite, _Pairs, _Walk, decode
+from pbcheck.io.interchange import loads
+from pbcheck.io.interchange._convert import _exact, exact_text
+from pbcheck.io.interchange._parse import Limits, _NonFinite, _Pairs, _Walk, decode
 
 _SCALARS = st.one_of(
     st.none(),

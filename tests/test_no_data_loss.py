@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pbcheck._cli import main
+from pbcheck.cli import main
 from pbcheck.report import _write
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"

@@ -6,12 +6,16 @@ import pytest
 
 from pbcheck import AssessmentCycle
 from pbcheck.errors import ValidationError
-from pbcheck.grading import GradeTier, GradingPolicy
-from pbcheck.outcomes import OutcomePolicy, assess_outcomes
-from pbcheck.ranking import Quota
-from pbcheck.rating import BallotCount, UnitBallots, tally_all
-from pbcheck.selection import AccountabilityRecord, BottomPolicy, CommendationPolicy
-from pbcheck.testing._outcomes import org_tree, scorecards
+from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.outcomes.grading import GradeTier, GradingPolicy
+from pbcheck.outcomes.ranking import Quota
+from pbcheck.outcomes.rating import BallotCount, UnitBallots, tally_all
+from pbcheck.outcomes.season import OutcomePolicy, assess_outcomes
+from pbcheck.outcomes.selection import (
+    AccountabilityRecord,
+    BottomPolicy,
+    CommendationPolicy,
+)
 
 TREE = org_tree(
     {"政府工作部门": list("abcde"), "党群部门": list("fgh"), "垂直管理部门": list("ij")}

@@ -7,10 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pbcheck.errors import ValidationError
-from pbcheck.evaluation import Evaluation
-from pbcheck.ranking import Quota, RankingPolicy, rank, rank_within, take_top
-from pbcheck.scoring import score
-from pbcheck.testing._outcomes import org_tree, scorecards, seasons
+from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.model.evaluation import Evaluation
+from pbcheck.outcomes.ranking import Quota, RankingPolicy, rank, rank_within, take_top
+from pbcheck.scoring.engine import score
+from pbcheck.testing._outcomes import seasons
 from pbcheck.testing._rubrics import evaluations_for, rubrics
 
 

@@ -14,7 +14,7 @@ from pbcheck import (
     score,
 )
 from pbcheck.errors import UnknownReferenceError, ValidationError
-from pbcheck.rating import (
+from pbcheck.outcomes.rating import (
     BallotCount,
     RatingPolicy,
     RatingScale,

@@ -27,9 +27,11 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.history import History
-from pbcheck.outcomes import OutcomePolicy
-from pbcheck.ranking import Quota
+from pbcheck.examples.small import org_tree, scorecards, simple_rubric, small_report
+from pbcheck.outcomes.history import History
+from pbcheck.outcomes.ranking import Quota
+from pbcheck.outcomes.season import OutcomePolicy
+from pbcheck.outcomes.selection import BottomPolicy, CommendationPolicy
 from pbcheck.report import (
     CSV_TABLES,
     CycleReport,
@@ -42,10 +44,8 @@ from pbcheck.report import (
     write_workbook,
 )
 from pbcheck.report._excel import sheet_name
-from pbcheck.scoring import score_all
-from pbcheck.selection import BottomPolicy, CommendationPolicy
-from pbcheck.testing._outcomes import org_tree, scorecards, seasons, simple_rubric
-from pbcheck.testing._reports import small_report
+from pbcheck.scoring.engine import score_all
+from pbcheck.testing._outcomes import seasons
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -664,7 +664,7 @@ class TestDeterminism:
             """
             import hashlib, sys
             from pbcheck.report import write_report
-            from pbcheck.testing._reports import small_report
+            from pbcheck.examples.small import small_report
             report = small_report(
                 {"a": 95, "b": "88.125", "c": 80, "d": 75, "e": 60, "f": 91, "g": 70},
                 series={"政府工作部门": ["a", "b", "c", "d", "e"], "党群部门": ["f", "g"]},

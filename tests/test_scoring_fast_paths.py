@@ -31,9 +31,9 @@ from pbcheck import (
     score,
 )
 from pbcheck.errors import InvalidWeightsError
-from pbcheck.rubric import ROOT
-from pbcheck.rules import RuleResult
-from pbcheck.scoring import _sum_terms
+from pbcheck.model.rubric import ROOT
+from pbcheck.model.rules import RuleResult
+from pbcheck.scoring.engine import _sum_terms
 from pbcheck.testing._rubrics import rubric_and_evaluation
 
 

@@ -23,7 +23,7 @@ from pbcheck import (
     score_all,
 )
 from pbcheck.errors import InvalidWeightsError
-from pbcheck.rules import ValueRule
+from pbcheck.model.rules import ValueRule
 from pbcheck.testing import (
     evaluations_for,
     exact_numbers,

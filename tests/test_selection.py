@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from pbcheck import AssessmentCycle
 from pbcheck.errors import ValidationError
-from pbcheck.ranking import Quota
-from pbcheck.rating import BallotCount, UnitBallots, tally_all
-from pbcheck.selection import (
+from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.outcomes.ranking import Quota
+from pbcheck.outcomes.rating import BallotCount, UnitBallots, tally_all
+from pbcheck.outcomes.selection import (
     AccountabilityKind,
     AccountabilityRecord,
     BottomPolicy,
@@ -18,7 +19,7 @@ from pbcheck.selection import (
     bottom_list,
     commendation_list,
 )
-from pbcheck.testing._outcomes import org_tree, scorecards, seasons
+from pbcheck.testing._outcomes import seasons
 
 CYCLE = AssessmentCycle.cross_year(2025)  # 2025-05-01 — 2026-04-30
 

@@ -29,7 +29,11 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.simulation import (
+from pbcheck.examples.small import org_tree, two_section_example
+from pbcheck.testing._bulk import bulk_seasons
+from pbcheck.testing._simulation import weight_sets, weighted_seasons
+from pbcheck.whatif.reweight import reweight, swap_point
+from pbcheck.whatif.simulation import (
     DEFAULT_SAMPLES,
     Attainments,
     Dirichlet,
@@ -38,10 +42,6 @@ from pbcheck.simulation import (
     simulate,
     sweep,
 )
-from pbcheck.testing._bulk import bulk_seasons
-from pbcheck.testing._outcomes import org_tree
-from pbcheck.testing._simulation import weight_sets, weighted_seasons
-from pbcheck.whatif import reweight, swap_point, two_section_example
 
 POLICIES = (
     OutcomePolicy(),
@@ -409,12 +409,12 @@ def test_sweep_change_points_are_exact(season, policy, data):
 
 
 def test_import_without_numpy():
-    """pbcheck.simulation imports without NumPy; simulate says which extra."""
+    """pbcheck.whatif.simulation imports without NumPy; simulate says which extra."""
     code = (
         "import sys; sys.modules['numpy'] = None\n"
-        "import pbcheck, pbcheck.simulation as s\n"
+        "import pbcheck, pbcheck.whatif.simulation as s\n"
         "from pbcheck.errors import MissingExtraError\n"
-        "from pbcheck.whatif import two_section_example\n"
+        "from pbcheck.whatif.reweight import two_section_example\n"
         "from pbcheck.testing._outcomes import org_tree\n"
         "from pbcheck import score_all\n"
         "rubric, evaluations = two_section_example()\n"

@@ -1,4 +1,4 @@
-"""Importing evaluations from CSV files and Excel workbooks (pbcheck.spreadsheets)."""
+"""Importing evaluations from CSV files and Excel workbooks (pbcheck.io.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -41,15 +41,15 @@ from pbcheck.errors import (
     ValidationError,
 )
 from pbcheck.examples import example_evaluations, example_rubric, example_tree
-from pbcheck.frequency import Frequency
-from pbcheck.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.spreadsheets import (
+from pbcheck.io.spreadsheets import (
     CellRef,
     ColumnMapping,
     EvaluationImport,
     Limits,
     read_evaluations,
 )
+from pbcheck.model.frequency import Frequency
+from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.testing import evaluations_for, rubric_and_evaluation, rubrics
 from pbcheck.testing._spreadsheets import (
     rows_to_csv,

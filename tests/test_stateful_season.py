@@ -3,7 +3,7 @@
 The state machine plays a working committee over several cycles: it adds
 units, renames units between cycles (a new id with a succession), records and
 re-records evaluations, re-scores only what changed, and closes cycles into a
-:class:`~pbcheck.history.History`.  After every step the incrementally kept
+:class:`~pbcheck.outcomes.history.History`.  After every step the incrementally kept
 scorecards must equal a from-scratch :func:`~pbcheck.score_all`; outcomes must
 not depend on the order of the cards; and the escalations of the latest cycle
 must match a simple model of bottom streaks that follows renamed units.
@@ -24,11 +24,11 @@ from hypothesis.stateful import (
 )
 
 from pbcheck import AssessmentCycle, Evaluation, Incident, Observation, score, score_all
-from pbcheck.history import CycleResult, History, escalations
-from pbcheck.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.outcomes import Outcomes, assess_outcomes
-from pbcheck.scoring import Scorecard
-from pbcheck.testing import simple_rubric
+from pbcheck.examples.small import simple_rubric
+from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.outcomes.history import CycleResult, History, escalations
+from pbcheck.outcomes.season import Outcomes, assess_outcomes
+from pbcheck.scoring.scorecard import Scorecard
 
 SERIES = ("政府工作部门", "党群部门")
 RUBRIC = simple_rubric()

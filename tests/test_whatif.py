@@ -17,8 +17,8 @@ from pbcheck import (
     score_all,
 )
 from pbcheck.errors import ValidationError
-from pbcheck.testing._outcomes import org_tree
-from pbcheck.whatif import reweight, swap_point, two_section_example, what_if
+from pbcheck.examples.small import org_tree, two_section_example
+from pbcheck.whatif.reweight import reweight, swap_point, what_if
 
 
 class TestReweight:

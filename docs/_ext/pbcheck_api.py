@@ -9,7 +9,7 @@
   module that defines it, or, for names defined in a private module (such as
   ``pbcheck._numbers``), the public module that exports it.
 * Resolves every other spelling of the same object (``pbcheck.Rubric``,
-  ``pbcheck.rubric.Rubric``, ``pbcheck._numbers.RoundingPolicy``, …) to that
+  ``pbcheck.model.rubric.Rubric``, ``pbcheck._numbers.RoundingPolicy``, …) to that
   place, so cross-references and type hints link wherever they were written.
 * Offline, references into the standard library, attrs, cattrs and dateutil
   cannot be resolved through intersphinx; they are then shown as plain code
@@ -101,19 +101,22 @@ GoogleDocstring._consume_inline_attribute = _inline_attribute  # type: ignore[me
 
 
 def public_modules() -> list[str]:
-    """``pbcheck`` and its public submodules that import here, sorted."""
+    """``pbcheck`` and its public modules and packages, at any depth, that import here, sorted."""
     import pbcheck  # noqa: PLC0415
 
     names = ["pbcheck"]
-    for info in pkgutil.iter_modules(pbcheck.__path__):
-        if info.name.startswith("_"):
+    # walk_packages imports each package to look inside it, so a package that
+    # needs a missing extra is skipped along with everything below it.
+    for info in pkgutil.walk_packages(
+        pbcheck.__path__, "pbcheck.", onerror=lambda _name: None
+    ):
+        if _is_private(info.name) or info.name.endswith(".__main__"):
             continue
-        name = f"pbcheck.{info.name}"
         try:
-            importlib.import_module(name)
+            importlib.import_module(info.name)
         except ImportError:  # an optional extra is missing: nothing to document
             continue
-        names.append(name)
+        names.append(info.name)
     return sorted(names)
 
 

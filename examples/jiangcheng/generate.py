@@ -4,7 +4,7 @@ Run from the repository root::
 
     python examples/jiangcheng/generate.py
 
-The files are exactly what :mod:`pbcheck.interchange` writes for the objects of
+The files are exactly what :mod:`pbcheck.io.interchange` writes for the objects of
 :mod:`pbcheck.examples`; a test checks that the checked-in files still are.
 """
 
@@ -21,7 +21,7 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.interchange import dumps
+from pbcheck.io.interchange import dumps
 
 HERE = Path(__file__).resolve().parent
 

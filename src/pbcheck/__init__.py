@@ -4,7 +4,7 @@
 cross-year May-to-April assessment cycle.
 
 Everything public is importable from here; topical modules
-(:mod:`pbcheck.aggregation`, :mod:`pbcheck.errors`, :mod:`pbcheck.rules`,
+(:mod:`pbcheck.model.aggregation`, :mod:`pbcheck.errors`, :mod:`pbcheck.model.rules`,
 :mod:`pbcheck.testing`, …) hold the same names grouped by subject.
 
 One season of the bundled example, from records to ranked results:
@@ -20,7 +20,8 @@ One season of the bundled example, from records to ranked results:
 
 from pbcheck._numbers import Exact, RoundingPolicy, format_exact, to_exact
 from pbcheck._version import __version__
-from pbcheck.aggregation import (
+from pbcheck.errors import PbcheckError, ValidationError
+from pbcheck.model.aggregation import (
     Aggregator,
     AggregatorRegistry,
     GeometricMean,
@@ -31,10 +32,8 @@ from pbcheck.aggregation import (
     WeightedSum,
     aggregator,
 )
-from pbcheck.audit import AuditEntry, AuditStatus, AuditTrail, audit_trail
-from pbcheck.cycle import AssessmentCycle, CycleCalendar, Milestone, SubPeriod
-from pbcheck.errors import PbcheckError, ValidationError
-from pbcheck.evaluation import (
+from pbcheck.model.cycle import AssessmentCycle, CycleCalendar, Milestone, SubPeriod
+from pbcheck.model.evaluation import (
     Activity,
     Evaluation,
     Evidence,
@@ -42,10 +41,8 @@ from pbcheck.evaluation import (
     Observation,
     Source,
 )
-from pbcheck.frequency import Frequency, FrequencyOutcome
-from pbcheck.grading import GradeTier, GradingPolicy, grade
-from pbcheck.history import EscalationPolicy, History, escalations
-from pbcheck.org import (
+from pbcheck.model.frequency import Frequency, FrequencyOutcome
+from pbcheck.model.org import (
     SERIES_GOVERNMENT,
     SERIES_PARTY_MASS,
     SERIES_VERTICAL,
@@ -55,11 +52,8 @@ from pbcheck.org import (
     Role,
     UnitKind,
 )
-from pbcheck.outcomes import OutcomePolicy, Outcomes, assess_outcomes
-from pbcheck.ranking import Quota, RankingPolicy, rank, rank_within
-from pbcheck.rating import RatingPolicy, RatingScale, tally
-from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
-from pbcheck.rules import (
+from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
+from pbcheck.model.rules import (
     CountAtLeast,
     DeductionPerOccurrence,
     DirectScore,
@@ -68,14 +62,21 @@ from pbcheck.rules import (
     RatioToTarget,
     Tiers,
 )
-from pbcheck.scoring import Explanation, Scorecard, score, score_all
-from pbcheck.selection import (
+from pbcheck.outcomes.grading import GradeTier, GradingPolicy, grade
+from pbcheck.outcomes.history import EscalationPolicy, History, escalations
+from pbcheck.outcomes.ranking import Quota, RankingPolicy, rank, rank_within
+from pbcheck.outcomes.rating import RatingPolicy, RatingScale, tally
+from pbcheck.outcomes.season import OutcomePolicy, Outcomes, assess_outcomes
+from pbcheck.outcomes.selection import (
     AccountabilityRecord,
     BottomPolicy,
     CommendationPolicy,
     bottom_list,
     commendation_list,
 )
+from pbcheck.scoring.audit import AuditEntry, AuditStatus, AuditTrail, audit_trail
+from pbcheck.scoring.engine import score, score_all
+from pbcheck.scoring.scorecard import Explanation, Scorecard
 
 __all__ = [
     "SERIES_GOVERNMENT",

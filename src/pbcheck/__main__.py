@@ -2,6 +2,6 @@
 
 import sys
 
-from pbcheck._cli import command
+from pbcheck.cli import command
 
 sys.exit(command())

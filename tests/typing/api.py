@@ -32,14 +32,14 @@ from pbcheck import (
     score,
     score_all,
 )
-from pbcheck.aggregation import AggregatorRegistry, aggregator
 from pbcheck.bulk import BulkResult, score_bulk, table_from_evaluations
 from pbcheck.errors import render
-from pbcheck.interchange import Results, dumps, load, loads
-from pbcheck.outcomes import Outcomes, assess_outcomes
+from pbcheck.io.interchange import Results, dumps, load, loads
+from pbcheck.io.spreadsheets import ColumnMapping, EvaluationImport, read_evaluations
+from pbcheck.model.aggregation import AggregatorRegistry, aggregator
+from pbcheck.outcomes.season import Outcomes, assess_outcomes
 from pbcheck.report import CycleReport, to_html, to_workbook, write_report
-from pbcheck.simulation import Attainments, Jitter, SimulationResult, simulate
-from pbcheck.spreadsheets import ColumnMapping, EvaluationImport, read_evaluations
+from pbcheck.whatif.simulation import Attainments, Jitter, SimulationResult, simulate
 
 rubric = Rubric(
     "r",

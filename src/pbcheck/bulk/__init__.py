@@ -24,7 +24,7 @@ the double nearest to such a decimal, and is read as that decimal.
 
 Outside the layout, refused with a :class:`~pbcheck.errors.ValidationError`
 naming each reason: frequency rules (they count dated activities, which a
-column of values does not hold) and any custom :class:`~pbcheck.rules.ValueRule`;
+column of values does not hold) and any custom :class:`~pbcheck.model.rules.ValueRule`;
 roll-ups other than the exact built-ins (``weighted_sum``, ``weighted_mean``,
 ``median``, ``minimum``, ``trimmed_mean``) — ``geometric_mean`` is inexact and
 custom aggregators are opaque.  Several raters per indicator are combined

@@ -14,10 +14,16 @@ from typing import Literal
 
 import attrs
 
-from pbcheck.aggregation import Median, Minimum, TrimmedMean, WeightedMean, WeightedSum
 from pbcheck.errors import InvalidValueError, NotEnoughRatersError, _Problems
-from pbcheck.rubric import ROOT, Indicator, Rubric
-from pbcheck.rules import (
+from pbcheck.model.aggregation import (
+    Median,
+    Minimum,
+    TrimmedMean,
+    WeightedMean,
+    WeightedSum,
+)
+from pbcheck.model.rubric import ROOT, Indicator, Rubric
+from pbcheck.model.rules import (
     CountAtLeast,
     DeductionPerOccurrence,
     DirectScore,

@@ -30,9 +30,9 @@ from pbcheck.bulk._kernel import (
 from pbcheck.bulk._plan import COUNT_LIMIT, FLOAT_EXACT, Plan, _ceil, compile_plan
 from pbcheck.bulk._table import BulkLayout, BulkTable
 from pbcheck.errors import InvalidTypeError, InvalidValueError, ValidationError
-from pbcheck.grading import GradingPolicy
-from pbcheck.ranking import NO_SERIES, RankingPolicy
-from pbcheck.rubric import Rubric
+from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes.grading import GradingPolicy
+from pbcheck.outcomes.ranking import NO_SERIES, RankingPolicy
 
 __all__ = [
     "BulkChunk",
@@ -739,7 +739,7 @@ def rank_arrays(
     policy: RankingPolicy,
     tiebreak: Sequence[NDArray[Any]] = (),
 ) -> tuple[NDArray[np.int64], _Sorted]:
-    """Ranks within groups (vetoed last) and the sorted units, as pbcheck.ranking."""
+    """Ranks within groups (vetoed last) and the sorted units, as pbcheck.outcomes.ranking."""
     ordered = _sort(group, disqualified, compared, tiebreak)
     n = len(ordered.order)
     group_start = ordered.group_start

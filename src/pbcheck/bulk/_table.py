@@ -12,10 +12,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import InvalidTypeError, InvalidValueError, _Problems
-from pbcheck.evaluation import Evaluation
-from pbcheck.org import OrgTree
-from pbcheck.rubric import Rubric
-from pbcheck.rules import DirectScore
+from pbcheck.model.evaluation import Evaluation
+from pbcheck.model.org import OrgTree
+from pbcheck.model.rubric import Rubric
+from pbcheck.model.rules import DirectScore
 
 __all__ = ["BulkLayout", "BulkTable", "table_from_evaluations"]
 

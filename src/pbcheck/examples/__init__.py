@@ -28,8 +28,8 @@ import random
 from datetime import date, timedelta
 from fractions import Fraction
 
-from pbcheck.cycle import AssessmentCycle
-from pbcheck.evaluation import (
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.evaluation import (
     Activity,
     Evaluation,
     Evidence,
@@ -37,8 +37,8 @@ from pbcheck.evaluation import (
     Observation,
     Source,
 )
-from pbcheck.frequency import Frequency
-from pbcheck.org import (
+from pbcheck.model.frequency import Frequency
+from pbcheck.model.org import (
     SERIES_GOVERNMENT,
     SERIES_PARTY_MASS,
     SERIES_VERTICAL,
@@ -48,8 +48,8 @@ from pbcheck.org import (
     Role,
     UnitKind,
 )
-from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
-from pbcheck.rules import (
+from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
+from pbcheck.model.rules import (
     CountAtLeast,
     DeductionPerOccurrence,
     DirectScore,

@@ -14,7 +14,7 @@ give the same bytes, whatever their order, the hash seed or the locale).
 * :func:`write_report` — every format into a directory, all or nothing.
 
 >>> from pbcheck import AssessmentCycle, assess_outcomes
->>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
+>>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
 >>> tree = org_tree({"党群部门": ["a", "b", "c", "d", "e"]})
 >>> cards = scorecards({"a": 95, "b": 88, "c": 80, "d": 75, "e": 60})
 >>> report = CycleReport.build(

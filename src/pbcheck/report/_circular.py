@@ -50,7 +50,7 @@ def to_circular(
         issuer: 落款 — the issuing organ; a placeholder if ``None``.
 
     >>> from pbcheck.report import to_circular
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report()
     >>> text = to_circular(report)
     >>> text.splitlines()[0].startswith("【草稿】")

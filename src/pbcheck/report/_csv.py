@@ -54,7 +54,7 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     ``indicators`` (one row per unit and quantified standard), ``items``
     (bonus, deduction and veto items), ``escalations`` and ``audit`` (one
     row per input record with its status, when the report was built with an
-    :class:`~pbcheck.audit.AuditTrail`).
+    :class:`~pbcheck.scoring.audit.AuditTrail`).
 
     The text starts with U+FEFF (the UTF-8 byte-order mark once encoded) so
     that Excel opens the Chinese text correctly; rows end with CRLF as RFC
@@ -65,7 +65,7 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     the file never runs anything.
 
     >>> from pbcheck.report import to_csv
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report({"a": 95, "b": 60})
     >>> text = to_csv(report)
     >>> text.encode("utf-8")[:3], text[1:].splitlines()[1].split(",")[:6]

@@ -110,7 +110,7 @@ def to_workbook(report: CycleReport) -> bytes:
     has that fixed date.  Needs the ``excel`` extra (openpyxl).
 
     >>> from pbcheck.report import to_workbook
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report({"a": 95, "b": 60})
     >>> data = to_workbook(report)
     >>> data[:2], data == to_workbook(report)
@@ -228,7 +228,7 @@ def write_workbook(report: CycleReport, path: str | os.PathLike[str]) -> Path:
 
     >>> import tempfile, pathlib
     >>> from pbcheck.report import write_workbook
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report({"a": 95})
     >>> path = write_workbook(report, pathlib.Path(tempfile.mkdtemp()) / "结果.xlsx")
     >>> path.suffix, path.stat().st_size > 0

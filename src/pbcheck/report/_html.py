@@ -80,7 +80,7 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
             it the page says that charts were omitted and why.
 
     >>> from pbcheck.report import to_html
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report({"a": 95, "b": 60})
     >>> page = to_html(report, charts=False)
     >>> page.startswith("<!DOCTYPE html>"), "单位a" in page

@@ -68,7 +68,7 @@ def to_markdown(report: CycleReport) -> str:
     Every text is escaped, so unit names cannot break a table.
 
     >>> from pbcheck.report import to_markdown
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report({"a": 95, "b": 60})
     >>> print(to_markdown(report).splitlines()[0])
     # 示例细则：2025—2026年度考评结果

@@ -10,20 +10,25 @@ from typing import Literal
 import attrs
 
 from pbcheck._numbers import RoundingPolicy
-from pbcheck.audit import AuditTrail
-from pbcheck.cycle import AssessmentCycle
 from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems
-from pbcheck.history import (
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.org import (
+    SERIES_GOVERNMENT,
+    SERIES_PARTY_MASS,
+    SERIES_VERTICAL,
+    OrgTree,
+)
+from pbcheck.model.rubric import Rubric, Section
+from pbcheck.outcomes.history import (
     EscalationAction,
     EscalationPolicy,
     History,
     escalations,
 )
-from pbcheck.org import SERIES_GOVERNMENT, SERIES_PARTY_MASS, SERIES_VERTICAL, OrgTree
-from pbcheck.outcomes import Outcomes
-from pbcheck.ranking import NO_SERIES
-from pbcheck.rubric import Rubric, Section
-from pbcheck.scoring import Scorecard
+from pbcheck.outcomes.ranking import NO_SERIES
+from pbcheck.outcomes.season import Outcomes
+from pbcheck.scoring.audit import AuditTrail
+from pbcheck.scoring.scorecard import Scorecard
 
 __all__ = [
     "CycleReport",
@@ -238,7 +243,7 @@ class UnitBreakdown:
     def top_sections(self) -> tuple[SectionLine, ...]:
         """The sections that show in a compact table: depth 0 and 1.
 
-        >>> from pbcheck.testing import small_report
+        >>> from pbcheck.examples.small import small_report
         >>> [s.section_id for s in small_report().unit("a").top_sections]
         ['s']
         """
@@ -316,11 +321,11 @@ class CycleReport:
             the bottom cannot be judged and the report says so).
         issuer: the assessing organisation (the org tree's root), if any.
         section_titles: id → title of the sections shown in compact tables.
-        audit: the season's :class:`~pbcheck.audit.AuditTrail` (审计记录), if
+        audit: the season's :class:`~pbcheck.scoring.audit.AuditTrail` (审计记录), if
             given: what became of every input record.
 
     >>> from pbcheck.report import CycleReport
-    >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
+    >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
     >>> from pbcheck import AssessmentCycle, assess_outcomes
     >>> tree = org_tree({"党群部门": ["a", "b", "c", "d", "e"]})
     >>> cards = scorecards({"a": 95, "b": 88, "c": 80, "d": 75, "e": 60})
@@ -365,7 +370,7 @@ class CycleReport:
     def show(self, value: Fraction) -> str:
         """A number as the report shows it (the rubric's rounding policy).
 
-        >>> from pbcheck.testing import small_report
+        >>> from pbcheck.examples.small import small_report
         >>> small_report().show(Fraction("84.125"))
         '84.13'
         """
@@ -375,7 +380,7 @@ class CycleReport:
     def lines(self) -> tuple[UnitLine, ...]:
         """Every unit's line, series by series, in ranking order.
 
-        >>> from pbcheck.testing import small_report
+        >>> from pbcheck.examples.small import small_report
         >>> [line.unit_id for line in small_report().lines]
         ['a', 'b', 'c', 'd', 'e']
         """
@@ -384,7 +389,7 @@ class CycleReport:
     def unit(self, unit_id: str) -> UnitBreakdown:
         """The breakdown of *unit_id*; :class:`KeyError` if it is not in the report.
 
-        >>> from pbcheck.testing import small_report
+        >>> from pbcheck.examples.small import small_report
         >>> small_report().unit("e").line.at_bottom
         True
         """
@@ -400,7 +405,7 @@ class CycleReport:
         Taken from the cycle (``results_announced`` milestone), never from
         the clock, so that files are reproducible.
 
-        >>> from pbcheck.testing import small_report
+        >>> from pbcheck.examples.small import small_report
         >>> small_report().announced
         datetime.date(2026, 6, 15)
         """
@@ -433,7 +438,7 @@ class CycleReport:
             history: earlier cycles, for escalation (连续处于后位); this
                 season's result is added when the history lacks it.
             escalation: the escalation rules (two cycles running by default).
-            audit: the season's :func:`~pbcheck.audit.audit_trail`; the report
+            audit: the season's :func:`~pbcheck.scoring.audit.audit_trail`; the report
                 then counts the records by status and lists them (CSV table
                 ``audit``).  Its units must be the scored units.
 
@@ -443,7 +448,7 @@ class CycleReport:
                 trail names a unit without a scorecard.
 
         >>> from pbcheck import AssessmentCycle, assess_outcomes
-        >>> from pbcheck.testing._outcomes import org_tree, scorecards, simple_rubric
+        >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
         >>> tree = org_tree({"政府工作部门": ["a"], "党群部门": ["b"]})
         >>> cards = scorecards({"a": 90, "b": 80})
         >>> report = CycleReport.build(

@@ -13,7 +13,6 @@ from fractions import Fraction
 
 import attrs
 
-from pbcheck.audit import AuditStatus, AuditTrail
 from pbcheck.report._model import (
     CycleReport,
     ListEntry,
@@ -21,6 +20,7 @@ from pbcheck.report._model import (
     UnitBreakdown,
     UnitLine,
 )
+from pbcheck.scoring.audit import AuditStatus, AuditTrail
 
 Cell = str | int | Fraction
 

@@ -69,7 +69,7 @@ def write_report(
 
     >>> import tempfile
     >>> from pbcheck.report import write_report
-    >>> from pbcheck.testing import small_report
+    >>> from pbcheck.examples.small import small_report
     >>> report = small_report({"a": 95, "b": 60})
     >>> paths = write_report(report, tempfile.mkdtemp(), formats=("md", "circular"))
     >>> [p.name for p in paths]

@@ -5,7 +5,9 @@ check your own rubrics the same way.  Needs the ``testing`` extra
 (``pip install pbcheck[testing]``), which brings hypothesis.  Besides rubrics,
 evaluations, trees, cycles and seasons there are strategies for interchange
 documents (valid and broken), spreadsheet writers for score sheets, seasons the
-bulk path and the what-if simulation accept, and a small scored report.
+bulk path and the what-if simulation accept.  Small really-scored inputs
+(a one-indicator rubric, scorecards with chosen totals, a scored report) are
+in :mod:`pbcheck.examples.small`.
 """
 
 from pbcheck.testing._bulk import bulk_rubrics, bulk_seasons
@@ -25,14 +27,7 @@ from pbcheck.testing._interchange import (
     outcome_policies,
     results,
 )
-from pbcheck.testing._outcomes import (
-    bottom_matrices,
-    org_tree,
-    scorecards,
-    seasons,
-    simple_rubric,
-)
-from pbcheck.testing._reports import small_report
+from pbcheck.testing._outcomes import bottom_matrices, seasons
 from pbcheck.testing._rubrics import (
     ROLL_UP_AGGREGATORS,
     evaluations_for,
@@ -65,7 +60,6 @@ __all__ = [
     "indicators",
     "json_values",
     "observed_values",
-    "org_tree",
     "org_trees",
     "outcome_policies",
     "results",
@@ -73,10 +67,7 @@ __all__ = [
     "rows_to_xlsx",
     "rubric_and_evaluation",
     "rubrics",
-    "scorecards",
     "seasons",
-    "simple_rubric",
-    "small_report",
     "spreadsheet_rows",
     "value_rules",
     "weight_sets",

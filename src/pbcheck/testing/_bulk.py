@@ -14,7 +14,7 @@ from __future__ import annotations
 import attrs
 from hypothesis import strategies as st
 
-from pbcheck.aggregation import (
+from pbcheck.model.aggregation import (
     Aggregator,
     GeometricMean,
     Median,
@@ -22,9 +22,9 @@ from pbcheck.aggregation import (
     TrimmedMean,
     WeightedMean,
 )
-from pbcheck.evaluation import Evaluation
-from pbcheck.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.rubric import Rubric, Section
+from pbcheck.model.evaluation import Evaluation
+from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.model.rubric import Rubric, Section
 from pbcheck.testing._rubrics import evaluations_for, rubrics
 
 __all__ = ["bulk_rubrics", "bulk_seasons"]

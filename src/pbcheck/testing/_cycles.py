@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from pbcheck.cycle import AssessmentCycle, CycleCalendar
+from pbcheck.model.cycle import AssessmentCycle, CycleCalendar
 
 __all__ = ["aware_datetimes", "cycle_calendars", "cycles", "dates_in", "zones"]
 

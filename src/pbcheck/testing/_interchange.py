@@ -6,7 +6,7 @@ mutation that makes it invalid (a key dropped or added, a type changed, a
 reference or a weight sum broken), and names the mutation.
 
 >>> from hypothesis import given, settings
->>> from pbcheck.interchange import dumps, loads
+>>> from pbcheck.io.interchange import dumps, loads
 >>> @settings(max_examples=5)
 ... @given(documents())
 ... def test_round_trip(document):
@@ -24,8 +24,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from pbcheck.cycle import AssessmentCycle
-from pbcheck.evaluation import (
+from pbcheck.examples.small import org_tree
+from pbcheck.io.interchange import Results, dumps
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.evaluation import (
     Activity,
     Evaluation,
     Evidence,
@@ -33,13 +35,11 @@ from pbcheck.evaluation import (
     Observation,
     Source,
 )
-from pbcheck.grading import GradeTier, GradingPolicy
-from pbcheck.interchange import Results, dumps
-from pbcheck.outcomes import OutcomePolicy
-from pbcheck.ranking import Quota, RankingPolicy
-from pbcheck.selection import BottomPolicy, CommendationPolicy
+from pbcheck.outcomes.grading import GradeTier, GradingPolicy
+from pbcheck.outcomes.ranking import Quota, RankingPolicy
+from pbcheck.outcomes.season import OutcomePolicy
+from pbcheck.outcomes.selection import BottomPolicy, CommendationPolicy
 from pbcheck.testing._cycles import cycles
-from pbcheck.testing._outcomes import org_tree
 from pbcheck.testing._rubrics import evaluations_for, exact_numbers, org_trees, rubrics
 
 __all__ = [
@@ -214,7 +214,7 @@ def outcome_policies() -> st.SearchStrategy[OutcomePolicy]:
 
 @st.composite
 def results(draw: st.DrawFn, *, max_units: int = 3) -> Results:
-    """A scored season as :class:`~pbcheck.interchange.Results`.
+    """A scored season as :class:`~pbcheck.io.interchange.Results`.
 
     Generated rubrics (nested sections, every value rule, several raters,
     bonus, deductions, vetoes), a few units in two series, the 2025
@@ -245,7 +245,7 @@ def documents() -> st.SearchStrategy[Any]:
     """Any object with a document kind: rubric, org tree, cycle, evaluations, results.
 
     >>> from hypothesis import given, settings
-    >>> from pbcheck.interchange import kind_of
+    >>> from pbcheck.io.interchange import kind_of
     >>> @settings(max_examples=5)
     ... @given(documents())
     ... def test_has_a_kind(document):

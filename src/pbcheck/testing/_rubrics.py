@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from pbcheck.aggregation import (
+from pbcheck.model.aggregation import (
     Aggregator,
     GeometricMean,
     Median,
@@ -30,10 +30,10 @@ from pbcheck.aggregation import (
     WeightedMean,
     WeightedSum,
 )
-from pbcheck.evaluation import Evaluation, Incident, Observation, Source
-from pbcheck.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
-from pbcheck.rules import (
+from pbcheck.model.evaluation import Evaluation, Incident, Observation, Source
+from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
+from pbcheck.model.rules import (
     CountAtLeast,
     DeductionPerOccurrence,
     DirectScore,
@@ -293,7 +293,7 @@ def evaluations_for(
 
     >>> from hypothesis import given, settings
     >>> from pbcheck import score
-    >>> from pbcheck.testing import simple_rubric
+    >>> from pbcheck.examples.small import simple_rubric
     >>> mine = simple_rubric()
     >>> @settings(max_examples=10, database=None, derandomize=True)
     ... @given(evaluations_for(mine, "czj"))

@@ -20,10 +20,10 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from pbcheck.evaluation import Evaluation, Incident, Observation
-from pbcheck.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
-from pbcheck.rules import DirectScore
+from pbcheck.model.evaluation import Evaluation, Incident, Observation
+from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
+from pbcheck.model.rules import DirectScore
 
 __all__ = ["weight_sets", "weighted_seasons"]
 
@@ -113,7 +113,7 @@ def weight_sets(rubric: Rubric) -> st.SearchStrategy[dict[str, int]]:
     """Whole-number top-level weights (0–10, not all 0), to be normalised.
 
     >>> from hypothesis import find
-    >>> from pbcheck.whatif import two_section_example
+    >>> from pbcheck.examples.small import two_section_example
     >>> sorted(find(weight_sets(two_section_example()[0]), lambda w: True))
     ['常规', '服务']
     """

@@ -1,4 +1,4 @@
-"""Writing evaluations as spreadsheets, in the layouts :mod:`pbcheck.spreadsheets` reads.
+"""Writing evaluations as spreadsheets, in the layouts :mod:`pbcheck.io.spreadsheets` reads.
 
 For tests and examples: build the rows of a long or wide table with
 :func:`spreadsheet_rows`, then write them as CSV (:func:`rows_to_csv`) or as an
@@ -26,9 +26,9 @@ from typing import Literal
 
 from pbcheck._numbers import format_exact
 from pbcheck.errors import MissingExtraError
-from pbcheck.evaluation import Evaluation, Observation, Source
-from pbcheck.rubric import Rubric
-from pbcheck.rules import ValueRule
+from pbcheck.model.evaluation import Evaluation, Observation, Source
+from pbcheck.model.rubric import Rubric
+from pbcheck.model.rules import ValueRule
 
 __all__ = ["rows_to_csv", "rows_to_xlsx", "spreadsheet_rows"]
 

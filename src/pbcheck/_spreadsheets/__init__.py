@@ -1,1 +1,0 @@
-"""Internals of :mod:`pbcheck.spreadsheets`: reading raw grids, converting cells."""

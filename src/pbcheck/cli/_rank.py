@@ -1,0 +1,64 @@
+"""``pbcheck rank``: a results document as ranked tables per series (排名)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pbcheck.cli._shared import load_season, print_season, report_of
+from pbcheck.report import to_csv
+
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: SubParsers) -> None:
+    """Register the ``rank`` subcommand on *subparsers*."""
+    parser = subparsers.add_parser(
+        "rank",
+        help="排名 — print a results document as ranked tables per series",
+        description=(
+            "按系列列出排名、等次、评先和后位名单。 Print the rankings per series "
+            "(系列), grades (等次), the commendation (评先) and bottom (后位) lists "
+            "of a results document written by `pbcheck score`; with --previous, "
+            "also the escalations for units at the bottom several cycles running "
+            "(连续处于后位)."
+        ),
+    )
+    parser.add_argument(
+        "results", type=Path, metavar="RESULTS.json", help="结果文件 / results document"
+    )
+    parser.add_argument(
+        "--previous",
+        nargs="+",
+        default=[],
+        type=Path,
+        metavar="OLDER.json",
+        help="往年结果文件 / results of earlier cycles, for escalation",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "csv"),
+        default="text",
+        help="输出格式 / text tables (default) or CSV (UTF-8) on stdout",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the season; exit 1 with every problem if a file does not load."""
+    loaded = load_season("rank", args.results, args.previous)
+    if loaded is None:
+        return 1
+    season, history = loaded
+    if args.format == "csv":
+        report = report_of(season, history)
+        # The CSV is meant for Excel, hence its byte-order mark; stdout gets the text.
+        sys.stdout.write(to_csv(report, "units").removeprefix("\ufeff"))
+        return 0
+    print_season(season, history)
+    return 0

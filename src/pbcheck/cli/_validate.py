@@ -1,0 +1,80 @@
+"""``pbcheck validate``: check document files and list every problem (文件校验)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pbcheck.errors import ValidationError
+from pbcheck.io.interchange import KINDS, Document, Results, kind_of, load
+
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+
+__all__ = ["add_parser", "report_problems", "summary"]
+
+
+def add_parser(subparsers: SubParsers) -> None:
+    """Register the ``validate`` subcommand on *subparsers*."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="文件校验 — check rubric, org tree, cycle, evaluations or results files",
+        description=(
+            "校验文件：逐个读取，列出全部问题及其位置。 Check document files "
+            "(.json or .toml): rubric (考核细则), org tree (组织体系), cycle "
+            "(考核周期), evaluations (考评记录) or results (考评结果), the kind "
+            "read from each file.  Prints one OK line per valid file; otherwise "
+            "every problem on stderr with its file and path, and exits 1."
+        ),
+    )
+    parser.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="文件 / document files"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        help="要求的文件类型 / require this document kind",
+    )
+    parser.set_defaults(func=run)
+
+
+def summary(document: Document) -> str:
+    """A few words about a loaded document, for the OK line."""
+    kind = kind_of(document)
+    if isinstance(document, Results):
+        return f"{kind}: {len(document.scorecards)} 个单位 / units"
+    if kind == "evaluations":
+        assert isinstance(document, tuple)  # noqa: S101 - evaluations load as a tuple
+        return f"{kind}: {len(document)} 个单位 / units"
+    if kind == "org_tree":
+        return f"{kind}: {len(document)} 个组织 / units"  # type: ignore[arg-type]
+    if kind == "rubric":
+        count = len(document.indicators())  # type: ignore[union-attr]
+        return f"{kind}: {count} 项指标 / indicators"
+    return f"{kind}: {document.label_zh}"  # type: ignore[union-attr]
+
+
+def report_problems(command: str, path: Path, error: ValidationError) -> None:
+    """Print *error* to stderr: a heading, then one ``FILE: PATH: message`` line each."""
+    sys.stderr.write(f"pbcheck {command}: {path}: {error.message}\n")
+    for problem in error.problems:
+        sys.stderr.write(f"{path}: {problem}\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every file; exit 0 if all are valid, 1 otherwise."""
+    failed = 0
+    for path in args.files:
+        try:
+            document = load(path, args.kind)
+        except ValidationError as exc:
+            failed += 1
+            report_problems("validate", path, exc)
+            continue
+        sys.stdout.write(f"OK  {path}  ({summary(document)})\n")
+    if failed:
+        noun = "file" if failed == 1 else "files"
+        sys.stderr.write(f"{failed} {noun} with problems / 个文件有问题\n")
+    return 1 if failed else 0

@@ -1,0 +1,547 @@
+r"""The interchange format: pbcheck's objects as versioned JSON and TOML documents.
+
+Five kinds of document (文件类型), each a JSON object (or TOML table) with a
+``schema_version`` and a ``kind``:
+
+* ``rubric`` — a :class:`~pbcheck.Rubric` (考核细则); JSON or TOML;
+* ``org_tree`` — an :class:`~pbcheck.OrgTree` (组织体系); JSON or TOML;
+* ``cycle`` — an :class:`~pbcheck.AssessmentCycle` (考核周期); JSON or TOML;
+* ``evaluations`` — :class:`~pbcheck.Evaluation` records (考评记录); JSON or TOML;
+* ``results`` — :class:`Results` (考评结果): scorecards and outcomes, with the
+  rubric, tree and cycle embedded; JSON.
+
+Exact numbers travel as strings (``"85"``, ``"2.5"``, ``"1/3"``; integers are
+accepted too), never as floats.  Loading is strict and complete: every
+problem of a file is reported at once in one
+:class:`~pbcheck.errors.ValidationError`, each with its path in the file:
+
+>>> from pbcheck.errors import ValidationError
+>>> from pbcheck.io.interchange import loads
+>>> text = '''{"schema_version": 1, "kind": "org_tree", "units": [
+...     {"id": "gw", "name": "机关工委", "kind": "working_committee"},
+...     {"id": "czj", "name": "财政局机关党委", "kind": "party_committee",
+...      "parent": "gw", "colour": "red"},
+...     {"id": "jyj", "name": "教育局机关党委", "kind": "party_committee",
+...      "parent": "gw", "series": 3}]}'''
+>>> try:
+...     loads(text, "org_tree")
+... except ValidationError as exc:
+...     print(exc)
+invalid org_tree document: 2 problems
+  $.units[1].colour: is not a known key (expected: id, name, kind, parent, series, liaison_group, responsible, guided_by) (got 'red')
+  $.units[2].series: must be a string, not an integer (got 3)
+
+Problems are found in two passes: first the shape of the whole document
+(keys, types, number and date formats), then the rules of every part whose
+shape is sound (unique ids, known parents, weights that sum, rule
+parameters):
+
+>>> text = '''{"schema_version": 1, "kind": "org_tree", "units": [
+...     {"id": "gw", "name": "机关工委", "kind": "working_committee"},
+...     {"id": "czj", "name": "财政局机关党委", "kind": "party_committee", "parent": "gw"},
+...     {"id": "czj", "name": "教育局机关党委", "kind": "party_committee", "parent": "gw"},
+...     {"id": "jyj", "name": "教育局机关党委", "kind": "party_committee", "parent": "jy"}]}'''
+>>> try:
+...     loads(text, "org_tree")
+... except ValidationError as exc:
+...     print(exc)
+invalid org_tree document: 2 problems
+  $.units[2].id: is a duplicate (got 'czj')
+  $.units[3].parent: names no unit in the tree (got 'jy')
+
+See ``docs/formats.md`` for the whole format.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, TypeAlias, cast, overload
+
+import cattrs
+
+from pbcheck._files import write_atomic
+from pbcheck.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingExtraError,
+    Problem,
+    ValidationError,
+)
+from pbcheck.io.interchange._convert import (
+    SchemaBuilder,
+    collect_problems,
+    make_converter,
+)
+from pbcheck.io.interchange._forms import EvaluationsForm
+from pbcheck.io.interchange._parse import Format, Limits, decode
+from pbcheck.model.aggregation import AggregatorRegistry
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.evaluation import Evaluation
+from pbcheck.model.org import OrgTree
+from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes.season import Results
+
+__all__ = [
+    "KINDS",
+    "SCHEMA_VERSION",
+    "TOML_KINDS",
+    "Document",
+    "Kind",
+    "Limits",
+    "Results",
+    "dump",
+    "dumps",
+    "kind_of",
+    "load",
+    "loads",
+    "schema",
+]
+
+#: The version of the document format this pbcheck writes and reads.
+SCHEMA_VERSION = 1
+
+#: A document kind.
+Kind: TypeAlias = Literal["rubric", "org_tree", "cycle", "evaluations", "results"]
+
+#: Every document kind, in the order data flows.
+KINDS: tuple[Kind, ...] = ("rubric", "org_tree", "cycle", "evaluations", "results")
+
+#: The kinds that may also be written as TOML (hand-written documents).
+TOML_KINDS: tuple[Kind, ...] = ("rubric", "org_tree", "cycle", "evaluations")
+
+#: What a document holds once loaded.
+Document: TypeAlias = (
+    Rubric | OrgTree | AssessmentCycle | tuple[Evaluation, ...] | Results
+)
+
+_TYPES: dict[str, type] = {
+    "rubric": Rubric,
+    "org_tree": OrgTree,
+    "cycle": AssessmentCycle,
+    "evaluations": EvaluationsForm,
+    "results": Results,
+}
+_ENVELOPE = ("schema_version", "kind")
+
+
+@functools.cache
+def _default_converter(toml: bool) -> cattrs.Converter:
+    return make_converter(toml=toml)
+
+
+def _converter(
+    registry: AggregatorRegistry | None, *, toml: bool = False
+) -> cattrs.Converter:
+    if registry is None:
+        return _default_converter(toml)
+    return make_converter(registry, toml=toml)
+
+
+def kind_of(obj: object) -> Kind:
+    """The document kind that holds *obj*.
+
+    A sequence of :class:`~pbcheck.Evaluation` is an ``evaluations`` document.
+
+    >>> from pbcheck.examples import example_rubric, example_evaluations
+    >>> kind_of(example_rubric()), kind_of(example_evaluations(2025))
+    ('rubric', 'evaluations')
+    >>> kind_of(42)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidTypeError: document: has no document kind; ...
+    """
+    for kind, cls in _TYPES.items():
+        if isinstance(obj, cls) and kind != "evaluations":
+            return kind  # type: ignore[return-value]
+    if isinstance(obj, Sequence) and not isinstance(obj, str | bytes):  # noqa: SIM102
+        if all(isinstance(item, Evaluation) for item in obj):
+            return "evaluations"
+    raise InvalidTypeError(
+        "document",
+        type(obj).__name__,
+        "has no document kind; expected a Rubric, OrgTree, AssessmentCycle, "
+        "Results or a sequence of Evaluation",
+    )
+
+
+def _body(obj: object, kind: Kind, *, toml: bool) -> dict[str, object]:
+    converter = _converter(None, toml=toml)
+    if kind == "evaluations":
+        data = converter.unstructure(EvaluationsForm(obj), EvaluationsForm)  # type: ignore[arg-type]
+    else:
+        data = converter.unstructure(obj, _TYPES[kind])
+    return {"schema_version": SCHEMA_VERSION, "kind": kind, **data}
+
+
+def dumps(obj: object, *, format: Format = "json") -> str:  # noqa: A002 - the natural name
+    """*obj* as a document: JSON (default) or TOML text, ending in a newline.
+
+    JSON is UTF-8 with Chinese left readable and keys in a fixed order, so the
+    same object always gives the same text.  Documents people read and diff
+    (rubrics, org trees, cycles, evaluations) get two-space indents; results
+    documents are machine output of several megabytes and are written compact,
+    which halves their size and is five times faster to write.  TOML is for
+    hand-written kinds (:data:`TOML_KINDS`) and needs the ``toml`` extra.
+
+    Raises:
+        InvalidTypeError: *obj* has no document kind, or holds something
+            without an interchange form (a third-party rule).
+        InvalidValueError: TOML was asked for a results document.
+        MissingExtraError: TOML without the ``toml`` extra.
+
+    >>> from pbcheck.examples import example_cycle
+    >>> print(dumps(example_cycle(2025))[:70])
+    {
+      "schema_version": 1,
+      "kind": "cycle",
+      "start": "2025-05-01",
+    """
+    kind = kind_of(obj)
+    if format == "json":
+        body = _body(obj, kind, toml=False)
+        if kind == "results":
+            # A freshly unstructured body holds no cycles: nothing to check.
+            text = json.dumps(
+                body, ensure_ascii=False, separators=(",", ":"), check_circular=False
+            )
+        else:
+            text = json.dumps(body, ensure_ascii=False, indent=2)
+        return text + "\n"
+    if format != "toml":
+        raise InvalidValueError("format", format, "must be 'json' or 'toml'")
+    if kind not in TOML_KINDS:
+        raise InvalidValueError(
+            "format", format, f"{kind} documents are written as JSON only"
+        )
+    try:
+        import tomli_w  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise MissingExtraError("toml", "writing TOML documents") from None
+    return tomli_w.dumps(_body(obj, kind, toml=True))
+
+
+def _read_envelope(raw: object, wanted: Kind | None) -> Kind:
+    if not isinstance(raw, dict):
+        raise ValidationError(
+            "invalid document",
+            [InvalidTypeError("$", type(raw).__name__, "must be an object (a table)")],
+        )
+    problems: list[Problem] = []
+    version = raw.get("schema_version")
+    kind = raw.get("kind")
+    if "schema_version" not in raw:
+        problems.append(
+            InvalidValueError("$.schema_version", None, "is required but missing")
+        )
+    elif type(version) is not int:  # "1" or 1.0: the version is the integer 1
+        problems.append(
+            InvalidValueError(
+                "$.schema_version",
+                version,
+                f"is not supported: this pbcheck reads schema_version "
+                f"{SCHEMA_VERSION}, an integer written without quotes",
+            )
+        )
+    elif version != SCHEMA_VERSION:
+        problems.append(
+            InvalidValueError(
+                "$.schema_version",
+                version,
+                f"is not supported: this pbcheck reads schema_version {SCHEMA_VERSION}",
+            )
+        )
+    if "kind" not in raw:
+        problems.append(InvalidValueError("$.kind", None, "is required but missing"))
+    elif kind not in KINDS:
+        problems.append(
+            InvalidValueError(
+                "$.kind", kind, f"is not a known document kind ({', '.join(KINDS)})"
+            )
+        )
+    elif wanted is not None and kind != wanted:
+        problems.append(InvalidValueError("$.kind", kind, f"must be {wanted!r} here"))
+    if problems:
+        raise ValidationError("invalid document", problems)
+    return cast("Kind", kind)
+
+
+def _wanted(kind: Kind | type | None) -> Kind | None:
+    if kind is None or (isinstance(kind, str) and kind in KINDS):
+        return kind
+    if kind is Evaluation:
+        return "evaluations"
+    for name, cls in _TYPES.items():
+        if kind is cls:
+            return name  # type: ignore[return-value]
+    raise InvalidValueError(
+        "kind", kind, f"must be one of {', '.join(KINDS)} or their type"
+    )
+
+
+@overload
+def loads(
+    data: str | bytes,
+    kind: Literal["rubric"] | type[Rubric],
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Rubric: ...
+@overload
+def loads(
+    data: str | bytes,
+    kind: Literal["org_tree"] | type[OrgTree],
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> OrgTree: ...
+@overload
+def loads(
+    data: str | bytes,
+    kind: Literal["cycle"] | type[AssessmentCycle],
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> AssessmentCycle: ...
+@overload
+def loads(
+    data: str | bytes,
+    kind: Literal["evaluations"] | type[Evaluation],
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> tuple[Evaluation, ...]: ...
+@overload
+def loads(
+    data: str | bytes,
+    kind: Literal["results"] | type[Results],
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Results: ...
+@overload
+def loads(
+    data: str | bytes,
+    kind: None = ...,
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Document: ...
+def loads(
+    data: str | bytes,
+    kind: Kind | type | None = None,
+    *,
+    format: Format = "json",  # noqa: A002 - the natural name
+    limits: Limits | None = None,
+    registry: AggregatorRegistry | None = None,
+) -> Document:
+    """Read a document from text or bytes; strict, complete, nothing half-loaded.
+
+    Args:
+        data: the document (bytes must be UTF-8).
+        kind: the kind expected (``"rubric"`` or :class:`~pbcheck.Rubric`, …);
+            ``None`` accepts any kind, as the document says.
+        format: ``"json"`` or ``"toml"``.
+        limits: size, depth and count bounds (:class:`Limits` by default).
+        registry: resolves aggregator names (the built-ins by default).
+
+    Returns:
+        The object: a Rubric, OrgTree, AssessmentCycle, a tuple of Evaluation,
+        or :class:`Results`.
+
+    Raises:
+        ValidationError: every problem of the document, each with its path
+            (``$.sections[1].indicators[3].max_points``).  Nothing else is
+            raised, whatever *data* holds.
+
+    >>> from pbcheck.examples import example_cycle
+    >>> loads(dumps(example_cycle(2025)), "cycle") == example_cycle(2025)
+    True
+    >>> loads('{"schema_version": 2, "kind": "cycle"}')
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid document: 1 problem
+      $.schema_version: is not supported: this pbcheck reads schema_version 1 (got 2)
+    """
+    wanted = _wanted(kind)
+    if format not in ("json", "toml"):
+        raise InvalidValueError("format", format, "must be 'json' or 'toml'")
+    raw = decode(data, format, limits or Limits())
+    found = _read_envelope(raw, wanted)
+    assert isinstance(raw, dict)  # noqa: S101 - checked by _read_envelope
+    body = {k: v for k, v in raw.items() if k not in _ENVELOPE}
+    converter = _converter(registry)
+    try:
+        obj: object = converter.structure(body, _TYPES[found])
+    except Exception as exc:  # noqa: BLE001 - every problem becomes a Problem with a path
+        raise ValidationError(
+            f"invalid {found} document", collect_problems(exc, (), raw)
+        ) from None
+    if isinstance(obj, EvaluationsForm):
+        return obj.evaluations
+    return cast("Document", obj)
+
+
+def _format_of(path: Path) -> Format:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix == ".toml":
+        return "toml"
+    raise ValidationError(
+        f"cannot read {path}",
+        [InvalidValueError("$", str(path), "must end in .json or .toml")],
+    )
+
+
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["rubric"] | type[Rubric],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Rubric: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["org_tree"] | type[OrgTree],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> OrgTree: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["cycle"] | type[AssessmentCycle],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> AssessmentCycle: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["evaluations"] | type[Evaluation],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> tuple[Evaluation, ...]: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["results"] | type[Results],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Results: ...
+@overload
+def load(
+    path: str | Path,
+    kind: None = ...,
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+) -> Document: ...
+def load(
+    path: str | Path,
+    kind: Kind | type | None = None,
+    *,
+    limits: Limits | None = None,
+    registry: AggregatorRegistry | None = None,
+) -> Document:
+    """Read a document file: JSON or TOML by its suffix, the kind from the file.
+
+    Raises:
+        ValidationError: the file cannot be read, or every problem in it.
+
+    >>> import tempfile, pathlib
+    >>> from pbcheck.examples import example_tree
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "org-tree.json"
+    >>> _ = dump(example_tree(), target)
+    >>> load(target) == example_tree()
+    True
+    """
+    target = Path(path)
+    fmt = _format_of(target)
+    bounds = limits or Limits()
+    try:
+        size = target.stat().st_size
+        if size > bounds.max_bytes:
+            raise ValidationError(
+                f"cannot read {target}",
+                [
+                    InvalidValueError(
+                        "$",
+                        size,
+                        f"is larger than the limit of {bounds.max_bytes} bytes",
+                    )
+                ],
+            )
+        data = target.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            f"cannot read {target}",
+            [InvalidValueError("$", str(target), f"cannot be read: {exc.strerror}")],
+        ) from None
+    return loads(data, kind, format=fmt, limits=bounds, registry=registry)
+
+
+def dump(obj: object, path: str | Path) -> Path:
+    """Write *obj* as a document, atomically; the format follows the suffix.
+
+    Returns the path written.  A failure leaves an existing file untouched.
+
+    >>> import tempfile, pathlib
+    >>> from pbcheck.examples import example_cycle
+    >>> written = dump(example_cycle(2025), pathlib.Path(tempfile.mkdtemp()) / "c.toml")
+    >>> written.read_text(encoding="utf-8").splitlines()[:2]
+    ['schema_version = 1', 'kind = "cycle"']
+    """
+    target = Path(path)
+    text = dumps(obj, format=_format_of(target))
+    return write_atomic(target, text)
+
+
+@functools.cache
+def _schema(kind: Kind) -> str:
+    builder = SchemaBuilder()
+    body = builder.object_schema(_TYPES[kind])
+    properties = {
+        "schema_version": {"const": SCHEMA_VERSION},
+        "kind": {"const": kind},
+        **body["properties"],
+    }
+    document: dict[str, object] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"urn:pbcheck:schema:{kind}:{SCHEMA_VERSION}",
+        "title": f"pbcheck {kind} document, schema_version {SCHEMA_VERSION}",
+        "type": "object",
+        "properties": properties,
+        "required": ["schema_version", "kind", *body.get("required", [])],
+        "additionalProperties": False,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True)
+
+
+def schema(kind: Kind) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document kind, as a dict.
+
+    The same schemas ship as files in ``pbcheck/interchange/schemas/`` and
+    are printed by ``pbcheck schema KIND``.
+
+    >>> schema("rubric")["properties"]["kind"]
+    {'const': 'rubric'}
+    """
+    if kind not in KINDS:
+        raise InvalidValueError("kind", kind, f"must be one of {', '.join(KINDS)}")
+    result: dict[str, Any] = json.loads(_schema(kind))
+    return result

@@ -1,0 +1,272 @@
+"""Bytes in, plain data out: JSON or TOML parsed safely, within limits.
+
+Only the standard library's :mod:`json` and :mod:`tomllib` parse: no YAML, no
+pickle, no code.  Whatever the input, the result is either plain data
+(dicts, lists, strings, integers, booleans, ``None``, and :class:`Decimal`
+for the floats that the loader will then refuse) or a
+:class:`~pbcheck.errors.ValidationError` naming where the input went wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date, datetime, time
+from decimal import Decimal
+from itertools import chain, compress, repeat
+from typing import Literal
+
+import attrs
+
+from pbcheck._numbers import whole_at_least
+from pbcheck.errors import InvalidTypeError, InvalidValueError, Problem, ValidationError
+from pbcheck.io.interchange._paths import Path, render_path
+
+Format = Literal["json", "toml"]
+
+
+_positive = whole_at_least(1)
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what the loader accepts, so that no input can exhaust a machine.
+
+    Args:
+        max_bytes: the largest document, in bytes (64 MiB by default).
+        max_depth: the deepest nesting of lists and objects (64 by default;
+            real documents need about 15).
+        max_items: the most values (scalars, lists and objects together) in
+            one document (5 million by default).
+
+    >>> Limits().max_bytes == 64 * 1024 * 1024
+    True
+    >>> Limits(max_depth=0)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: max_depth: must be a whole number ≥ 1 (got 0)
+    """
+
+    max_bytes: int = attrs.field(default=64 * 1024 * 1024, validator=_positive)
+    max_depth: int = attrs.field(default=64, validator=_positive)
+    max_items: int = attrs.field(default=5_000_000, validator=_positive)
+
+
+class _NonFinite:
+    """What ``NaN`` and ``Infinity`` parse to, so the walk can say where they were."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Pairs(dict[str, object]):
+    """A JSON object that remembers keys given twice."""
+
+    __slots__ = ("duplicates",)
+
+    def __init__(self, pairs: list[tuple[str, object]]) -> None:
+        super().__init__()
+        self.duplicates: list[str] = []
+        for key, value in pairs:
+            if key in self:
+                self.duplicates.append(key)
+            self[key] = value
+
+
+class _JsonScan:
+    """Parser hooks that note, while JSON is parsed, whatever the walk must see.
+
+    Objects come out as plain dicts unless a key is given twice (then as
+    :class:`_Pairs`); floats and constants come out as the walk expects them.
+    ``plain`` stays true while there is none of these.
+    """
+
+    __slots__ = ("plain",)
+
+    def __init__(self) -> None:
+        self.plain = True
+
+    def object(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.plain = False
+            return _Pairs(pairs)
+        return result
+
+    def number(self, text: str) -> Decimal:
+        self.plain = False
+        return Decimal(text)
+
+    def constant(self, text: str) -> _NonFinite:
+        self.plain = False
+        return _NonFinite(text)
+
+
+def _within(parsed: object, limits: Limits) -> bool:
+    """Whether plain parsed JSON keeps the depth and item bounds of the walk.
+
+    It goes level by level, with the loops in C: the containers of one level
+    give the values of the next.
+    """
+    dicts = [parsed] if isinstance(parsed, dict) else []
+    lists = [parsed] if isinstance(parsed, list) else []
+    items = 1
+    depth = 0
+    while dicts or lists:
+        if depth >= limits.max_depth:
+            return False
+        values = [
+            *chain.from_iterable(map(dict.values, dicts)),
+            *chain.from_iterable(lists),
+        ]
+        items += len(values)
+        dicts = list(compress(values, map(isinstance, values, repeat(dict))))
+        lists = list(compress(values, map(isinstance, values, repeat(list))))
+        depth += 1
+    return items <= limits.max_items
+
+
+def _fail(message: str, value: object = None) -> ValidationError:
+    return ValidationError(
+        "unreadable document", [InvalidValueError("$", value, message)]
+    )
+
+
+def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
+    """Parse *data* as *fmt* within *limits*; plain data or a ValidationError."""
+    if isinstance(data, str):
+        try:
+            size = len(data.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            raise _fail(
+                f"holds a character that is not valid Unicode: {exc.reason}"
+            ) from None
+        text = data
+    elif isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        size = len(raw)
+        if size <= limits.max_bytes:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise _fail(
+                    f"is not UTF-8 text (invalid byte at offset {exc.start})"
+                ) from None
+    else:
+        raise ValidationError(
+            "unreadable document",
+            [InvalidTypeError("$", type(data).__name__, "must be text or bytes")],
+        )
+    if size > limits.max_bytes:
+        raise _fail(f"is {size} bytes, more than the limit of {limits.max_bytes}")
+    text = text.removeprefix("\ufeff")
+    scan = _JsonScan()
+    try:
+        if fmt == "json":
+            parsed: object = json.loads(
+                text,
+                parse_float=scan.number,
+                parse_constant=scan.constant,
+                object_pairs_hook=scan.object,
+            )
+        else:
+            parsed = tomllib.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise _fail(
+            f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise _fail(
+            f"nests lists or objects too deeply (the limit is {limits.max_depth})"
+        ) from None
+    except (ValueError, MemoryError) as exc:  # e.g. an integer with 5000 digits
+        raise _fail(f"cannot be parsed: {exc}") from None
+    if fmt == "json" and scan.plain and _within(parsed, limits):
+        # Nothing the walk could refuse or change: no duplicate keys, no
+        # floats or constants, every bound kept.  Anything else takes the
+        # walk, which names each problem where it is.
+        return parsed
+    walker = _Walk(limits)
+    result = walker.visit(parsed, (), 0)
+    if walker.problems:
+        raise ValidationError("unreadable document", walker.problems)
+    return result
+
+
+class _Walk:
+    """Checks depth, size, duplicates and non-finite numbers; normalises TOML values."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.items = 0
+        self.problems: list[Problem] = []
+        self.stopped = False
+
+    def visit(self, value: object, path: Path, depth: int) -> object:  # noqa: PLR0911 - one branch per kind of value
+        if self.stopped:
+            return None
+        self.items += 1
+        if self.items > self.limits.max_items:
+            self._stop(path, f"holds more than {self.limits.max_items} values")
+            return None
+        if isinstance(value, dict | list) and depth >= self.limits.max_depth:
+            self._stop(path, f"nests deeper than the limit of {self.limits.max_depth}")
+            return None
+        if isinstance(value, dict):
+            for key in getattr(value, "duplicates", ()):
+                self.problems.append(
+                    InvalidValueError(render_path((*path, key)), None, "is given twice")
+                )
+            return {
+                key: self.visit(item, (*path, key), depth + 1)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [
+                self.visit(item, (*path, index), depth + 1)
+                for index, item in enumerate(value)
+            ]
+        if isinstance(value, _NonFinite) or (
+            isinstance(value, Decimal) and not value.is_finite()
+        ):
+            text = value.text if isinstance(value, _NonFinite) else str(value)
+            self.problems.append(
+                InvalidValueError(
+                    render_path(path),
+                    text,
+                    "is not a finite number; NaN and Infinity are refused",
+                )
+            )
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                self.problems.append(
+                    InvalidValueError(
+                        render_path(path),
+                        value.isoformat(),
+                        "must carry its UTC offset (e.g. 2026-04-30T23:30:00+08:00) "
+                        "or be a plain date",
+                    )
+                )
+                return None
+            return value.isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, time):
+            self.problems.append(
+                InvalidValueError(
+                    render_path(path),
+                    value.isoformat(),
+                    "a time of day alone is refused",
+                )
+            )
+            return None
+        return value
+
+    def _stop(self, path: Path, message: str) -> None:
+        self.problems.append(InvalidValueError(render_path(path), None, message))
+        self.stopped = True

@@ -1,0 +1,441 @@
+"""Raw grids: the rows of a CSV file or an Excel sheet, cell values as they came.
+
+Nothing here interprets a value: the readers only decode, bound and locate.
+CSV cells are strings (``None`` when empty); Excel cells are whatever openpyxl
+returns for a cached value, with two markers for what must never be read as
+data: :class:`Uncached` (a formula Excel never computed), :class:`CellError`
+(``#DIV/0!`` and friends) and :class:`Percent` (a number shown as ``85%``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+import re
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from pbcheck._numbers import whole_at_least
+from pbcheck.errors import (
+    InvalidValueError,
+    MissingExtraError,
+    ValidationError,
+)
+
+#: A cell's value as read: text, a number, a boolean, a date, or a marker.
+RawValue = object
+
+Style = Literal["csv", "xlsx"]
+
+
+def column_letter(column: int) -> str:
+    """Excel's column name for a 1-based column number: 1 → A, 28 → AB."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+@attrs.frozen
+class CellRef:
+    """Where a value sits: the sheet (or CSV file), the row and the column.
+
+    Renders the way spreadsheet users read it: ``评分表!D12 (党建述职)`` for a
+    workbook, ``scores.csv:12:D (党建述职)`` for a CSV file (row 12 is the
+    12th record, as a spreadsheet program numbers it).  Without a column it
+    names the whole row: ``评分表!12`` or ``scores.csv:12``.
+
+    Args:
+        table: the sheet's name, or the CSV file's name.
+        row: 1-based row number.
+        column: 1-based column number, or ``None`` for the whole row.
+        header: the column's header as written, if it has one.
+        style: ``"xlsx"`` or ``"csv"``: how the reference is written.
+
+    >>> str(CellRef("评分表", 12, 4, "党建述职", "xlsx"))
+    '评分表!D12 (党建述职)'
+    >>> str(CellRef("scores.csv", 12, 4, "党建述职", "csv"))
+    'scores.csv:12:D (党建述职)'
+    """
+
+    table: str
+    row: int
+    column: int | None = None
+    header: str | None = None
+    style: Style = "xlsx"
+
+    @property
+    def cell(self) -> str:
+        """The Excel-style cell name, e.g. ``D12`` (or the row number alone)."""
+        if self.column is None:
+            return str(self.row)
+        return f"{column_letter(self.column)}{self.row}"
+
+    def __str__(self) -> str:
+        if self.style == "csv":
+            where = f"{self.table}:{self.row}"
+            if self.column is not None:
+                where += f":{column_letter(self.column)}"
+        else:
+            where = f"{self.table}!{self.cell}"
+        if self.header:
+            where += f" ({self.header})"
+        return where
+
+
+_positive = whole_at_least(1)
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what one import may read; past them the import stops with an error.
+
+    Args:
+        max_bytes: the largest input file, in bytes (20 MiB by default).
+        max_unpacked_bytes: for ``.xlsx``, the most the workbook may unpack
+            to (a workbook is a zip archive; 200 MiB by default).
+        max_rows: the most rows a sheet may have, header included.
+        max_columns: the most columns a row may have.
+
+    >>> Limits(max_rows=1000).max_rows
+    1000
+    >>> Limits(max_columns=0)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: max_columns: must be a whole number ≥ 1 (got 0)
+    """
+
+    max_bytes: int = attrs.field(default=20 * 2**20, validator=_positive)
+    max_unpacked_bytes: int = attrs.field(default=200 * 2**20, validator=_positive)
+    max_rows: int = attrs.field(default=200_000, validator=_positive)
+    max_columns: int = attrs.field(default=1_000, validator=_positive)
+
+
+@attrs.frozen
+class Uncached:
+    """A formula cell without a cached value: Excel never computed it."""
+
+    formula: str
+
+
+@attrs.frozen
+class Percent:
+    """A numeric cell formatted as a percentage: it shows ``85%`` but holds ``0.85``.
+
+    Never read as a number: what the user saw is not what the cell holds.
+    """
+
+    number: int | float
+
+    @property
+    def shown(self) -> str:
+        """The value as Excel displays it (at full precision), e.g. ``85%``."""
+        if not math.isfinite(self.number):
+            return f"{self.number!r}%"
+        scaled = (Decimal(repr(self.number)) * 100).normalize()
+        return f"{scaled:f}%"
+
+
+@attrs.frozen
+class CellError:
+    """An Excel error value such as ``#DIV/0!`` or ``#N/A``."""
+
+    code: str
+
+
+@attrs.frozen
+class Grid:
+    """Rows of one table, read lazily; ``rows`` yields ``(row number, cells)``."""
+
+    name: str
+    style: Style
+    rows: Iterator[tuple[int, tuple[RawValue, ...]]]
+    #: What the input is called in messages: the file, and the sheet if any.
+    title: str
+    #: Merged ranges as (first row, first column, last row, last column).
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+
+
+def _fail(path: str, value: object, message: str) -> ValidationError:
+    return ValidationError(
+        f"cannot read {path}", [InvalidValueError(path, value, message)]
+    )
+
+
+def load_bytes(source: str | Path | bytes, name: str, limits: Limits) -> bytes:
+    """The input's bytes, refusing a file larger than ``limits.max_bytes``.
+
+    A file that cannot be read (missing, a directory, no permission) is a
+    :class:`ValidationError` naming it, as for :func:`pbcheck.io.interchange.load`.
+    """
+    try:
+        size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+        if size > limits.max_bytes:
+            raise _fail(
+                name,
+                size,
+                f"is {size} bytes, more than the limit of {limits.max_bytes} bytes "
+                "(Limits.max_bytes); split the file or raise the limit",
+            )
+        return source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        raise _fail(name, str(source), f"cannot be read: {exc.strerror}") from None
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> str:
+    codec = "utf-8-sig" if encoding is None else encoding
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        if encoding is None:
+            message = (
+                f"is not valid UTF-8 (byte 0x{byte} on line {line}); a CSV file "
+                "saved by Excel on Chinese Windows is usually GBK: read it with "
+                'encoding="gbk"'
+            )
+        else:
+            message = f"is not valid {encoding} (byte 0x{byte} on line {line})"
+        raise _fail(name, codec, message) from None
+    except LookupError:
+        raise _fail(name, encoding, "names no known text encoding") from None
+    return text.removeprefix("\ufeff")
+
+
+def csv_grid(data: bytes, name: str, encoding: str | None, limits: Limits) -> Grid:
+    """A CSV file's rows: every non-empty cell a string, empty cells ``None``."""
+    text = _decode(data, name, encoding)
+
+    def rows() -> Iterator[tuple[int, tuple[RawValue, ...]]]:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        number = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _fail(
+                    f"{name}:{number + 1}", None, f"is not valid CSV: {exc}"
+                ) from None
+            number += 1
+            _check_bounds(name, number, len(record), limits, "csv")
+            yield number, tuple(cell if cell != "" else None for cell in record)
+
+    return Grid(name, "csv", rows(), name)
+
+
+def _check_bounds(
+    name: str, row: int, width: int, limits: Limits, style: Style
+) -> None:
+    if row > limits.max_rows:
+        raise _fail(
+            str(CellRef(name, row, style=style)),
+            row,
+            f"the sheet has more than {limits.max_rows} rows (Limits.max_rows); "
+            "split it or raise the limit",
+        )
+    if width > limits.max_columns:
+        raise _fail(
+            str(CellRef(name, row, style=style)),
+            width,
+            f"the row has {width} columns, more than {limits.max_columns} "
+            "(Limits.max_columns)",
+        )
+
+
+# mergeCell elements carry one attribute, the range: <mergeCell ref="A1:C1"/>.
+_MERGE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\""
+)
+# A formula element, <f>…</f> or <f t="shared" …/>, in any namespace prefix.
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _boundaries(ref: str) -> tuple[int, int, int, int]:
+    corners = []
+    for part in [*ref.split(":"), ref][:2]:
+        match = _CELL.fullmatch(part)
+        assert match is not None  # noqa: S101 - _MERGE only matches cell names
+        letters, digits = match.groups()
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - ord("A") + 1
+        corners.append((int(digits), column))
+    (row1, col1), (row2, col2) = corners
+    return row1, col1, row2, col2
+
+
+def _cell_value(cell: Any) -> RawValue:  # noqa: ANN401 - openpyxl's cells are untyped
+    value = cell.value
+    if getattr(cell, "data_type", None) == "e":
+        return CellError(str(value))
+    if isinstance(value, str) and value == "":
+        return None
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(getattr(cell, "number_format", None) or "")
+    ):
+        return Percent(value)
+    if value is not None and not isinstance(
+        value, str | int | float | bool | datetime | date | time | timedelta
+    ):
+        return str(value)  # rich text and other exotica read as their text
+    return value
+
+
+#: What openpyxl raises on a damaged workbook: besides the zip and lookup
+#: errors, malformed XML (``xml.etree.ElementTree.ParseError`` is a
+#: ``SyntaxError``) and parts whose content is not what their name promises
+#: (``AttributeError``, ``IndexError``).  Found by fuzzing.
+_BROKEN = (
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    zipfile.BadZipFile,
+    SyntaxError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    zlib.error,
+)
+
+
+def _unreadable(name: str, exc: BaseException) -> ValidationError:
+    detail = str(exc) or type(exc).__name__
+    return _fail(name, None, f"is not a readable .xlsx workbook: {detail}")
+
+
+def _open_workbook(openpyxl: Any, data: bytes, name: str, *, data_only: bool) -> Any:  # noqa: ANN401 - openpyxl's workbook
+    with warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation, styles);
+        # none of them changes a cell's value.
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=data_only
+            )
+        except _BROKEN as exc:
+            raise _unreadable(name, exc) from None
+
+
+def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid:
+    """An Excel sheet's rows, opened read-only with cached values (data_only).
+
+    A sheet with formulas is read twice in step: once for the cached values,
+    once for the formulas, so that a formula without a cached value (which
+    openpyxl would show as an empty cell) is reported instead of skipped.
+    """
+    try:
+        import openpyxl  # noqa: PLC0415 - optional extra, imported when used
+    except ImportError:
+        raise MissingExtraError("excel", "reading .xlsx workbooks") from None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise _fail(
+            name, None, "is not an .xlsx workbook (not a zip archive)"
+        ) from None
+    with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > limits.max_unpacked_bytes:
+            raise _fail(
+                name,
+                unpacked,
+                f"unpacks to {unpacked} bytes, more than the limit of "
+                f"{limits.max_unpacked_bytes} (Limits.max_unpacked_bytes)",
+            )
+    values = _open_workbook(openpyxl, data, name, data_only=True)
+    names = values.sheetnames
+    if not values.worksheets:
+        values.close()
+        raise _fail(name, None, "has no worksheet")
+    if sheet is not None and sheet not in names:
+        values.close()
+        raise _fail(
+            f"{name}[{sheet}]", sheet, f"no such sheet; the workbook has {names}"
+        )
+    title = values.worksheets[0].title if sheet is None else sheet
+    value_sheet: Any = values[title]
+    # The sheet's XML tells whether it has merged cells, and whether it has
+    # formulas at all: without any, the second (formula) pass is not needed.
+    path = getattr(value_sheet, "_worksheet_path", None)
+    merges: list[tuple[int, int, int, int]] = []
+    has_formulas = True
+    if isinstance(path, str):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                xml = archive.read(path)
+        except _BROKEN as exc:
+            values.close()
+            raise _unreadable(name, exc) from None
+        merges = [_boundaries(m.decode()) for m in _MERGE.findall(xml)]
+        has_formulas = _FORMULA.search(xml) is not None
+    formulas = (
+        _open_workbook(openpyxl, data, name, data_only=False) if has_formulas else None
+    )
+    formula_rows: Iterator[Any] = (
+        formulas[title].iter_rows() if formulas is not None else itertools.repeat(())
+    )
+
+    def rows() -> Iterator[tuple[int, tuple[RawValue, ...]]]:
+        pairs = zip(value_sheet.iter_rows(), formula_rows, strict=False)
+        try:
+            for number in itertools.count(1):
+                # Warnings are silenced around each parsed row only, never
+                # across a yield, so that the caller's warning filters hold.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    try:
+                        pair = next(pairs, None)
+                    except _BROKEN as exc:  # the sheet's XML is parsed lazily
+                        raise _unreadable(name, exc) from None
+                if pair is None:
+                    return
+                cells, formula_cells = pair
+                _check_bounds(title, number, len(cells), limits, "xlsx")
+                try:
+                    row = _xlsx_row(cells, formula_cells)
+                except _BROKEN as exc:
+                    raise _unreadable(name, exc) from None
+                yield number, row
+        finally:
+            values.close()
+            if formulas is not None:
+                formulas.close()
+
+    return Grid(title, "xlsx", rows(), f"{name}, sheet {title}", tuple(merges))
+
+
+def _xlsx_row(
+    cells: tuple[Any, ...], formula_cells: tuple[Any, ...]
+) -> tuple[RawValue, ...]:
+    """One row's values; a formula without a cached value becomes :class:`Uncached`."""
+    row: list[RawValue] = []
+    for index, cell in enumerate(cells):
+        value = _cell_value(cell)
+        if value is None and index < len(formula_cells):
+            formula = formula_cells[index].value
+            if isinstance(formula, str) and formula.startswith("="):
+                value = Uncached(formula)
+            elif formula is not None and not isinstance(
+                formula, str | int | float | bool | datetime
+            ):  # array and data-table formulas
+                value = Uncached(str(getattr(formula, "text", formula)))
+        row.append(value)
+    return tuple(row)

@@ -1,0 +1,268 @@
+"""What was recorded about one unit in one cycle (考评记录).
+
+An :class:`Evaluation` gathers three kinds of record, each with its source, its
+date and references to its evidence, so that every point of a result can be
+traced back:
+
+* :class:`Observation` — a judgement of one indicator by one rater: a pass/fail,
+  a measured value, a count or a direct score (自评, 考评组, 部门评议, 明察暗访).
+* :class:`Activity` — a dated activity, e.g. one branch committee meeting
+  (支委会), counted by frequency rules (三会一课).
+* :class:`Incident` — a dated event that costs points or disqualifies: an
+  admonishment talk (诫勉谈话), a violation of the eight-point rules, a veto.
+
+>>> from datetime import date
+>>> Evaluation(
+...     unit_id="czj",
+...     observations=[
+...         Observation(
+...             "S01",
+...             True,
+...             source=Source.TEAM,
+...             rater="考评组甲",
+...             recorded_at=date(2026, 5, 12),
+...             evidence=[Evidence("document", "台账/2025/组织生活记录.pdf")],
+...         ),
+...     ],
+... ).observations[0].value
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from enum import StrEnum
+from fractions import Fraction
+
+import attrs
+
+from pbcheck._numbers import to_exact
+from pbcheck.errors import InvalidTypeError, InvalidValueError
+from pbcheck.model.rules import ObservedValue
+
+__all__ = [
+    "Activity",
+    "Evaluation",
+    "Evidence",
+    "Incident",
+    "Moment",
+    "Observation",
+    "Source",
+]
+
+#: A record's date: a calendar date, or a timezone-aware datetime.
+Moment = date | datetime
+
+
+class Source(StrEnum):
+    """Who recorded an observation.
+
+    >>> Source("spot_check"), Source.SPOT_CHECK.label_zh
+    (<Source.SPOT_CHECK: 'spot_check'>, '明察暗访')
+    >>> [source.label_zh for source in Source]
+    ['自评', '考评组', '部门评议', '明察暗访', '电子台账']
+    """
+
+    SELF = "self"
+    """自评 — the unit's own self-assessment (not counted by default)."""
+    TEAM = "team"
+    """考评组 — the assessment team (听汇报、查资料)."""
+    DEPARTMENT = "department"
+    """部门评议 — appraisal by convened departments."""
+    SPOT_CHECK = "spot_check"
+    """明察暗访 — an unannounced or open spot check during the cycle."""
+    LEDGER = "ledger"
+    """电子台账 — the electronic ledger kept as work happens (重平时)."""
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name, e.g. ``明察暗访``."""
+        return _SOURCE_LABELS[self]
+
+
+_SOURCE_LABELS = {
+    Source.SELF: "自评",
+    Source.TEAM: "考评组",
+    Source.DEPARTMENT: "部门评议",
+    Source.SPOT_CHECK: "明察暗访",
+    Source.LEDGER: "电子台账",
+}
+
+
+def _observed(value: object) -> ObservedValue:
+    if isinstance(value, bool | int | Fraction):
+        return value
+    return to_exact(value, "observation.value")
+
+
+def _moment(value: object, name: str = "occurred_at") -> Moment:
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidValueError(
+                name,
+                value,
+                "must be timezone-aware (e.g. 2026-04-30T23:30+08:00)",
+            )
+        return value
+    if isinstance(value, date):
+        return value
+    raise InvalidTypeError(name, value, "must be a date or a datetime")
+
+
+def _optional_moment(value: object) -> Moment | None:
+    return None if value is None else _moment(value, "recorded_at")
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
+
+
+def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(value)
+
+
+def _observations(value: Iterable[Observation]) -> tuple[Observation, ...]:
+    return tuple(value)
+
+
+def _activities(value: Iterable[Activity]) -> tuple[Activity, ...]:
+    return tuple(value)
+
+
+def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Evidence:
+    """A reference to supporting material — never the material itself.
+
+    Args:
+        kind: ``document``, ``photo``, ``audio``, ``ledger`` or your own word.
+        ref: where it is: a path, a URL, a document number.
+        title: a short description.
+
+    >>> Evidence("photo", "台账/2025/七一主题党日.jpg", title="主题党日活动照片")
+    Evidence(kind='photo', ref='台账/2025/七一主题党日.jpg', title='主题党日活动照片')
+    """
+
+    kind: str = attrs.field(validator=_text)
+    ref: str = attrs.field(validator=_text)
+    title: str = ""
+
+
+@attrs.frozen
+class Observation:
+    """One rater's judgement of one indicator.
+
+    Args:
+        indicator_id: the indicator (or bonus indicator) judged.
+        value: ``True``/``False`` for pass/fail, a number for measured values and
+            direct scores (exact: int, Decimal, Fraction or a string; floats are
+            refused), a whole number for counts.
+        source: who recorded it (:class:`Source`).
+        rater: who exactly, e.g. ``考评组甲``; several raters of one indicator
+            must be told apart by ``rater``.
+        recorded_at: when; a date, or a timezone-aware datetime.
+        evidence: references to the material it rests on.
+        note: free text.
+
+    Values become exact; floats are refused, because ``0.1`` is not one tenth:
+
+    >>> Observation("A1", "26.5", rater="考评组甲").value
+    Fraction(53, 2)
+    >>> Observation("A1", 26.5)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidTypeError: observation.value: must be an exact number ...
+    """
+
+    indicator_id: str = attrs.field(validator=_text)
+    value: ObservedValue = attrs.field(converter=_observed)
+    source: Source = attrs.field(default=Source.TEAM, converter=Source)
+    rater: str = ""
+    recorded_at: Moment | None = attrs.field(default=None, converter=_optional_moment)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+    note: str = ""
+
+
+@attrs.frozen
+class Activity:
+    """A dated activity counted by a frequency rule (e.g. one 支委会 meeting).
+
+    Args:
+        indicator_id: the frequency indicator it counts toward.
+        occurred_at: when it took place; a date or an aware datetime.
+        title: what it was, e.g. ``2025年6月支委会``.
+        source: usually the electronic ledger (电子台账).
+        evidence: minutes, photos, sign-in sheets.
+
+    >>> from datetime import date
+    >>> meeting = Activity("B3", date(2025, 6, 18), title="2025年6月支委会")
+    >>> meeting.source.label_zh
+    '电子台账'
+    """
+
+    indicator_id: str = attrs.field(validator=_text)
+    occurred_at: Moment = attrs.field(converter=_moment)
+    title: str = ""
+    source: Source = attrs.field(default=Source.LEDGER, converter=Source)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+
+
+@attrs.frozen
+class Incident:
+    """A dated event that triggers a direct deduction (直接扣分) or a veto (一票否决).
+
+    Args:
+        item_id: the rubric's deduction or veto item.
+        occurred_at: when it happened; a date or an aware datetime.
+        category: for deductions graded by category, e.g. the offender's rank
+            (``县处级``); must be one of the item's categories.
+        source: who found it.
+        evidence: references (a disciplinary decision's number, …).
+        note: free text.
+
+    >>> from datetime import date
+    >>> Incident("D2", date(2025, 11, 3), category="乡科级").category
+    '乡科级'
+    """
+
+    item_id: str = attrs.field(validator=_text)
+    occurred_at: Moment = attrs.field(converter=_moment)
+    category: str | None = None
+    source: Source = attrs.field(default=Source.TEAM, converter=Source)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+    note: str = ""
+
+
+@attrs.frozen
+class Evaluation:
+    """Everything recorded about one unit in one cycle.
+
+    The order of records never changes a result.
+
+    Args:
+        unit_id: the :class:`~pbcheck.model.org.OrgUnit` assessed.
+        observations: judgements of indicators (:class:`Observation`).
+        activities: dated activities for frequency rules (:class:`Activity`).
+        incidents: dated deduction or veto events (:class:`Incident`).
+
+    >>> from datetime import date
+    >>> evaluation = Evaluation(
+    ...     "czj",
+    ...     observations=[Observation("A1", "80", recorded_at=date(2026, 5, 12))],
+    ...     activities=[Activity("B3", date(2025, 6, 18))],
+    ... )
+    >>> len(evaluation.observations), len(evaluation.activities), evaluation.incidents
+    (1, 1, ())
+    """
+
+    unit_id: str = attrs.field(validator=_text)
+    observations: tuple[Observation, ...] = attrs.field(
+        default=(), converter=_observations
+    )
+    activities: tuple[Activity, ...] = attrs.field(default=(), converter=_activities)
+    incidents: tuple[Incident, ...] = attrs.field(default=(), converter=_incidents)

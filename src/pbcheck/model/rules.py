@@ -1,0 +1,628 @@
+"""Scoring rules: how what was observed becomes points (评分规则).
+
+Each rule turns one observed value into points within ``[0, max_points]`` of
+its indicator and says why, in a sentence an assessor can read:
+
+===============================  ==================  =====================================
+rule                             observed value      points
+===============================  ==================  =====================================
+:class:`PassFail`                ``True``/``False``  full or nothing (达标/未达标)
+:class:`DirectScore`             points              the assessor's score, in ``[0, max]``
+:class:`RatioToTarget`           measured value      full at the target, linear below it
+:class:`Tiers`                   measured value      points of the highest tier reached
+:class:`DeductionPerOccurrence`  count               max − per × count, not below ``floor``
+:class:`PointsPerOccurrence`     count               per × count, at most ``cap``
+:class:`CountAtLeast`            count               full when count ≥ required
+===============================  ==================  =====================================
+
+Dated activity records (三会一课 and the like) are scored by
+:class:`pbcheck.model.frequency.Frequency`, which needs the assessment cycle.
+
+Third-party rules implement the :class:`ValueRule` protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+from typing import (
+    TYPE_CHECKING,
+    ClassVar,
+    Literal,
+    Protocol,
+    TypeGuard,
+    runtime_checkable,
+)
+
+import attrs
+
+from pbcheck._numbers import format_exact as _f
+from pbcheck._numbers import to_exact, whole_at_least
+from pbcheck.errors import InvalidTypeError, InvalidValueError
+
+if TYPE_CHECKING:
+    from pbcheck.model.cycle import AssessmentCycle
+
+__all__ = [
+    "ActivityOutcome",
+    "ActivityRule",
+    "CountAtLeast",
+    "DeductionPerOccurrence",
+    "DirectScore",
+    "ObservedValue",
+    "PassFail",
+    "PointsPerOccurrence",
+    "RatioToTarget",
+    "RuleResult",
+    "Tiers",
+    "ValueKind",
+    "ValueRule",
+]
+
+#: What an observation records: a pass/fail judgement, a number, or a count.
+ObservedValue = bool | int | Fraction
+#: The kind of value a rule expects.
+ValueKind = Literal["pass_fail", "number", "count"]
+
+
+@attrs.frozen
+class RuleResult:
+    """Points from one observed value, and the reason in words.
+
+    >>> result = PassFail().points(False, Fraction(2))
+    >>> result.points, result.reason
+    (Fraction(0, 1), '未达标，得 0 分')
+    """
+
+    points: Fraction
+    reason: str
+
+
+@runtime_checkable
+class ValueRule(Protocol):
+    """Turns one observed value into points.
+
+    ``config_problems`` returns ``(field, value, message)`` triples for a rule
+    that cannot work with the indicator's maximum (checked when the indicator
+    is built); ``value_problem`` returns a message for a value the rule cannot
+    score (checked before scoring, with every other problem of the
+    evaluation).  ``points`` may then assume both are fine, and must return
+    points within ``[0, max_points]``.
+
+    A rule of your own is any class with these three methods and a
+    ``value_kind``; nothing to inherit.  Here, a 双百 check that gives half
+    marks for "nearly" (≥ 90) and full marks for 100:
+
+    >>> @attrs.frozen
+    ... class NearlyThere:
+    ...     value_kind = "number"
+    ...
+    ...     def config_problems(self, max_points):
+    ...         return ()
+    ...
+    ...     def value_problem(self, value, max_points):
+    ...         return None if 0 <= value <= 100 else "must be a percentage"
+    ...
+    ...     def points(self, value, max_points):
+    ...         if value == 100:
+    ...             return RuleResult(max_points, "全覆盖，得满分")
+    ...         if value >= 90:
+    ...             return RuleResult(max_points / 2, "基本覆盖，得一半分")
+    ...         return RuleResult(Fraction(0), "覆盖不足，不得分")
+    >>> isinstance(NearlyThere(), ValueRule)
+    True
+    >>> NearlyThere().points(Fraction(95), Fraction(2)).points
+    Fraction(1, 1)
+    """
+
+    value_kind: ClassVar[ValueKind]
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """Problems of this rule's configuration for an indicator worth *max_points*."""
+        ...
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """Why *value* cannot be scored, or ``None`` if it can."""
+        ...
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """Points for *value* on an indicator worth *max_points*."""
+        ...
+
+
+@runtime_checkable
+class ActivityRule(Protocol):
+    """Scores dated activity records within a cycle (see :mod:`pbcheck.model.frequency`).
+
+    ``evaluate`` receives the local dates of the activities (already checked to
+    lie in *cycle*) and returns an outcome with ``points`` in
+    ``[0, max_points]`` and a ``reason``.
+
+    :class:`~pbcheck.model.frequency.Frequency` is the built-in one:
+
+    >>> from pbcheck.model.cycle import AssessmentCycle
+    >>> from pbcheck.model.frequency import Frequency
+    >>> rule = Frequency("half")
+    >>> isinstance(rule, ActivityRule)
+    True
+    >>> rule.evaluate(
+    ...     [date(2025, 6, 20)], AssessmentCycle.cross_year(2025), Fraction(2)
+    ... ).points
+    Fraction(1, 1)
+    """
+
+    def evaluate(
+        self,
+        occurred: Sequence[date],
+        cycle: AssessmentCycle,
+        max_points: Fraction,
+    ) -> ActivityOutcome:
+        """Points for the activities that *occurred* in *cycle*."""
+        ...
+
+
+class ActivityOutcome(Protocol):
+    """What an :class:`ActivityRule` returns: points and the reason.
+
+    Any object with these two attributes will do; a
+    :class:`~pbcheck.model.frequency.FrequencyOutcome` is one:
+
+    >>> from pbcheck.model.cycle import AssessmentCycle
+    >>> from pbcheck.model.frequency import Frequency
+    >>> outcome = Frequency("cycle").evaluate(
+    ...     [date(2025, 12, 26)], AssessmentCycle.cross_year(2025), Fraction(1)
+    ... )
+    >>> outcome.points, outcome.reason
+    (Fraction(1, 1), '1个考核周期全部达到每个考核周期至少1次，按达到比例计分：1/1 × 1 = 1 分')
+    """
+
+    @property
+    def points(self) -> Fraction:
+        """Points within ``[0, max_points]``."""
+        ...
+
+    @property
+    def reason(self) -> str:
+        """Why, in words."""
+        ...
+
+
+# isinstance() against a runtime-checkable Protocol inspects every member on
+# each call (microseconds); scoring and spreadsheet import ask once per
+# indicator per unit, so the answer is kept per rule class.  Built-in and user
+# rules are attrs classes whose members do not change per instance.
+_VALUE_RULE: dict[type, bool] = {}
+_ACTIVITY_RULE: dict[type, bool] = {}
+
+
+def _is_value_rule(rule: object) -> TypeGuard[ValueRule]:
+    kind = type(rule)
+    if kind not in _VALUE_RULE:
+        _VALUE_RULE[kind] = isinstance(rule, ValueRule)
+    return _VALUE_RULE[kind]
+
+
+def _is_activity_rule(rule: object) -> TypeGuard[ActivityRule]:
+    kind = type(rule)
+    if kind not in _ACTIVITY_RULE:
+        _ACTIVITY_RULE[kind] = isinstance(rule, ActivityRule)
+    return _ACTIVITY_RULE[kind]
+
+
+def _as_fraction(value: ObservedValue) -> Fraction:
+    """*value* as a Fraction: a Fraction as it is, not copied (scoring is hot)."""
+    return value if type(value) is Fraction else Fraction(value)
+
+
+def _number_problem(value: ObservedValue) -> str | None:
+    if isinstance(value, bool):
+        return "must be a number, not a pass/fail judgement"
+    if value < 0:
+        return "must not be negative"
+    return None
+
+
+def _count_problem(value: ObservedValue) -> str | None:
+    if isinstance(value, bool) or Fraction(value).denominator != 1:
+        return "must be a whole count"
+    if value < 0:
+        return "must not be negative"
+    return None
+
+
+@attrs.frozen
+class PassFail:
+    """Full points when met (达标), none otherwise.
+
+    >>> PassFail().points(True, Fraction(2)).reason
+    '达标，得满分 2 分'
+    """
+
+    value_kind: ClassVar[ValueKind] = "pass_fail"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """No configuration to check."""
+        del max_points
+        return ()
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """Only ``True`` or ``False`` can be scored."""
+        if not isinstance(value, bool):
+            return "must be True (达标) or False (未达标)"
+        return None
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """Full points for ``True``, zero for ``False``."""
+        if value:
+            return RuleResult(max_points, f"达标，得满分 {_f(max_points)} 分")
+        return RuleResult(Fraction(0), "未达标，得 0 分")
+
+
+@attrs.frozen
+class DirectScore:
+    """The assessor's own score, which must lie within ``[0, max_points]``.
+
+    A score above the maximum is an error, never clipped.
+
+    >>> DirectScore().points(Fraction("4.5"), Fraction(5)).points
+    Fraction(9, 2)
+    """
+
+    value_kind: ClassVar[ValueKind] = "number"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """No configuration to check."""
+        del max_points
+        return ()
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """A number within ``[0, max_points]``; above the maximum is never clipped."""
+        problem = _number_problem(value)
+        if problem is None and _as_fraction(value) > max_points:
+            return f"must not exceed max_points ({_f(max_points)})"
+        return problem
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """The score as given."""
+        del max_points
+        points = _as_fraction(value)
+        return RuleResult(points, f"考评直接评分 {_f(points)} 分")
+
+
+def _positive(_: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
+    if value <= 0:
+        raise InvalidValueError(attribute.name, str(value), "must be > 0")
+
+
+def _non_negative(
+    _: object, attribute: attrs.Attribute[Fraction], value: Fraction
+) -> None:
+    if value < 0:
+        raise InvalidValueError(attribute.name, str(value), "must be ≥ 0")
+
+
+def _target(value: object) -> Fraction:
+    return to_exact(value, "target")
+
+
+def _zero_below(value: object) -> Fraction:
+    return to_exact(value, "zero_below")
+
+
+def _per(value: object) -> Fraction:
+    return to_exact(value, "per")
+
+
+def _floor(value: object) -> Fraction:
+    return to_exact(value, "floor")
+
+
+def _cap(value: object) -> Fraction | None:
+    return None if value is None else to_exact(value, "cap")
+
+
+@attrs.frozen
+class RatioToTarget:
+    """Full points at or above a target, partial credit below it.
+
+    The partial-credit curve is linear from ``zero_below`` (no points) to
+    ``target`` (full points)::
+
+        points = max                                   if value ≥ target
+               = max × (value − zero_below) / (target − zero_below)
+                                                       if zero_below < value < target
+               = 0                                     if value ≤ zero_below
+
+    With the default ``zero_below = 0`` this is ``max × value / target``.
+    Example: "≥85% of village secretaries are 双强" worth 2 points, measured
+    at 80%:
+
+    >>> rule = RatioToTarget(target=85)
+    >>> rule.points(Fraction(80), Fraction(2))
+    RuleResult(points=Fraction(32, 17), reason='实测 80，目标 85，按比例得 2 × (80 − 0) / (85 − 0) = 32/17 分')
+    """
+
+    target: Fraction = attrs.field(converter=_target, validator=_positive)
+    zero_below: Fraction = attrs.field(
+        default=Fraction(0), converter=_zero_below, validator=_non_negative
+    )
+    value_kind: ClassVar[ValueKind] = "number"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """``zero_below`` must lie below ``target``."""
+        del max_points
+        if self.zero_below >= self.target:
+            return (
+                (
+                    "zero_below",
+                    str(self.zero_below),
+                    f"must be below the target ({_f(self.target)})",
+                ),
+            )
+        return ()
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """A measured number that is not negative."""
+        return _number_problem(value)
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """Points along the linear curve described above."""
+        measured = _as_fraction(value)
+        head = f"实测 {_f(measured)}，目标 {_f(self.target)}"
+        if measured >= self.target:
+            return RuleResult(
+                max_points, f"{head}，达到目标，得满分 {_f(max_points)} 分"
+            )
+        if measured <= self.zero_below:
+            return RuleResult(
+                Fraction(0), f"{head}，不高于 {_f(self.zero_below)}，得 0 分"
+            )
+        points = (
+            max_points * (measured - self.zero_below) / (self.target - self.zero_below)
+        )
+        return RuleResult(
+            points,
+            f"{head}，按比例得 {_f(max_points)} × ({_f(measured)} − "
+            f"{_f(self.zero_below)}) / ({_f(self.target)} − {_f(self.zero_below)}) "
+            f"= {_f(points)} 分",
+        )
+
+
+def _tiers(value: object) -> tuple[tuple[Fraction, Fraction], ...]:
+    if not isinstance(value, (list, tuple)):
+        raise InvalidTypeError(
+            "tiers", value, "must be a sequence of (threshold, points) pairs"
+        )
+    pairs: list[tuple[Fraction, Fraction]] = []
+    for index, pair in enumerate(value):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise InvalidTypeError(
+                f"tiers[{index}]", pair, "must be a (threshold, points) pair"
+            )
+        pairs.append(
+            (
+                to_exact(pair[0], f"tiers[{index}].threshold"),
+                to_exact(pair[1], f"tiers[{index}].points"),
+            )
+        )
+    return tuple(pairs)
+
+
+@attrs.frozen
+class Tiers:
+    """Thresholds → points: the points of the highest threshold reached.
+
+    Thresholds must rise strictly and points must not fall, so a better
+    measurement never earns fewer points.  A value below the lowest threshold
+    earns nothing.
+
+    >>> films = Tiers([(4, 1), (6, "1.5"), (8, 2)])  # education films a year
+    >>> films.points(Fraction(7), Fraction(2)).reason
+    '实测 7，达到 6 档，得 1.5 分'
+    """
+
+    tiers: tuple[tuple[Fraction, Fraction], ...] = attrs.field(converter=_tiers)
+    value_kind: ClassVar[ValueKind] = "number"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """Tiers must be non-empty, rising, and within the indicator's maximum."""
+        problems: list[tuple[str, object, str]] = []
+        if not self.tiers:
+            problems.append(("tiers", [], "must have at least one tier"))
+        for index, (threshold, points) in enumerate(self.tiers):
+            if points < 0 or points > max_points:
+                problems.append(
+                    (
+                        f"tiers[{index}].points",
+                        str(points),
+                        f"must lie within [0, {_f(max_points)}]",
+                    )
+                )
+            if index:
+                previous_threshold, previous_points = self.tiers[index - 1]
+                if threshold <= previous_threshold:
+                    problems.append(
+                        (
+                            f"tiers[{index}].threshold",
+                            str(threshold),
+                            (
+                                f"must be above the previous threshold "
+                                f"({_f(previous_threshold)})"
+                            ),
+                        )
+                    )
+                if points < previous_points:
+                    problems.append(
+                        (
+                            f"tiers[{index}].points",
+                            str(points),
+                            (
+                                f"must not be below the previous tier's points "
+                                f"({_f(previous_points)})"
+                            ),
+                        )
+                    )
+        return problems
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """A measured number that is not negative."""
+        return _number_problem(value)
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """Points of the highest threshold at or below *value*."""
+        del max_points
+        measured = _as_fraction(value)
+        reached = [tier for tier in self.tiers if measured >= tier[0]]
+        if not reached:
+            return RuleResult(
+                Fraction(0),
+                f"实测 {_f(measured)}，未达到最低档 {_f(self.tiers[0][0])}，得 0 分",
+            )
+        threshold, points = reached[-1]
+        return RuleResult(
+            points, f"实测 {_f(measured)}，达到 {_f(threshold)} 档，得 {_f(points)} 分"
+        )
+
+
+@attrs.frozen
+class DeductionPerOccurrence:
+    """Start from full points and deduct per occurrence, not below ``floor``.
+
+    E.g. −0.5 for each missing record, not below 0:
+
+    >>> DeductionPerOccurrence(per="0.5").points(3, Fraction(2)).reason
+    '发生 3 次，每次扣 0.5 分，2 − 1.5 = 0.5 分'
+    """
+
+    per: Fraction = attrs.field(converter=_per, validator=_positive)
+    floor: Fraction = attrs.field(
+        default=Fraction(0), converter=_floor, validator=_non_negative
+    )
+    value_kind: ClassVar[ValueKind] = "count"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """The floor must not exceed the indicator's maximum."""
+        if self.floor > max_points:
+            return (
+                (
+                    "floor",
+                    str(self.floor),
+                    f"must not exceed max_points ({_f(max_points)})",
+                ),
+            )
+        return ()
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """A whole, non-negative count."""
+        return _count_problem(value)
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """Full points less ``per`` per occurrence, floored."""
+        deducted = self.per * Fraction(value)
+        points = max(max_points - deducted, self.floor)
+        reason = (
+            f"发生 {value} 次，每次扣 {_f(self.per)} 分，"
+            f"{_f(max_points)} − {_f(deducted)} = {_f(max_points - deducted)} 分"
+        )
+        if points != max_points - deducted:
+            reason += f"，不低于 {_f(self.floor)} 分，得 {_f(points)} 分"
+        return RuleResult(points, reason)
+
+
+@attrs.frozen
+class PointsPerOccurrence:
+    """Points for each occurrence, at most ``cap`` (the indicator's maximum by default).
+
+    E.g. 2 points per themed session, at most 12 a cycle:
+
+    >>> PointsPerOccurrence(per=2).points(7, Fraction(12)).points
+    Fraction(12, 1)
+    """
+
+    per: Fraction = attrs.field(converter=_per, validator=_positive)
+    cap: Fraction | None = attrs.field(
+        default=None,
+        converter=_cap,
+        validator=attrs.validators.optional(_positive),
+    )
+    value_kind: ClassVar[ValueKind] = "count"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """The cap must not exceed the indicator's maximum."""
+        if self.cap is not None and self.cap > max_points:
+            return (
+                (
+                    "cap",
+                    str(self.cap),
+                    f"must not exceed max_points ({_f(max_points)})",
+                ),
+            )
+        return ()
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """A whole, non-negative count."""
+        return _count_problem(value)
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """``per`` × count, capped."""
+        cap = max_points if self.cap is None else self.cap
+        earned = self.per * Fraction(value)
+        reason = f"发生 {value} 次，每次 {_f(self.per)} 分，计 {_f(earned)} 分"
+        if earned > cap:
+            return RuleResult(cap, f"{reason}，封顶 {_f(cap)} 分")
+        return RuleResult(earned, reason)
+
+
+@attrs.frozen
+class CountAtLeast:
+    """Full points when the count reaches ``required`` (e.g. ≥ 8 education films a year).
+
+    Below it, nothing — or, with ``partial=True``, ``max × count / required``.
+
+    >>> CountAtLeast(required=8, partial=True).points(6, Fraction(2)).points
+    Fraction(3, 2)
+    """
+
+    required: int = attrs.field(validator=whole_at_least(1, "rule"))
+    partial: bool = False
+    value_kind: ClassVar[ValueKind] = "count"
+
+    def config_problems(
+        self, max_points: Fraction
+    ) -> Sequence[tuple[str, object, str]]:
+        """No configuration to check beyond construction."""
+        del max_points
+        return ()
+
+    def value_problem(self, value: ObservedValue, max_points: Fraction) -> str | None:
+        """A whole, non-negative count."""
+        return _count_problem(value)
+
+    def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
+        """Full points at ``required``; nothing or a proportional share below."""
+        count = Fraction(value)
+        head = f"完成 {value} 次，要求至少 {self.required} 次"
+        if count >= self.required:
+            return RuleResult(max_points, f"{head}，得满分 {_f(max_points)} 分")
+        if not self.partial:
+            return RuleResult(Fraction(0), f"{head}，未达要求，得 0 分")
+        points = max_points * count / self.required
+        return RuleResult(
+            points,
+            f"{head}，按比例得 {_f(max_points)} × {value}/{self.required} = {_f(points)} 分",
+        )

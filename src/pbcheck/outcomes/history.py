@@ -1,0 +1,789 @@
+"""History across cycles: streaks, escalation and trends (连续处于后位).
+
+The source documents attach consequences to *runs* of results:
+
+    连续两年处于后位的，由市直工委通报批评，并向其主管部门（单位）或上级分管领导
+    进行反馈。
+    -- 南平市，关于进一步完善机关党建工作责任制的思考
+
+    连续两年处于后位的，要追究领导班子和相关责任人的责任，上级分管领导进行诫勉
+    谈话，并责成主要领导从思想上、工作上提出具体措施，限期整改。
+    -- 同上
+
+A :class:`History` holds the :class:`CycleResult` of several cycles for the
+same org tree, oldest first.  Units may be renamed, merged or split between
+cycles; an explicit **succession** (old id → new ids) per cycle keeps their
+streaks alive:
+
+* a unit not named in a succession continues under the same id;
+* a renamed or split unit passes its streak to each of its successors;
+* a merged unit inherits the **longest** streak of its predecessors
+  (accountability does not vanish in a merger);
+* a unit mapped to no successor was dissolved.
+
+Two cycles are consecutive when the later starts the day after the earlier
+ends; a gap (a cycle missing from the history) breaks every streak, as does a
+cycle in which a unit was not assessed.
+
+:func:`escalations` emits the configured actions (通报批评, 反馈主管部门,
+诫勉谈话, 限期整改 by default) for every cycle in which a unit's bottom
+streak reaches :attr:`EscalationPolicy.length` (two by default) — and again in
+every later cycle it stays there — each due a set time after a milestone of
+that cycle (``results_announced`` by default).  :func:`honours` reports runs
+at the top, :func:`trends` the change of rank and score.
+
+>>> from datetime import date
+>>> from pbcheck import AssessmentCycle
+>>> history = History(
+...     [
+...         CycleResult(
+...             AssessmentCycle.cross_year(2024), [UnitResult("a", at_bottom=True)]
+...         ),
+...         CycleResult(
+...             AssessmentCycle.cross_year(2025), [UnitResult("a", at_bottom=True)]
+...         ),
+...     ]
+... )
+>>> [(a.label, a.due) for a in escalations(history)]
+[('通报批评', datetime.date(2026, 7, 15)), ('反馈主管部门', datetime.date(2026, 7, 15)), ('诫勉谈话', datetime.date(2026, 7, 15)), ('限期整改', datetime.date(2026, 9, 15))]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidTypeError,
+    InvalidValueError,
+    Problem,
+    UnknownReferenceError,
+    _Problems,
+)
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.outcomes.ranking import Ranking
+from pbcheck.outcomes.selection import BottomList, CommendationList
+
+__all__ = [
+    "DEFAULT_ESCALATION_STEPS",
+    "CycleResult",
+    "EscalationAction",
+    "EscalationPolicy",
+    "EscalationStep",
+    "History",
+    "HonourNote",
+    "Trend",
+    "UnitResult",
+    "escalations",
+    "honours",
+    "trends",
+]
+
+
+@attrs.frozen
+class UnitResult:
+    """What history needs of one unit in one cycle.
+
+    Args:
+        unit_id: the unit's id in that cycle.
+        total: its exact total, if known.
+        rank: its rank within its group, if known.
+        at_bottom: it was at the bottom (处于后位).
+        top: it was commended (or in the top N).
+        group: its series (or the group it was ranked in).
+
+    >>> UnitResult("a", total=Fraction(90), rank=1, top=True).top
+    True
+    """
+
+    unit_id: str
+    total: Fraction | None = None
+    rank: int | None = None
+    at_bottom: bool = False
+    top: bool = False
+    group: str | None = None
+
+
+def _units(value: Iterable[UnitResult]) -> tuple[UnitResult, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class CycleResult:
+    """The results of one cycle: one :class:`UnitResult` per assessed unit.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> result = CycleResult(AssessmentCycle.cross_year(2025), [UnitResult("a")])
+    >>> result.get("a").at_bottom, result.get("b")
+    (False, None)
+    """
+
+    cycle: AssessmentCycle
+    units: tuple[UnitResult, ...] = attrs.field(converter=_units)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _Problems("invalid cycle result")
+        if not isinstance(self.cycle, AssessmentCycle):
+            problems.add(
+                InvalidTypeError(
+                    "result.cycle", self.cycle, "must be an AssessmentCycle"
+                )
+            )
+        seen: set[str] = set()
+        for index, unit in enumerate(self.units):
+            if not isinstance(unit, UnitResult):
+                problems.add(
+                    InvalidTypeError(
+                        f"result.units[{index}]", unit, "must be a UnitResult"
+                    )
+                )
+            elif unit.unit_id in seen:
+                problems.add(
+                    DuplicateIdError(
+                        f"result.units[{unit.unit_id}]", unit.unit_id, "appears twice"
+                    )
+                )
+            else:
+                seen.add(unit.unit_id)
+        problems.raise_if_any()
+
+    def get(self, unit_id: str) -> UnitResult | None:
+        """The result of *unit_id*, or ``None`` if it was not assessed."""
+        for unit in self.units:
+            if unit.unit_id == unit_id:
+                return unit
+        return None
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """The assessed units' ids."""
+        return tuple(unit.unit_id for unit in self.units)
+
+    @classmethod
+    def from_lists(
+        cls,
+        cycle: AssessmentCycle,
+        rankings: Mapping[str, Ranking],
+        *,
+        bottom: BottomList | None = None,
+        commendation: CommendationList | None = None,
+        top_n: int | None = None,
+    ) -> CycleResult:
+        """Build from a cycle's rankings and lists.
+
+        ``top`` is "commended" when *commendation* is given, else "rank ≤
+        *top_n*" when that is given, else ``False``.
+
+        >>> from pbcheck import AssessmentCycle
+        >>> from pbcheck.outcomes.ranking import rank
+        >>> from pbcheck.examples.small import scorecards
+        >>> table = rank(scorecards({"a": 90, "b": 80}))
+        >>> result = CycleResult.from_lists(
+        ...     AssessmentCycle.cross_year(2025), {"全部": table}, top_n=1
+        ... )
+        >>> [(u.unit_id, u.rank, u.top) for u in result.units]
+        [('a', 1, True), ('b', 2, False)]
+        """
+        units = []
+        for group, table in rankings.items():
+            for entry in table:
+                if commendation is not None:
+                    top = entry.unit_id in commendation
+                else:
+                    top = top_n is not None and entry.rank <= top_n
+                units.append(
+                    UnitResult(
+                        entry.unit_id,
+                        entry.total,
+                        entry.rank,
+                        at_bottom=bottom is not None and entry.unit_id in bottom,
+                        top=top,
+                        group=group,
+                    )
+                )
+        return cls(cycle, units)
+
+
+def _successor_ids(value: str | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _successions(
+    value: Mapping[str, Mapping[str, str | Sequence[str]]],
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    return {
+        label: {old: _successor_ids(new) for old, new in dict(mapping).items()}
+        for label, mapping in dict(value).items()
+    }
+
+
+def _sorted_results(value: Iterable[CycleResult]) -> tuple[CycleResult, ...]:
+    items = tuple(value)
+    if all(isinstance(r, CycleResult) for r in items):
+        return tuple(sorted(items, key=lambda r: r.cycle.start))
+    return items
+
+
+@attrs.frozen
+class History:
+    """Results of several cycles, oldest first, and how units succeeded each other.
+
+    Args:
+        results: one :class:`CycleResult` per cycle, in any order (they are
+            sorted by start date); cycles must not overlap.
+        successions: later cycle's ``label_zh`` → {old id → new id(s)} for
+            the units renamed, merged, split or dissolved (``[]``) since the
+            cycle before it.
+
+    Raises:
+        ValidationError: overlapping cycles; a succession for an unknown or
+            first cycle; old ids not assessed in the cycle before, new ids
+            not assessed in that cycle.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> c24, c25 = AssessmentCycle.cross_year(2024), AssessmentCycle.cross_year(2025)
+    >>> history = History(
+    ...     [
+    ...         CycleResult(c24, [UnitResult("gsj", at_bottom=True)]),
+    ...         CycleResult(c25, [UnitResult("scjg", at_bottom=True)]),
+    ...     ],
+    ...     successions={c25.label_zh: {"gsj": "scjg"}},
+    ... )
+    >>> history.predecessors(1, "scjg")
+    ('gsj',)
+    """
+
+    results: tuple[CycleResult, ...] = attrs.field(converter=_sorted_results)
+    successions: Mapping[str, Mapping[str, tuple[str, ...]]] = attrs.field(
+        factory=dict, converter=_successions
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = _Problems("invalid history")
+        for index, result in enumerate(self.results):
+            if not isinstance(result, CycleResult):
+                problems.add(
+                    InvalidTypeError(
+                        f"history.results[{index}]", result, "must be a CycleResult"
+                    )
+                )
+        problems.raise_if_any()
+        labels = {r.cycle.label_zh: i for i, r in enumerate(self.results)}
+        for earlier, later in zip(self.results, self.results[1:], strict=False):
+            if later.cycle.start <= earlier.cycle.end:
+                problems.add(
+                    InvalidValueError(
+                        f"history.results[{later.cycle.label_zh}]",
+                        later.cycle.start.isoformat(),
+                        f"overlaps {earlier.cycle.label_zh} (ends {earlier.cycle.end.isoformat()})",
+                    )
+                )
+        for label, mapping in self.successions.items():
+            where = f"history.successions[{label}]"
+            position = labels.get(label)
+            if position is None or position == 0:
+                problems.add(
+                    UnknownReferenceError(
+                        where,
+                        label,
+                        "must name a cycle of the history other than the first "
+                        f"({', '.join(labels)})",
+                    )
+                )
+                continue
+            before = set(self.results[position - 1].unit_ids)
+            after = set(self.results[position].unit_ids)
+            for old, new_ids in mapping.items():
+                if old not in before:
+                    problems.add(
+                        UnknownReferenceError(
+                            f"{where}[{old}]",
+                            old,
+                            "was not assessed in the cycle before",
+                        )
+                    )
+                for new in new_ids:
+                    if new not in after:
+                        problems.add(
+                            UnknownReferenceError(
+                                f"{where}[{old}]", new, f"was not assessed in {label}"
+                            )
+                        )
+        problems.raise_if_any()
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[CycleResult]:
+        return iter(self.results)
+
+    def consecutive(self, index: int) -> bool:
+        """Whether cycle *index* starts the day after cycle *index* − 1 ends."""
+        if index <= 0:
+            return False
+        before, after = self.results[index - 1].cycle, self.results[index].cycle
+        return after.start == before.end + timedelta(days=1)
+
+    def successors(self, index: int, unit_id: str) -> tuple[str, ...]:
+        """Ids in cycle *index* + 1 that continue *unit_id* of cycle *index*."""
+        if index + 1 >= len(self.results):
+            return ()
+        mapping = self.successions.get(self.results[index + 1].cycle.label_zh, {})
+        return mapping.get(unit_id, (unit_id,))
+
+    def predecessors(self, index: int, unit_id: str) -> tuple[str, ...]:
+        """Ids in cycle *index* − 1 that *unit_id* of cycle *index* continues.
+
+        Empty for the first cycle, after a gap, or for a new unit.
+        """
+        if not self.consecutive(index):
+            return ()
+        before = self.results[index - 1]
+        return tuple(
+            old for old in before.unit_ids if unit_id in self.successors(index - 1, old)
+        )
+
+    def streaks(
+        self, kind: Literal["bottom", "top"] = "bottom"
+    ) -> tuple[dict[str, int], ...]:
+        """Per cycle, each unit's run of consecutive cycles at the bottom (top).
+
+        A unit's run is 0 in a cycle where it is not at the bottom (top);
+        otherwise 1 + the longest run of its predecessors.
+
+        >>> from pbcheck import AssessmentCycle
+        >>> history = History(
+        ...     [
+        ...         CycleResult(
+        ...             AssessmentCycle.cross_year(y), [UnitResult("a", at_bottom=b)]
+        ...         )
+        ...         for y, b in ((2023, True), (2024, True), (2025, False))
+        ...     ]
+        ... )
+        >>> [s["a"] for s in history.streaks()]
+        [1, 2, 0]
+        """
+        out: list[dict[str, int]] = []
+        for index, result in enumerate(self.results):
+            runs: dict[str, int] = {}
+            for unit in result.units:
+                flag = unit.at_bottom if kind == "bottom" else unit.top
+                if not flag:
+                    runs[unit.unit_id] = 0
+                    continue
+                earlier = [
+                    out[index - 1][p] for p in self.predecessors(index, unit.unit_id)
+                ]
+                runs[unit.unit_id] = 1 + max(earlier, default=0)
+            out.append(runs)
+        return tuple(out)
+
+    def lineage(self, index: int, unit_id: str) -> str:
+        """How *unit_id* of cycle *index* relates to the cycle before, in words."""
+        previous = self.predecessors(index, unit_id)
+        if not previous or previous == (unit_id,):
+            return ""
+        if len(previous) > 1:
+            return f"由 {'、'.join(previous)} 合并而来"
+        (old,) = previous
+        if len(self.successors(index - 1, old)) > 1:
+            return f"由 {old} 分设而来"
+        return f"原 {old}"
+
+
+@attrs.frozen
+class EscalationStep:
+    """One action taken on a unit whose bottom streak reached the policy's length.
+
+    Args:
+        key: a stable English id, e.g. ``rectification``.
+        label: the action in Chinese, e.g. ``限期整改``.
+        by: who acts, e.g. ``市直机关工委``.
+        milestone: the cycle milestone the due date counts from.
+        days: days after the milestone.
+        months: months after the milestone (calendar months, then *days*).
+        basis: the rule it rests on, quoted in the reason.
+
+    >>> EscalationStep("talk", "诫勉谈话", "上级分管领导", days=30).days
+    30
+    """
+
+    key: str
+    label: str
+    by: str
+    milestone: str = "results_announced"
+    days: int = 0
+    months: int = 0
+    basis: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        problems = _Problems("invalid escalation step")
+        for name in ("key", "label", "by", "milestone"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                problems.add(
+                    InvalidValueError(
+                        f"step.{name}", value, "must be a non-empty string"
+                    )
+                )
+        for name in ("days", "months"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                problems.add(
+                    InvalidValueError(
+                        f"step.{name}", value, "must be a whole number ≥ 0"
+                    )
+                )
+        problems.raise_if_any()
+
+    def due(self, cycle: AssessmentCycle) -> date:
+        """The due date in *cycle*: the milestone plus ``months`` and ``days``.
+
+        >>> from pbcheck import AssessmentCycle
+        >>> EscalationStep("x", "限期整改", "主要领导", months=3).due(
+        ...     AssessmentCycle.cross_year(2025)
+        ... )
+        datetime.date(2026, 9, 15)
+        """
+        start = cycle.milestone(self.milestone).date
+        return start + relativedelta(months=self.months, days=self.days)
+
+
+_NANPING = "连续两年处于后位的，由市直工委通报批评，并向其主管部门（单位）或上级分管领导进行反馈"
+_ACCOUNT = "连续两年处于后位的，上级分管领导进行诫勉谈话，并责成主要领导……限期整改"
+
+#: The four actions of the source documents, due 30 days (整改: 3 months)
+#: after the results are announced.  Change them as data.
+DEFAULT_ESCALATION_STEPS: tuple[EscalationStep, ...] = (
+    EscalationStep(
+        "circulated_criticism", "通报批评", "市直机关工委", days=30, basis=_NANPING
+    ),
+    EscalationStep(
+        "feedback_to_superior", "反馈主管部门", "市直机关工委", days=30, basis=_NANPING
+    ),
+    EscalationStep(
+        "admonishment_talk", "诫勉谈话", "上级分管领导", days=30, basis=_ACCOUNT
+    ),
+    EscalationStep("rectification", "限期整改", "主要领导", months=3, basis=_ACCOUNT),
+)
+
+
+@attrs.frozen
+class EscalationPolicy:
+    """When escalation fires and what it does.
+
+    Args:
+        length: the run of consecutive cycles at the bottom that triggers it
+            (2: 连续两年).
+        steps: the actions, in order.
+
+    >>> EscalationPolicy().length
+    2
+    """
+
+    length: int = attrs.field(default=2, validator=attrs.validators.ge(1))
+    steps: tuple[EscalationStep, ...] = attrs.field(
+        default=DEFAULT_ESCALATION_STEPS, converter=tuple
+    )
+
+
+@attrs.frozen
+class EscalationAction:
+    """One action due for one unit in one cycle, and why.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(y), [UnitResult("czj", at_bottom=True)]
+    ...         )
+    ...         for y in (2024, 2025)
+    ...     ]
+    ... )
+    >>> action = escalations(history)[0]
+    >>> action.unit_id, action.cycle, action.label, action.streak, action.due
+    ('czj', '2025—2026年度', '通报批评', 2, datetime.date(2026, 7, 15))
+    """
+
+    unit_id: str
+    cycle: str
+    key: str
+    label: str
+    by: str
+    streak: int
+    due: date
+    reason: str
+
+
+def escalations(
+    history: History,
+    policy: EscalationPolicy | None = None,
+    *,
+    latest_only: bool = False,
+) -> tuple[EscalationAction, ...]:
+    """The escalation actions of every cycle (or only the latest); see the module.
+
+    Raises:
+        ValidationError: a step names a milestone a cycle does not have.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(y), [UnitResult("a", at_bottom=True)]
+    ...         )
+    ...         for y in (2023, 2024, 2025)
+    ...     ]
+    ... )
+    >>> sorted({(a.cycle, a.streak) for a in escalations(history)})
+    [('2024—2025年度', 2), ('2025—2026年度', 3)]
+    """
+    policy = policy or EscalationPolicy()
+    problems = _Problems("invalid escalation")
+    streaks = history.streaks("bottom")
+    actions: list[EscalationAction] = []
+    first = len(history) - 1 if latest_only else 0
+    for index in range(first, len(history)):
+        result = history.results[index]
+        for unit in result.units:
+            streak = streaks[index][unit.unit_id]
+            if streak < policy.length:
+                continue
+            lineage = history.lineage(index, unit.unit_id)
+            note = f"（{lineage}）" if lineage else ""
+            for step in policy.steps:
+                try:
+                    due = step.due(result.cycle)
+                except Problem as problem:
+                    problems.add(
+                        UnknownReferenceError(
+                            f"policy.steps[{step.key}].milestone",
+                            step.milestone,
+                            problem.message,
+                        )
+                    )
+                    continue
+                milestone = result.cycle.milestone(step.milestone)
+                actions.append(
+                    EscalationAction(
+                        unit.unit_id,
+                        result.cycle.label_zh,
+                        step.key,
+                        step.label,
+                        step.by,
+                        streak,
+                        due,
+                        f"{unit.unit_id}{note} 截至{result.cycle.label_zh}连续 {streak} 个"
+                        f"考核周期处于后位（达到 {policy.length} 个），由{step.by}"
+                        f"{step.label}，{milestone.name_zh}（{milestone.date.isoformat()}）"
+                        f"后 {_after(step)}内完成，即 {due.isoformat()} 前"
+                        + (f"；依据：{step.basis}" if step.basis else ""),
+                    )
+                )
+    problems.raise_if_any()
+    return tuple(actions)
+
+
+def _after(step: EscalationStep) -> str:
+    parts = []
+    if step.months:
+        parts.append(f"{step.months} 个月")
+    if step.days or not parts:
+        parts.append(f"{step.days} 天")
+    return "又".join(parts)
+
+
+@attrs.frozen
+class HonourNote:
+    """A run of consecutive cycles at the top (e.g. commended three years running).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(y), [UnitResult("czj", top=True)]
+    ...         )
+    ...         for y in (2023, 2024, 2025)
+    ...     ]
+    ... )
+    >>> [(note.cycle, note.streak) for note in honours(history)]
+    [('2025—2026年度', 3)]
+    """
+
+    unit_id: str
+    cycle: str
+    streak: int
+    reason: str
+
+
+def honours(history: History, length: int = 3) -> tuple[HonourNote, ...]:
+    """Units whose run at the top reached *length* cycles, per cycle.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(AssessmentCycle.cross_year(y), [UnitResult("a", top=True)])
+    ...         for y in (2024, 2025)
+    ...     ]
+    ... )
+    >>> [n.reason for n in honours(history, 2)]
+    ['a 截至2025—2026年度连续 2 个考核周期受到表彰或位列前列']
+    """
+    streaks = history.streaks("top")
+    notes = []
+    for index, result in enumerate(history.results):
+        for unit in result.units:
+            streak = streaks[index][unit.unit_id]
+            if streak >= length:
+                lineage = history.lineage(index, unit.unit_id)
+                note = f"（{lineage}）" if lineage else ""
+                notes.append(
+                    HonourNote(
+                        unit.unit_id,
+                        result.cycle.label_zh,
+                        streak,
+                        f"{unit.unit_id}{note} 截至{result.cycle.label_zh}连续 {streak} "
+                        "个考核周期受到表彰或位列前列",
+                    )
+                )
+    return tuple(notes)
+
+
+@attrs.frozen
+class Trend:
+    """How one unit's rank and total changed since the cycle before.
+
+    ``rank_change`` is positive when the unit moved *up* (previous rank −
+    rank); both changes are ``None`` without exactly one comparable
+    predecessor (a new unit, a merger, a gap).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2024),
+    ...             [UnitResult("czj", Fraction(80), 5)],
+    ...         ),
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2025),
+    ...             [UnitResult("czj", Fraction(83), 2)],
+    ...         ),
+    ...     ]
+    ... )
+    >>> (trend,) = trends(history)
+    >>> trend.previous_rank, trend.rank, trend.rank_change, trend.score_change
+    (5, 2, 3, Fraction(3, 1))
+    """
+
+    unit_id: str
+    cycle: str
+    predecessors: tuple[str, ...]
+    rank: int | None
+    previous_rank: int | None
+    rank_change: int | None
+    total: Fraction | None
+    previous_total: Fraction | None
+    score_change: Fraction | None
+    reason: str
+
+
+def trends(history: History, index: int = -1) -> tuple[Trend, ...]:
+    """Rank and score change of every unit of cycle *index* (the latest by default).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2024), [UnitResult("a", Fraction(80), 3)]
+    ...         ),
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2025), [UnitResult("a", Fraction(85), 1)]
+    ...         ),
+    ...     ]
+    ... )
+    >>> (trend,) = trends(history)
+    >>> trend.rank_change, trend.score_change, trend.reason
+    (2, Fraction(5, 1), '排名由第 3 名升至第 1 名（上升 2 位），总分 80 → 85（+5）')
+    """
+    if not history.results:
+        return ()
+    index = index % len(history)
+    result = history.results[index]
+    out = []
+    for unit in result.units:
+        previous = history.predecessors(index, unit.unit_id)
+        before = None
+        if len(previous) == 1:
+            before = history.results[index - 1].get(previous[0])
+        rank_change = score_change = None
+        prev_rank = prev_total = None
+        if before is not None:
+            prev_rank, prev_total = before.rank, before.total
+            if unit.rank is not None and before.rank is not None:
+                rank_change = before.rank - unit.rank
+            if unit.total is not None and before.total is not None:
+                score_change = unit.total - before.total
+        out.append(
+            Trend(
+                unit.unit_id,
+                result.cycle.label_zh,
+                previous,
+                unit.rank,
+                prev_rank,
+                rank_change,
+                unit.total,
+                prev_total,
+                score_change,
+                _trend_reason(history, index, unit, before, rank_change, score_change),
+            )
+        )
+    return tuple(out)
+
+
+def _trend_reason(  # noqa: PLR0913, PLR0917 - internal
+    history: History,
+    index: int,
+    unit: UnitResult,
+    before: UnitResult | None,
+    rank_change: int | None,
+    score_change: Fraction | None,
+) -> str:
+    if before is None:
+        previous = history.predecessors(index, unit.unit_id)
+        if len(previous) > 1:
+            return f"由 {'、'.join(previous)} 合并而来，无可比的上期结果"
+        return "无上期结果可比"
+    parts = []
+    lineage = history.lineage(index, unit.unit_id)
+    if lineage:
+        parts.append(lineage)
+    if rank_change is not None:
+        assert unit.rank is not None  # noqa: S101
+        assert before.rank is not None  # noqa: S101
+        if rank_change > 0:
+            parts.append(
+                f"排名由第 {before.rank} 名升至第 {unit.rank} 名（上升 {rank_change} 位）"
+            )
+        elif rank_change < 0:
+            parts.append(
+                f"排名由第 {before.rank} 名降至第 {unit.rank} 名（下降 {-rank_change} 位）"
+            )
+        else:
+            parts.append(f"排名持平（第 {unit.rank} 名）")
+    if score_change is not None:
+        assert unit.total is not None  # noqa: S101
+        assert before.total is not None  # noqa: S101
+        sign = "+" if score_change >= 0 else "−"
+        parts.append(
+            f"总分 {_f(before.total)} → {_f(unit.total)}（{sign}{_f(abs(score_change))}）"
+        )
+    return "，".join(parts) or "无可比数据"

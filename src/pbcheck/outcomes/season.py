@@ -1,0 +1,397 @@
+"""Outcomes in one call: rankings, grades, commendation and bottom lists (考评结果运用).
+
+:func:`assess_outcomes` applies an :class:`OutcomePolicy` — ranking, grading,
+bottom and commendation rules, all data — to a season's scorecards and
+returns an :class:`Outcomes` holding every table and list, each decision with
+its reason.  ``print(outcomes)`` gives a plain summary for a terminal;
+:meth:`Outcomes.cycle_result` feeds :class:`~pbcheck.outcomes.history.History` for
+multi-year escalation.
+
+>>> from pbcheck.examples.small import org_tree, scorecards
+>>> tree = org_tree({"政府工作部门": ["a", "b", "c", "d", "e"], "党群部门": ["f", "g"]})
+>>> cards = scorecards({"a": 95, "b": 88, "c": 82, "d": 75, "e": 60, "f": 91, "g": 70})
+>>> outcomes = assess_outcomes(cards, tree)
+>>> outcomes
+<Outcomes: 7 个单位，2 个系列；表彰 1 个，处于后位 2 个>
+>>> print(outcomes)  # doctest: +ELLIPSIS
+考评结果（7 个单位，2 个系列）
+排名（系列：政府工作部门，5 个单位）
+    1  a  95.00
+    2  b  88.00
+...
+党建工作先进单位（1 个单位）
+  政府工作部门  a：总分 95.00，排第 1 名，符合评先条件，在名额 1 个（5 个单位 × 20%，向下取整）之内，评为党建工作先进单位
+...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidTypeError,
+    UnknownReferenceError,
+    _Problems,
+)
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.evaluation import Evaluation
+from pbcheck.model.org import OrgTree
+from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes.grading import Grades, GradingPolicy, grade
+from pbcheck.outcomes.history import CycleResult
+from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank, rank_within
+from pbcheck.outcomes.rating import RatingResult
+from pbcheck.outcomes.selection import (
+    AccountabilityRecord,
+    BottomList,
+    BottomPolicy,
+    CommendationList,
+    CommendationPolicy,
+    bottom_list,
+    commendation_list,
+)
+from pbcheck.scoring.engine import score_all
+from pbcheck.scoring.scorecard import Scorecard
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pbcheck.views.frames import NumericMode
+
+__all__ = ["OutcomePolicy", "Outcomes", "Results", "assess_outcomes"]
+
+
+def _default_bottom() -> BottomPolicy:
+    return BottomPolicy(Quota(count=1))
+
+
+def _default_commendation() -> CommendationPolicy:
+    return CommendationPolicy(Quota(share="0.2"))
+
+
+@attrs.frozen
+class OutcomePolicy:
+    """Every rule of the outcome layer, as data.
+
+    Args:
+        ranking: competition ties on exact totals by default.
+        grading: 好 ≥ 90 / 较好 ≥ 80 / 一般 ≥ 60 / 差 by default.
+        bottom: the last unit of each series by default (and vetoed units).
+        commendation: the top 20% of each series (rounded down) by default,
+            excluding vetoed and bottom units and 诫勉 or heavier.
+
+    >>> OutcomePolicy().commendation.quota
+    Quota(count=None, share=Fraction(1, 5))
+    """
+
+    ranking: RankingPolicy = attrs.field(factory=RankingPolicy)
+    grading: GradingPolicy = attrs.field(factory=GradingPolicy.standard)
+    bottom: BottomPolicy = attrs.field(factory=_default_bottom)
+    commendation: CommendationPolicy = attrs.field(factory=_default_commendation)
+
+
+@attrs.frozen(repr=False)
+class Outcomes:
+    """A season's outcomes; see :func:`assess_outcomes`.
+
+    Args:
+        policy: the rules applied.
+        rankings: one ranking per series (系列), in tree order.
+        liaison_groups: one ranking per liaison group (联系片).
+        overall: every unit ranked together.
+        grades: each unit's grade (等次) and why.
+        bottom: who is at the bottom (处于后位) and why.
+        commendation: who is eligible and selected (评先评优) and why.
+
+    ``repr`` fits a terminal line, ``print`` gives every table and list, a
+    notebook shows a summary per series (``_repr_html_``) and
+    :meth:`to_frame` gives one row per unit.
+
+    >>> from pbcheck.examples.small import org_tree, scorecards
+    >>> outcomes = assess_outcomes(
+    ...     scorecards({"a": 90, "b": 80, "c": 50}),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ... )
+    >>> outcomes
+    <Outcomes: 3 个单位，1 个系列；表彰 0 个，处于后位 1 个>
+    >>> outcomes.rankings["党群部门"].unit_ids, outcomes.bottom.unit_ids
+    (('a', 'b', 'c'), ('c',))
+    """
+
+    policy: OutcomePolicy
+    rankings: Mapping[str, Ranking]
+    liaison_groups: Mapping[str, Ranking]
+    overall: Ranking
+    grades: Grades
+    bottom: BottomList
+    commendation: CommendationList
+
+    def __repr__(self) -> str:
+        return (
+            f"<Outcomes: {len(self.overall)} 个单位，{len(self.rankings)} 个系列；"
+            f"表彰 {len(self.commendation.unit_ids)} 个，"
+            f"处于后位 {len(self.bottom.unit_ids)} 个>"
+        )
+
+    def _repr_html_(self) -> str:
+        from pbcheck.views._reprs import outcomes_html  # noqa: PLC0415 - notebooks only
+
+        return outcomes_html(self)
+
+    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+        """One row per unit; see :func:`pbcheck.views.frames.outcomes_frame`.
+
+        Columns: series, rank, total, grade, commended, bottom, vetoed,
+        commendation status and the reasons.  Needs the ``frames`` extra.
+
+        >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> outcomes = assess_outcomes(
+        ...     scorecards({"a": 90, "b": 50}), org_tree({"党群部门": ["a", "b"]})
+        ... )
+        >>> outcomes.to_frame()["bottom"].tolist()
+        [False, True]
+        """
+        from pbcheck.views.frames import outcomes_frame  # noqa: PLC0415 - optional extra
+
+        return outcomes_frame(self, numeric=numeric)
+
+    def summary_lines(self) -> list[str]:
+        """Everything as plain text lines: rankings, grades, both lists.
+
+        >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> assess_outcomes(
+        ...     scorecards({"a": 90}), org_tree({"党群部门": ["a"]})
+        ... ).summary_lines()[0]
+        '考评结果（1 个单位，1 个系列）'
+        """
+        out = [f"考评结果（{len(self.overall)} 个单位，{len(self.rankings)} 个系列）"]
+        for table in self.rankings.values():
+            out.extend(table.lines())
+        out.extend(self.grades.lines())
+        out.extend(self.commendation.lines())
+        out.extend(self.bottom.lines())
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.summary_lines())
+
+    def cycle_result(self, cycle: AssessmentCycle) -> CycleResult:
+        """This season as a :class:`~pbcheck.outcomes.history.CycleResult` of *cycle*.
+
+        Ranks are within series; ``top`` means commended.
+
+        >>> from pbcheck import AssessmentCycle
+        >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> outcomes = assess_outcomes(
+        ...     scorecards({"a": 90, "b": 50}), org_tree({"党群部门": ["a", "b"]})
+        ... )
+        >>> [
+        ...     (u.unit_id, u.at_bottom)
+        ...     for u in outcomes.cycle_result(AssessmentCycle.cross_year(2025)).units
+        ... ]
+        [('a', False), ('b', True)]
+        """
+        return CycleResult.from_lists(
+            cycle, self.rankings, bottom=self.bottom, commendation=self.commendation
+        )
+
+
+def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
+    scorecards: Iterable[Scorecard],
+    tree: OrgTree,
+    policy: OutcomePolicy | None = None,
+    *,
+    ratings: Mapping[str, RatingResult] | None = None,
+    accountability: Iterable[AccountabilityRecord] = (),
+    cycle: AssessmentCycle | None = None,
+) -> Outcomes:
+    """Rank, grade and list a season's units under *policy*, in one call.
+
+    Args:
+        scorecards: one per unit; each must name a unit of *tree*.
+        tree: the org tree (series and liaison groups).
+        policy: the rules; :class:`OutcomePolicy` defaults if omitted.
+        ratings: democratic rating results by unit id (commendation gate).
+        accountability: accountability records (commendation gate).
+        cycle: the assessment cycle; decided accountability counts only
+            within its period.
+
+    Raises:
+        ValidationError: a scorecard is duplicated or names no unit of the
+            tree; a record or rating names no scored unit.
+
+    >>> from pbcheck.examples.small import org_tree, scorecards
+    >>> outcomes = assess_outcomes(
+    ...     scorecards({"a": 90, "b": 80}, vetoed={"a"}),
+    ...     org_tree({"党群部门": ["a", "b"]}),
+    ... )
+    >>> outcomes.grades.of("a").label, outcomes.commendation.unit_ids
+    ('差', ())
+    """
+    policy = policy or OutcomePolicy()
+    cards = tuple(scorecards)
+    rankings = rank_within(cards, tree, policy.ranking, by="series")
+    groups = rank_within(cards, tree, policy.ranking, by="liaison_group")
+    overall = rank(cards, policy.ranking)
+    grades = grade(cards, policy.grading, tree=tree)
+    bottom = bottom_list(cards, tree, policy.bottom, ranking=policy.ranking)
+    commendation = commendation_list(
+        cards,
+        tree,
+        policy.commendation,
+        bottom=bottom,
+        ratings=ratings,
+        accountability=accountability,
+        cycle=cycle,
+        ranking=policy.ranking,
+    )
+    return Outcomes(policy, rankings, groups, overall, grades, bottom, commendation)
+
+
+def _cards(value: Iterable[Scorecard]) -> tuple[Scorecard, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Results:
+    """A scored season, self-contained: what was scored, how, and what came out.
+
+    A results document embeds the rubric, the org tree and the cycle it was
+    computed from, so that a report can be produced from that one file.
+
+    Args:
+        rubric: the rubric the scorecards were computed with.
+        tree: the org tree (series and liaison groups).
+        cycle: the assessment cycle.
+        scorecards: one per unit.
+        outcomes: rankings, grades, commendation and bottom lists.
+
+    Construction checks that the parts belong together: every scorecard
+    names a unit of the tree once and was computed with this rubric, and the
+    outcomes rank exactly the scored units.
+
+    >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+    >>> from pbcheck.examples import example_evaluations
+    >>> results = Results.compute(
+    ...     example_rubric(),
+    ...     example_tree(),
+    ...     example_cycle(2025),
+    ...     example_evaluations(2025),
+    ... )
+    >>> len(results.scorecards), results.outcomes.overall.entries[0].rank
+    (90, 1)
+    """
+
+    rubric: Rubric
+    tree: OrgTree
+    cycle: AssessmentCycle
+    scorecards: tuple[Scorecard, ...] = attrs.field(converter=_cards)
+    outcomes: Outcomes
+
+    def __attrs_post_init__(self) -> None:
+        problems = _Problems("inconsistent results")
+        seen: set[str] = set()
+        for index, card in enumerate(self.scorecards):
+            path = f"results.scorecards[{index}]"
+            if not isinstance(card, Scorecard):
+                problems.add(InvalidTypeError(path, card, "must be a Scorecard"))
+                continue
+            if card.unit_id in seen:
+                problems.add(
+                    DuplicateIdError(
+                        f"{path}.unit_id", card.unit_id, "has two scorecards"
+                    )
+                )
+            seen.add(card.unit_id)
+            if card.unit_id not in self.tree:
+                problems.add(
+                    UnknownReferenceError(
+                        f"{path}.unit_id", card.unit_id, "names no unit in the org tree"
+                    )
+                )
+            if (card.rubric_id, card.rubric_version) != (
+                self.rubric.id,
+                self.rubric.version,
+            ):
+                problems.add(
+                    UnknownReferenceError(
+                        f"{path}.rubric_id",
+                        f"{card.rubric_id} {card.rubric_version}",
+                        f"must be the embedded rubric {self.rubric.id} "
+                        f"{self.rubric.version}",
+                    )
+                )
+        for index, entry in enumerate(self.outcomes.overall.entries):
+            if entry.unit_id not in seen:
+                problems.add(
+                    UnknownReferenceError(
+                        f"results.outcomes.overall.entries[{index}].unit_id",
+                        entry.unit_id,
+                        "names no scored unit",
+                    )
+                )
+        ranked = {entry.unit_id for entry in self.outcomes.overall.entries}
+        for index, card in enumerate(self.scorecards):
+            if isinstance(card, Scorecard) and card.unit_id not in ranked:
+                problems.add(
+                    UnknownReferenceError(
+                        f"results.scorecards[{index}].unit_id",
+                        card.unit_id,
+                        "is missing from the outcomes' overall ranking",
+                    )
+                )
+        problems.raise_if_any()
+
+    @classmethod
+    def compute(
+        cls,
+        rubric: Rubric,
+        tree: OrgTree,
+        cycle: AssessmentCycle,
+        evaluations: Iterable[Evaluation],
+        policy: OutcomePolicy | None = None,
+    ) -> Results:
+        """Score *evaluations* and assess the outcomes: a whole season in one call.
+
+        The scorecards are kept in the org tree's order, so the season (and its
+        results document) does not depend on the order of the evaluations.
+
+        Raises:
+            ValidationError: every problem of the evaluations, as
+                :func:`~pbcheck.score_all` reports them.
+
+        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+        >>> Results.compute(
+        ...     example_rubric(), example_tree(), example_cycle(), ()
+        ... ).scorecards
+        ()
+        """
+        scored = score_all(rubric, evaluations, tree=tree, cycle=cycle)
+        # score_all with a tree refuses units outside it, so every card has a place.
+        place = {unit.id: index for index, unit in enumerate(tree)}
+        cards = tuple(sorted(scored, key=lambda card: place[card.unit_id]))
+        outcomes = assess_outcomes(cards, tree, policy, cycle=cycle)
+        return cls(rubric, tree, cycle, cards, outcomes)
+
+    def scorecard(self, unit_id: str) -> Scorecard:
+        """The scorecard of *unit_id*; :class:`KeyError` if there is none.
+
+        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+        >>> from pbcheck.examples import example_evaluations
+        >>> results = Results.compute(
+        ...     example_rubric(),
+        ...     example_tree(),
+        ...     example_cycle(2024),
+        ...     example_evaluations(2024)[:3],
+        ... )
+        >>> results.scorecard("ZF01").unit_id
+        'ZF01'
+        """
+        for card in self.scorecards:
+            if card.unit_id == unit_id:
+                return card
+        raise KeyError(unit_id)

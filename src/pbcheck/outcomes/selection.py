@@ -1,0 +1,864 @@
+"""Commendation and bottom lists (评先评优 / 处于后位), with eligibility gates.
+
+Results are "the basis for selecting 党建工作先进单位 and 一先两优", and
+
+    对考评处于后位的机关党组织取消该党组织和单位领导评先评优资格。
+    -- 南平市，关于进一步完善机关党建工作责任制的思考
+
+So there are two lists, each decided per series (系列) by default:
+
+* :func:`bottom_list` — who is **at the bottom** (处于后位): the bottom
+  ``count`` / ``share`` of a series (:class:`~pbcheck.outcomes.ranking.Quota`; each
+  series may have its own, e.g. bottom 3 in one and bottom 5 in another),
+  and/or every unit below a score, and (by default) every vetoed unit.
+  Units tied at the cut-off of a bottom quota are all spared, so the list
+  never exceeds the quota (``ties="include"`` puts them all on it instead).
+* :func:`commendation_list` — who is **eligible** and who is **selected**.
+  Eligibility gates are separate from the score, and each is reported:
+
+  ====================  =====================================================
+  gate                  fails when
+  ====================  =====================================================
+  ``veto``              the unit was vetoed (一票否决)
+  ``bottom``            the unit is on the bottom list (处于后位)
+  ``min_score``         the total is below ``min_score``
+  ``rating``            the democratic rating (民主测评) is below
+                        ``min_rating``, was flagged, or — *held* — is
+                        missing or not quorate
+  ``accountability``    an :class:`AccountabilityRecord` of ``block_from``
+                        severity or heavier (诫勉 by default) fell within the
+                        assessment period; a *pending* case of any kind
+                        holds the result (结果暂缓) instead
+  ====================  =====================================================
+
+  A unit that fails a gate is ineligible; one that fails none but is held
+  is neither eligible nor ineligible until the case is decided, and takes no
+  place.  Eligible units are then selected in ranking order up to the
+  series' quota; units tied at the cut-off all drop, so the quota is never
+  exceeded.
+
+>>> from pbcheck.examples.small import org_tree, scorecards
+>>> tree = org_tree({"政府工作部门": ["a", "b", "c", "d"]})
+>>> cards = scorecards({"a": 95, "b": 90, "c": 80, "d": 60})
+>>> bottom = bottom_list(cards, tree, BottomPolicy(Quota(count=1)))
+>>> bottom.unit_ids
+('d',)
+>>> chosen = commendation_list(
+...     cards, tree, CommendationPolicy(Quota(count=2)), bottom=bottom
+... )
+>>> chosen.unit_ids
+('a', 'b')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from enum import StrEnum
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from pbcheck._numbers import Exact, to_exact
+from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import InvalidTypeError, InvalidValueError, _Problems
+from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.org import OrgTree
+from pbcheck.outcomes.ranking import (
+    Quota,
+    RankedUnit,
+    Ranking,
+    RankingPolicy,
+    rank_within,
+    take_top,
+)
+from pbcheck.outcomes.rating import RatingResult
+from pbcheck.scoring.scorecard import Scorecard
+
+__all__ = [
+    "AccountabilityKind",
+    "AccountabilityRecord",
+    "BottomDecision",
+    "BottomList",
+    "BottomPolicy",
+    "CommendationDecision",
+    "CommendationList",
+    "CommendationPolicy",
+    "GateResult",
+    "bottom_list",
+    "commendation_list",
+]
+
+
+class AccountabilityKind(StrEnum):
+    """Kinds of accountability or discipline (问责 / 处分), lightest first.
+
+    :attr:`severity` orders them; the commendation gate blocks a kind at or
+    above its ``block_from`` (诫勉 by default).
+
+    >>> [kind.label_zh for kind in AccountabilityKind][:3]
+    ['谈话提醒', '批评教育', '责令检查']
+    """
+
+    REMINDER = "reminder"
+    """谈话提醒 — a reminder talk."""
+    CRITICISM = "criticism"
+    """批评教育 — criticism and education."""
+    SELF_EXAMINATION = "self_examination"
+    """责令检查 — ordered to write a self-examination."""
+    CIRCULATED_CRITICISM = "circulated_criticism"
+    """通报批评 — public (circulated) criticism."""
+    ADMONISHMENT = "admonishment"
+    """诫勉 — admonishment (诫勉谈话 or a written 诫勉)."""
+    ORGANISATIONAL = "organisational"
+    """组织调整或组织处理 — reassignment, removal, ordered resignation, …"""
+    DISCIPLINE = "discipline"
+    """纪律处分 — party or government discipline."""
+
+    @property
+    def severity(self) -> int:
+        """Position in the order above, 1 for the lightest.
+
+        >>> AccountabilityKind.ADMONISHMENT.severity > AccountabilityKind.REMINDER.severity
+        True
+        """
+        return list(AccountabilityKind).index(self) + 1
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name, e.g. ``诫勉``.
+
+        >>> AccountabilityKind.CIRCULATED_CRITICISM.label_zh
+        '通报批评'
+        """
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    AccountabilityKind.REMINDER: "谈话提醒",
+    AccountabilityKind.CRITICISM: "批评教育",
+    AccountabilityKind.SELF_EXAMINATION: "责令检查",
+    AccountabilityKind.CIRCULATED_CRITICISM: "通报批评",
+    AccountabilityKind.ADMONISHMENT: "诫勉",
+    AccountabilityKind.ORGANISATIONAL: "组织处理",
+    AccountabilityKind.DISCIPLINE: "纪律处分",
+}
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
+
+
+def _date(_: object, attribute: attrs.Attribute[date], value: date) -> None:
+    if not isinstance(value, date):
+        raise InvalidTypeError(attribute.name, value, "must be a datetime.date")
+
+
+@attrs.frozen
+class AccountabilityRecord:
+    """An accountability or discipline fact about a unit or its leaders (问责记录).
+
+    Kept apart from the :class:`~pbcheck.Evaluation`: it is an input to
+    eligibility, not to the score.
+
+    Args:
+        unit_id: the unit concerned (its leadership included).
+        kind: what was decided, or, if pending, what the case is about.
+        on: the date of the decision (or of opening the case, if pending).
+        pending: the case is open and its result not yet decided.
+        note: free text, e.g. the document number.
+
+    >>> AccountabilityRecord("czj", "admonishment", date(2025, 10, 8)).kind.label_zh
+    '诫勉'
+    """
+
+    unit_id: str = attrs.field(validator=_text)
+    kind: AccountabilityKind = attrs.field(converter=AccountabilityKind)
+    on: date = attrs.field(validator=_date)
+    pending: bool = False
+    note: str = ""
+
+
+def _below(value: Exact | None) -> Fraction | None:
+    return None if value is None else to_exact(value, "policy.below")
+
+
+@attrs.frozen
+class BottomPolicy:
+    """Who is at the bottom (处于后位) of each series.
+
+    Args:
+        quota: the bottom ``count`` / ``share`` of each group, or ``None``.
+        per_series: a different quota for some series, e.g.
+            ``{"政府工作部门": Quota(count=5)}``.
+        below: every unit whose total is below this score is at the bottom.
+        vetoed: vetoed units (一票否决) are at the bottom (default ``True``).
+            Vetoed units rank last, so they take the places of a bottom
+            quota first.
+        ties: ``"spare"`` (default) — units tied at the quota's cut-off are
+            all spared, so the list never exceeds the quota; ``"include"`` —
+            they are all on it.
+        group_by: ``"series"`` (default) or ``"all"``.
+
+    >>> BottomPolicy(Quota(count=3), per_series={"党群部门": Quota(count=5)}).quota_for(
+    ...     "党群部门"
+    ... )
+    Quota(count=5, share=None)
+    """
+
+    quota: Quota | None = None
+    per_series: Mapping[str, Quota] = attrs.field(factory=dict)
+    below: Fraction | None = attrs.field(default=None, converter=_below)
+    vetoed: bool = True
+    ties: Literal["spare", "include"] = attrs.field(
+        default="spare", validator=attrs.validators.in_(("spare", "include"))
+    )
+    group_by: Literal["series", "all"] = attrs.field(
+        default="series", validator=attrs.validators.in_(("series", "all"))
+    )
+
+    def quota_for(self, group: str) -> Quota | None:
+        """The bottom quota of *group*.
+
+        >>> BottomPolicy(Quota(count=1)).quota_for("党群部门")
+        Quota(count=1, share=None)
+        """
+        return self.per_series.get(group, self.quota)
+
+
+@attrs.frozen
+class BottomDecision:
+    """Whether one unit is at the bottom, and why.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> decision = bottom_list(scorecards({"a": 50}), None, BottomPolicy(below=60)).of(
+    ...     "a"
+    ... )
+    >>> decision.at_bottom, decision.rank, decision.group
+    (True, 1, '全部')
+    """
+
+    unit_id: str
+    group: str
+    rank: int
+    at_bottom: bool
+    reason: str
+
+
+def _decisions(value: Iterable[BottomDecision]) -> tuple[BottomDecision, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(repr=False)
+class BottomList:
+    """The bottom decision of every ranked unit, in ranking order per group.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> bottom = bottom_list(
+    ...     scorecards({"a": 50, "b": 90}), None, BottomPolicy(below=60)
+    ... )
+    >>> bottom.unit_ids, bottom.of("a").reason
+    (('a',), '总分 50.00，排第 2 名；低于 60 分')
+    >>> bottom
+    <BottomList: 处于后位 1 个，共 2 个单位>
+    """
+
+    policy: BottomPolicy
+    decisions: tuple[BottomDecision, ...] = attrs.field(converter=_decisions)
+
+    def __repr__(self) -> str:
+        return f"<BottomList: 处于后位 {len(self.unit_ids)} 个，共 {len(self.decisions)} 个单位>"
+
+    def _repr_html_(self) -> str:
+        from pbcheck.views._reprs import bottom_html  # noqa: PLC0415 - notebooks only
+
+        return bottom_html(self)
+
+    def __iter__(self) -> Iterator[BottomDecision]:
+        return iter(self.decisions)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.unit_ids
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """Ids of the units at the bottom.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> bottom_list(
+        ...     scorecards({"a": 50, "b": 70}), None, BottomPolicy(below=60)
+        ... ).unit_ids
+        ('a',)
+        """
+        return tuple(d.unit_id for d in self.decisions if d.at_bottom)
+
+    def of(self, unit_id: str) -> BottomDecision:
+        """The decision about *unit_id*; :class:`KeyError` if it was not ranked.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> bottom_list(scorecards({"a": 70}), None, BottomPolicy(below=60)).of(
+        ...     "a"
+        ... ).reason
+        '总分 70.00，排第 1 名；不处于后位'
+        """
+        for decision in self.decisions:
+            if decision.unit_id == unit_id:
+                return decision
+        raise KeyError(unit_id)
+
+    def lines(self) -> list[str]:
+        """Plain text: a heading, then one line per unit at the bottom.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> bottom_list(scorecards({"a": 50}), None, BottomPolicy(below=60)).lines()
+        ['处于后位（1 个单位）', '  全部  a：总分 50.00，排第 1 名；低于 60 分']
+        """
+        out = [f"处于后位（{len(self.unit_ids)} 个单位）"]
+        out.extend(
+            f"  {d.group}  {d.unit_id}：{d.reason}"
+            for d in self.decisions
+            if d.at_bottom
+        )
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _tables(
+    scorecards: Iterable[Scorecard],
+    tree: OrgTree | None,
+    ranking: RankingPolicy,
+    group_by: Literal["series", "all"],
+) -> dict[str, Ranking]:
+    if tree is None:
+        from pbcheck.outcomes.ranking import rank  # noqa: PLC0415 - avoid a name clash above
+
+        return {"全部": rank(scorecards, ranking)}
+    return rank_within(scorecards, tree, ranking, by=group_by)
+
+
+def _head(entry: RankedUnit) -> str:
+    return f"总分 {entry.shown}，排第 {entry.rank} 名"
+
+
+def bottom_list(
+    scorecards: Iterable[Scorecard],
+    tree: OrgTree | None,
+    policy: BottomPolicy,
+    *,
+    ranking: RankingPolicy | None = None,
+) -> BottomList:
+    """Decide who is at the bottom (处于后位) of each series; see the module docs.
+
+    Args:
+        scorecards: one per unit.
+        tree: the org tree (for series); ``None`` treats all units as one group.
+        policy: the bottom rules.
+        ranking: how units are ordered and what a tie is.
+
+    >>> from pbcheck.examples.small import org_tree, scorecards
+    >>> tree = org_tree({"政府工作部门": ["a", "b", "c"], "党群部门": ["d", "e"]})
+    >>> cards = scorecards({"a": 90, "b": 80, "c": 80, "d": 70, "e": 60})
+    >>> policy = BottomPolicy(Quota(count=1))
+    >>> bottom_list(cards, tree, policy).unit_ids
+    ('e',)
+    >>> print(bottom_list(cards, tree, policy).of("b").reason)
+    总分 80.00，排第 2 名；与 c 同分处于后位名额线上（名额 1 个（至多 1 个）），同分单位一律不列入
+    """
+    tables = _tables(scorecards, tree, ranking or RankingPolicy(), policy.group_by)
+    decisions: list[BottomDecision] = []
+    for group, table in tables.items():
+        size = len(table)
+        why: dict[str, list[str]] = {}
+        spared: dict[str, str] = {}
+        quota = policy.quota_for(group)
+        if quota is not None:
+            limit = quota.limit(size)
+            from_bottom = list(reversed(table.entries))
+            taken, dropped = take_top(from_bottom, limit)
+            described = quota.describe(size)
+            if policy.ties == "include" and dropped:
+                taken = (*taken, *dropped)
+                for entry in dropped:
+                    others = "、".join(e.unit_id for e in dropped if e is not entry)
+                    why.setdefault(entry.unit_id, []).append(
+                        f"倒数{described}，与 {others} 同分处于名额线上，同分单位一并列入"
+                    )
+            else:
+                for entry in dropped:
+                    others = "、".join(e.unit_id for e in dropped if e is not entry)
+                    spared[entry.unit_id] = (
+                        f"与 {others} 同分处于后位名额线上（{described}），同分单位一律不列入"
+                    )
+            for entry in taken:
+                if entry.unit_id not in why:
+                    why.setdefault(entry.unit_id, []).append(
+                        f"位列本组倒数 {size - entry.position + 1}，在后位{described}之内"
+                    )
+        for entry in table:
+            if policy.below is not None and entry.total < policy.below:
+                why.setdefault(entry.unit_id, []).append(f"低于 {_f(policy.below)} 分")
+            if policy.vetoed and entry.disqualified:
+                why.setdefault(entry.unit_id, []).append("一票否决")
+        for entry in table:
+            if entry.unit_id in why:
+                reason = f"{_head(entry)}；{'；'.join(why[entry.unit_id])}"
+            elif entry.unit_id in spared:
+                reason = f"{_head(entry)}；{spared[entry.unit_id]}"
+            else:
+                reason = f"{_head(entry)}；不处于后位"
+            decisions.append(
+                BottomDecision(
+                    entry.unit_id, group, entry.rank, entry.unit_id in why, reason
+                )
+            )
+    return BottomList(policy, decisions)
+
+
+def _optional_exact(value: object) -> Fraction | None:
+    return None if value is None else to_exact(value, "policy")
+
+
+@attrs.frozen
+class CommendationPolicy:
+    """Who may be commended (评先评优) and how many per series.
+
+    Args:
+        quota: places per group (``count`` / ``share``, shares rounded down).
+        per_series: a different quota for some series.
+        min_score: the lowest total that may be commended.
+        min_rating: the lowest democratic rating (民主测评), measured by
+            ``rating_measure``; with it, a missing or non-quorate rating
+            holds the result.
+        rating_measure: ``"good_rate"`` ((好 + 较好) / valid, default) or
+            ``"weighted"`` (coefficient mean) — both in ``[0, 1]``.
+        exclude_flagged_rating: a rating flagged as too poor (e.g. 差 ≥ 1/3)
+            fails the gate (default ``True``).
+        block_from: accountability of this severity or heavier within the
+            assessment period makes a unit ineligible (诫勉 by default).
+        exclude_bottom: units on the bottom list are ineligible (default).
+        group_by: ``"series"`` (default) or ``"all"``.
+        title: what is awarded, e.g. ``党建工作先进单位``.
+
+    >>> CommendationPolicy(Quota(share="0.2"), min_score=85).min_score
+    Fraction(85, 1)
+    """
+
+    quota: Quota
+    per_series: Mapping[str, Quota] = attrs.field(factory=dict)
+    min_score: Fraction | None = attrs.field(default=None, converter=_optional_exact)
+    min_rating: Fraction | None = attrs.field(default=None, converter=_optional_exact)
+    rating_measure: Literal["good_rate", "weighted"] = attrs.field(
+        default="good_rate", validator=attrs.validators.in_(("good_rate", "weighted"))
+    )
+    exclude_flagged_rating: bool = True
+    block_from: AccountabilityKind = attrs.field(
+        default=AccountabilityKind.ADMONISHMENT, converter=AccountabilityKind
+    )
+    exclude_bottom: bool = True
+    group_by: Literal["series", "all"] = attrs.field(
+        default="series", validator=attrs.validators.in_(("series", "all"))
+    )
+    title: str = "党建工作先进单位"
+
+    def quota_for(self, group: str) -> Quota:
+        """The commendation quota of *group*.
+
+        >>> CommendationPolicy(Quota(count=2)).quota_for("党群部门").count
+        2
+        """
+        return self.per_series.get(group, self.quota)
+
+
+@attrs.frozen
+class GateResult:
+    """One eligibility gate for one unit: passed, failed or held, and why.
+
+    Args:
+        gate: ``veto``, ``bottom``, ``min_score``, ``rating`` or
+            ``accountability``.
+        status: ``"pass"``, ``"fail"`` or ``"held"`` (结果暂缓).
+        reason: why, in Chinese.
+
+    >>> GateResult("veto", "fail", "一票否决，取消评先评优资格").status
+    'fail'
+    """
+
+    gate: str
+    status: Literal["pass", "fail", "held"]
+    reason: str
+
+
+@attrs.frozen
+class CommendationDecision:
+    """Eligibility and selection of one unit, with every gate's result.
+
+    Args:
+        unit_id: the unit.
+        group: its series (or ``全部``).
+        rank: its rank in the group.
+        status: ``"eligible"``, ``"ineligible"`` or ``"held"``.
+        selected: commended.
+        gates: each gate's result, in the order of the module table.
+        reason: the decision in one sentence.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> chosen = commendation_list(
+    ...     scorecards({"a": 95}), None, CommendationPolicy(Quota(count=1))
+    ... )
+    >>> decision = chosen.of("a")
+    >>> decision.status, decision.selected, [g.gate for g in decision.gates]
+    ('eligible', True, ['veto', 'accountability'])
+    """
+
+    unit_id: str
+    group: str
+    rank: int
+    status: Literal["eligible", "ineligible", "held"]
+    selected: bool
+    gates: tuple[GateResult, ...]
+    reason: str
+
+    @property
+    def eligible(self) -> bool:
+        """Whether every gate passed.
+
+        >>> CommendationDecision("a", "全部", 1, "held", False, (), "暂缓").eligible
+        False
+        """
+        return self.status == "eligible"
+
+
+def _commendations(
+    value: Iterable[CommendationDecision],
+) -> tuple[CommendationDecision, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(repr=False)
+class CommendationList:
+    """Every ranked unit's commendation decision, in ranking order per group.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> chosen = commendation_list(
+    ...     scorecards({"a": 90, "b": 80}), None, CommendationPolicy(Quota(count=1))
+    ... )
+    >>> chosen.unit_ids, chosen.of("b").reason
+    (('a',), '符合评先条件，但名额 1 个（至多 1 个）已满')
+    >>> chosen
+    <CommendationList 党建工作先进单位: 入选 1 个，共 2 个单位>
+    """
+
+    policy: CommendationPolicy
+    decisions: tuple[CommendationDecision, ...] = attrs.field(converter=_commendations)
+
+    def __repr__(self) -> str:
+        return (
+            f"<CommendationList {self.policy.title}: 入选 {len(self.unit_ids)} 个，"
+            f"共 {len(self.decisions)} 个单位>"
+        )
+
+    def _repr_html_(self) -> str:
+        from pbcheck.views._reprs import commendation_html  # noqa: PLC0415 - notebooks only
+
+        return commendation_html(self)
+
+    def __iter__(self) -> Iterator[CommendationDecision]:
+        return iter(self.decisions)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.unit_ids
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """Ids of the units selected, in ranking order per group.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> commendation_list(
+        ...     scorecards({"a": 80, "b": 90}), None, CommendationPolicy(Quota(count=1))
+        ... ).unit_ids
+        ('b',)
+        """
+        return tuple(d.unit_id for d in self.decisions if d.selected)
+
+    def of(self, unit_id: str) -> CommendationDecision:
+        """The decision about *unit_id*; :class:`KeyError` if it was not ranked.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> commendation_list(
+        ...     scorecards({"a": 80}), None, CommendationPolicy(Quota(count=1))
+        ... ).of("a").selected
+        True
+        """
+        for decision in self.decisions:
+            if decision.unit_id == unit_id:
+                return decision
+        raise KeyError(unit_id)
+
+    def lines(self) -> list[str]:
+        """Plain text: the selected units, then those held or ineligible.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> commendation_list(
+        ...     scorecards({"a": 80}), None, CommendationPolicy(Quota(count=1))
+        ... ).lines()[0]
+        '党建工作先进单位（1 个单位）'
+        """
+        out = [f"{self.policy.title}（{len(self.unit_ids)} 个单位）"]
+        out.extend(
+            f"  {d.group}  {d.unit_id}：{d.reason}"
+            for d in self.decisions
+            if d.selected
+        )
+        others = [d for d in self.decisions if d.status != "eligible"]
+        if others:
+            out.append("  不具备或暂缓评先资格：")
+            out.extend(f"    {d.unit_id}：{d.reason}" for d in others)
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _in_period(record: AccountabilityRecord, cycle: AssessmentCycle | None) -> bool:
+    return cycle is None or cycle.start <= record.on <= cycle.end
+
+
+def _gates(  # noqa: PLR0913, PLR0917 - one argument per gate input
+    entry: RankedUnit,
+    policy: CommendationPolicy,
+    bottom: BottomList | None,
+    ratings: Mapping[str, RatingResult] | None,
+    records: Iterable[AccountabilityRecord],
+    cycle: AssessmentCycle | None,
+) -> tuple[GateResult, ...]:
+    gates = [
+        GateResult("veto", "fail", "一票否决，取消评先评优资格")
+        if entry.disqualified
+        else GateResult("veto", "pass", "无一票否决事项")
+    ]
+    if policy.exclude_bottom and bottom is not None:
+        if entry.unit_id in bottom:
+            gates.append(
+                GateResult(
+                    "bottom",
+                    "fail",
+                    "考评处于后位，取消该党组织和单位领导评先评优资格",
+                )
+            )
+        else:
+            gates.append(GateResult("bottom", "pass", "不处于后位"))
+    if policy.min_score is not None:
+        ok = entry.total >= policy.min_score
+        gates.append(
+            GateResult(
+                "min_score",
+                "pass" if ok else "fail",
+                f"总分 {entry.shown} {'达到' if ok else '低于'}评先最低分 "
+                f"{_f(policy.min_score)}",
+            )
+        )
+    if policy.min_rating is not None or (
+        ratings is not None and entry.unit_id in ratings
+    ):
+        gates.append(_rating_gate(entry.unit_id, policy, ratings))
+    gates.append(_accountability_gate(entry.unit_id, policy, records, cycle))
+    return tuple(gates)
+
+
+def _rating_gate(
+    unit_id: str, policy: CommendationPolicy, ratings: Mapping[str, RatingResult] | None
+) -> GateResult:
+    result = None if ratings is None else ratings.get(unit_id)
+    if result is None:
+        return GateResult("rating", "held", "缺少民主测评结果，结果暂缓")
+    if not result.quorate:
+        return GateResult(
+            "rating", "held", f"民主测评无效（{result.reason}），结果暂缓"
+        )
+    if policy.exclude_flagged_rating and result.flagged:
+        return GateResult("rating", "fail", f"民主测评：{result.reason}")
+    if policy.min_rating is None:
+        return GateResult("rating", "pass", f"民主测评：{result.reason}")
+    value = (
+        result.good_rate if policy.rating_measure == "good_rate" else result.weighted
+    )
+    name = "好及较好率" if policy.rating_measure == "good_rate" else "加权得分率"
+    ok = value >= policy.min_rating
+    return GateResult(
+        "rating",
+        "pass" if ok else "fail",
+        f"民主测评{name} {_percent(value)} {'达到' if ok else '低于'}要求 "
+        f"{_percent(policy.min_rating)}",
+    )
+
+
+def _percent(value: Fraction) -> str:
+    shown = value * 100
+    if shown.denominator == 1 or (shown * 100).denominator == 1:
+        return f"{_f(shown)}%"
+    return f"{_f(shown.__round__(2))}%（精确 {_f(value)}）"
+
+
+def _accountability_gate(
+    unit_id: str,
+    policy: CommendationPolicy,
+    records: Iterable[AccountabilityRecord],
+    cycle: AssessmentCycle | None,
+) -> GateResult:
+    mine = sorted(
+        (r for r in records if r.unit_id == unit_id),
+        key=lambda r: (r.on, r.kind.severity, r.note),
+    )
+    pending = [r for r in mine if r.pending]
+    decided = [
+        r
+        for r in mine
+        if not r.pending
+        and r.kind.severity >= policy.block_from.severity
+        and _in_period(r, cycle)
+    ]
+    if decided:
+        what = "；".join(
+            f"{r.on.isoformat()} {r.kind.label_zh} {r.note}".rstrip() for r in decided
+        )
+        return GateResult(
+            "accountability",
+            "fail",
+            f"考核期内受到{policy.block_from.label_zh}或更重的问责（{what}）",
+        )
+    if pending:
+        what = "；".join(
+            f"{r.on.isoformat()} {r.kind.label_zh} {r.note}".rstrip() for r in pending
+        )
+        return GateResult(
+            "accountability", "held", f"有未办结的问责案件（{what}），结果暂缓"
+        )
+    return GateResult(
+        "accountability", "pass", f"考核期内无{policy.block_from.label_zh}及以上问责"
+    )
+
+
+def commendation_list(  # noqa: PLR0913 - every input of the decision is named
+    scorecards: Iterable[Scorecard],
+    tree: OrgTree | None,
+    policy: CommendationPolicy,
+    *,
+    bottom: BottomList | None = None,
+    ratings: Mapping[str, RatingResult] | None = None,
+    accountability: Iterable[AccountabilityRecord] = (),
+    cycle: AssessmentCycle | None = None,
+    ranking: RankingPolicy | None = None,
+) -> CommendationList:
+    """Decide eligibility and selection for commendation; see the module docs.
+
+    Args:
+        scorecards: one per unit.
+        tree: the org tree (for series); ``None`` treats all units as one group.
+        policy: the gates and quotas.
+        bottom: the bottom list; its units are ineligible.
+        ratings: democratic rating results by unit id.
+        accountability: accountability records; unknown unit ids are an error.
+        cycle: the assessment cycle; only decided records dated within its
+            period count (``None``: every decided record counts).
+        ranking: how units are ordered and what a tie is.
+
+    Raises:
+        ValidationError: a record or rating names a unit that was not scored.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> records = [AccountabilityRecord("a", "admonishment", date(2025, 10, 8))]
+    >>> chosen = commendation_list(
+    ...     scorecards({"a": 95, "b": 90}),
+    ...     None,
+    ...     CommendationPolicy(Quota(count=1)),
+    ...     accountability=records,
+    ... )
+    >>> chosen.unit_ids
+    ('b',)
+    >>> chosen.of("a").reason
+    '不具备评先资格：考核期内受到诫勉或更重的问责（2025-10-08 诫勉）'
+    """
+    records = tuple(accountability)
+    tables = _tables(scorecards, tree, ranking or RankingPolicy(), policy.group_by)
+    ranked = {entry.unit_id for table in tables.values() for entry in table}
+    problems = _Problems("invalid commendation inputs")
+    for index, record in enumerate(records):
+        if not isinstance(record, AccountabilityRecord):
+            problems.add(
+                InvalidTypeError(
+                    f"accountability[{index}]",
+                    record,
+                    "must be an AccountabilityRecord",
+                )
+            )
+        elif record.unit_id not in ranked:
+            problems.add(
+                InvalidValueError(
+                    f"accountability[{index}].unit_id",
+                    record.unit_id,
+                    "names no scored unit",
+                )
+            )
+    for unit_id in ratings or {}:
+        if unit_id not in ranked:
+            problems.add(
+                InvalidValueError(
+                    f"ratings[{unit_id}]", unit_id, "names no scored unit"
+                )
+            )
+    problems.raise_if_any()
+    decisions: list[CommendationDecision] = []
+    for group, table in tables.items():
+        gates = {
+            entry.unit_id: _gates(entry, policy, bottom, ratings, records, cycle)
+            for entry in table
+        }
+        status = {uid: _status(g) for uid, g in gates.items()}
+        eligible = [e for e in table if status[e.unit_id] == "eligible"]
+        quota = policy.quota_for(group)
+        described = quota.describe(len(table))
+        taken, dropped = take_top(eligible, quota.limit(len(table)))
+        chosen = {e.unit_id for e in taken}
+        for entry in table:
+            uid = entry.unit_id
+            if status[uid] == "ineligible":
+                failed = [g.reason for g in gates[uid] if g.status == "fail"]
+                reason = f"不具备评先资格：{'；'.join(failed)}"
+            elif status[uid] == "held":
+                held = [g.reason for g in gates[uid] if g.status == "held"]
+                reason = f"暂缓：{'；'.join(held)}，不占名额"
+            elif uid in chosen:
+                reason = f"{_head(entry)}，符合评先条件，在{described}之内，评为{policy.title}"
+            elif entry in dropped:
+                others = "、".join(e.unit_id for e in dropped if e is not entry)
+                reason = (
+                    f"符合评先条件，但与 {others} 同分处于名额线上（{described}），"
+                    "同分单位一律不占名额"
+                )
+            else:
+                reason = f"符合评先条件，但{described}已满"
+            decisions.append(
+                CommendationDecision(
+                    uid,
+                    group,
+                    entry.rank,
+                    status[uid],
+                    uid in chosen,
+                    gates[uid],
+                    reason,
+                )
+            )
+    return CommendationList(policy, decisions)
+
+
+def _status(gates: Iterable[GateResult]) -> Literal["eligible", "ineligible", "held"]:
+    statuses = {g.status for g in gates}
+    if "fail" in statuses:
+        return "ineligible"
+    if "held" in statuses:
+        return "held"
+    return "eligible"

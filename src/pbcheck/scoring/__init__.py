@@ -1,0 +1,11 @@
+"""Scoring: evaluations in, exact and explainable scorecards out (计分).
+
+* :mod:`pbcheck.scoring.engine` — :func:`~pbcheck.score` and
+  :func:`~pbcheck.score_all`, how a total is made, step by step;
+* :mod:`pbcheck.scoring.scorecard` — :class:`~pbcheck.Scorecard` and its parts,
+  and :class:`~pbcheck.Explanation`;
+* :mod:`pbcheck.scoring.audit` — the audit trail of every input record (审计);
+* :mod:`pbcheck.scoring.consistency` — how far raters agree (评分一致性).
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,705 @@
+"""The scoring engine: evaluations in, exact and explainable scorecards out (计分).
+
+:func:`score` scores one :class:`~pbcheck.model.evaluation.Evaluation` against a
+:class:`~pbcheck.model.rubric.Rubric`; :func:`score_all` scores a whole season and
+reports the problems of every evaluation at once.
+
+How a total is made (every step exact):
+
+1. Each observation is scored by its indicator's rule; several raters combine
+   through the rater aggregator, weighted by source (自评 is recorded, not
+   counted, by default).  Frequency indicators count dated activities.
+2. Each indicator's *attainment* is ``points / max_points``; sections roll
+   their children's attainments up with their aggregator and weights; a
+   section's points are its attainment times its share of the total.
+3. ``base`` is the top-level roll-up times ``total_points``.
+4. Bonus points are claimed per bonus indicator, and counted up to the cap.
+5. Direct deductions are summed per item (up to the item's cap) and in all (up
+   to ``deduction_cap``).
+6. ``total = base + bonus − deductions``, held within ``[floor, max_total]``.
+7. A veto with a cap holds the total at or below it; a disqualifying veto
+   leaves the total as computed and marks the unit ``disqualified``.
+
+Every number can be explained with :meth:`Scorecard.explain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from fractions import Fraction
+from math import gcd
+from typing import TYPE_CHECKING
+
+import attrs
+
+from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidValueError,
+    OutOfCycleError,
+    Problem,
+    UnknownReferenceError,
+    _Problems,
+)
+from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
+from pbcheck.model.evaluation import Activity, Evaluation, Incident, Moment, Observation
+from pbcheck.model.rubric import ROOT, Deduction, Indicator, Rubric
+from pbcheck.model.rules import _is_activity_rule, _is_value_rule
+
+if TYPE_CHECKING:
+    from pbcheck.model.cycle import AssessmentCycle
+    from pbcheck.model.org import OrgTree
+
+
+from pbcheck.scoring.scorecard import (
+    DeductionScore,
+    IndicatorScore,
+    RaterScore,
+    Scorecard,
+    SectionScore,
+    VetoFinding,
+)
+
+__all__ = ["score", "score_all"]
+
+
+# -- the engine ---------------------------------------------------------------
+
+
+def score(
+    rubric: Rubric,
+    evaluation: Evaluation,
+    *,
+    cycle: AssessmentCycle | None = None,
+) -> Scorecard:
+    """Score one evaluation against *rubric*.
+
+    Every problem of the evaluation — unknown indicators, values a rule cannot
+    score, scores above the maximum, missing indicators, duplicate raters,
+    records dated outside *cycle* — is raised at once in a
+    :class:`~pbcheck.errors.ValidationError`.  *cycle* is required when the
+    rubric has frequency indicators, and checks every record's date.
+
+    >>> from pbcheck.model.evaluation import Evaluation, Observation
+    >>> from pbcheck.examples.small import simple_rubric
+    >>> card = score(simple_rubric(), Evaluation("ZF01", [Observation("i", "88.5")]))
+    >>> card
+    <Scorecard ZF01: 88.50 / 100>
+    >>> from pbcheck.errors import ValidationError, render
+    >>> try:
+    ...     score(simple_rubric(), Evaluation("ZF02", [Observation("i", 120)]))
+    ... except ValidationError as exc:
+    ...     print(render(exc)[1])
+      evaluations[ZF02].observations[0].value: must not exceed max_points (100) (got 120)
+    """
+    problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
+    card = _score(
+        _plan(rubric), evaluation, cycle, problems, f"evaluations[{evaluation.unit_id}]"
+    )
+    problems.raise_if_any()
+    assert card is not None  # noqa: S101 - no problems means a scorecard was built
+    return card
+
+
+def score_all(
+    rubric: Rubric,
+    evaluations: Iterable[Evaluation],
+    *,
+    tree: OrgTree | None = None,
+    cycle: AssessmentCycle | None = None,
+) -> tuple[Scorecard, ...]:
+    """Score a season: one scorecard per evaluation, in the order given.
+
+    Problems of *all* evaluations are gathered and raised together; nothing
+    is scored unless everything is valid.  With *tree*, every evaluation must
+    name a unit of the tree; unit ids must be unique.
+
+    >>> from pbcheck.model.evaluation import Evaluation, Observation
+    >>> from pbcheck.examples.small import simple_rubric
+    >>> score_all(
+    ...     simple_rubric(),
+    ...     [
+    ...         Evaluation("a", [Observation("i", 90)]),
+    ...         Evaluation("b", [Observation("i", 75)]),
+    ...     ],
+    ... )
+    (<Scorecard a: 90.00 / 100>, <Scorecard b: 75.00 / 100>)
+    """
+    problems = _Problems("invalid evaluations")
+    cards: list[Scorecard] = []
+    for _, card, found in _season(rubric, evaluations, cycle, tree):
+        problems.extend(list(found))
+        if card is not None:
+            cards.append(card)
+    problems.raise_if_any()
+    return tuple(cards)
+
+
+def _season(
+    rubric: Rubric,
+    evaluations: Iterable[Evaluation],
+    cycle: AssessmentCycle | None,
+    tree: OrgTree | None,
+) -> Iterator[tuple[Evaluation, Scorecard | None, _Problems]]:
+    """Each evaluation of a season with its scorecard, or with its problems.
+
+    The season's checks in one place, for :func:`score_all` (which raises
+    them) and :func:`pbcheck.scoring.audit.audit_trail` (which blames records):
+    unit ids are unique, name units of *tree* if given, and each evaluation
+    is scored.  A scorecard comes only with no problems.
+    """
+    plan: _Plan | None = None
+    seen: set[str] = set()
+    for evaluation in evaluations:
+        path = f"evaluations[{evaluation.unit_id}]"
+        problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
+        if evaluation.unit_id in seen:
+            problems.add(
+                DuplicateIdError(
+                    f"{path}.unit_id", evaluation.unit_id, "is evaluated twice"
+                )
+            )
+            yield evaluation, None, problems
+            continue
+        seen.add(evaluation.unit_id)
+        if tree is not None and evaluation.unit_id not in tree:
+            problems.add(
+                UnknownReferenceError(
+                    f"{path}.unit_id",
+                    evaluation.unit_id,
+                    "names no unit in the org tree",
+                )
+            )
+        if plan is None:
+            plan = _plan(rubric)
+        card = _score(plan, evaluation, cycle, problems, path)
+        yield evaluation, None if problems else card, problems
+
+
+@attrs.frozen
+class _NodePlan:
+    """A section (or the root) as scoring rolls it up."""
+
+    node_id: str
+    title: str
+    strategy: Aggregator
+    points: Fraction
+    children: tuple[str, ...]
+    shares: tuple[Fraction, ...]
+    # Per child: the plan of a sub-section, None for an indicator.
+    subsections: tuple[_NodePlan | None, ...]
+    # For the built-in weighted sum and mean (their shares sum to 1, so both
+    # are Σ shareᵢ·attainmentᵢ): each child's (numerator, denominator) factor
+    # on an indicator's points (share / max_points) or a section's attainment
+    # (share).  None: the strategy is called.
+    factors: tuple[tuple[int, int], ...] | None
+
+
+@attrs.frozen
+class _Plan:
+    """What scoring needs of a rubric, worked out once per season, not per unit."""
+
+    rubric: Rubric
+    regular: Mapping[str, Indicator]
+    bonus: Mapping[str, Indicator]
+    possible: Mapping[str, Fraction]
+    root: _NodePlan
+
+
+def _plan(rubric: Rubric) -> _Plan:
+    """The plan of *rubric*: what every unit's scoring would look up again."""
+    regular = {i.id: i for i in rubric.indicators()}
+    sections = rubric.sections_by_id()
+    nodes = rubric._nodes  # noqa: SLF001 - same package
+
+    def plan_node(node_id: str) -> _NodePlan:
+        node = nodes[node_id]
+        section = sections.get(node_id)
+        strategy = rubric.aggregator if section is None else section.aggregator
+        subsections = tuple(
+            plan_node(child) if child in nodes else None for child in node.children
+        )
+        maxima = [
+            regular[child].max_points for child in node.children if child in regular
+        ]
+        factors = None
+        # Checked, not assumed: only then do both strategies equal the dot product.
+        if (
+            (type(strategy) is WeightedSum or type(strategy) is WeightedMean)
+            and all(type(n) is Fraction for n in (*node.shares, *maxima))
+            and sum(node.shares) == 1
+            and all(share >= 0 for share in node.shares)
+        ):
+            scaled = (
+                share if sub is not None else share / regular[child].max_points
+                for child, share, sub in zip(
+                    node.children, node.shares, subsections, strict=True
+                )
+            )
+            factors = tuple((f.numerator, f.denominator) for f in scaled)
+        return _NodePlan(
+            node_id,
+            "总分" if section is None else section.title,
+            strategy,
+            node.points,
+            node.children,
+            node.shares,
+            subsections,
+            factors,
+        )
+
+    return _Plan(
+        rubric,
+        regular,
+        {i.id: i for i in rubric.bonus.indicators},
+        {i: rubric.points_of(i) for i in regular},
+        plan_node(ROOT),
+    )
+
+
+def _sum_terms(terms: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """Σ topᵢ/bottomᵢ as one unreduced (top, bottom): integers, no Fraction per step."""
+    numerator, denominator = 0, 1
+    for top, bottom in terms:
+        if bottom == denominator:
+            numerator += top
+        else:
+            common = gcd(bottom, denominator)
+            numerator = numerator * (bottom // common) + top * (denominator // common)
+            denominator = denominator // common * bottom
+    return numerator, denominator
+
+
+def _score(
+    plan: _Plan,
+    evaluation: Evaluation,
+    cycle: AssessmentCycle | None,
+    problems: _Problems,
+    path: str,
+) -> Scorecard | None:
+    found = len(problems)
+    _check_dates(evaluation, cycle, problems, path)
+    rubric, regular, bonus = plan.rubric, plan.regular, plan.bonus
+    observed: dict[str, list[tuple[int, Observation]]] = {}
+    refused: set[str] = set()  # indicators with a value reported as a problem
+    duplicates: set[tuple[str, str, str]] = set()
+    for index, observation in enumerate(evaluation.observations):
+        indicator = regular.get(observation.indicator_id) or bonus.get(
+            observation.indicator_id
+        )
+        if indicator is None:
+            problems.add(
+                UnknownReferenceError(
+                    f"{path}.observations[{index}].indicator_id",
+                    observation.indicator_id,
+                    "names no indicator of the rubric",
+                )
+            )
+            continue
+        if not _is_value_rule(indicator.rule):
+            problems.add(
+                InvalidValueError(
+                    f"{path}.observations[{index}].indicator_id",
+                    observation.indicator_id,
+                    "is a frequency indicator: record Activity entries, not observations",
+                )
+            )
+            continue
+        key = (observation.indicator_id, observation.source.value, observation.rater)
+        if key in duplicates:
+            problems.add(
+                DuplicateIdError(
+                    f"{path}.observations[{index}].rater",
+                    observation.rater,
+                    f"already scored {observation.indicator_id} as "
+                    f"{observation.source.value}; name each rater apart",
+                )
+            )
+            continue
+        duplicates.add(key)
+        message = indicator.rule.value_problem(observation.value, indicator.max_points)
+        if message is not None:
+            problems.add(
+                InvalidValueError(
+                    f"{path}.observations[{index}].value", observation.value, message
+                )
+            )
+            refused.add(observation.indicator_id)
+            continue
+        observed.setdefault(observation.indicator_id, []).append((index, observation))
+
+    activities: dict[str, list[Activity]] = {}
+    for index, activity in enumerate(evaluation.activities):
+        indicator = regular.get(activity.indicator_id) or bonus.get(
+            activity.indicator_id
+        )
+        if indicator is None or not _is_activity_rule(indicator.rule):
+            problems.add(
+                UnknownReferenceError(
+                    f"{path}.activities[{index}].indicator_id",
+                    activity.indicator_id,
+                    "names no frequency indicator of the rubric",
+                )
+            )
+            continue
+        activities.setdefault(activity.indicator_id, []).append(activity)
+
+    results: dict[str, IndicatorScore] = {}
+    # An indicator whose values were all reported as problems is left out:
+    # "no counted observation" would only repeat them.
+    scorable = {k: v for k, v in regular.items() if k in observed or k not in refused}
+    for indicator_id, indicator in scorable.items():
+        result = _score_indicator(
+            rubric, indicator, plan.possible[indicator_id], observed, activities,
+            cycle, problems, path, bonus=False,
+        )  # fmt: skip
+        if result is not None:
+            results[indicator_id] = result
+    bonus_results = []
+    for indicator in bonus.values():
+        if indicator.id in observed or indicator.id in activities:
+            result = _score_indicator(
+                rubric, indicator, indicator.max_points, observed, activities,
+                cycle, problems, path, bonus=True,
+            )  # fmt: skip
+            if result is not None:
+                bonus_results.append(result)
+
+    deductions, vetoes = _incidents(rubric, evaluation, problems, path)
+    if len(problems) > found:
+        return None
+
+    sections = _roll_up(plan.root, results)
+    base = sections[ROOT].attainment * rubric.total_points
+    bonus_claimed = sum((b.points for b in bonus_results), Fraction(0))
+    bonus_counted = min(bonus_claimed, rubric.bonus.cap)
+    deductions_claimed = sum((d.counted for d in deductions), Fraction(0))
+    deductions_counted = (
+        deductions_claimed
+        if rubric.deduction_cap is None
+        else min(deductions_claimed, rubric.deduction_cap)
+    )
+    total = base + bonus_counted - deductions_counted
+    total = max(min(total, rubric.max_total), rubric.floor)
+    for finding in vetoes:
+        if finding.cap is not None:
+            total = min(total, finding.cap)
+    return Scorecard(
+        unit_id=evaluation.unit_id,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        base=base,
+        bonus_claimed=bonus_claimed,
+        bonus_counted=bonus_counted,
+        deductions_claimed=deductions_claimed,
+        deductions_counted=deductions_counted,
+        total=total,
+        max_total=rubric.max_total,
+        floor=rubric.floor,
+        total_points=rubric.total_points,
+        sections=sections,
+        indicators=results,
+        bonus=tuple(bonus_results),
+        deductions=deductions,
+        vetoes=vetoes,
+        rounding=rubric.rounding,
+    )
+
+
+def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
+    rubric: Rubric,
+    indicator: Indicator,
+    possible: Fraction,
+    observed: Mapping[str, list[tuple[int, Observation]]],
+    activities: Mapping[str, list[Activity]],
+    cycle: AssessmentCycle | None,
+    problems: _Problems,
+    path: str,
+    *,
+    bonus: bool,
+) -> IndicatorScore | None:
+    rule = indicator.rule
+    if _is_activity_rule(rule) and not _is_value_rule(rule):
+        records = tuple(activities.get(indicator.id, ()))
+        if cycle is None:
+            problems.add(
+                InvalidValueError(
+                    f"{path}.activities",
+                    indicator.id,
+                    "a frequency indicator needs the assessment cycle: pass cycle=",
+                )
+            )
+            return None
+        # Records outside the cycle are already reported as problems.
+        days: list[date] = [
+            cycle.local_date(a.occurred_at)
+            for a in records
+            if cycle.contains(a.occurred_at)
+        ]
+        outcome = rule.evaluate(days, cycle, indicator.max_points)
+        return IndicatorScore(
+            indicator.id, indicator.title, outcome.points, indicator.max_points,
+            possible, outcome.reason, activities=records, bonus=bonus,
+        )  # fmt: skip
+    assert _is_value_rule(rule)  # noqa: S101 - Indicator checks this
+    raters: list[RaterScore] = []
+    not_counted: list[Observation] = []
+    for _, observation in observed.get(indicator.id, ()):
+        weight = rubric.source_weights[observation.source]
+        if weight == 0:
+            not_counted.append(observation)
+            continue
+        result = rule.points(observation.value, indicator.max_points)
+        raters.append(RaterScore(observation, result.points, result.reason, weight))
+    if not raters:
+        problems.add(
+            InvalidValueError(
+                f"{path}.indicators[{indicator.id}]",
+                None,
+                "has no counted observation"
+                + ("（只有自评等不计分的记录）" if not_counted else ""),
+            )
+        )
+        return None
+    if len(raters) == 1:
+        points, reason, name = raters[0].points, raters[0].reason, None
+    else:
+        # Order-independence: raters combine in a canonical order.
+        raters.sort(
+            key=lambda r: (r.observation.source.value, r.observation.rater, r.points)
+        )
+        strategy = indicator.rater_aggregator or rubric.rater_aggregator
+        try:
+            points = _combine(strategy, raters)
+        except Problem as problem:
+            problems.add(
+                type(problem)(
+                    f"{path}.observations[{indicator.id}]",
+                    problem.value,
+                    problem.message,
+                )
+            )
+            return None
+        name = strategy.name
+        reason = f"{len(raters)} 位评分人，按 {name} 合成 {_f(points)} 分"
+    if not 0 <= points <= indicator.max_points:
+        problems.add(
+            InvalidValueError(
+                f"{path}.observations[{indicator.id}]",
+                _f(points),
+                f"the rule gave points outside [0, {_f(indicator.max_points)}]",
+            )
+        )
+        return None
+    return IndicatorScore(
+        indicator.id, indicator.title, points, indicator.max_points, possible,
+        reason, tuple(raters), tuple(not_counted), aggregator=name, bonus=bonus,
+    )  # fmt: skip
+
+
+def _combine(strategy: Aggregator, raters: Sequence[RaterScore]) -> Fraction:
+    """Several raters' points as one, by *strategy*."""
+    # The built-in weighted mean, on integers; its checks cannot fail for
+    # positive Fraction weights.  Anything else goes through the strategy.
+    if type(strategy) is WeightedMean and all(
+        type(r.points) is Fraction
+        and type(r.weight) is Fraction
+        and r.weight.numerator > 0
+        for r in raters
+    ):
+        top, bottom = _sum_terms(
+            (
+                r.weight.numerator * r.points.numerator,
+                r.weight.denominator * r.points.denominator,
+            )
+            for r in raters
+        )
+        total_top, total_bottom = _sum_terms(
+            (r.weight.numerator, r.weight.denominator) for r in raters
+        )
+        return Fraction(top * total_bottom, bottom * total_top)
+    return strategy([r.points for r in raters], [r.weight for r in raters])
+
+
+def _roll_up(
+    root: _NodePlan, results: Mapping[str, IndicatorScore]
+) -> dict[str, SectionScore]:
+    out: dict[str, SectionScore] = {}
+    # Points of another type (from a custom rule) go through the strategies.
+    exact = all(type(result.points) is Fraction for result in results.values())
+
+    def attainment(node: _NodePlan) -> Fraction:
+        if exact and node.factors is not None:
+            terms = [
+                results[child].points if sub is None else attainment(sub)
+                for child, sub in zip(node.children, node.subsections, strict=True)
+            ]
+            if all(type(term) is Fraction for term in terms):
+                # A convex combination: within [min, max] of the inputs.
+                value = Fraction(
+                    *_sum_terms(
+                        (top * term.numerator, bottom * term.denominator)
+                        for (top, bottom), term in zip(node.factors, terms, strict=True)
+                    )
+                )
+                return record(node, value)
+            values = [
+                results[child].attainment if sub is None else term
+                for child, sub, term in zip(
+                    node.children, node.subsections, terms, strict=True
+                )
+            ]
+        else:
+            values = [
+                results[child].attainment if sub is None else attainment(sub)
+                for child, sub in zip(node.children, node.subsections, strict=True)
+            ]
+        value = node.strategy(values, list(node.shares))
+        if not min(values) <= value <= max(values):
+            raise InvalidValueError(
+                f"aggregator {node.strategy.name}",
+                _f(value),
+                f"must return a value within [min, max] of its inputs "
+                f"([{_f(min(values))}, {_f(max(values))}])",
+            )
+        return record(node, value)
+
+    def record(node: _NodePlan, value: Fraction) -> Fraction:
+        out[node.node_id] = SectionScore(
+            node.node_id,
+            node.title,
+            value,
+            node.points,
+            node.strategy.name,
+            node.children,
+            node.shares,
+        )
+        return value
+
+    attainment(root)
+    return out
+
+
+def _incidents(
+    rubric: Rubric, evaluation: Evaluation, problems: _Problems, path: str
+) -> tuple[tuple[DeductionScore, ...], tuple[VetoFinding, ...]]:
+    deductions = {d.id: d for d in rubric.deductions}
+    vetoes = {v.id: v for v in rubric.vetoes}
+    by_item: dict[str, list[Incident]] = {}
+    for index, incident in enumerate(evaluation.incidents):
+        where = f"{path}.incidents[{index}]"
+        deduction = deductions.get(incident.item_id)
+        if deduction is None and incident.item_id not in vetoes:
+            problems.add(
+                UnknownReferenceError(
+                    f"{where}.item_id",
+                    incident.item_id,
+                    "names no deduction or veto item of the rubric",
+                )
+            )
+            continue
+        if (
+            deduction is not None
+            and deduction.by_category is not None
+            and incident.category not in deduction.by_category
+        ):
+            problems.add(
+                InvalidValueError(
+                    f"{where}.category",
+                    incident.category,
+                    f"must be one of {', '.join(deduction.by_category)}",
+                )
+            )
+            continue
+        by_item.setdefault(incident.item_id, []).append(incident)
+    scores = []
+    for deduction in rubric.deductions:
+        incidents = _canonical(by_item.get(deduction.id, ()))
+        if incidents:
+            scores.append(_deduct(deduction, incidents))
+    findings = [
+        VetoFinding(veto.id, veto.title, _canonical(by_item[veto.id]), veto.cap)
+        for veto in rubric.vetoes
+        if veto.id in by_item
+    ]
+    return tuple(scores), tuple(findings)
+
+
+def _canonical(incidents: Sequence[Incident]) -> tuple[Incident, ...]:
+    return tuple(
+        sorted(
+            incidents,
+            key=lambda i: (i.occurred_at.isoformat(), i.category or "", i.note),
+        )
+    )
+
+
+def _deduct(deduction: Deduction, incidents: tuple[Incident, ...]) -> DeductionScore:
+    if deduction.by_category is not None:
+        claimed = sum(
+            (deduction.by_category[i.category or ""] for i in incidents), Fraction(0)
+        )
+    else:
+        assert deduction.points is not None  # noqa: S101 - Deduction checks this
+        claimed = deduction.points * len(incidents)
+    counted = claimed if deduction.cap is None else min(claimed, deduction.cap)
+    return DeductionScore(
+        deduction.id, deduction.title, incidents, claimed, counted, deduction.cap
+    )
+
+
+def _check_dates(
+    evaluation: Evaluation,
+    cycle: AssessmentCycle | None,
+    problems: _Problems,
+    path: str,
+) -> None:
+    if cycle is None:
+        return
+    end = _assessment_end(cycle)
+    for index, observation in enumerate(evaluation.observations):
+        moment = observation.recorded_at
+        if moment is not None and not _in_assessment(cycle, moment, end):
+            problems.add(
+                OutOfCycleError(
+                    f"{path}.observations[{index}].recorded_at",
+                    moment.isoformat(),
+                    f"lies outside the cycle {cycle.label_zh} and its assessment "
+                    f"({cycle.start.isoformat()}—{end.isoformat()})",
+                )
+            )
+    dated: list[tuple[str, Moment]] = [
+        (f"{path}.activities[{i}].occurred_at", a.occurred_at)
+        for i, a in enumerate(evaluation.activities)
+    ]
+    dated += [
+        (f"{path}.incidents[{i}].occurred_at", r.occurred_at)
+        for i, r in enumerate(evaluation.incidents)
+    ]
+    for where, moment in dated:
+        if not cycle.contains(moment):
+            problems.add(
+                OutOfCycleError(
+                    where,
+                    moment.isoformat(),
+                    f"lies outside the cycle {cycle.label_zh} "
+                    f"({cycle.start.isoformat()}—{cycle.end.isoformat()}); "
+                    "file it in the cycle it belongs to",
+                )
+            )
+
+
+def _in_assessment(cycle: AssessmentCycle, moment: Moment, end: date) -> bool:
+    """Observations may be recorded during the period or its assessment (to *end*).
+
+    Scores are given during the assessment (May of the next year for the
+    cross-year cycle), after the period has ended; activities and incidents
+    must fall within the period itself.
+    """
+    return cycle.start <= cycle.local_date(moment) <= end
+
+
+def _assessment_end(cycle: AssessmentCycle) -> date:
+    """The last milestone date of the cycle (the commendation), or its end."""
+    return max([cycle.end, *(m.date for m in cycle.milestones)])
