@@ -30,6 +30,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Self
 
+from pbcheck._exact_text import format_exact
+
 __all__ = [
     "DuplicateIdError",
     "InvalidTypeError",
@@ -107,8 +109,6 @@ def _shown(value: object) -> str:
     which shows whether it has a time zone.
     """
     if isinstance(value, Fraction):
-        from pbcheck._numbers import format_exact  # noqa: PLC0415 - import cycle
-
         return repr(format_exact(value))
     if isinstance(value, Decimal):
         return repr(str(value))
