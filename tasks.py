@@ -3,7 +3,7 @@
 Usage (from the project root, with any Python >= 3.11)::
 
     python3 tasks.py demo   # score the bundled example files; print and report them
-    python3 tasks.py test   # lint, type-check, run every test and build the docs
+    python3 tasks.py test   # lint, type-check, check import layers, run every test, build the docs
     python3 tasks.py bench  # benchmarks (not part of CI)
 
 The first run creates ``.venv`` and installs pbcheck with what the job needs,
@@ -91,11 +91,13 @@ def demo() -> None:
 
 
 def test() -> None:
-    """Everything CI checks: formatting, lint, types, tests, doctests, docs."""
+    """Everything CI checks: formatting, lint, types, import layers, tests, docs."""
     _ensure_venv(("dev",), "[all]")
     _run(BIN / "ruff", "format", "--check", ".")
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "mypy")
+    # The architecture's contracts (pyproject.toml, [tool.importlinter]).
+    _run(BIN / "lint-imports", "--no-cache")
     _run(PYTHON, "-m", "pytest", "-p", "no:cacheprovider")
     if (ROOT / "docs" / "conf.py").exists():
         _run(

@@ -129,7 +129,7 @@ class TestOutsideTheLayout:
     @given(rubrics())
     def test_geometric_roll_ups_are_refused(self, rubric):
         """A rubric rolling up by geometric mean is refused, naming where."""
-        from pbcheck.bulk._plan import unsupported
+        from pbcheck.bulk import unsupported
 
         geometric = isinstance(rubric.aggregator, GeometricMean) or any(
             isinstance(s.aggregator, GeometricMean)

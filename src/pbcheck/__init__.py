@@ -3,9 +3,23 @@
 党建工作责任制考核 — org units, indicators, weighted rubrics, evaluations and the
 cross-year May-to-April assessment cycle.
 
-Everything public is importable from here; topical modules
-(:mod:`pbcheck.model.aggregation`, :mod:`pbcheck.errors`, :mod:`pbcheck.model.rules`,
-:mod:`pbcheck.testing`, …) hold the same names grouped by subject.
+The public API has two tiers:
+
+* **This top level** holds the pipeline's verbs and nouns — what a season
+  needs from definitions to outcomes: the model's types (:class:`OrgUnit`,
+  :class:`Rubric`, :class:`Evaluation`, :class:`AssessmentCycle`, the rules
+  and aggregators), the verbs (:func:`score_all`, :func:`rank`,
+  :func:`grade`, :func:`assess_outcomes`, …) **and every type those verbs
+  return** (:class:`Scorecard`, :class:`Ranking`, :class:`Grades`,
+  :class:`Outcomes`, :class:`Results`, …), and the root errors.
+* **Topic namespaces** hold the rest, grouped by pipeline stage:
+  :mod:`pbcheck.model`, :mod:`pbcheck.scoring`, :mod:`pbcheck.outcomes`,
+  :mod:`pbcheck.whatif`, :mod:`pbcheck.bulk`, :mod:`pbcheck.io`,
+  :mod:`pbcheck.report`, :mod:`pbcheck.views`, plus :mod:`pbcheck.errors`,
+  :mod:`pbcheck.testing` (hypothesis strategies) and :mod:`pbcheck.examples`
+  (example data).  A name of the top level is the same object as in its
+  namespace; adapters (files, reports, bulk arrays) are imported from their
+  namespace only, so ``import pbcheck`` needs no optional extra.
 
 One season of the bundled example, from records to ranked results:
 
@@ -24,6 +38,7 @@ from pbcheck.errors import PbcheckError, ValidationError
 from pbcheck.model.aggregation import (
     Aggregator,
     AggregatorRegistry,
+    FunctionAggregator,
     GeometricMean,
     Median,
     Minimum,
@@ -62,14 +77,21 @@ from pbcheck.model.rules import (
     RatioToTarget,
     Tiers,
 )
-from pbcheck.outcomes.grading import GradeTier, GradingPolicy, grade
-from pbcheck.outcomes.history import EscalationPolicy, History, escalations
-from pbcheck.outcomes.ranking import Quota, RankingPolicy, rank, rank_within
-from pbcheck.outcomes.rating import RatingPolicy, RatingScale, tally
-from pbcheck.outcomes.season import OutcomePolicy, Outcomes, assess_outcomes
+from pbcheck.outcomes.grading import Grades, GradeTier, GradingPolicy, grade
+from pbcheck.outcomes.history import (
+    EscalationAction,
+    EscalationPolicy,
+    History,
+    escalations,
+)
+from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank, rank_within
+from pbcheck.outcomes.rating import RatingPolicy, RatingResult, RatingScale, tally
+from pbcheck.outcomes.season import OutcomePolicy, Outcomes, Results, assess_outcomes
 from pbcheck.outcomes.selection import (
     AccountabilityRecord,
+    BottomList,
     BottomPolicy,
+    CommendationList,
     CommendationPolicy,
     bottom_list,
     commendation_list,
@@ -91,13 +113,16 @@ __all__ = [
     "AuditStatus",
     "AuditTrail",
     "BonusPool",
+    "BottomList",
     "BottomPolicy",
+    "CommendationList",
     "CommendationPolicy",
     "CountAtLeast",
     "CycleCalendar",
     "Deduction",
     "DeductionPerOccurrence",
     "DirectScore",
+    "EscalationAction",
     "EscalationPolicy",
     "Evaluation",
     "Evidence",
@@ -105,8 +130,10 @@ __all__ = [
     "Explanation",
     "Frequency",
     "FrequencyOutcome",
+    "FunctionAggregator",
     "GeometricMean",
     "GradeTier",
+    "Grades",
     "GradingPolicy",
     "History",
     "Incident",
@@ -123,11 +150,14 @@ __all__ = [
     "PbcheckError",
     "PointsPerOccurrence",
     "Quota",
+    "Ranking",
     "RankingPolicy",
     "RatingPolicy",
+    "RatingResult",
     "RatingScale",
     "RatioToTarget",
     "ResponsiblePerson",
+    "Results",
     "Role",
     "RoundingPolicy",
     "Rubric",

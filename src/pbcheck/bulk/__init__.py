@@ -108,6 +108,7 @@ except ImportError as error:  # pragma: no cover - the extra is installed in tes
 
     raise MissingExtraError("bulk", "the columnar bulk path (pbcheck.bulk)") from error
 
+from pbcheck.bulk._plan import unsupported
 from pbcheck.bulk._score import (
     BulkChunk,
     BulkResult,
@@ -130,4 +131,5 @@ __all__ = [
     "score_bulk_chunks",
     "score_chunk",
     "table_from_evaluations",
+    "unsupported",
 ]

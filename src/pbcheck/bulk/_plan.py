@@ -257,7 +257,18 @@ class Plan:
 
 
 def unsupported(rubric: Rubric) -> list[InvalidValueError]:
-    """Why *rubric* is outside the bulk layout, one problem per reason (or none)."""
+    """Why *rubric* is outside the bulk layout, one problem per reason (or none).
+
+    Ask before building a table: an empty list means every indicator, roll-up
+    and item of *rubric* has an exact columnar form.
+
+    >>> from pbcheck.bulk import unsupported
+    >>> from pbcheck.examples import example_rubric
+    >>> for problem in unsupported(example_rubric())[:2]:
+    ...     print(problem.path, problem.value)
+    rubric.indicators[P2.2.1].rule Frequency
+    rubric.indicators[P2.2.2].rule Frequency
+    """
     found: list[InvalidValueError] = []
     for path, indicator in _all_indicators(rubric):
         if not isinstance(indicator.rule, _RULES):

@@ -1,7 +1,7 @@
 """Hypothesis strategies for the bulk path: rubrics and seasons it can hold.
 
 >>> from hypothesis import given, settings
->>> from pbcheck.bulk._plan import unsupported
+>>> from pbcheck.bulk import unsupported
 >>> @settings(max_examples=3, database=None)
 ... @given(bulk_rubrics())
 ... def test_inside_the_layout(rubric):
@@ -64,7 +64,7 @@ def bulk_rubrics(draw: st.DrawFn, *, extras: bool = True) -> Rubric:
     section has three children or more).
 
     >>> from hypothesis import given, settings
-    >>> from pbcheck.bulk._plan import unsupported
+    >>> from pbcheck.bulk import unsupported
     >>> @settings(max_examples=3, database=None)
     ... @given(bulk_rubrics())
     ... def check(rubric):
