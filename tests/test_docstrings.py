@@ -1,7 +1,8 @@
 """Every public name carries a runnable example in its docstring.
 
 The public API is ``pbcheck.__all__`` plus the ``__all__`` of every public
-submodule (``pbcheck.<name>`` not starting with ``_``).  A module that cannot be
+module or package at any depth (``pbcheck.model.rules``; no part of
+the path starting with ``_``).  A module that cannot be
 imported because its optional extra is missing is skipped.
 
 * Classes and functions need a ``>>>`` example in their own docstring; the
@@ -32,9 +33,11 @@ import pbcheck
 def _public_modules() -> list[str]:
     names = ["pbcheck"]
     names += [
-        f"pbcheck.{info.name}"
-        for info in pkgutil.iter_modules(pbcheck.__path__)
-        if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.walk_packages(
+            pbcheck.__path__, "pbcheck.", onerror=lambda _name: None
+        )
+        if not any(part.startswith("_") for part in info.name.split("."))
     ]
     return sorted(names)
 
