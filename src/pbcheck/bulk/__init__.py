@@ -58,12 +58,18 @@ Chunks
 :func:`score_chunk` is a pure function of its rows; :func:`iter_score` and
 :func:`score_bulk_chunks` stream chunks with bounded memory, and
 :func:`combine` ranks and grades across all chunks in a second, cheap pass
-over a few numbers per unit.  Map :func:`score_chunk` over Dask partitions
-the same way (see the how-to).  Inside a chunk, rows are scored in blocks of
+over a few numbers per unit.  Inside a chunk, rows are scored in blocks of
 2048 so that temporaries stay in cache; when the plan is exact in float64,
 each block is checked and scored in a few whole-block passes (a block that
 fails the check is examined cell by cell).  ``threads=`` scores blocks in
 parallel with the same result.
+
+Data already in Dask goes to :func:`pbcheck.bulk.dask.score_dask` (the
+``dask`` extra; ``import pbcheck.bulk`` never imports Dask): each row block
+of a ``dask.array`` (or partition of a Dask DataFrame) is scored by
+:func:`score_chunk` on Dask's current scheduler, only the per-unit integers
+come back, and :func:`combine` ranks and grades once; problems of every
+block come in one error, rows numbered in the whole input.
 
 Two kernels
 ===========
