@@ -48,7 +48,7 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Callable, Sequence, Sized
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
 import numpy as np
@@ -191,7 +191,7 @@ def _pieces(collection: Any) -> Any:  # noqa: ANN401 - untyped in Dask
     return collection.to_delayed()
 
 
-def _dask_frame(values: object) -> bool:
+def _dask_frame(values: object) -> TypeGuard[DaskDataFrame]:
     """Whether *values* is a Dask DataFrame (without importing dask.dataframe)."""
     frames = sys.modules.get("dask.dataframe")
     return frames is not None and isinstance(values, frames.DataFrame)
@@ -351,7 +351,7 @@ def _frame_tasks(
 
 def score_dask(  # noqa: PLR0913 - keyword options, one per block of the table
     rubric: Rubric,
-    values: da.Array | DaskDataFrame,
+    values: object,
     *,
     bonus: object = None,
     deductions: object = None,
