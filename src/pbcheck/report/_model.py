@@ -25,7 +25,7 @@ from pbcheck.outcomes.history import (
     History,
     escalations,
 )
-from pbcheck.outcomes.ranking import NO_SERIES
+from pbcheck.outcomes.ranking import NO_SERIES, RankedUnit
 from pbcheck.outcomes.season import Outcomes
 from pbcheck.scoring.audit import AuditTrail
 from pbcheck.scoring.scorecard import Scorecard
@@ -462,87 +462,11 @@ class CycleReport:
         ['政府工作部门', '党群部门']
         """
         cards = {card.unit_id: card for card in scorecards}
-        problems = _Problems("invalid report inputs")
-        ranked = {
-            entry.unit_id for table in outcomes.rankings.values() for entry in table
-        }
-        for unit_id in sorted(ranked - cards.keys()):
-            problems.add(
-                UnknownReferenceError(
-                    f"outcomes.rankings[{unit_id}]", unit_id, "has no scorecard"
-                )
-            )
-        for unit_id in sorted(cards.keys() - ranked):
-            problems.add(
-                UnknownReferenceError(
-                    f"scorecards[{unit_id}]", unit_id, "is not ranked in the outcomes"
-                )
-            )
-        for unit_id in sorted(cards):
-            card = cards[unit_id]
-            if card.rubric_id != rubric.id or card.rubric_version != rubric.version:
-                problems.add(
-                    InvalidValueError(
-                        f"scorecards[{unit_id}].rubric_id",
-                        f"{card.rubric_id} {card.rubric_version}",
-                        f"was scored by another rubric than {rubric.id} {rubric.version}",
-                    )
-                )
-        if audit is not None:
-            for unit_id in sorted(audit.by_unit().keys() - cards.keys()):
-                problems.add(
-                    UnknownReferenceError(
-                        f"audit[{unit_id}]", unit_id, "has no scorecard"
-                    )
-                )
-        problems.raise_if_any()
-
+        _check_inputs(cards, outcomes, rubric, audit)
         structure = _structure(rubric)
-        series_names = sorted(outcomes.rankings, key=_series_key)
-        tables: list[SeriesTable] = []
-        units: list[UnitBreakdown] = []
-        for series in series_names:
-            lines = []
-            for entry in outcomes.rankings[series]:
-                card = cards[entry.unit_id]
-                decision = outcomes.commendation.of(entry.unit_id)
-                bottom = outcomes.bottom.of(entry.unit_id)
-                graded = outcomes.grades.of(entry.unit_id)
-                line = UnitLine(
-                    unit_id=entry.unit_id,
-                    name=_name(tree, entry.unit_id),
-                    series=series,
-                    rank=entry.rank,
-                    total=card.total,
-                    base=card.base,
-                    bonus=card.bonus_counted,
-                    deductions=card.deductions_counted,
-                    grade=graded.label,
-                    commended=decision.selected,
-                    at_bottom=bottom.at_bottom,
-                    vetoed=card.disqualified,
-                    rank_reason=entry.reason,
-                    grade_reason=graded.reason,
-                    commendation_reason=decision.reason,
-                    bottom_reason=bottom.reason,
-                )
-                lines.append(line)
-                units.append(_breakdown(line, card, structure))
-            tables.append(SeriesTable(series, lines))
-        all_lines = [line for table in tables for line in table.lines]
-        commended = [
-            ListEntry(x.unit_id, x.name, x.series, x.rank, x.commendation_reason)
-            for x in all_lines
-            if x.commended
-        ]
-        at_bottom = [
-            ListEntry(x.unit_id, x.name, x.series, x.rank, x.bottom_reason)
-            for x in all_lines
-            if x.at_bottom
-        ]
+        tables, units = _ranked_tables(cards, outcomes, tree, structure)
+        lines = [line for table in tables for line in table.lines]
         policy = escalation or EscalationPolicy()
-        found = _escalations(outcomes, tree, cycle, history, policy, all_lines)
-        roots = [unit for unit in tree.roots if unit.id not in cards]
         return cls(
             title=rubric.title,
             rubric_id=rubric.id,
@@ -553,15 +477,124 @@ class CycleReport:
             units=units,
             grade_labels=outcomes.grades.policy.labels,
             commendation_title=outcomes.commendation.policy.title,
-            commended=commended,
-            bottom=at_bottom,
-            escalations=found,
+            commended=[
+                _list_entry(line, line.commendation_reason)
+                for line in lines
+                if line.commended
+            ],
+            bottom=[
+                _list_entry(line, line.bottom_reason)
+                for line in lines
+                if line.at_bottom
+            ],
+            escalations=_escalations(outcomes, tree, cycle, history, policy, lines),
             escalation_length=policy.length,
             history_given=history is not None,
-            issuer=roots[0].name if len(roots) == 1 else "",
+            issuer=_issuer(tree, cards),
             section_titles={s.section_id: s.title for s in structure if s.depth <= 1},
             audit=audit,
         )
+
+
+def _check_inputs(
+    cards: Mapping[str, Scorecard],
+    outcomes: Outcomes,
+    rubric: Rubric,
+    audit: AuditTrail | None,
+) -> None:
+    """Raise every way the report's inputs disagree (see :meth:`CycleReport.build`)."""
+    problems = _Problems("invalid report inputs")
+    ranked = {entry.unit_id for table in outcomes.rankings.values() for entry in table}
+    for unit_id in sorted(ranked - cards.keys()):
+        problems.add(
+            UnknownReferenceError(
+                f"outcomes.rankings[{unit_id}]", unit_id, "has no scorecard"
+            )
+        )
+    for unit_id in sorted(cards.keys() - ranked):
+        problems.add(
+            UnknownReferenceError(
+                f"scorecards[{unit_id}]", unit_id, "is not ranked in the outcomes"
+            )
+        )
+    for unit_id in sorted(cards):
+        card = cards[unit_id]
+        if card.rubric_id != rubric.id or card.rubric_version != rubric.version:
+            problems.add(
+                InvalidValueError(
+                    f"scorecards[{unit_id}].rubric_id",
+                    f"{card.rubric_id} {card.rubric_version}",
+                    f"was scored by another rubric than {rubric.id} {rubric.version}",
+                )
+            )
+    if audit is not None:
+        for unit_id in sorted(audit.by_unit().keys() - cards.keys()):
+            problems.add(
+                UnknownReferenceError(f"audit[{unit_id}]", unit_id, "has no scorecard")
+            )
+    problems.raise_if_any()
+
+
+def _ranked_tables(
+    cards: Mapping[str, Scorecard],
+    outcomes: Outcomes,
+    tree: OrgTree,
+    structure: Sequence[SectionLine],
+) -> tuple[list[SeriesTable], list[UnitBreakdown]]:
+    """One table per series in canonical order, and every unit's breakdown."""
+    tables: list[SeriesTable] = []
+    units: list[UnitBreakdown] = []
+    for series in sorted(outcomes.rankings, key=_series_key):
+        lines = []
+        for entry in outcomes.rankings[series]:
+            card = cards[entry.unit_id]
+            line = _unit_line(entry, series, card, outcomes, tree)
+            lines.append(line)
+            units.append(_breakdown(line, card, structure))
+        tables.append(SeriesTable(series, lines))
+    return tables, units
+
+
+def _unit_line(
+    entry: RankedUnit,
+    series: str,
+    card: Scorecard,
+    outcomes: Outcomes,
+    tree: OrgTree,
+) -> UnitLine:
+    """A unit's line: its scores, rank, grade and lists, each with the reason."""
+    decision = outcomes.commendation.of(entry.unit_id)
+    bottom = outcomes.bottom.of(entry.unit_id)
+    graded = outcomes.grades.of(entry.unit_id)
+    return UnitLine(
+        unit_id=entry.unit_id,
+        name=_name(tree, entry.unit_id),
+        series=series,
+        rank=entry.rank,
+        total=card.total,
+        base=card.base,
+        bonus=card.bonus_counted,
+        deductions=card.deductions_counted,
+        grade=graded.label,
+        commended=decision.selected,
+        at_bottom=bottom.at_bottom,
+        vetoed=card.disqualified,
+        rank_reason=entry.reason,
+        grade_reason=graded.reason,
+        commendation_reason=decision.reason,
+        bottom_reason=bottom.reason,
+    )
+
+
+def _list_entry(line: UnitLine, reason: str) -> ListEntry:
+    """*line*'s unit on a list (commended or at the bottom), for *reason*."""
+    return ListEntry(line.unit_id, line.name, line.series, line.rank, reason)
+
+
+def _issuer(tree: OrgTree, cards: Mapping[str, Scorecard]) -> str:
+    """The assessing organisation: the one root of *tree* not assessed, if any."""
+    roots = [unit for unit in tree.roots if unit.id not in cards]
+    return roots[0].name if len(roots) == 1 else ""
 
 
 def _name(tree: OrgTree, unit_id: str) -> str:
