@@ -243,9 +243,35 @@ class TestDataFrames:
         assert [p.path for p in caught.value.problems] == ["series", "table[a2]"]
 
 
+class TestOptionalExtra:
+    def test_import_pbcheck_bulk_does_not_import_dask(self):
+        """``import pbcheck`` and ``import pbcheck.bulk`` leave Dask unloaded."""
+        code = (
+            "import sys, pbcheck, pbcheck.bulk\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'dask'))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "[]"
+
+    def test_missing_dask_names_the_extra(self, monkeypatch):
+        """Without Dask, importing pbcheck.bulk.dask says to install pbcheck[dask]."""
+        for name in [m for m in sys.modules if m.split(".")[0] == "dask"]:
+            monkeypatch.setitem(sys.modules, name, None)
+        monkeypatch.setitem(sys.modules, "dask", None)
+        monkeypatch.delitem(sys.modules, "pbcheck.bulk.dask")
+        with pytest.raises(MissingExtraError, match=r'"pbcheck\[dask\]"') as caught:
+            importlib.import_module("pbcheck.bulk.dask")
+        assert caught.value.extra == "dask"
+
+
 @pytest.fixture(scope="module")
 def client():
-    """Two worker processes, one thread each; the client closes before the cluster."""
+    """Two worker processes, one thread each; the client closes before the cluster.
+
+    Its tests come last in the module, so the cluster stops right after them.
+    """
     distributed = pytest.importorskip("distributed")
     with (
         distributed.LocalCluster(
@@ -295,26 +321,3 @@ class TestLocalCluster:
             "table[0][a1]",
             "table[39][a2]",
         ]
-
-
-class TestOptionalExtra:
-    def test_import_pbcheck_bulk_does_not_import_dask(self):
-        """``import pbcheck`` and ``import pbcheck.bulk`` leave Dask unloaded."""
-        code = (
-            "import sys, pbcheck, pbcheck.bulk\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'dask'))"
-        )
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        assert out.stdout.strip() == "[]"
-
-    def test_missing_dask_names_the_extra(self, monkeypatch):
-        """Without Dask, importing pbcheck.bulk.dask says to install pbcheck[dask]."""
-        for name in [m for m in sys.modules if m.split(".")[0] == "dask"]:
-            monkeypatch.setitem(sys.modules, name, None)
-        monkeypatch.setitem(sys.modules, "dask", None)
-        monkeypatch.delitem(sys.modules, "pbcheck.bulk.dask")
-        with pytest.raises(MissingExtraError, match=r'"pbcheck\[dask\]"') as caught:
-            importlib.import_module("pbcheck.bulk.dask")
-        assert caught.value.extra == "dask"
