@@ -45,6 +45,7 @@ __all__ = [
     "Problem",
     "UnknownAggregatorError",
     "UnknownReferenceError",
+    "UnknownRuleError",
     "ValidationError",
     "render",
 ]
@@ -252,6 +253,20 @@ class UnknownAggregatorError(PbcheckError, LookupError):
     ... except LookupError as exc:
     ...     print(type(exc).__name__)
     UnknownAggregatorError
+    """
+
+
+class UnknownRuleError(PbcheckError, LookupError):
+    """A rule tag, or a rule class, that a rule registry does not know.
+
+    It is also a :class:`LookupError`:
+
+    >>> from pbcheck.model.rules import RuleRegistry
+    >>> try:
+    ...     RuleRegistry.with_builtins().class_of("per_mille")
+    ... except LookupError as exc:
+    ...     print(type(exc).__name__)
+    UnknownRuleError
     """
 
 

@@ -18,12 +18,16 @@ rule                             observed value      points
 Dated activity records (三会一课 and the like) are scored by
 :class:`pbcheck.model.frequency.Frequency`, which needs the assessment cycle.
 
-Third-party rules implement the :class:`ValueRule` protocol.
+Third-party rules implement the :class:`ValueRule` protocol (or
+:class:`ActivityRule`); registered in a :class:`RuleRegistry` under a tag, they
+travel in rubric files like the built-ins, whose tags are the snake_case names
+above (``pass_fail``, ``ratio_to_target``, …, and ``frequency``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import (
@@ -32,6 +36,7 @@ from typing import (
     Literal,
     Protocol,
     TypeGuard,
+    get_args,
     runtime_checkable,
 )
 
@@ -39,12 +44,15 @@ import attrs
 
 from pbcheck._numbers import format_exact as _f
 from pbcheck._numbers import to_exact, whole_at_least
-from pbcheck.errors import InvalidTypeError, InvalidValueError
+from pbcheck.errors import InvalidTypeError, InvalidValueError, UnknownRuleError
+from pbcheck.model.frequency import Frequency
 
 if TYPE_CHECKING:
     from pbcheck.model.cycle import AssessmentCycle
 
 __all__ = [
+    "RULE_ENTRY_POINT_GROUP",
+    "RULE_TAG_PATTERN",
     "ActivityOutcome",
     "ActivityRule",
     "CountAtLeast",
@@ -54,6 +62,8 @@ __all__ = [
     "PassFail",
     "PointsPerOccurrence",
     "RatioToTarget",
+    "RuleClass",
+    "RuleRegistry",
     "RuleResult",
     "Tiers",
     "ValueKind",
@@ -626,3 +636,266 @@ class CountAtLeast:
             points,
             f"{head}，按比例得 {_f(max_points)} × {value}/{self.required} = {_f(points)} 分",
         )
+
+
+# -- the registry -----------------------------------------------------------------
+
+#: The entry-point group third-party packages use to publish rules.
+RULE_ENTRY_POINT_GROUP = "pbcheck.rules"
+
+#: The form of a rule tag: lowercase ASCII words joined by underscores, optionally
+#: namespaced with dots (``per_mille``, ``jiangcheng.per_mille``).  A JSON Schema
+#: and Python ``re`` pattern alike.
+RULE_TAG_PATTERN = r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$"
+
+_TAG = re.compile(RULE_TAG_PATTERN)
+# Long enough for a namespaced tag, short enough to read in an error message.
+_MAX_TAG = 64
+
+#: What a tag names: the class of a value rule or of an activity rule.
+RuleClass = type[ValueRule] | type[ActivityRule]
+
+# The tags documents have used since the first format: never change them.
+_BUILTIN_RULES: dict[str, RuleClass] = {
+    "pass_fail": PassFail,
+    "direct_score": DirectScore,
+    "ratio_to_target": RatioToTarget,
+    "tiers": Tiers,
+    "deduction_per_occurrence": DeductionPerOccurrence,
+    "points_per_occurrence": PointsPerOccurrence,
+    "count_at_least": CountAtLeast,
+    "frequency": Frequency,
+}
+
+_VALUE_RULE_METHODS = ("config_problems", "value_problem", "points")
+_VALUE_KINDS: tuple[str, ...] = get_args(ValueKind)
+
+
+def _not_a_rule_class(rule_class: object) -> str | None:  # noqa: PLR0911 - one answer per shortfall
+    """Why *rule_class* cannot be registered, or ``None`` if it can.
+
+    Checked on the class, not an instance: ``isinstance`` against
+    :class:`ValueRule` needs an object, and ``issubclass`` refuses protocols
+    with data members such as ``value_kind``.
+    """
+    if not isinstance(rule_class, type):
+        return "must be a class (an attrs class implementing ValueRule or ActivityRule)"
+    if not attrs.has(rule_class):
+        return (
+            "must be an attrs class (decorate it with @attrs.frozen), so that "
+            "files can carry its fields"
+        )
+    if callable(getattr(rule_class, "evaluate", None)):
+        return None  # an ActivityRule: evaluate is its whole protocol
+    missing = [
+        name
+        for name in _VALUE_RULE_METHODS
+        if not callable(getattr(rule_class, name, None))
+    ]
+    if len(missing) == len(_VALUE_RULE_METHODS):
+        return (
+            "must implement ValueRule (value_kind, config_problems, value_problem, "
+            "points) or ActivityRule (evaluate)"
+        )
+    if missing:
+        return f"must implement ValueRule; it lacks {', '.join(missing)}"
+    kind = getattr(rule_class, "value_kind", None)
+    if not isinstance(kind, str) or kind not in _VALUE_KINDS:
+        return (
+            f"must declare value_kind as one of {', '.join(map(repr, _VALUE_KINDS))} "
+            f"(it has {kind!r})"
+        )
+    return None
+
+
+@attrs.define
+class RuleRegistry:
+    """Rule tags → rule classes, and back.  An object you hold, not global state.
+
+    A rubric file writes each indicator's rule as an object tagged with its
+    ``type`` (``{"type": "ratio_to_target", "target": "85"}``); the loader
+    finds the class of a tag, and the writer the tag of a class, through a
+    registry.  Register your own rule classes to make rubrics that use them
+    travel through files:
+
+    >>> registry = RuleRegistry.with_builtins()
+    >>> registry.class_of("ratio_to_target")
+    <class 'pbcheck.model.rules.RatioToTarget'>
+    >>> registry.tag_of(Tiers)
+    'tiers'
+    >>> registry.class_of("per_mille")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.UnknownRuleError: unknown rule 'per_mille'; known: pass_fail, direct_score, ...
+
+    A rule of your own is an attrs class implementing :class:`ValueRule` (or
+    :class:`ActivityRule`):
+
+    >>> @attrs.frozen
+    ... class Veto:
+    ...     value_kind = "pass_fail"
+    ...
+    ...     def config_problems(self, max_points):
+    ...         return ()
+    ...
+    ...     def value_problem(self, value, max_points):
+    ...         return None if isinstance(value, bool) else "must be True or False"
+    ...
+    ...     def points(self, value, max_points):
+    ...         return RuleResult(max_points if value else Fraction(0), "")
+    >>> registry.register("veto", Veto)
+    >>> registry.tag_of(Veto), "veto" in registry.names()
+    ('veto', True)
+    >>> registry.register("veto", Veto)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: registry.tag: is already registered to Veto (pass replace=True) (got 'veto')
+    """
+
+    _classes: dict[str, RuleClass] = attrs.field(init=False, factory=dict)
+    _tags: dict[type, str] = attrs.field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def with_builtins(cls) -> RuleRegistry:
+        """A new registry holding the built-in rules under their file tags."""
+        registry = cls()
+        registry._classes.update(_BUILTIN_RULES)
+        registry._tags.update({rule: tag for tag, rule in _BUILTIN_RULES.items()})
+        return registry
+
+    def register(self, tag: str, rule_class: type, *, replace: bool = False) -> None:
+        """Register *rule_class* as *tag*, the ``type`` files write it under.
+
+        Args:
+            tag: lowercase ASCII words joined by underscores, optionally
+                namespaced with dots (:data:`RULE_TAG_PATTERN`): ``per_mille``,
+                ``jiangcheng.per_mille``.
+            rule_class: an attrs class implementing :class:`ValueRule` or
+                :class:`ActivityRule`; its fields are what files carry.
+            replace: replace an earlier registration of *tag*, or of
+                *rule_class* under another tag, instead of refusing it.
+
+        Raises:
+            InvalidTypeError: *tag* is not a string, or *rule_class* is not an
+                attrs class implementing a rule protocol.
+            InvalidValueError: *tag* is not of the form above, or *tag* or
+                *rule_class* is registered already and *replace* is false.
+
+        >>> RuleRegistry().register("PerMille", PassFail)
+        Traceback (most recent call last):
+        ...
+        pbcheck.errors.InvalidValueError: registry.tag: must be lowercase ASCII words joined by underscores, optionally namespaced with dots, e.g. 'per_mille' (got 'PerMille')
+        >>> RuleRegistry().register("pass_fail", RuleResult)
+        Traceback (most recent call last):
+        ...
+        pbcheck.errors.InvalidTypeError: registry[pass_fail]: must implement ValueRule (value_kind, config_problems, value_problem, points) or ActivityRule (evaluate) (got <class 'pbcheck.model.rules.RuleResult'>)
+        """
+        if not isinstance(tag, str):
+            raise InvalidTypeError("registry.tag", tag, "must be a string")
+        if len(tag) > _MAX_TAG:
+            raise InvalidValueError(
+                "registry.tag", tag, f"must be at most {_MAX_TAG} characters"
+            )
+        if not _TAG.fullmatch(tag):
+            raise InvalidValueError(
+                "registry.tag",
+                tag,
+                "must be lowercase ASCII words joined by underscores, optionally "
+                "namespaced with dots, e.g. 'per_mille'",
+            )
+        problem = _not_a_rule_class(rule_class)
+        if problem is not None:
+            raise InvalidTypeError(f"registry[{tag}]", rule_class, problem)
+        registered = self._classes.get(tag)
+        previous_tag = self._tags.get(rule_class)
+        if not replace:
+            if registered is not None:
+                raise InvalidValueError(
+                    "registry.tag",
+                    tag,
+                    f"is already registered to {registered.__qualname__} "
+                    "(pass replace=True)",
+                )
+            if previous_tag is not None:
+                raise InvalidValueError(
+                    f"registry[{tag}]",
+                    rule_class,
+                    f"is already registered as {previous_tag!r} (pass replace=True)",
+                )
+        if registered is not None:
+            del self._tags[registered]
+        if previous_tag is not None:
+            del self._classes[previous_tag]
+        self._classes[tag] = rule_class
+        self._tags[rule_class] = tag
+
+    def class_of(self, tag: str) -> RuleClass:
+        """The rule class registered as *tag*.
+
+        Raises:
+            UnknownRuleError: no class is registered as *tag*; the message
+                lists the tags that are.
+        """
+        try:
+            return self._classes[tag]
+        except (KeyError, TypeError):  # TypeError: an unhashable tag from a file
+            known = ", ".join(self.names())
+            raise UnknownRuleError(f"unknown rule {tag!r}; known: {known}") from None
+
+    def tag_of(self, rule_class: type) -> str:
+        """The tag *rule_class* is registered as (the class exactly, not a subclass).
+
+        Raises:
+            UnknownRuleError: *rule_class* is not registered; the message
+                names it and says how to register it.
+
+        >>> RuleRegistry.with_builtins().tag_of(RuleResult)
+        Traceback (most recent call last):
+        ...
+        pbcheck.errors.UnknownRuleError: rule class pbcheck.model.rules.RuleResult is not registered; register it first: registry.register('my_tag', RuleResult)
+        """
+        try:
+            return self._tags[rule_class]
+        except KeyError:
+            name = f"{rule_class.__module__}.{rule_class.__qualname__}"
+            raise UnknownRuleError(
+                f"rule class {name} is not registered; register it first: "
+                f"registry.register('my_tag', {rule_class.__qualname__})"
+            ) from None
+
+    def names(self) -> tuple[str, ...]:
+        """Registered tags, in the order they were registered.
+
+        The built-ins come first, in their documented order, so schemas and
+        messages list the tags the same way every time.
+        """
+        return tuple(self._classes)
+
+    def load_entry_points(self, group: str = RULE_ENTRY_POINT_GROUP) -> tuple[str, ...]:
+        """Register every rule class published in the entry-point *group*.
+
+        One explicit call, never an import-time side effect.  Returns the tags
+        added.  A plugin package declares, in its ``pyproject.toml``::
+
+            [project.entry-points."pbcheck.rules"]
+            per_mille = "my_package.rules:PerMille"
+        """
+        added: list[str] = []
+        for point in _rule_entry_points(group):
+            self.register(point.name, point.load())
+            added.append(point.name)
+        return tuple(added)
+
+
+def _rule_entry_points(group: str) -> Iterable[_RuleEntryPoint]:
+    # Imported here: importlib.metadata (with email and zipfile) is a fifth of
+    # importing pbcheck, and only this explicit call needs it.
+    from importlib import metadata  # noqa: PLC0415
+
+    return sorted(metadata.entry_points(group=group), key=lambda point: point.name)
+
+
+class _RuleEntryPoint(Protocol):
+    @property
+    def name(self) -> str: ...
+    def load(self) -> type: ...
