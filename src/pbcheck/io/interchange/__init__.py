@@ -82,6 +82,7 @@ from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rules import RuleClass, RuleRegistry
 from pbcheck.outcomes.season import Results
 
 __all__ = [
@@ -132,12 +133,34 @@ def _default_converter(toml: bool) -> cattrs.Converter:
     return make_converter(toml=toml)
 
 
-def _converter(
-    registry: AggregatorRegistry | None, *, toml: bool = False
+@functools.lru_cache(maxsize=16)
+def _rules_converter(
+    toml: bool, contents: tuple[tuple[str, RuleClass], ...]
 ) -> cattrs.Converter:
-    if registry is None:
+    # A converter generates its code on first use (~150 ms for a rubric), so
+    # one is kept per set of rules.  It holds its own registry, built from the
+    # contents it is cached under: a later change to the caller's registry
+    # gives other contents and another converter, never a stale one.
+    rules = RuleRegistry()
+    for tag, rule_class in contents:
+        rules.register(tag, rule_class)
+    return make_converter(rules=rules, toml=toml)
+
+
+def _converter(
+    registry: AggregatorRegistry | None,
+    rules: RuleRegistry | None,
+    *,
+    toml: bool = False,
+) -> cattrs.Converter:
+    if registry is not None:
+        # An aggregator registry's factories cannot be listed: a converter
+        # made for one is not cached, so a later registration is always seen.
+        return make_converter(registry, rules=rules, toml=toml)
+    if rules is None:
         return _default_converter(toml)
-    return make_converter(registry, toml=toml)
+    contents = tuple((tag, rules.class_of(tag)) for tag in rules.names())
+    return _rules_converter(toml, contents)
 
 
 def kind_of(obj: object) -> Kind:
@@ -167,8 +190,10 @@ def kind_of(obj: object) -> Kind:
     )
 
 
-def _body(obj: object, kind: Kind, *, toml: bool) -> dict[str, object]:
-    converter = _converter(None, toml=toml)
+def _body(
+    obj: object, kind: Kind, *, toml: bool, rules: RuleRegistry | None
+) -> dict[str, object]:
+    converter = _converter(None, rules, toml=toml)
     if kind == "evaluations":
         data = converter.unstructure(EvaluationsForm(obj), EvaluationsForm)  # type: ignore[arg-type]
     else:
@@ -176,7 +201,12 @@ def _body(obj: object, kind: Kind, *, toml: bool) -> dict[str, object]:
     return {"schema_version": SCHEMA_VERSION, "kind": kind, **data}
 
 
-def dumps(obj: object, *, format: Format = "json") -> str:  # noqa: A002 - the natural name
+def dumps(
+    obj: object,
+    *,
+    format: Format = "json",  # noqa: A002 - the natural name
+    rules: RuleRegistry | None = None,
+) -> str:
     """*obj* as a document: JSON (default) or TOML text, ending in a newline.
 
     JSON is UTF-8 with Chinese left readable and keys in a fixed order, so the
@@ -186,9 +216,14 @@ def dumps(obj: object, *, format: Format = "json") -> str:  # noqa: A002 - the n
     which halves their size and is five times faster to write.  TOML is for
     hand-written kinds (:data:`TOML_KINDS`) and needs the ``toml`` extra.
 
+    Each indicator's rule is written under the tag *rules* holds for its
+    class (:class:`~pbcheck.model.rules.RuleRegistry`; the built-in rules by
+    default): register a rule of your own there to write it.
+
     Raises:
         InvalidTypeError: *obj* has no document kind, or holds something
-            without an interchange form (a third-party rule).
+            without an interchange form (a rule whose class is not
+            registered in *rules*).
         InvalidValueError: TOML was asked for a results document.
         MissingExtraError: TOML without the ``toml`` extra.
 
@@ -201,7 +236,7 @@ def dumps(obj: object, *, format: Format = "json") -> str:  # noqa: A002 - the n
     """
     kind = kind_of(obj)
     if format == "json":
-        body = _body(obj, kind, toml=False)
+        body = _body(obj, kind, toml=False, rules=rules)
         if kind == "results":
             # A freshly unstructured body holds no cycles: nothing to check.
             text = json.dumps(
@@ -220,7 +255,7 @@ def dumps(obj: object, *, format: Format = "json") -> str:  # noqa: A002 - the n
         import tomli_w  # noqa: PLC0415 - optional extra
     except ImportError:
         raise MissingExtraError("toml", "writing TOML documents") from None
-    return tomli_w.dumps(_body(obj, kind, toml=True))
+    return tomli_w.dumps(_body(obj, kind, toml=True, rules=rules))
 
 
 def _read_envelope(raw: object, wanted: Kind | None) -> Kind:
@@ -289,6 +324,7 @@ def loads(
     format: Format = ...,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> Rubric: ...
 @overload
 def loads(
@@ -298,6 +334,7 @@ def loads(
     format: Format = ...,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> OrgTree: ...
 @overload
 def loads(
@@ -307,6 +344,7 @@ def loads(
     format: Format = ...,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> AssessmentCycle: ...
 @overload
 def loads(
@@ -316,6 +354,7 @@ def loads(
     format: Format = ...,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> tuple[Evaluation, ...]: ...
 @overload
 def loads(
@@ -325,6 +364,7 @@ def loads(
     format: Format = ...,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> Results: ...
 @overload
 def loads(
@@ -334,14 +374,16 @@ def loads(
     format: Format = ...,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> Document: ...
-def loads(
+def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     data: str | bytes,
     kind: Kind | type | None = None,
     *,
     format: Format = "json",  # noqa: A002 - the natural name
     limits: Limits | None = None,
     registry: AggregatorRegistry | None = None,
+    rules: RuleRegistry | None = None,
 ) -> Document:
     """Read a document from text or bytes; strict, complete, nothing half-loaded.
 
@@ -352,6 +394,9 @@ def loads(
         format: ``"json"`` or ``"toml"``.
         limits: size, depth and count bounds (:class:`Limits` by default).
         registry: resolves aggregator names (the built-ins by default).
+        rules: resolves rule tags (the built-ins by default); register a rule
+            of your own in a :class:`~pbcheck.model.rules.RuleRegistry` and
+            pass it here to load rubrics that use it.
 
     Returns:
         The object: a Rubric, OrgTree, AssessmentCycle, a tuple of Evaluation,
@@ -378,7 +423,7 @@ def loads(
     found = _read_envelope(raw, wanted)
     assert isinstance(raw, dict)  # noqa: S101 - checked by _read_envelope
     body = {k: v for k, v in raw.items() if k not in _ENVELOPE}
-    converter = _converter(registry)
+    converter = _converter(registry, rules)
     try:
         obj: object = converter.structure(body, _TYPES[found])
     except Exception as exc:  # noqa: BLE001 - every problem becomes a Problem with a path
@@ -409,6 +454,7 @@ def load(
     *,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> Rubric: ...
 @overload
 def load(
@@ -417,6 +463,7 @@ def load(
     *,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> OrgTree: ...
 @overload
 def load(
@@ -425,6 +472,7 @@ def load(
     *,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> AssessmentCycle: ...
 @overload
 def load(
@@ -433,6 +481,7 @@ def load(
     *,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> tuple[Evaluation, ...]: ...
 @overload
 def load(
@@ -441,6 +490,7 @@ def load(
     *,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> Results: ...
 @overload
 def load(
@@ -449,6 +499,7 @@ def load(
     *,
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
 ) -> Document: ...
 def load(
     path: str | Path,
@@ -456,8 +507,11 @@ def load(
     *,
     limits: Limits | None = None,
     registry: AggregatorRegistry | None = None,
+    rules: RuleRegistry | None = None,
 ) -> Document:
     """Read a document file: JSON or TOML by its suffix, the kind from the file.
+
+    *limits*, *registry* and *rules* work as for :func:`loads`.
 
     Raises:
         ValidationError: the file cannot be read, or every problem in it.
@@ -491,13 +545,14 @@ def load(
             f"cannot read {target}",
             [InvalidValueError("$", str(target), f"cannot be read: {exc.strerror}")],
         ) from None
-    return loads(data, kind, format=fmt, limits=bounds, registry=registry)
+    return loads(data, kind, format=fmt, limits=bounds, registry=registry, rules=rules)
 
 
-def dump(obj: object, path: str | Path) -> Path:
+def dump(obj: object, path: str | Path, *, rules: RuleRegistry | None = None) -> Path:
     """Write *obj* as a document, atomically; the format follows the suffix.
 
     Returns the path written.  A failure leaves an existing file untouched.
+    *rules* finds the tag of each rule, as for :func:`dumps`.
 
     >>> import tempfile, pathlib
     >>> from pbcheck.examples import example_cycle
@@ -506,7 +561,7 @@ def dump(obj: object, path: str | Path) -> Path:
     ['schema_version = 1', 'kind = "cycle"']
     """
     target = Path(path)
-    text = dumps(obj, format=_format_of(target))
+    text = dumps(obj, format=_format_of(target), rules=rules)
     return write_atomic(target, text)
 
 

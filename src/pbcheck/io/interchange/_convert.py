@@ -46,24 +46,20 @@ from pbcheck.errors import (
     InvalidValueError,
     Problem,
     UnknownReferenceError,
+    UnknownRuleError,
     ValidationError,
 )
 from pbcheck.io.interchange._paths import Path, at, render_path, reroot
 from pbcheck.model.aggregation import Aggregator, AggregatorRegistry, FunctionAggregator
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Source
-from pbcheck.model.frequency import Frequency
 from pbcheck.model.org import Role, UnitKind
 from pbcheck.model.rubric import ROOT, Section
 from pbcheck.model.rules import (
+    RULE_TAG_PATTERN,
     ActivityRule,
-    CountAtLeast,
-    DeductionPerOccurrence,
-    DirectScore,
     ObservedValue,
-    PassFail,
-    PointsPerOccurrence,
-    RatioToTarget,
+    RuleRegistry,
     Tiers,
     ValueRule,
 )
@@ -73,18 +69,6 @@ from pbcheck.outcomes.selection import AccountabilityKind
 
 T = TypeVar("T")
 
-#: The rule classes and the ``type`` tag each travels under.
-RULE_TAGS: dict[str, type] = {
-    "pass_fail": PassFail,
-    "direct_score": DirectScore,
-    "ratio_to_target": RatioToTarget,
-    "tiers": Tiers,
-    "deduction_per_occurrence": DeductionPerOccurrence,
-    "points_per_occurrence": PointsPerOccurrence,
-    "count_at_least": CountAtLeast,
-    "frequency": Frequency,
-}
-_TAG_OF = {cls: tag for tag, cls in RULE_TAGS.items()}
 RULE_TYPE = ValueRule | ActivityRule
 MOMENT_TYPE = date | datetime
 # Attribute renames: the document key differs from the field name.
@@ -299,16 +283,21 @@ def _with_note(exc: Exception, note: object) -> Exception:
 
 
 def make_converter(
-    registry: AggregatorRegistry | None = None, *, toml: bool = False
+    registry: AggregatorRegistry | None = None,
+    *,
+    rules: RuleRegistry | None = None,
+    toml: bool = False,
 ) -> cattrs.Converter:
     """A converter for the interchange format.
 
     Args:
         registry: resolves aggregator names; the built-ins by default.
+        rules: resolves rule tags both ways; the built-ins by default.
         toml: unstructure dates as :class:`~datetime.date` objects (TOML has
             a date type) instead of ISO strings.
     """
     registry = registry or AggregatorRegistry.with_builtins()
+    rules = rules or RuleRegistry.with_builtins()
     converter = cattrs.Converter(
         forbid_extra_keys=True, detailed_validation=True, omit_if_default=True
     )
@@ -367,12 +356,13 @@ def make_converter(
     c.register_unstructure_hook_func(
         lambda t: t is Aggregator or _is_aggregator_class(t), _unstructure_aggregator
     )
-    # Rules travel as objects tagged with their ``type``.
+    # Rules travel as objects tagged with their ``type``, the tag the rule
+    # registry holds for their class.
     c.register_structure_hook_func(
-        lambda t: t == RULE_TYPE, lambda v, _: _structure_rule(c, v)
+        lambda t: t == RULE_TYPE, lambda v, _: _structure_rule(c, rules, v)
     )
     c.register_unstructure_hook_func(
-        lambda t: t == RULE_TYPE, lambda rule: _unstructure_rule(c, rule)
+        lambda t: t == RULE_TYPE, lambda rule: _unstructure_rule(c, rules, rule)
     )
     c.register_structure_hook(Tiers, lambda v, _: _structure_tiers(c, v))
     c.register_structure_hook_factory(attrs.has, lambda cl: _attrs_hook(c, cl))
@@ -692,33 +682,41 @@ def _unstructure_aggregator(aggregator: Aggregator) -> object:
 # -- rules ----------------------------------------------------------------------
 
 
-def _structure_rule(c: cattrs.Converter, value: object) -> object:
+def _structure_rule(c: cattrs.Converter, rules: RuleRegistry, value: object) -> object:
     if not isinstance(value, dict):
         raise _type_problem(value, "a rule object with a 'type'")
     if "type" not in value:
         raise _with_note(KeyError("type"), AttributeValidationNote("", "type", str))
     tag = value["type"]
-    cls = RULE_TAGS.get(tag) if isinstance(tag, str) else None
-    if cls is None:
-        raise _with_note(
-            InvalidValueError(
-                "", tag, f"must be one of {', '.join(repr(t) for t in RULE_TAGS)}"
-            ),
-            AttributeValidationNote("", "type", str),
+    try:
+        cls = rules.class_of(tag)
+    except UnknownRuleError:
+        problem = UnknownReferenceError(
+            "",
+            tag,
+            f"is not a known rule type (known: {', '.join(rules.names())}); "
+            "a rule of your own loads once its class is registered in a "
+            "RuleRegistry passed as rules=",
         )
+        raise _with_note(problem, AttributeValidationNote("", "type", str)) from None
     rest = {k: v for k, v in value.items() if k != "type"}
     return c.structure(rest, cls)
 
 
-def _unstructure_rule(c: cattrs.Converter, rule: object) -> dict[str, Any]:
-    tag = _TAG_OF.get(type(rule))
-    if tag is None:
+def _unstructure_rule(
+    c: cattrs.Converter, rules: RuleRegistry, rule: object
+) -> dict[str, Any]:
+    cls = type(rule)
+    try:
+        tag = rules.tag_of(cls)
+    except UnknownRuleError:
         raise InvalidTypeError(
             "indicator.rule",
             rule,
-            "has no interchange form; only the built-in rules "
-            f"({', '.join(RULE_TAGS)}) can be written to a file",
-        )
+            f"has no interchange form: its class {cls.__module__}.{cls.__qualname__} "
+            "is not registered; register it in a RuleRegistry "
+            f"(rules.register('my_tag', {cls.__qualname__})) and pass rules=rules",
+        ) from None
     if isinstance(rule, Tiers):
         body: object = {
             "tiers": [
@@ -727,7 +725,7 @@ def _unstructure_rule(c: cattrs.Converter, rule: object) -> dict[str, Any]:
             ]
         }
     else:
-        body = c.unstructure(rule, type(rule))
+        body = c.unstructure(rule, cls)
     assert isinstance(body, dict)  # noqa: S101 - attrs classes unstructure to dicts
     return {"type": tag, **body}
 
@@ -954,17 +952,7 @@ class SchemaBuilder:
                 ],
             }
         if tp == RULE_TYPE:
-            variants = []
-            for tag, cls in RULE_TAGS.items():
-                body = self.object_schema(cls)
-                properties = {"type": {"const": tag}, **body["properties"]}
-                variant = {**body, "properties": properties}
-                variant["required"] = ["type", *body.get("required", [])]
-                variants.append(variant)
-            return {
-                "description": "a scoring rule, tagged by 'type'",
-                "oneOf": variants,
-            }
+            return self._rule_schema()
         if _is_enum(tp):
             return {"enum": [member.value for member in tp]}  # type: ignore[attr-defined]
         if _is_literal(tp):
@@ -986,3 +974,37 @@ class SchemaBuilder:
             return self.ref(tp)
         msg = f"no schema for {tp!r}"
         raise TypeError(msg)
+
+    def _rule_schema(self) -> dict[str, Any]:
+        """A built-in rule's exact shape, or any object tagged with another tag.
+
+        The schema describes every document, not one caller's registry: a
+        registered rule's own fields are checked by the loader that knows it.
+        """
+        builtins = RuleRegistry.with_builtins()
+        variants = []
+        for tag in builtins.names():
+            body = self.object_schema(builtins.class_of(tag))
+            properties = {"type": {"const": tag}, **body["properties"]}
+            variant = {**body, "properties": properties}
+            variant["required"] = ["type", *body.get("required", [])]
+            variants.append(variant)
+        variants.append(
+            {
+                "type": "object",
+                "title": "registered rule",
+                "description": (
+                    "a rule of a class registered in a RuleRegistry, tagged by "
+                    "'type' (a tag other than the built-ins), with its own fields"
+                ),
+                "properties": {
+                    "type": {
+                        "type": "string",
+                        "pattern": RULE_TAG_PATTERN,
+                        "not": {"enum": list(builtins.names())},
+                    }
+                },
+                "required": ["type"],
+            }
+        )
+        return {"description": "a scoring rule, tagged by 'type'", "oneOf": variants}
