@@ -13,13 +13,13 @@ from pbcheck.cli import _calendar as _cli_calendar
 
 CROSS_YEAR_2025 = [
     "2025—2026年度 (2025–2026)  考核期 / period: 2025-05-01 — 2026-04-30",
-    "2025-05-01  考核期开始  Assessment period begins",
-    "2025-11-30  半年自查  Half-year self-check",
-    "2026-04-30  考核期结束  Assessment period ends",
-    "2026-05-01  考评开始  Assessment window opens",
-    "2026-05-31  考评结束  Assessment window closes",
+    "2025-05-01  考核期开始    Assessment period begins",
+    "2025-11-30  半年自查      Half-year self-check",
+    "2026-04-30  考核期结束    Assessment period ends",
+    "2026-05-01  考评开始      Assessment window opens",
+    "2026-05-31  考评结束      Assessment window closes",
     "2026-06-15  考评结果公布  Results announced",
-    "2026-06-30  七一表彰  Commendation before July 1 (七一)",
+    "2026-06-30  七一表彰      Commendation before July 1 (七一)",
 ]
 
 
@@ -44,7 +44,7 @@ class TestCalendarCommand:
         assert run("calendar", "2025", "--kind", "calendar-year") == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[0].startswith("2025年度 (2025)")
-        assert lines[-1] == "2026-02-28  总结表彰  Summary and commendation"
+        assert lines[-1] == "2026-02-28  总结表彰      Summary and commendation"
 
     def test_writes_ics_atomically(self, tmp_path, capsys):
         """`--ics FILE` writes a parseable calendar and leaves no temporary file."""

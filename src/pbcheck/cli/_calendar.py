@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pbcheck._files import write_atomic
+from pbcheck.cli._table import table
 from pbcheck.errors import MissingExtraError
 from pbcheck.model.cycle import DEFAULT_ZONE, AssessmentCycle
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+    from pbcheck.cli._shared import SubParsers
 
 __all__ = ["add_parser"]
 
@@ -95,9 +96,8 @@ def run(args: argparse.Namespace) -> int:
     cycle: AssessmentCycle = _KINDS[args.kind](args.year, zone=args.zone)
     period = f"{cycle.start.isoformat()} — {cycle.end.isoformat()}"
     lines = [f"{cycle.label_zh} ({cycle.label_en})  考核期 / period: {period}"]
-    lines += [
-        f"{m.date.isoformat()}  {m.name_zh}  {m.name_en}" for m in cycle.milestones
-    ]
+    rows = [(m.date.isoformat(), m.name_zh, m.name_en) for m in cycle.milestones]
+    lines += table(rows, "<<<")
     sys.stdout.write("\n".join(lines) + "\n")
     if args.ics is not None:
         from pbcheck.io.ics import milestones_to_ics  # noqa: PLC0415 - optional extra

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pbcheck.cli._shared import print_season, report_of
 from pbcheck.errors import MissingExtraError
@@ -18,9 +19,14 @@ from pbcheck.examples import (
 from pbcheck.io.interchange import Results
 from pbcheck.outcomes.history import History
 
+if TYPE_CHECKING:
+    from pbcheck.cli._shared import SubParsers
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``demo``."""
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: SubParsers) -> None:
+    """Register the ``demo`` subcommand on *subparsers*."""
     parser = subparsers.add_parser(
         "demo",
         help="示例考核 — score the bundled example and print the ranked results",

@@ -11,7 +11,7 @@ from pbcheck.cli._shared import load_season, print_season, report_of
 from pbcheck.report import to_csv
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+    from pbcheck.cli._shared import SubParsers
 
 __all__ = ["add_parser"]
 

@@ -12,7 +12,7 @@ from pbcheck.errors import MissingExtraError
 from pbcheck.report import REPORT_FORMATS, write_report
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+    from pbcheck.cli._shared import SubParsers
 
 __all__ = ["add_parser"]
 

@@ -7,10 +7,11 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from pbcheck.cli._table import table
 from pbcheck.io.interchange import KINDS, SCHEMA_VERSION, TOML_KINDS, schema
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+    from pbcheck.cli._shared import SubParsers
 
 __all__ = ["add_parser"]
 
@@ -50,12 +51,15 @@ def add_parser(subparsers: SubParsers) -> None:
     parser.set_defaults(func=run, schema_parser=parser)
 
 
+def _formats(kind: str) -> str:
+    return "JSON, TOML" if kind in TOML_KINDS else "JSON"
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the schema or the list of kinds.  Returns the exit code."""
     if args.list:
-        for kind in KINDS:
-            formats = "JSON, TOML" if kind in TOML_KINDS else "JSON"
-            sys.stdout.write(f"{kind:<12} {_DESCRIPTIONS[kind]} ({formats})\n")
+        rows = [(kind, f"{_DESCRIPTIONS[kind]} ({_formats(kind)})") for kind in KINDS]
+        sys.stdout.write("".join(f"{line}\n" for line in table(rows, "<<")))
         return 0
     if args.kind is None:
         args.schema_parser.error("give a KIND or --list / 请指定文件类型或 --list")

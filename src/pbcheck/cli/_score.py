@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbcheck.cli._validate import report_problems
+from pbcheck.cli._shared import report_problems
 from pbcheck.errors import DuplicateIdError, InvalidValueError, Problem, ValidationError
 from pbcheck.io.interchange import Results, dump, load
 from pbcheck.io.interchange._paths import render_path
@@ -19,7 +19,7 @@ from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+    from pbcheck.cli._shared import SubParsers
 
 __all__ = ["add_parser"]
 

@@ -1,20 +1,54 @@
-"""What ``rank``, ``report`` and ``demo`` share: loading results and printing a season."""
+"""What the command modules share, so that each command says the same thing the same way.
+
+- :func:`report_problems`: every problem of a file on stderr, one ``FILE: PATH:
+  message`` line each (``validate``, ``score``, and the loaders below);
+- :func:`load_results`, :func:`history_of`, :func:`load_season`: results
+  documents read back, earlier seasons folded into a
+  :class:`~pbcheck.outcomes.history.History` (``rank``, ``report``);
+- :func:`report_of`: a season's :class:`~pbcheck.report.CycleReport`
+  (``rank --format csv``, ``report``, ``demo --out``);
+- :func:`print_season`: the ranked tables per series, the lists and the
+  escalations (``rank``, ``demo``);
+- ``SubParsers``, the type every module's ``add_parser`` takes.
+
+Text tables are laid out by :mod:`pbcheck.cli._table`.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pbcheck._numbers import RoundingPolicy
-from pbcheck.cli._validate import report_problems
+from pbcheck.cli._table import table, tables
 from pbcheck.errors import ValidationError
 from pbcheck.io.interchange import Results, load
 from pbcheck.outcomes.history import History, escalations
 from pbcheck.report import CycleReport
 from pbcheck.scoring.scorecard import Scorecard
 
-__all__ = ["history_of", "load_results", "load_season", "print_season", "report_of"]
+if TYPE_CHECKING:
+    #: What ``add_parser`` registers its subcommand on.
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+
+__all__ = [
+    "history_of",
+    "load_results",
+    "load_season",
+    "print_season",
+    "report_of",
+    "report_problems",
+]
+
+
+def report_problems(command: str, path: Path, error: ValidationError) -> None:
+    """Print *error* to stderr: a heading, then one ``FILE: PATH: message`` line each."""
+    sys.stderr.write(f"pbcheck {command}: {path}: {error.message}\n")
+    for problem in error.problems:
+        sys.stderr.write(f"{path}: {problem}\n")
 
 
 def load_results(command: str, paths: Sequence[Path]) -> list[Results] | None:
@@ -64,11 +98,24 @@ def report_of(season: Results, history: History) -> CycleReport:
     )
 
 
+#: The columns of a ranked table: heading and alignment (numbers right, text left).
+_RANKED = (
+    ("名次", ">"),
+    ("总分", ">"),
+    ("基础分", ">"),
+    ("加分", ">"),
+    ("扣分", ">"),
+    ("等次", "<"),
+    ("单位", "<"),
+)
+
+
 def print_season(season: Results, history: History | None) -> None:
     """Ranked tables per series, the lists, and this season's escalations.
 
     Escalations follow the default :class:`~pbcheck.outcomes.history.EscalationPolicy`
-    (two cycles running at the bottom).
+    (two cycles running at the bottom).  The tables of all series share their
+    column widths, so they read as one.
     """
     rubric, cycle, tree, outcomes = (
         season.rubric,
@@ -82,23 +129,32 @@ def print_season(season: Results, history: History | None) -> None:
         f"考核周期 {cycle.label_zh}：{cycle.start.isoformat()} — {cycle.end.isoformat()}",
         f"参评单位 {len(by_unit)} 个；总分 = 基础分 + 加分 − 扣分（{_rounding_zh(rubric.rounding)}）",
     ]
-    for series, ranking in outcomes.rankings.items():
-        lines += ["", f"【{series}】"]
-        lines.append(
-            f"{'名次':>4}  {'总分':>6}  {'基础分':>6}  {'加分':>5}  {'扣分':>5}  等次  单位"
-        )
-        for entry in ranking:
-            card = by_unit[entry.unit_id]
-            grade = outcomes.grades.of(entry.unit_id).label
-            lines.append(_row(entry.rank, card, grade, tree[entry.unit_id].name))
+    header = tuple(heading for heading, _ in _RANKED)
+    blocks = [
+        [header]
+        + [
+            _cells(
+                entry.rank,
+                by_unit[entry.unit_id],
+                outcomes.grades.of(entry.unit_id).label,
+                tree[entry.unit_id].name,
+            )
+            for entry in ranking
+        ]
+        for ranking in outcomes.rankings.values()
+    ]
+    align = "".join(side for _, side in _RANKED)
+    for series, block in zip(outcomes.rankings, tables(blocks, align), strict=True):
+        lines += ["", f"【{series}】", *block]
     lines += ["", *outcomes.summary_lines()]
     actions = escalations(history, latest_only=True) if history is not None else ()
     if actions:
         lines += ["", "【连续两年处于后位：问责与整改】"]
-        lines += [
-            f"  {a.due.isoformat()}  {tree[a.unit_id].name}  {a.label}（{a.by}）"
+        rows = [
+            (a.due.isoformat(), tree[a.unit_id].name, f"{a.label}（{a.by}）")
             for a in actions
         ]
+        lines += table(rows, "<<<", indent="  ")
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -107,10 +163,15 @@ def _rounding_zh(policy: RoundingPolicy) -> str:
     return f"{mode}保留{policy.places}位小数"
 
 
-def _row(rank: int, card: Scorecard, grade: str, name: str) -> str:
+def _cells(rank: int, card: Scorecard, grade: str, name: str) -> tuple[str, ...]:
+    """One unit's row of a ranked table; a vetoed unit is flagged after its name."""
     flag = "  一票否决" if card.disqualified else ""
     return (
-        f"{rank:>4}  {card.show(card.total):>6}  {card.show(card.base):>6}  "
-        f"{card.show(card.bonus_counted):>5}  {card.show(card.deductions_counted):>5}  "
-        f"{grade:<4}  {name}{flag}"
+        str(rank),
+        card.show(card.total),
+        card.show(card.base),
+        card.show(card.bonus_counted),
+        card.show(card.deductions_counted),
+        grade,
+        name + flag,
     )

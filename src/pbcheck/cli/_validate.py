@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pbcheck.cli._shared import report_problems
 from pbcheck.errors import ValidationError
 from pbcheck.io.interchange import KINDS, Document, Results, kind_of, load
 
 if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]  # noqa: SLF001
+    from pbcheck.cli._shared import SubParsers
 
-__all__ = ["add_parser", "report_problems", "summary"]
+__all__ = ["add_parser", "summary"]
 
 
 def add_parser(subparsers: SubParsers) -> None:
@@ -54,13 +55,6 @@ def summary(document: Document) -> str:
         count = len(document.indicators())  # type: ignore[union-attr]
         return f"{kind}: {count} 项指标 / indicators"
     return f"{kind}: {document.label_zh}"  # type: ignore[union-attr]
-
-
-def report_problems(command: str, path: Path, error: ValidationError) -> None:
-    """Print *error* to stderr: a heading, then one ``FILE: PATH: message`` line each."""
-    sys.stderr.write(f"pbcheck {command}: {path}: {error.message}\n")
-    for problem in error.problems:
-        sys.stderr.write(f"{path}: {problem}\n")
 
 
 def run(args: argparse.Namespace) -> int:
