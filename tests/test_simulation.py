@@ -1,6 +1,5 @@
-"""What-if simulation: sampled weights in NumPy, exact sweeps, and the exact path."""
+"""Random weightings in NumPy (pbcheck.whatif.simulation) against the exact path."""
 
-import itertools
 import subprocess
 import sys
 from fractions import Fraction
@@ -29,10 +28,14 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.examples.small import org_tree, two_section_example
+from pbcheck.examples.small import (
+    org_tree,
+    two_section_attainments,
+    two_section_example,
+)
 from pbcheck.testing._bulk import bulk_seasons
 from pbcheck.testing._simulation import weight_sets, weighted_seasons
-from pbcheck.whatif.reweight import reweight, swap_point
+from pbcheck.whatif.reweight import reweight
 from pbcheck.whatif.simulation import (
     DEFAULT_SAMPLES,
     Attainments,
@@ -40,8 +43,8 @@ from pbcheck.whatif.simulation import (
     Jitter,
     WeightSets,
     simulate,
-    sweep,
 )
+from pbcheck.whatif.sweep import sweep
 
 POLICIES = (
     OutcomePolicy(),
@@ -96,6 +99,22 @@ class TestAttainments:
         assert table.disqualified.sum() == sum(c.disqualified for c in cards)
         assert table.series[0] == tree[card.unit_id].series
         assert not table.matrix.flags.writeable
+
+    def test_two_section_attainments_are_the_example_scored(self):
+        """The example builder gives the arrays of two_section_example's scorecards."""
+        rubric, evaluations = two_section_example()
+        built_rubric, built = two_section_attainments()
+        cards = score_all(rubric, evaluations)
+        tree = org_tree({"政府工作部门": ["a", "b"]})
+        reference = Attainments.from_scorecards(rubric, cards, tree)
+        assert built_rubric == rubric
+        assert (built.unit_ids, built.series, built.columns) == (
+            reference.unit_ids,
+            reference.series,
+            reference.columns,
+        )
+        assert built.matrix.tolist() == reference.matrix.tolist()
+        assert built.adjustment.tolist() == reference.adjustment.tolist()
 
     def test_every_problem_at_once(self):
         """Duplicate ids, a short series and an attainment above 1, together."""
@@ -328,112 +347,44 @@ def test_simulated_lists_equal_the_exact_path(season, data, policy):
         assert {r.unit_id: r.rank_min for r in result.rows()} == ranks
 
 
-class TestSweep:
-    def test_two_section_example_swaps_where_swap_point_says(self):
-        """The bottom list changes at 65, swap_point's tie weight, and only there."""
-        rubric, evaluations = two_section_example()
-        cards = score_all(rubric, evaluations)
-        tree = org_tree({"政府工作部门": ["a", "b"]})
-        result = sweep(rubric, cards, "常规", 50, 90, tree=tree)
-        assert result.change_points == (swap_point(rubric, *cards).tie_weight,)
-        assert result.at(60).bottom == ("a",)
-        assert result.at(65).bottom == ()  # tied for last: both spared
-        assert result.at(80).bottom == ("b",)
-        assert result.weights_at(60) == {"常规": 60, "服务": 40}
-        assert "变化点 65" in repr(result)
-
-    def test_attainments_sweep_like_scorecards(self, example):
-        """Arrays (as floats) and scorecards (exact) find the same lists."""
-        rubric, tree, cards = example
-        exact = sweep(rubric, cards, "A", 60, 80, tree=tree)
-        floats = sweep(
-            rubric, Attainments.from_scorecards(rubric, cards, tree), "A", 60, 80
-        )
-        assert [(i.commended, i.bottom) for i in exact.intervals] == [
-            (i.commended, i.bottom) for i in floats.intervals
-        ]
-        for ours, theirs in zip(exact.change_points, floats.change_points, strict=True):
-            assert abs(ours - theirs) < Fraction(1, 10**6)
-
-    def test_example_agrees_with_the_simulation(self, example):
-        """Sampled 70/30 ± 10 weights fall in sweep intervals with the same lists."""
-        rubric, tree, cards = example
-        result = sweep(rubric, cards, "A", 60, 80, tree=tree)
-        table = Attainments.from_scorecards(rubric, cards, tree)
-        for x in (61, Fraction(1313, 20), 72, 79):
-            weights = result.weights_at(x)
-            sim = simulate(rubric, table, WeightSets([weights]))
-            interval = result.at(x)
-            assert simulated_lists(sim) == (
-                set(interval.commended),
-                set(interval.bottom),
-            )
-
-    def test_bad_sweeps(self, example):
-        """Unknown sections and ranges outside the basis are refused together."""
-        rubric, tree, cards = example
-        with pytest.raises(ValidationError) as info:
-            sweep(rubric, cards, "X", 90, 50, tree=tree)
-        assert len(info.value.problems) == 2
-        with pytest.raises(InvalidValueError, match="tree"):
-            sweep(rubric, cards, "A", 50, 90)
-        other = reweight(rubric, {"A": 60, "B": 40})  # same id and version
-        with pytest.raises(ValidationError, match="affine"):
-            sweep(other, cards, "A", 50, 90, tree=tree)
-
-
-@settings(max_examples=30)
-@given(weighted_seasons(max_units=6), st.sampled_from(POLICIES), st.data())
-def test_sweep_change_points_are_exact(season, policy, data):
-    """Re-scoring exactly at, just below and just above each change point agrees."""
-    rubric, evaluations, tree = season
-    section = data.draw(st.sampled_from([s.id for s in rubric.sections]))
-    basis = rubric.total_points
-    cards = score_all(rubric, evaluations)
-    result = sweep(rubric, cards, section, 0, basis, tree=tree, policy=policy)
-
-    def check(x):
+def test_samples_fall_in_sweep_intervals_with_the_same_lists(example):
+    """Sampled 70/30 ± 10 weights give the lists of the sweep interval holding them."""
+    rubric, tree, cards = example
+    result = sweep(rubric, cards, "A", 60, 80, tree=tree)
+    table = Attainments.from_scorecards(rubric, cards, tree)
+    for x in (61, Fraction(1313, 20), 72, 79):
         weights = result.weights_at(x)
-        commended, bottom, _ = exact_lists(rubric, evaluations, tree, policy, weights)
+        sim = simulate(rubric, table, WeightSets([weights]))
         interval = result.at(x)
-        assert (set(interval.commended), set(interval.bottom)) == (commended, bottom)
-        return frozenset(commended), frozenset(bottom)
-
-    bounds = sorted({Fraction(0), *result.change_points, basis})
-    for low, high in itertools.pairwise(bounds):
-        check((low + high) / 2)
-    gap = min(b - a for a, b in itertools.pairwise(bounds)) / 1000
-    for point in result.change_points:
-        near = [x for x in (point - gap, point, point + gap) if 0 <= x <= basis]
-        assert len({check(x) for x in near}) > 1  # the lists change right there
+        assert simulated_lists(sim) == (
+            set(interval.commended),
+            set(interval.bottom),
+        )
 
 
 def test_import_without_numpy():
-    """pbcheck.whatif.simulation imports without NumPy; simulate says which extra."""
+    """pbcheck.whatif.simulation imports without NumPy; its arrays say which extra."""
     code = (
         "import sys; sys.modules['numpy'] = None\n"
-        "import pbcheck, pbcheck.whatif.simulation as s\n"
+        "import pbcheck.whatif.simulation as s\n"
         "from pbcheck.errors import MissingExtraError\n"
-        "from pbcheck.whatif.reweight import two_section_example\n"
-        "from pbcheck.testing._outcomes import org_tree\n"
-        "from pbcheck import score_all\n"
-        "rubric, evaluations = two_section_example()\n"
-        "cards = score_all(rubric, evaluations)\n"
-        "tree = org_tree({'s': ['a', 'b']})\n"
-        "print(s.sweep(rubric, cards, '常规', 50, 90, tree=tree).change_points)\n"
-        "try:\n"
-        "    s.Attainments(['a'], ['s'], [[1.0]], [0], ['x'])\n"
-        "except MissingExtraError as exc:\n"
-        "    print(exc.extra)\n"
+        "for make in (\n"
+        "    lambda: s.Attainments(['a'], ['s'], [[1.0]], [0], ['x']),\n"
+        "    lambda: s.simulate(None, None, s.Jitter()),\n"
+        "):\n"
+        "    try:\n"
+        "        make()\n"
+        "    except MissingExtraError as exc:\n"
+        "        print(exc.extra)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == ["(Fraction(65,", "1),)", "bulk"]
+    assert done.stdout.split() == ["bulk", "bulk"]
 
 
-def test_mixed_groups_are_refused_by_simulate_only(example):
-    """simulate needs one grouping for both lists; sweep follows each list's own."""
+def test_mixed_groups_are_refused(example):
+    """simulate needs one grouping for both lists (the sweep follows each list's own)."""
     rubric, tree, cards = example
     policy = OutcomePolicy(
         commendation=CommendationPolicy(Quota(count=5), group_by="all")
@@ -442,9 +393,6 @@ def test_mixed_groups_are_refused_by_simulate_only(example):
     with pytest.raises(ValidationError) as info:
         simulate(rubric, table, Jitter(), policy=policy)
     assert "same groups" in info.value.problems[0].message
-    result = sweep(rubric, cards, "A", 65, 75, tree=tree, policy=policy)
-    outcomes = assess_outcomes(cards, tree, policy)
-    assert set(result.at(70).commended) == set(outcomes.commendation.unit_ids)
 
 
 class TestFromBulk:

@@ -5,7 +5,8 @@ smallest inputs that still go through the real pipeline: a one-indicator
 100-point rubric (:func:`simple_rubric`), scorecards with chosen totals
 (:func:`scorecards`), a tree by series (:func:`org_tree`), a scored report
 (:func:`small_report`) and a 70/30 rubric whose two units swap places when the
-weights move (:func:`two_section_example`).
+weights move (:func:`two_section_example`; as the arrays a weight simulation
+reads, :func:`two_section_attainments`).
 
 >>> cards = scorecards({"a": 90, "b": "85.5"}, vetoed={"b"})
 >>> [(c.unit_id, c.total, c.disqualified) for c in cards]
@@ -27,12 +28,14 @@ from pbcheck.outcomes.season import assess_outcomes
 from pbcheck.report import CycleReport
 from pbcheck.scoring.engine import score_all
 from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.whatif.simulation import Attainments
 
 __all__ = [
     "org_tree",
     "scorecards",
     "simple_rubric",
     "small_report",
+    "two_section_attainments",
     "two_section_example",
 ]
 
@@ -190,3 +193,22 @@ def two_section_example() -> tuple[Rubric, tuple[Evaluation, Evaluation]]:
         Evaluation("b", [Observation("R", "58.1"), Observation("F", "18.9")]),
     )
     return rubric, evaluations
+
+
+def two_section_attainments() -> tuple[Rubric, Attainments]:
+    """:func:`two_section_example` scored, as the arrays a weight simulation reads.
+
+    Both units are in the series ``政府工作部门``; the columns are the two
+    top-level sections' attainments.  Needs the ``bulk`` extra (NumPy).
+
+    >>> rubric, season = two_section_attainments()
+    >>> season.unit_ids, season.series
+    (('a', 'b'), ('政府工作部门', '政府工作部门'))
+    >>> season.columns, season.matrix.tolist()
+    (('常规', '服务'), [[0.9, 0.5], [0.83, 0.63]])
+    """
+    rubric, evaluations = two_section_example()
+    tree = org_tree({"政府工作部门": ["a", "b"]})
+    return rubric, Attainments.from_scorecards(
+        rubric, score_all(rubric, evaluations), tree
+    )

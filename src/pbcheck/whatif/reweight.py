@@ -1,4 +1,7 @@
-"""What-if analysis (权重模拟): how outcomes move when the weights move.
+"""Re-score under other weights (改权重重算（单一方案）): one alternative, exactly.
+
+"What if the split were 60/40 instead of 70/30?"  One alternative weighting
+is scored through the whole exact pipeline and compared with today's:
 
 * :func:`reweight` builds a new :class:`~pbcheck.Rubric` with other top-level
   section weights (e.g. 60/40 instead of 70/30).  With ``"points"``
@@ -6,21 +9,14 @@
   stays valid; the new top-level weights themselves must sum exactly to
   their basis unless ``normalise=True`` is asked for.
 * :func:`what_if` re-scores a season under the new weights and
-  :func:`compare_outcomes` reports what changed: ranks, grades, the
-  commendation and bottom lists.
-* :func:`swap_point` finds, for a rubric of two top-level sections, the
-  exact weight at which two units tie — past it their order swaps.  A
-  weighted-sum total is linear in the first section's share ``s``::
+  :func:`compare_outcomes` reports what changed (:class:`WhatIf`): ranks,
+  grades, the commendation and bottom lists.
 
-      total(s) = T × (s × a₁ + (1 − s) × a₂) + bonus − deductions
+To find the weight at which a result changes, see
+:mod:`pbcheck.whatif.sweep`; for many random weightings at once,
+:mod:`pbcheck.whatif.simulation`.
 
-  (``aᵢ`` the section attainments, ``T`` the total points), so the
-  difference of two units is linear too and its root is solved with
-  :class:`~fractions.Fraction`, exactly.  It is refused where the total is
-  not linear: another roll-up aggregator, a total held at the floor or the
-  maximum, or a capping veto.
-
->>> from pbcheck.examples.small import org_tree
+>>> from pbcheck.examples.small import org_tree, two_section_example
 >>> rubric, evaluations = two_section_example()
 >>> tree = org_tree({"政府工作部门": ["a", "b"]})
 >>> report = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
@@ -39,13 +35,11 @@ import attrs
 from pbcheck._numbers import Exact, to_exact
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
-    InvalidValueError,
     InvalidWeightsError,
     Problem,
     UnknownReferenceError,
     _Problems,
 )
-from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
@@ -54,15 +48,13 @@ from pbcheck.outcomes.rating import RatingResult
 from pbcheck.outcomes.season import OutcomePolicy, Outcomes, assess_outcomes
 from pbcheck.outcomes.selection import AccountabilityRecord
 from pbcheck.scoring.engine import score_all
-from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.whatif._common import basis
 
 __all__ = [
     "Change",
-    "SwapPoint",
     "WhatIf",
     "compare_outcomes",
     "reweight",
-    "swap_point",
     "what_if",
 ]
 
@@ -83,6 +75,7 @@ def reweight(
         ValidationError: an unknown or missing section, a weight that is not
             an exact non-negative number, or weights not summing to the basis.
 
+    >>> from pbcheck.examples.small import two_section_example
     >>> rubric, _ = two_section_example()
     >>> [
     ...     s.weight
@@ -117,14 +110,13 @@ def reweight(
             )
         )
     problems.raise_if_any()
-    basis = rubric.total_points if rubric.weighting == "points" else Fraction(100)
     total = sum(new.values(), Fraction(0))
-    if not normalise and total != basis:
+    if not normalise and total != basis(rubric):
         problems.add(
             InvalidWeightsError(
                 "weights",
                 {k: _f(v) for k, v in new.items()},
-                f"must sum to exactly {_f(basis)} (they sum to {_f(total)}); "
+                f"must sum to exactly {_f(basis(rubric))} (they sum to {_f(total)}); "
                 "pass normalise=True to rescale them",
             )
         )
@@ -144,7 +136,7 @@ def reweight(
 class Change:
     """One unit's value before and after (a rank, a grade, a list membership).
 
-    >>> from pbcheck.examples.small import org_tree
+    >>> from pbcheck.examples.small import org_tree, two_section_example
     >>> rubric, evaluations = two_section_example()
     >>> tree = org_tree({"政府工作部门": ["a", "b"]})
     >>> report = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
@@ -172,7 +164,7 @@ class WhatIf:
         bottom_added: units at the bottom only under the alternative.
         bottom_removed: units at the bottom only under the baseline.
 
-    >>> from pbcheck.examples.small import org_tree
+    >>> from pbcheck.examples.small import org_tree, two_section_example
     >>> rubric, evaluations = two_section_example()
     >>> tree = org_tree({"政府工作部门": ["a", "b"]})
     >>> report = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
@@ -278,7 +270,7 @@ def what_if(  # noqa: PLR0913 - every input of the decision is named
     See :func:`reweight` for *weights* and *normalise*, and
     :func:`~pbcheck.outcomes.season.assess_outcomes` for the other arguments.
 
-    >>> from pbcheck.examples.small import org_tree
+    >>> from pbcheck.examples.small import org_tree, two_section_example
     >>> rubric, evaluations = two_section_example()
     >>> tree = org_tree({"政府工作部门": ["a", "b"]})
     >>> what_if(rubric, evaluations, {"常规": 70, "服务": 30}, tree=tree).lines()
@@ -301,137 +293,3 @@ def what_if(  # noqa: PLR0913 - every input of the decision is named
             )
         )
     return compare_outcomes(outcomes[0], outcomes[1])
-
-
-@attrs.frozen
-class SwapPoint:
-    """Where two units tie as the first top-level section's weight moves.
-
-    Args:
-        first: the unit ranked higher now (or the first given, if tied).
-        second: the other unit.
-        section_id: the first top-level section, whose weight is varied (the
-            second takes the rest).
-        current_weight: its weight now.
-        tie_weight: the weight at which both totals are equal, or ``None``
-            when there is none within ``[0, basis]``.
-        reason: the answer in words, or why there is none.
-
-    >>> rubric, evaluations = two_section_example()
-    >>> a, b = score_all(rubric, evaluations)
-    >>> point = swap_point(rubric, a, b)
-    >>> point.current_weight, point.tie_weight, point.change
-    (Fraction(70, 1), Fraction(65, 1), Fraction(-5, 1))
-    """
-
-    first: str
-    second: str
-    section_id: str
-    current_weight: Fraction
-    tie_weight: Fraction | None
-    reason: str
-
-    @property
-    def change(self) -> Fraction | None:
-        """``tie_weight − current_weight``: the smallest change that ties them."""
-        if self.tie_weight is None:
-            return None
-        return self.tie_weight - self.current_weight
-
-
-def _linear(card: Scorecard) -> str | None:
-    """Why *card*'s total is not linear in the weights, or ``None``."""
-    if any(finding.cap is not None for finding in card.vetoes):
-        return f"{card.unit_id} 有封顶的否决项"
-    if card.total != card.base + card.bonus_counted - card.deductions_counted:
-        return f"{card.unit_id} 的总分受上下限约束"
-    return None
-
-
-def swap_point(rubric: Rubric, first: Scorecard, second: Scorecard) -> SwapPoint:
-    """The exact weight at which *first* and *second* tie; see the module.
-
-    Both scorecards must come from *rubric*, which must have exactly two
-    top-level sections rolled up by a weighted sum (or mean).
-
-    Raises:
-        InvalidValueError: the rubric has not two top-level sections, or
-            another top-level aggregator.
-
-    >>> rubric, evaluations = two_section_example()
-    >>> a, b = score_all(rubric, evaluations)
-    >>> point = swap_point(rubric, a, b)
-    >>> point.tie_weight, point.change
-    (Fraction(65, 1), Fraction(-5, 1))
-    >>> print(point.reason)
-    “常规工作”权重为 65 时 a 与 b 总分相同（现为 70）；降低到 65 以下，b 排在 a 之前
-    """
-    if len(rubric.sections) != 2:
-        raise InvalidValueError(
-            "rubric.sections",
-            [s.id for s in rubric.sections],
-            "swap_point needs exactly two top-level sections",
-        )
-    if not isinstance(rubric.aggregator, WeightedSum | WeightedMean):
-        raise InvalidValueError(
-            "rubric.aggregator",
-            rubric.aggregator.name,
-            "swap_point needs a weighted sum (or mean) at the top level",
-        )
-    one, two = rubric.sections
-    points = rubric.total_points
-    basis = points if rubric.weighting == "points" else Fraction(100)
-    share_now = rubric.points_of(one.id) / points
-    current = share_now * basis
-    if (second.total, second.base) > (first.total, first.base):
-        first, second = second, first
-    name = f"“{one.title}”权重"
-
-    def answer(tie: Fraction | None, reason: str) -> SwapPoint:
-        return SwapPoint(first.unit_id, second.unit_id, one.id, current, tie, reason)
-
-    for card in (first, second):
-        why = _linear(card)
-        if why is not None:
-            return answer(None, f"{why}，总分不随权重线性变化，无法精确求解")
-
-    def coefficients(card: Scorecard) -> tuple[Fraction, Fraction]:
-        a1 = card.sections[one.id].attainment
-        a2 = card.sections[two.id].attainment
-        adjust = card.bonus_counted - card.deductions_counted
-        return points * (a1 - a2), points * a2 + adjust
-
-    slope_a, level_a = coefficients(first)
-    slope_b, level_b = coefficients(second)
-    slope, level = slope_a - slope_b, level_a - level_b
-    if slope == 0:
-        return answer(
-            None,
-            f"{first.unit_id} 与 {second.unit_id} 的分差不随{name}变化"
-            f"（恒为 {_f(level)}），任何权重下都不会交换",
-        )
-    share = -level / slope
-    if not 0 <= share <= 1:
-        return answer(
-            None,
-            f"两者总分相等需要{name}为 {_f(share * basis)}，超出 [0, {_f(basis)}]，"
-            "在可行权重内不会交换",
-        )
-    for card, (card_slope, card_level) in (
-        (first, (slope_a, level_a)),
-        (second, (slope_b, level_b)),
-    ):
-        at_tie = card_slope * share + card_level
-        if not card.floor <= at_tie <= card.max_total:
-            return answer(
-                None, f"在交换点 {card.unit_id} 的总分会触及上下限，无法精确求解"
-            )
-    tie = share * basis
-    direction = "提高到" if tie > current else "降低到"
-    side = "以上" if tie > current else "以下"
-    return answer(
-        tie,
-        f"{name}为 {_f(tie)} 时 {first.unit_id} 与 {second.unit_id} 总分相同"
-        f"（现为 {_f(current)}）；{direction} {_f(tie)} {side}，"
-        f"{second.unit_id} 排在 {first.unit_id} 之前",
-    )

@@ -1,8 +1,11 @@
-"""What-if simulation (权重模拟): how stable are the lists when the weights move?
+"""Weight simulation (权重模拟（随机抽样）): how often the lists change under random weights.
 
 "How stable is the commendation list if the 70/30 split moves by ten points
-either way?"  :func:`simulate` answers with thousands of re-scorings, and
-:func:`sweep` with the exact weights at which the lists change.
+either way?"  :func:`simulate` re-scores a season under thousands of
+sampled top-level weightings and reports, per unit, how often each list took
+it and how far its rank moved (:class:`SimulationResult`).  For the exact
+weights at which a list changes, see :mod:`pbcheck.whatif.sweep`; for one
+alternative weighting scored exactly, :mod:`pbcheck.whatif.reweight`.
 
 **Why it is fast.**  With the indicator results fixed, a unit's total is
 affine in the top-level weights before it is held within the rubric's range::
@@ -37,9 +40,9 @@ spared (or included); the commendation list (评先评优) from the eligible uni
 — not vetoed, not at the bottom, at least ``min_score`` — up to the quota
 (shares rounded down), units tied at the cut-off all left out.  Policies
 with ``min_rating`` (they need ratings) or ``basis="rounded"`` ties are
-refused, and :func:`simulate` needs both lists decided in the same groups
-(both per series, or both over all units).  Rank spreads are competition
-ranks within those groups.
+refused, and both lists must be decided in the same groups (both per
+series, or both over all units).  Rank spreads are competition ranks within
+those groups.
 
 **Ties in floating point.**  The exact path compares exact totals; the
 simulation computes in float64, where two totals that are equal exactly may
@@ -52,58 +55,46 @@ tied; such differences are below what float64 can tell apart after a
 product of this size anyway.  :attr:`SimulationResult.cutoff_ties` counts
 the samples in which a tie at a cut-off decided a list.
 
-**Sweeps are exact.**  :func:`sweep` moves one top-level weight across a
-range (the others rescaled in proportion): each total is piecewise affine in
-it, so every point at which two units of a series swap, or a total crosses a
-threshold, is solved with :class:`~fractions.Fraction` (the reasoning of
-:func:`pbcheck.whatif.reweight.swap_point`, for any number of sections), and the lists
-on each interval are decided by :func:`~pbcheck.outcomes.selection.bottom_list` and
-:func:`~pbcheck.outcomes.selection.commendation_list` themselves.
+Needs the ``bulk`` extra (NumPy); it is imported only when used, so this
+module imports without it.
 
-Needs the ``bulk`` extra (NumPy) for :func:`simulate` and
-:class:`Attainments`; it is imported only when used.  :func:`sweep` on
-scorecards needs nothing but pbcheck.
-
->>> from pbcheck.examples.small import org_tree
->>> rubric, evaluations = two_section_example()
->>> tree = org_tree({"政府工作部门": ["a", "b"]})
->>> cards = score_all(rubric, evaluations)
->>> result = sweep(rubric, cards, "常规", 50, 90, tree=tree)
->>> result.change_points
-(Fraction(65, 1),)
->>> [(str(i), i.bottom) for i in result.intervals]
-[('[50, 65)', ('a',)), ('[65, 65]', ()), ('(65, 90]', ('b',))]
+>>> from pbcheck.examples.small import two_section_attainments
+>>> rubric, season = two_section_attainments()
+>>> result = simulate(rubric, season, Jitter(10), samples=200)
+>>> [(row.unit_id, row.bottom) for row in result.rows()]
+[('a', 0.115), ('b', 0.885)]
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from fractions import Fraction
-from functools import partial
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
-from pbcheck._numbers import Exact, to_exact
-from pbcheck._numbers import format_exact as _f
+from pbcheck._numbers import Exact
 from pbcheck.errors import (
     DuplicateIdError,
     InvalidValueError,
     MissingExtraError,
-    UnknownReferenceError,
     _Problems,
 )
-from pbcheck.examples.small import two_section_example
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
-from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.model.rubric import ROOT, Rubric
+from pbcheck.model.org import OrgTree
+from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.ranking import NO_SERIES
 from pbcheck.outcomes.season import OutcomePolicy
-from pbcheck.outcomes.selection import bottom_list, commendation_list
-from pbcheck.scoring.engine import score_all
-from pbcheck.scoring.scorecard import Scorecard, VetoFinding
+from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views.html import table, titled
+from pbcheck.whatif._common import (
+    basis,
+    check_cards,
+    check_policy,
+    check_top_level,
+    shares,
+)
+from pbcheck.whatif._engine import Engine
 from pbcheck.whatif.reweight import reweight
 
 if TYPE_CHECKING:
@@ -122,13 +113,11 @@ __all__ = [
     "Jitter",
     "SimulationResult",
     "SimulationRow",
-    "SweepInterval",
-    "SweepResult",
     "WeightDistribution",
     "WeightSets",
     "simulate",
-    "sweep",
 ]
+
 
 #: The seed of every random draw unless another is passed (七一, 2025).
 DEFAULT_SEED = 20250701
@@ -136,9 +125,6 @@ DEFAULT_SEED = 20250701
 DEFAULT_SAMPLES = 1000
 #: Totals closer than this (in points) are tied in the simulation.
 DEFAULT_TOLERANCE = 1e-9
-
-# Work on about this many (sample, unit) totals at a time: 8 MB per array.
-_CHUNK_ELEMENTS = 1 << 20
 
 _FEATURE = "what-if simulation (pbcheck.whatif.simulation)"
 
@@ -301,8 +287,9 @@ class Attainments:
         Raises:
             InvalidValueError: the result was scored without its attainment matrix.
 
+        >>> from pbcheck import score_all
         >>> from pbcheck.bulk import score_bulk, table_from_evaluations
-        >>> from pbcheck.examples.small import org_tree
+        >>> from pbcheck.examples.small import org_tree, two_section_example
         >>> rubric, evaluations = two_section_example()
         >>> tree = org_tree({"党群部门": ["a", "b"]})
         >>> table = table_from_evaluations(rubric, evaluations, tree=tree)
@@ -346,7 +333,8 @@ class Attainments:
             ValidationError: a scorecard of another rubric, or of a unit
                 that is not in *tree*.
 
-        >>> from pbcheck.examples.small import org_tree
+        >>> from pbcheck import score_all
+        >>> from pbcheck.examples.small import org_tree, two_section_example
         >>> rubric, evaluations = two_section_example()
         >>> cards = score_all(rubric, evaluations)
         >>> table = Attainments.from_scorecards(
@@ -356,7 +344,7 @@ class Attainments:
         (('常规', '服务'), [[0.9, 0.5], [0.83, 0.63]])
         """
         cards = tuple(scorecards)
-        _check_cards(rubric, cards, tree)
+        check_cards(rubric, cards, tree)
         columns = tuple(section.id for section in rubric.sections)
         caps = [
             min((f.cap for f in card.vetoes if f.cap is not None), default=math.inf)
@@ -388,6 +376,7 @@ class Attainments:
                 section nor every regular indicator of *rubric*, or a level
                 below the top is not a weighted sum or mean.
 
+        >>> from pbcheck.examples.small import two_section_example
         >>> rubric, _ = two_section_example()
         >>> table = Attainments(["a"], ["党群部门"], [[1.0, 0.5]], [0], ["R", "F"])
         >>> table.loadings(rubric).tolist()
@@ -439,51 +428,7 @@ def _descendants(rubric: Rubric, node_id: str) -> Iterable[str]:
         yield from _descendants(rubric, child)
 
 
-def _check_cards(rubric: Rubric, cards: Sequence[Scorecard], tree: OrgTree) -> None:
-    problems = _Problems("invalid scorecards for simulation")
-    seen: set[str] = set()
-    for card in cards:
-        path = f"scorecards[{card.unit_id}]"
-        if (card.rubric_id, card.rubric_version) != (rubric.id, rubric.version):
-            problems.add(
-                InvalidValueError(
-                    f"{path}.rubric_id",
-                    f"{card.rubric_id} {card.rubric_version}",
-                    f"must come from rubric {rubric.id} {rubric.version}",
-                )
-            )
-        if card.unit_id in seen:
-            problems.add(DuplicateIdError(path, card.unit_id, "has two scorecards"))
-        seen.add(card.unit_id)
-        if card.unit_id not in tree:
-            problems.add(
-                UnknownReferenceError(
-                    f"{path}.unit_id", card.unit_id, "names no unit in the org tree"
-                )
-            )
-    problems.raise_if_any()
-
-
 # -- weights ------------------------------------------------------------------
-
-
-def _check_rubric(rubric: Rubric) -> None:
-    if not isinstance(rubric.aggregator, WeightedSum | WeightedMean):
-        raise InvalidValueError(
-            "rubric.aggregator",
-            rubric.aggregator.name,
-            "the top level must be a weighted sum (or mean): otherwise totals are "
-            "not affine in the weights",
-        )
-
-
-def _basis(rubric: Rubric) -> Fraction:
-    return rubric.total_points if rubric.weighting == "points" else Fraction(100)
-
-
-def _shares(rubric: Rubric) -> list[Fraction]:
-    """The top-level sections' shares of the total, summing to 1."""
-    return [rubric.points_of(s.id) / rubric.total_points for s in rubric.sections]
 
 
 @runtime_checkable
@@ -505,6 +450,7 @@ class WeightDistribution(Protocol):
         """K × S shares of the top-level sections, each row summing to 1.
 
         >>> import numpy as np
+        >>> from pbcheck.examples.small import two_section_example
         >>> rubric, _ = two_section_example()
         >>> Jitter(10).draw(rubric, 2, np.random.default_rng(1)).sum(axis=1)
         array([1., 1.])
@@ -543,6 +489,7 @@ class Jitter:
         points: the largest move of each weight (default 10).
 
     >>> import numpy as np
+    >>> from pbcheck.examples.small import two_section_example
     >>> rubric, _ = two_section_example()
     >>> shares = Jitter(10).draw(rubric, 1000, np.random.default_rng(7))
     >>> bool(shares[:, 0].min() >= 0.6), bool(shares[:, 0].max() <= 0.8)
@@ -557,8 +504,8 @@ class Jitter:
         """K × S shares; see the class."""
         import numpy as np  # noqa: PLC0415
 
-        basis = float(_basis(rubric))
-        weights = np.array([float(s) * basis for s in _shares(rubric)])
+        scale = float(basis(rubric))
+        weights = np.array([float(s) * scale for s in shares(rubric)])
         moves = rng.uniform(-self.points, self.points, (_count(count), len(weights)))
         jittered = np.maximum(weights + moves, 0.0)
         sums = jittered.sum(axis=1, keepdims=True)
@@ -584,6 +531,7 @@ class Dirichlet:
         concentration: how tightly samples gather round the rubric's weights.
 
     >>> import numpy as np
+    >>> from pbcheck.examples.small import two_section_example
     >>> rubric, _ = two_section_example()
     >>> shares = Dirichlet(100).draw(rubric, 4000, np.random.default_rng(7))
     >>> round(float(shares[:, 0].mean()), 2)
@@ -600,11 +548,11 @@ class Dirichlet:
         """K × S shares; see the class."""
         import numpy as np  # noqa: PLC0415
 
-        shares = np.array([float(s) for s in _shares(rubric)])
-        positive = shares > 0
-        out = np.zeros((_count(count), len(shares)))
+        centre = np.array([float(s) for s in shares(rubric)])
+        positive = centre > 0
+        out = np.zeros((_count(count), len(centre)))
         out[:, positive] = rng.dirichlet(
-            self.concentration * shares[positive], len(out)
+            self.concentration * centre[positive], len(out)
         )
         return out
 
@@ -628,6 +576,7 @@ class WeightSets:
         normalise: rescale each set to the basis first (``6 / 4`` → 60 / 40).
 
     >>> import numpy as np
+    >>> from pbcheck.examples.small import two_section_example
     >>> rubric, _ = two_section_example()
     >>> WeightSets([{"常规": 60, "服务": 40}]).draw(rubric, None, None).tolist()
     [[0.6, 0.4]]
@@ -654,9 +603,7 @@ class WeightSets:
             [
                 [
                     float(s)
-                    for s in _shares(
-                        reweight(rubric, weights, normalise=self.normalise)
-                    )
+                    for s in shares(reweight(rubric, weights, normalise=self.normalise))
                 ]
                 for weights in self.sets
             ]
@@ -747,7 +694,8 @@ class SimulationResult:
             worst rank), or ``None`` if ranks were not computed.
         cutoff_ties: samples in which a tie at a cut-off decided a list.
 
-    >>> result = simulate(*_doc_example(), Jitter(10), samples=200)
+    >>> from pbcheck.examples.small import two_section_attainments
+    >>> result = simulate(*two_section_attainments(), Jitter(10), samples=200)
     >>> result.commended.tolist(), result.bottom.tolist()
     ([0.0, 0.0], [0.115, 0.885])
     >>> print(result)
@@ -802,7 +750,10 @@ class SimulationResult:
     def rows(self) -> tuple[SimulationRow, ...]:
         """One row per unit, in the input order.
 
-        >>> result = simulate(*_doc_example(), WeightSets([{"常规": 60, "服务": 40}]))
+        >>> from pbcheck.examples.small import two_section_attainments
+        >>> result = simulate(
+        ...     *two_section_attainments(), WeightSets([{"常规": 60, "服务": 40}])
+        ... )
         >>> [(r.unit_id, r.bottom) for r in result.rows()][:2]
         [('a', 1.0), ('b', 0.0)]
         """
@@ -811,7 +762,9 @@ class SimulationResult:
     def unstable(self) -> tuple[SimulationRow, ...]:
         """Rows whose place on either list differs between samples or baseline.
 
-        >>> simulate(*_doc_example(), Jitter(10), samples=20).unstable()[0].unit_id
+        >>> from pbcheck.examples.small import two_section_attainments
+        >>> result = simulate(*two_section_attainments(), Jitter(10), samples=20)
+        >>> result.unstable()[0].unit_id
         'a'
         """
         import numpy as np  # noqa: PLC0415
@@ -912,8 +865,9 @@ class SimulationResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per unit, indexed by unit id (needs the ``frames`` extra).
 
+        >>> from pbcheck.examples.small import two_section_attainments
         >>> frame = simulate(
-        ...     *_doc_example(), WeightSets([{"常规": 60, "服务": 40}])
+        ...     *two_section_attainments(), WeightSets([{"常规": 60, "服务": 40}])
         ... ).to_frame()
         >>> frame.loc["a", "bottom"], list(frame.columns)[:3]
         (np.float64(1.0), ['series', 'commended', 'bottom'])
@@ -934,228 +888,6 @@ class SimulationResult:
             for index, name in enumerate(_SPREAD):
                 columns[name] = self.rank_spread[:, index]
         return pd.DataFrame(columns, index=pd.Index(self.unit_ids, name="unit_id"))
-
-
-def _overall(policy: OutcomePolicy) -> bool:
-    """Whether the lists are decided over all units rather than per series."""
-    return "all" in (policy.bottom.group_by, policy.commendation.group_by)
-
-
-def _check_policy(policy: OutcomePolicy, *, same_groups: bool = False) -> None:
-    problems = _Problems("outcome policy not supported by the simulation")
-    groups = (policy.bottom.group_by, policy.commendation.group_by)
-    if same_groups and groups[0] != groups[1]:
-        problems.add(
-            InvalidValueError(
-                "policy.bottom.group_by, policy.commendation.group_by",
-                groups,
-                "the simulation decides both lists in the same groups",
-            )
-        )
-    if policy.ranking.basis != "exact":
-        problems.add(
-            InvalidValueError(
-                "policy.ranking.basis",
-                policy.ranking.basis,
-                "the simulation compares totals; use basis='exact'",
-            )
-        )
-    if policy.commendation.min_rating is not None:
-        problems.add(
-            InvalidValueError(
-                "policy.commendation.min_rating",
-                _f(policy.commendation.min_rating),
-                "the simulation has no democratic ratings; leave it None",
-            )
-        )
-    problems.raise_if_any()
-
-
-@attrs.frozen
-class _Group:
-    """A contiguous run of units (after sorting by group) and its quotas."""
-
-    start: int
-    stop: int
-    commend_limit: int
-    bottom_limit: int | None
-
-
-class _Engine:
-    """Totals and lists for a chunk of samples at a time, units sorted by group."""
-
-    def __init__(
-        self,
-        rubric: Rubric,
-        attainments: Attainments,
-        policy: OutcomePolicy,
-        tolerance: float,
-    ) -> None:
-        import numpy as np  # noqa: PLC0415
-
-        self.policy = policy
-        self.tol = tolerance
-        self.floor = float(rubric.floor)
-        self.max_total = float(rubric.max_total)
-        # A vetoed unit's key is beyond every other unit's: it is always worse.
-        self.big = 2 * (self.max_total - self.floor) + 1
-        n = len(attainments)
-        labels = ["全部"] * n if _overall(policy) else list(attainments.series)
-        names = list(dict.fromkeys(labels))
-        index = {name: code for code, name in enumerate(names)}
-        codes = np.array([index[label] for label in labels], dtype=np.int64)
-        self.order = np.argsort(codes, kind="stable")
-        self.inverse = np.empty_like(self.order)
-        self.inverse[self.order] = np.arange(n)
-        loadings = attainments.loadings(rubric)
-        points = float(rubric.total_points)
-        self.attain = (attainments.matrix @ loadings)[self.order] * points
-        self.adjustment = attainments.adjustment[self.order]
-        self.cap = None if attainments.cap is None else attainments.cap[self.order]
-        disq = attainments.disqualified
-        self.disq = (
-            np.zeros(n, dtype=np.bool_) if disq is None else disq[self.order].copy()
-        )
-        counts = np.bincount(codes, minlength=len(names))
-        self.groups: list[_Group] = []
-        start = 0
-        for name, size in zip(names, counts.tolist(), strict=True):
-            bottom_quota = policy.bottom.quota_for(name)
-            self.groups.append(
-                _Group(
-                    start,
-                    start + size,
-                    policy.commendation.quota_for(name).limit(size),
-                    None if bottom_quota is None else bottom_quota.limit(size),
-                )
-            )
-            start += size
-
-    def totals(self, shares: NDArray[np.float64]) -> NDArray[np.float64]:
-        import numpy as np  # noqa: PLC0415
-
-        totals = shares @ self.attain.T
-        totals += self.adjustment
-        np.clip(totals, self.floor, self.max_total, out=totals)
-        if self.cap is not None:
-            np.minimum(totals, self.cap, out=totals)
-        return totals
-
-    def run(
-        self, shares: NDArray[np.float64], *, ranks: bool
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int32] | None, int]:
-        """Commended and bottom counts per unit, ranks (K × N), tie samples."""
-        import numpy as np  # noqa: PLC0415
-
-        n = len(self.order)
-        commended = np.zeros(n, dtype=np.int64)
-        bottom = np.zeros(n, dtype=np.int64)
-        all_ranks = np.empty((len(shares), n), dtype=np.int32) if ranks else None
-        ties = 0
-        step = max(1, _CHUNK_ELEMENTS // max(n, 1))
-        for first in range(0, len(shares), step):
-            totals = self.totals(shares[first : first + step])
-            tie = np.zeros(len(totals), dtype=np.bool_)
-            for group in self.groups:
-                t = totals[:, group.start : group.stop]
-                disq = self.disq[group.start : group.stop]
-                key = np.where(disq, self.big - t, -t)  # larger is worse
-                low, low_tie = self._bottom(t, key, disq, group.bottom_limit)
-                top, top_tie = self._commended(t, disq, low, group.commend_limit)
-                bottom[group.start : group.stop] += low.sum(axis=0)
-                commended[group.start : group.stop] += top.sum(axis=0)
-                tie |= low_tie | top_tie
-                if all_ranks is not None:
-                    self._ranks(key, all_ranks[first : first + len(t)], group)
-            ties += int(tie.sum())
-        if all_ranks is not None:
-            all_ranks = all_ranks[:, self.inverse]
-        return commended[self.inverse], bottom[self.inverse], all_ranks, ties
-
-    def _bottom(
-        self,
-        t: NDArray[np.float64],
-        key: NDArray[np.float64],
-        disq: NDArray[np.bool_],
-        limit: int | None,
-    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-        import numpy as np  # noqa: PLC0415
-
-        policy = self.policy.bottom
-        size = t.shape[1]
-        chosen = np.zeros(t.shape, dtype=np.bool_)
-        tie = np.zeros(len(t), dtype=np.bool_)
-        if limit is not None and limit >= size:
-            chosen[:] = True
-        elif limit is not None and limit > 0:
-            # The limit-th worst key; all within tolerance of it tie with it.
-            if limit == 1:
-                worst = key.max(axis=1)
-            else:
-                worst = np.partition(key, size - limit, axis=1)[:, size - limit]
-            cut = worst[:, None]
-            chosen = key >= cut - self.tol
-            tie = chosen.sum(axis=1) > limit
-            if policy.ties == "spare" and tie.any():
-                chosen = np.where(tie[:, None], key > cut + self.tol, chosen)
-        if policy.below is not None:
-            chosen |= t < float(policy.below) - self.tol
-        if policy.vetoed:
-            chosen |= disq
-        return chosen, tie
-
-    def _commended(
-        self,
-        t: NDArray[np.float64],
-        disq: NDArray[np.bool_],
-        bottom: NDArray[np.bool_],
-        limit: int,
-    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-        import numpy as np  # noqa: PLC0415
-
-        policy = self.policy.commendation
-        eligible = np.broadcast_to(~disq, t.shape)
-        if policy.exclude_bottom:
-            eligible = eligible & ~bottom
-        if policy.min_score is not None:
-            eligible = eligible & (t >= float(policy.min_score) - self.tol)
-        tie = np.zeros(len(t), dtype=np.bool_)
-        if limit <= 0:
-            return np.zeros(t.shape, dtype=np.bool_), tie
-        if limit >= t.shape[1]:
-            return np.array(eligible), tie
-        masked = np.where(eligible, t, -np.inf)
-        size = t.shape[1]
-        if limit == 1:
-            best = masked.max(axis=1)
-        else:  # the limit-th best total among the eligible (−inf if fewer)
-            best = np.partition(masked, size - limit, axis=1)[:, size - limit]
-        cut = best[:, None]
-        chosen = eligible & (t >= cut - self.tol)
-        tie = chosen.sum(axis=1) > limit
-        if tie.any():
-            chosen = np.where(tie[:, None], eligible & (t > cut + self.tol), chosen)
-        return chosen, tie
-
-    def _ranks(
-        self, key: NDArray[np.float64], out: NDArray[np.int32], group: _Group
-    ) -> None:
-        import numpy as np  # noqa: PLC0415
-
-        # 1 + the units ahead by more than the tolerance: search the sorted
-        # keys for each sorted key (in order, so the searches stay cheap),
-        # then put the ranks back in the units' places.
-        order = np.argsort(key, axis=1)
-        ordered = np.take_along_axis(key, order, axis=1)
-        ahead = np.empty(order.shape, dtype=np.int32)
-        for row in range(len(key)):
-            ahead[row] = np.searchsorted(
-                ordered[row], ordered[row] - self.tol, side="left"
-            )
-        ahead += 1
-        block = np.empty(order.shape, dtype=np.int32)
-        np.put_along_axis(block, order, ahead, axis=1)
-        out[:, group.start : group.stop] = block
 
 
 def simulate(  # noqa: PLR0913 - every input of the study is named
@@ -1189,7 +921,8 @@ def simulate(  # noqa: PLR0913 - every input of the study is named
         ValidationError: the policy or the rubric cannot be simulated, or
             the attainments do not fit the rubric.
 
-    >>> result = simulate(*_doc_example(), Jitter(10), samples=200)
+    >>> from pbcheck.examples.small import two_section_attainments
+    >>> result = simulate(*two_section_attainments(), Jitter(10), samples=200)
     >>> result
     <SimulationResult Jitter(points=10.0): 200 次抽样，2 个单位；表彰 始终 0 个、有时 0 个；后位 始终 0 个、有时 2 个>
     >>> [(row.unit_id, row.bottom, row.baseline_bottom) for row in result.rows()]
@@ -1199,597 +932,79 @@ def simulate(  # noqa: PLR0913 - every input of the study is named
     import numpy as np  # noqa: PLC0415
 
     policy = policy or OutcomePolicy()
-    _check_policy(policy, same_groups=True)
-    _check_rubric(rubric)
+    check_policy(policy, same_groups=True)
+    check_top_level(rubric)
     if not math.isfinite(tolerance) or tolerance < 0:
         raise InvalidValueError("tolerance", tolerance, "must be finite and ≥ 0")
-    rng = np.random.default_rng(seed)
-    shares = np.asarray(distribution.draw(rubric, samples, rng), dtype=np.float64)
-    sections = tuple(section.id for section in rubric.sections)
-    if (
-        shares.ndim != 2
-        or shares.shape[1] != len(sections)
-        or not np.all(np.isfinite(shares))
-        or np.any(shares < 0)
-        or not np.allclose(shares.sum(axis=1), 1.0)
-    ):
-        raise InvalidValueError(
-            "distribution",
-            repr(distribution),
-            f"must draw K × {len(sections)} non-negative shares summing to 1 per row",
-        )
-    engine = _Engine(rubric, attainments, policy, tolerance)
-    base = np.array([[float(s) for s in _shares(rubric)]])
+    drawn = _draw(rubric, distribution, samples, seed)
+    engine = Engine(
+        rubric,
+        policy,
+        tolerance,
+        series=attainments.series,
+        attain=attainments.matrix @ attainments.loadings(rubric),
+        adjustment=attainments.adjustment,
+        cap=attainments.cap,
+        disqualified=attainments.disqualified,
+    )
+    base = np.array([[float(s) for s in shares(rubric)]])
     base_commended, base_bottom, base_ranks, _ = engine.run(base, ranks=True)
-    commended, bottom, all_ranks, ties = engine.run(shares, ranks=ranks)
-    spread = None
-    if all_ranks is not None:
-        spread = np.empty((len(attainments), 5))
-        spread[:, 0] = all_ranks.min(axis=0)
-        spread[:, 1:4] = np.quantile(all_ranks, [0.25, 0.5, 0.75], axis=0).T
-        spread[:, 4] = all_ranks.max(axis=0)
+    commended, bottom, all_ranks, ties = engine.run(drawn, ranks=ranks)
     assert base_ranks is not None  # noqa: S101 - asked for above
-    weights = shares * float(_basis(rubric))
+    weights = drawn * float(basis(rubric))
     weights.setflags(write=False)
     return SimulationResult(
         rubric.id,
         repr(distribution),
         seed,
         tolerance,
-        sections,
+        tuple(section.id for section in rubric.sections),
         weights,
         attainments.unit_ids,
         attainments.series,
-        commended / len(shares),
-        bottom / len(shares),
+        commended / len(drawn),
+        bottom / len(drawn),
         base_commended.astype(np.bool_),
         base_bottom.astype(np.bool_),
         base_ranks[0],
-        spread,
+        None if all_ranks is None else _rank_spread(all_ranks),
         ties,
     )
 
 
-def _doc_example() -> tuple[Rubric, Attainments]:
-    """The two-unit what-if example as arrays, for the examples above."""
-    from pbcheck.examples.small import org_tree  # noqa: PLC0415
-
-    rubric, evaluations = two_section_example()
-    tree = org_tree({"政府工作部门": ["a", "b"]})
-    return rubric, Attainments.from_scorecards(
-        rubric, score_all(rubric, evaluations), tree
-    )
-
-
-# -- the exact sweep ------------------------------------------------------------
-
-
-@attrs.frozen
-class _Line:
-    """One unit's total as a function of the swept weight ``x``.
-
-    Before it is held within the range: ``level + slope × x``.
-    """
-
-    unit_id: str
-    group: str
-    level: Fraction
-    slope: Fraction
-    adjustment: Fraction
-    cap: Fraction | None
-    vetoes: tuple[VetoFinding, ...]
-
-    @property
-    def disqualified(self) -> bool:
-        return any(finding.disqualifies for finding in self.vetoes)
-
-
-class _Lines:
-    """Every unit's line, and the range the totals are held in."""
-
-    def __init__(self, lines: Sequence[_Line], rubric: Rubric) -> None:
-        self.lines = lines
-        self.floor = rubric.floor
-        self.max_total = rubric.max_total
-
-    def total(self, line: _Line, x: Fraction) -> Fraction:
-        value = max(self.floor, min(self.max_total, line.level + line.slope * x))
-        return value if line.cap is None else min(value, line.cap)
-
-    def kinks(self, line: _Line, low: Fraction, high: Fraction) -> set[Fraction]:
-        """Where *line*'s total starts or stops being held, within (low, high)."""
-        found: set[Fraction] = set()
-        if line.slope == 0:
-            return found
-        for bound in (self.floor, self.max_total, line.cap):
-            if bound is not None:
-                x = (bound - line.level) / line.slope
-                if low < x < high:
-                    found.add(x)
-        return found
-
-
-def _roots(
-    difference: Callable[[Fraction], Fraction],
-    breaks: Iterable[Fraction],
-    found: set[Fraction],
-) -> None:
-    """Add every zero of a piecewise-affine *difference* with these breaks.
-
-    On each piece the difference is affine, so a sign change has one root,
-    solved exactly (as :func:`pbcheck.whatif.reweight.swap_point` solves its tie).
-    """
-    points = sorted(breaks)
-    values = [difference(x) for x in points]
-    for (left, d_left), (right, d_right) in zip(
-        zip(points, values, strict=True),
-        zip(points[1:], values[1:], strict=True),
-        strict=False,
-    ):
-        if d_left == 0:
-            found.add(left)
-        if d_right == 0:
-            found.add(right)
-        if d_left * d_right < 0:
-            found.add(left + (right - left) * d_left / (d_left - d_right))
-
-
-@attrs.frozen
-class SweepInterval:
-    """An interval of the swept weight on which both lists stay the same.
-
-    Args:
-        low: its lower end.
-        high: its upper end.
-        low_closed: whether *low* belongs to it.
-        high_closed: whether *high* belongs to it.
-        commended: the units commended throughout, in input order.
-        bottom: the units at the bottom throughout, in input order.
-
-    >>> str(SweepInterval(Fraction(50), Fraction(65), True, False, ("a",), ()))
-    '[50, 65)'
-    """
-
-    low: Fraction
-    high: Fraction
-    low_closed: bool
-    high_closed: bool
-    commended: tuple[str, ...]
-    bottom: tuple[str, ...]
-
-    def __contains__(self, x: object) -> bool:
-        if not isinstance(x, int | Fraction):
-            return False
-        above = self.low < x or (self.low_closed and x == self.low)
-        below = x < self.high or (self.high_closed and x == self.high)
-        return above and below
-
-    def __str__(self) -> str:
-        return (
-            f"{'[' if self.low_closed else '('}{_f(self.low)}, "
-            f"{_f(self.high)}{']' if self.high_closed else ')'}"
-        )
-
-
-@attrs.frozen(repr=False)
-class SweepResult:
-    """The lists along a sweep of one top-level weight; see :func:`sweep`.
-
-    Args:
-        rubric: the rubric swept.
-        section_id: the top-level section whose weight moved.
-        start: the lowest weight swept (rubric's basis: points or %).
-        stop: the highest weight swept.
-        intervals: consecutive intervals covering ``[start, stop]``, each
-            with its lists; neighbours always differ.
-
-    >>> from pbcheck.examples.small import org_tree
-    >>> rubric, evaluations = two_section_example()
-    >>> tree = org_tree({"政府工作部门": ["a", "b"]})
-    >>> result = sweep(
-    ...     rubric, score_all(rubric, evaluations), "常规", 60, 80, tree=tree
-    ... )
-    >>> print(result)
-    权重扫描：“常规工作”权重 60 → 80，名单变化点 1 个（65）
-      [60, 65)
-        表彰：无
-        后位：a
-      [65, 65]
-        表彰：无
-        后位：无
-      (65, 80]
-        表彰：无
-        后位：b
-    """
-
-    rubric: Rubric
-    section_id: str
-    start: Fraction
-    stop: Fraction
-    intervals: tuple[SweepInterval, ...]
-
-    @property
-    def change_points(self) -> tuple[Fraction, ...]:
-        """The weights at which a list changes, in increasing order."""
-        points: list[Fraction] = []
-        for interval in self.intervals[1:]:
-            if not points or points[-1] != interval.low:
-                points.append(interval.low)
-        return tuple(points)
-
-    def at(self, x: Exact) -> SweepInterval:
-        """The interval that holds weight *x*.
-
-        Raises:
-            InvalidValueError: *x* lies outside ``[start, stop]``.
-        """
-        value = to_exact(x, "x")
-        for interval in self.intervals:
-            if value in interval:
-                return interval
-        raise InvalidValueError(
-            "x", x, f"must lie within [{_f(self.start)}, {_f(self.stop)}]"
-        )
-
-    def weights_at(self, x: Exact) -> dict[str, Fraction]:
-        """Every top-level weight when the swept one is *x*, for :func:`~pbcheck.whatif.reweight.what_if`.
-
-        >>> rubric, _ = two_section_example()
-        >>> result = SweepResult(rubric, "常规", Fraction(50), Fraction(90), ())
-        >>> result.weights_at(65)
-        {'常规': Fraction(65, 1), '服务': Fraction(35, 1)}
-        """
-        return _weights_at(self.rubric, self.section_id, to_exact(x, "x"))
-
-    def lines(self) -> list[str]:
-        """One line per interval: the interval, then both lists."""
-        section = next(s for s in self.rubric.sections if s.id == self.section_id)
-        out = [
-            f"权重扫描：“{section.title}”权重 {_f(self.start)} → {_f(self.stop)}，"
-            f"名单变化点 {len(self.change_points)} 个"
-            + (
-                f"（{'、'.join(_f(p) for p in self.change_points)}）"
-                if self.change_points
-                else ""
-            )
-        ]
-        for interval in self.intervals:
-            approx = ""
-            if "/" in str(interval):
-                approx = f"（≈{float(interval.low):.4f}–{float(interval.high):.4f}）"
-            out.append(f"  {interval}{approx}")
-            out.append(f"    表彰：{'、'.join(interval.commended) or '无'}")
-            out.append(f"    后位：{'、'.join(interval.bottom) or '无'}")
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def __repr__(self) -> str:
-        points = "、".join(_f(p) for p in self.change_points) or "无"
-        return (
-            f"<SweepResult {self.section_id} {_f(self.start)}–{_f(self.stop)}: "
-            f"{len(self.intervals)} 段，变化点 {points}>"
-        )
-
-    def _repr_html_(self) -> str:
-
-        rows = [
-            [str(i), "、".join(i.commended), "、".join(i.bottom)]
-            for i in self.intervals
-        ]
-        return titled(self.lines()[0], table(["权重区间", "表彰", "后位"], rows))
-
-
-def _weights_at(rubric: Rubric, section_id: str, x: Fraction) -> dict[str, Fraction]:
-    basis = _basis(rubric)
-    shares = dict(zip((s.id for s in rubric.sections), _shares(rubric), strict=True))
-    rest = 1 - shares[section_id]
-    return {
-        sid: x if sid == section_id else share * basis * (basis - x) / (basis * rest)
-        for sid, share in shares.items()
-    }
-
-
-# A unit as the sweep reads it: id, top-level attainments, bonus − deductions,
-# the lowest capping veto, and its veto findings.
-_Raw = tuple[
-    str, dict[str, Fraction], Fraction, Fraction | None, tuple[VetoFinding, ...]
-]
-
-
-def _lines_from_cards(rubric: Rubric, cards: Sequence[Scorecard]) -> list[_Raw]:
-    out = []
-    for card in cards:
-        missing = [s.id for s in rubric.sections if s.id not in card.sections]
-        if missing or ROOT not in card.sections:
-            raise InvalidValueError(
-                f"scorecards[{card.unit_id}].sections",
-                missing,
-                "lacks top-level sections",
-            )
-        out.append(
-            (
-                card.unit_id,
-                {s.id: card.sections[s.id].attainment for s in rubric.sections},
-                card.bonus_counted - card.deductions_counted,
-                min((f.cap for f in card.vetoes if f.cap is not None), default=None),
-                card.vetoes,
-            )
-        )
-    return out
-
-
-def sweep(  # noqa: PLR0913 - every input of the study is named
+def _draw(
     rubric: Rubric,
-    season: Iterable[Scorecard] | Attainments,
-    section_id: str,
-    start: Exact,
-    stop: Exact,
-    *,
-    tree: OrgTree | None = None,
-    policy: OutcomePolicy | None = None,
-) -> SweepResult:
-    """Move one top-level weight from *start* to *stop*; find where the lists change.
+    distribution: WeightDistribution,
+    samples: int | None,
+    seed: int | None,
+) -> NDArray[np.float64]:
+    """K × S shares from *distribution*, checked: non-negative, rows summing to 1."""
+    import numpy as np  # noqa: PLC0415
 
-    The other top-level weights share the rest in their current proportion
-    (with 70/20/10, sweeping the first to 50 gives 50/33⅓/16⅔).  Weights are
-    in the rubric's basis, as in :func:`pbcheck.whatif.reweight.reweight`.  Every pair
-    of units in a series is solved for its crossings, so the cost grows with
-    the square of a series' size: a sweep is for a season of the exact path
-    (hundreds of units), not for a province.
-
-    Args:
-        rubric: the rubric the season was scored with.
-        season: its scorecards (exact), or :class:`Attainments` (exact in
-            the floats given).
-        section_id: the top-level section whose weight moves.
-        start: the lowest weight.
-        stop: the highest weight.
-        tree: the org tree (required with scorecards).
-        policy: the outcome rules (:class:`~pbcheck.OutcomePolicy` defaults).
-
-    Raises:
-        ValidationError: an unknown section, a range outside the basis, a
-            policy that cannot be swept, scorecards of another rubric.
-
-    >>> rubric, evaluations = two_section_example()
-    >>> from pbcheck.examples.small import org_tree
-    >>> result = sweep(
-    ...     rubric,
-    ...     score_all(rubric, evaluations),
-    ...     "常规",
-    ...     60,
-    ...     80,
-    ...     tree=org_tree({"政府工作部门": ["a", "b"]}),
-    ... )
-    >>> result
-    <SweepResult 常规 60–80: 3 段，变化点 65>
-    """
-    policy = policy or OutcomePolicy()
-    _check_policy(policy)
-    _check_rubric(rubric)
-    low, high = to_exact(start, "start"), to_exact(stop, "stop")
-    basis = _basis(rubric)
-    ids = [s.id for s in rubric.sections]
-    problems = _Problems("invalid sweep")
-    if section_id not in ids:
-        problems.add(
-            UnknownReferenceError(
-                "section_id", section_id, "is not a top-level section"
-            )
-        )
-    if not 0 <= low < high <= basis:
-        problems.add(
-            InvalidValueError(
-                "start, stop",
-                (_f(low), _f(high)),
-                f"must satisfy 0 ≤ start < stop ≤ {_f(basis)}",
-            )
-        )
-    problems.raise_if_any()
-    shares = dict(zip(ids, _shares(rubric), strict=True))
-    if shares[section_id] == 1:
-        raise InvalidValueError(
-            "section_id", section_id, "holds all the weight: nothing to rescale"
-        )
-    if isinstance(season, Attainments):
-        loadings = season.loadings(rubric)
-        matrix = season.matrix @ loadings
-        caps = season.cap
-        disqualified = season.disqualified
-        raw: list[_Raw] = [
-            (
-                unit_id,
-                {sid: Fraction(float(matrix[row, col])) for col, sid in enumerate(ids)},
-                Fraction(float(season.adjustment[row])),
-                None
-                if caps is None or math.isinf(caps[row])
-                else Fraction(float(caps[row])),
-                (VetoFinding("一票否决", "一票否决", (), None),)
-                if disqualified is not None and disqualified[row]
-                else (),
-            )
-            for row, unit_id in enumerate(season.unit_ids)
-        ]
-        groups = list(season.series)
-        tree = _synthetic_tree(season)
-    else:
-        if tree is None:
-            raise InvalidValueError("tree", None, "is required with scorecards")
-        cards = tuple(season)
-        _check_cards(rubric, cards, tree)
-        raw = _lines_from_cards(rubric, cards)
-        groups = [tree[card.unit_id].series or NO_SERIES for card in cards]
-    points = rubric.total_points
-    rest = 1 - shares[section_id]
-    lines = []
-    for (unit_id, attained, adjustment, cap, vetoes), group in zip(
-        raw, groups, strict=True
+    rng = np.random.default_rng(seed)
+    drawn = np.asarray(distribution.draw(rubric, samples, rng), dtype=np.float64)
+    width = len(rubric.sections)
+    if (
+        drawn.ndim != 2
+        or drawn.shape[1] != width
+        or not np.all(np.isfinite(drawn))
+        or np.any(drawn < 0)
+        or not np.allclose(drawn.sum(axis=1), 1.0)
     ):
-        other = (
-            sum(
-                (shares[sid] * attained[sid] for sid in ids if sid != section_id),
-                Fraction(0),
-            )
-            / rest
+        raise InvalidValueError(
+            "distribution",
+            repr(distribution),
+            f"must draw K × {width} non-negative shares summing to 1 per row",
         )
-        lines.append(
-            _Line(
-                unit_id,
-                "全部" if _overall(policy) else group,
-                points * other + adjustment,
-                points * (attained[section_id] - other) / basis,
-                adjustment,
-                cap,
-                vetoes,
-            )
-        )
-    table = _Lines(lines, rubric)
-    if not isinstance(season, Attainments):
-        _check_totals(table, cards, shares[section_id] * basis)
-    return _sweep(rubric, table, section_id, low, high, tree, policy)
+    return drawn
 
 
-def _check_totals(table: _Lines, cards: Sequence[Scorecard], now: Fraction) -> None:
-    """Each line must give the scorecard's own total at today's weight."""
-    problems = _Problems("scorecards whose totals are not affine in the weights")
-    for line, card in zip(table.lines, cards, strict=True):
-        if table.total(line, now) != card.total:
-            problems.add(
-                InvalidValueError(
-                    f"scorecards[{card.unit_id}].total",
-                    _f(card.total),
-                    f"differs from base + bonus − deductions held in range "
-                    f"({_f(table.total(line, now))}); was it scored with this rubric?",
-                )
-            )
-    problems.raise_if_any()
+def _rank_spread(ranks: NDArray[np.int32]) -> NDArray[np.float64]:
+    """N × 5 from K × N ranks: best, quartiles and median, worst."""
+    import numpy as np  # noqa: PLC0415
 
-
-def _synthetic_tree(season: Attainments) -> OrgTree:
-    root = "$工委"
-    units = [OrgUnit(root, "机关工委", UnitKind.WORKING_COMMITTEE)]
-    units += [
-        OrgUnit(
-            unit_id,
-            unit_id,
-            UnitKind.PARTY_COMMITTEE,
-            parent=root,
-            series=None if series == NO_SERIES else series,
-        )
-        for unit_id, series in zip(season.unit_ids, season.series, strict=True)
-    ]
-    return OrgTree(units)
-
-
-def _candidates(
-    table: _Lines, low: Fraction, high: Fraction, policy: OutcomePolicy
-) -> set[Fraction]:
-    """Every weight at which two units of a class tie or a total meets a threshold."""
-    found: set[Fraction] = set()
-    kinks = {line.unit_id: table.kinks(line, low, high) for line in table.lines}
-    classes: dict[tuple[str, bool], list[_Line]] = {}
-    for line in table.lines:
-        classes.setdefault((line.group, line.disqualified), []).append(line)
-    for members in classes.values():
-        for index, first in enumerate(members):
-            for second in members[index + 1 :]:
-                if first.slope == second.slope and not (
-                    kinks[first.unit_id] or kinks[second.unit_id]
-                ):
-                    continue  # parallel and never held: never cross
-                _roots(
-                    partial(_gap, table, first, second),
-                    {low, high} | kinks[first.unit_id] | kinks[second.unit_id],
-                    found,
-                )
-    thresholds = [
-        value
-        for value in (policy.commendation.min_score, policy.bottom.below)
-        if value is not None
-    ]
-    for line in table.lines:
-        for threshold in thresholds:
-            _roots(
-                partial(_gap, table, line, threshold),
-                {low, high} | kinks[line.unit_id],
-                found,
-            )
-    return {x for x in found if low < x < high}
-
-
-def _gap(table: _Lines, line: _Line, other: _Line | Fraction, x: Fraction) -> Fraction:
-    """*line*'s total less *other*'s (or less a threshold) at weight *x*."""
-    against = other if isinstance(other, Fraction) else table.total(other, x)
-    return table.total(line, x) - against
-
-
-def _sweep(  # noqa: PLR0913, PLR0917 - internal
-    rubric: Rubric,
-    table: _Lines,
-    section_id: str,
-    low: Fraction,
-    high: Fraction,
-    tree: OrgTree,
-    policy: OutcomePolicy,
-) -> SweepResult:
-    order = {line.unit_id: index for index, line in enumerate(table.lines)}
-
-    def lists(x: Fraction) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        cards = [_card(rubric, table, line, x) for line in table.lines]
-        bottom = bottom_list(cards, tree, policy.bottom, ranking=policy.ranking)
-        chosen = commendation_list(
-            cards, tree, policy.commendation, bottom=bottom, ranking=policy.ranking
-        )
-        return (
-            tuple(sorted(chosen.unit_ids, key=order.__getitem__)),
-            tuple(sorted(bottom.unit_ids, key=order.__getitem__)),
-        )
-
-    points = [low, *sorted(_candidates(table, low, high, policy)), high]
-    # Pieces: each point, and the open interval after it; lists are constant
-    # on each piece because nothing crosses inside one.
-    pieces: list[tuple[Fraction, Fraction, bool, bool]] = []
-    for index, point in enumerate(points):
-        pieces.append((point, point, True, True))
-        if index + 1 < len(points):
-            pieces.append((point, points[index + 1], False, False))
-    merged: list[SweepInterval] = []
-    for first, last, low_closed, high_closed in pieces:
-        commended, bottom = lists((first + last) / 2)
-        previous = merged[-1] if merged else None
-        if previous is not None and (previous.commended, previous.bottom) == (
-            commended,
-            bottom,
-        ):
-            merged[-1] = attrs.evolve(previous, high=last, high_closed=high_closed)
-        else:
-            merged.append(
-                SweepInterval(first, last, low_closed, high_closed, commended, bottom)
-            )
-    return SweepResult(rubric, section_id, low, high, tuple(merged))
-
-
-def _card(rubric: Rubric, table: _Lines, line: _Line, x: Fraction) -> Scorecard:
-    """A scorecard with just what the lists read: the total, base and vetoes."""
-    zero = Fraction(0)
-    total = table.total(line, x)
-    return Scorecard(
-        unit_id=line.unit_id,
-        rubric_id=rubric.id,
-        rubric_version=rubric.version,
-        base=line.level + line.slope * x - line.adjustment,
-        bonus_claimed=zero,
-        bonus_counted=zero,
-        deductions_claimed=zero,
-        deductions_counted=zero,
-        total=total,
-        max_total=rubric.max_total,
-        floor=rubric.floor,
-        total_points=rubric.total_points,
-        sections={},
-        indicators={},
-        vetoes=line.vetoes,
-        rounding=rubric.rounding,
-    )
+    spread = np.empty((ranks.shape[1], 5))
+    spread[:, 0] = ranks.min(axis=0)
+    spread[:, 1:4] = np.quantile(ranks, [0.25, 0.5, 0.75], axis=0).T
+    spread[:, 4] = ranks.max(axis=0)
+    return spread

@@ -1,0 +1,144 @@
+"""What the what-if modules share: the top-level weights, and the checks of a study.
+
+Every what-if study moves only the *top-level* weights, so each needs the
+same few facts about them — the basis they are written in, each section's
+share of the total — and the sweep and the simulation refuse the same
+rubrics, policies and scorecards.  They live here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidValueError,
+    UnknownReferenceError,
+    _Problems,
+)
+from pbcheck.model.aggregation import WeightedMean, WeightedSum
+from pbcheck.model.org import OrgTree
+from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes.season import OutcomePolicy
+from pbcheck.scoring.scorecard import Scorecard
+
+__all__ = [
+    "basis",
+    "check_cards",
+    "check_policy",
+    "check_top_level",
+    "overall",
+    "shares",
+]
+
+
+def basis(rubric: Rubric) -> Fraction:
+    """What the top-level weights sum to: the total points, or 100 for percent.
+
+    >>> from pbcheck.examples.small import two_section_example
+    >>> basis(two_section_example()[0])
+    Fraction(100, 1)
+    """
+    return rubric.total_points if rubric.weighting == "points" else Fraction(100)
+
+
+def shares(rubric: Rubric) -> list[Fraction]:
+    """The top-level sections' shares of the total, in order, summing to 1.
+
+    >>> from pbcheck.examples.small import two_section_example
+    >>> shares(two_section_example()[0])
+    [Fraction(7, 10), Fraction(3, 10)]
+    """
+    return [rubric.points_of(s.id) / rubric.total_points for s in rubric.sections]
+
+
+def check_top_level(rubric: Rubric) -> None:
+    """Refuse a rubric whose totals are not affine in its top-level weights.
+
+    Raises:
+        InvalidValueError: the top level is not a weighted sum (or mean).
+    """
+    if not isinstance(rubric.aggregator, WeightedSum | WeightedMean):
+        raise InvalidValueError(
+            "rubric.aggregator",
+            rubric.aggregator.name,
+            "the top level must be a weighted sum (or mean): otherwise totals are "
+            "not affine in the weights",
+        )
+
+
+def overall(policy: OutcomePolicy) -> bool:
+    """Whether the lists are decided over all units rather than per series."""
+    return "all" in (policy.bottom.group_by, policy.commendation.group_by)
+
+
+def check_policy(policy: OutcomePolicy, *, same_groups: bool = False) -> None:
+    """Refuse outcome rules that need more than totals (ratings, rounded ties).
+
+    Args:
+        policy: the rules to check.
+        same_groups: also require both lists to be decided in the same
+            groups (the simulation decides them in one pass per group).
+
+    Raises:
+        ValidationError: every rule that cannot be studied, at once.
+    """
+    problems = _Problems("outcome policy not supported by the simulation")
+    groups = (policy.bottom.group_by, policy.commendation.group_by)
+    if same_groups and groups[0] != groups[1]:
+        problems.add(
+            InvalidValueError(
+                "policy.bottom.group_by, policy.commendation.group_by",
+                groups,
+                "the simulation decides both lists in the same groups",
+            )
+        )
+    if policy.ranking.basis != "exact":
+        problems.add(
+            InvalidValueError(
+                "policy.ranking.basis",
+                policy.ranking.basis,
+                "the simulation compares totals; use basis='exact'",
+            )
+        )
+    if policy.commendation.min_rating is not None:
+        problems.add(
+            InvalidValueError(
+                "policy.commendation.min_rating",
+                _f(policy.commendation.min_rating),
+                "the simulation has no democratic ratings; leave it None",
+            )
+        )
+    problems.raise_if_any()
+
+
+def check_cards(rubric: Rubric, cards: Sequence[Scorecard], tree: OrgTree) -> None:
+    """Refuse scorecards of another rubric, given twice, or of units not in *tree*.
+
+    Raises:
+        ValidationError: every such scorecard, at once.
+    """
+    problems = _Problems("invalid scorecards for simulation")
+    seen: set[str] = set()
+    for card in cards:
+        path = f"scorecards[{card.unit_id}]"
+        if (card.rubric_id, card.rubric_version) != (rubric.id, rubric.version):
+            problems.add(
+                InvalidValueError(
+                    f"{path}.rubric_id",
+                    f"{card.rubric_id} {card.rubric_version}",
+                    f"must come from rubric {rubric.id} {rubric.version}",
+                )
+            )
+        if card.unit_id in seen:
+            problems.add(DuplicateIdError(path, card.unit_id, "has two scorecards"))
+        seen.add(card.unit_id)
+        if card.unit_id not in tree:
+            problems.add(
+                UnknownReferenceError(
+                    f"{path}.unit_id", card.unit_id, "names no unit in the org tree"
+                )
+            )
+    problems.raise_if_any()
