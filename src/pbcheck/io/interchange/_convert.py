@@ -691,7 +691,8 @@ def _structure_rule(c: cattrs.Converter, rules: RuleRegistry, value: object) -> 
     try:
         cls = rules.class_of(tag)
     except UnknownRuleError:
-        problem = UnknownReferenceError(
+        # InvalidValueError, as before the registry: the error catalogue pins it.
+        problem = InvalidValueError(
             "",
             tag,
             f"is not a known rule type (known: {', '.join(rules.names())}); "
