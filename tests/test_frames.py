@@ -1,7 +1,14 @@
-"""DataFrames of scorecards, rankings and outcomes (pbcheck.views.frames)."""
+"""DataFrames of scorecards, rankings and outcomes, and the leaf helpers they use.
+
+The frames live beside their types (``pbcheck.scoring.scorecard``,
+``pbcheck.outcomes.ranking``, ``pbcheck.outcomes.season``); the generic part
+(modes, cells, a frame from plain rows) is ``pbcheck.views.frames``.
+"""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from decimal import Decimal
 from fractions import Fraction
@@ -10,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbcheck import assess_outcomes
+from pbcheck import RoundingPolicy, assess_outcomes
 from pbcheck.errors import InvalidValueError, MissingExtraError
 from pbcheck.examples import (
     example_cycle,
@@ -19,14 +26,11 @@ from pbcheck.examples import (
     example_tree,
 )
 from pbcheck.examples.small import org_tree, scorecards
-from pbcheck.outcomes.ranking import rank
+from pbcheck.outcomes.ranking import rank, ranking_frame
+from pbcheck.outcomes.season import outcomes_frame
 from pbcheck.scoring.engine import score_all
-from pbcheck.views.frames import (
-    outcomes_frame,
-    ranking_frame,
-    scorecard_frame,
-    scorecards_frame,
-)
+from pbcheck.scoring.scorecard import scorecard_frame, scorecards_frame
+from pbcheck.views.frames import Cells, check_numeric, frame_from_rows
 
 
 @pytest.fixture(scope="module")
@@ -185,10 +189,20 @@ class TestMissingPandas:
             lambda: ranking_frame(rank(cards)),
             lambda: outcomes_frame(assess_outcomes(cards, tree)),
             cards[0].to_frame,
+            rank(cards).to_frame,
+            assess_outcomes(cards, tree).to_frame,
+            lambda: frame_from_rows([{"id": "a"}], ["id"], index="id"),
         ]
         for call in calls:
             with pytest.raises(MissingExtraError, match=r"pbcheck\[frames\]"):
                 call()
+
+    def test_wrong_mode_is_reported_before_missing_pandas(self, monkeypatch):
+        """A bad ``numeric`` is named even where pandas is missing too."""
+        monkeypatch.setitem(sys.modules, "pandas", None)
+        (card,) = scorecards({"a": 90})
+        with pytest.raises(InvalidValueError, match="numeric"):
+            scorecards_frame([card], numeric="int")  # type: ignore[arg-type]
 
 
 class TestSectionColumnNames:
@@ -224,3 +238,97 @@ class TestSectionColumnNames:
         assert frame.loc["a", "total"] == Decimal("70.00")
         assert frame.loc["a", "section:total"] == Decimal("30.00")
         assert frame.loc["a", "B"] == Decimal("40.00")
+
+
+class TestGenericHelpers:
+    def test_cells_in_each_mode(self):
+        """One exact value becomes a rounded Decimal, the Fraction, or a float."""
+        third = Fraction(1, 3)
+        assert Cells("decimal").score(third) == Decimal("0.33")
+        assert Cells("decimal").share(third) == Decimal("0.3333")
+        assert Cells("exact").score(third) == third
+        assert Cells("float").share(third) == pytest.approx(1 / 3)
+        assert Cells("decimal").score(None) is None
+
+    def test_cells_follow_the_rounding_policy(self):
+        """Decimal cells use the policy given (places, half-even), shares two more."""
+        cells = Cells("decimal", RoundingPolicy(places=1, mode="half_even"))
+        assert cells.score(Fraction("0.25")) == Decimal("0.2")
+        assert cells.share(Fraction("0.0125")) == Decimal("0.012")
+
+    def test_shown_keeps_the_owners_figure(self):
+        """In decimal mode a value already shown stays as shown; else it is exact."""
+        exact, shown = Fraction("79.996"), Decimal("80.00")
+        assert Cells("decimal").shown(exact, shown) is shown
+        assert Cells("exact").shown(exact, shown) == exact
+        assert Cells("float").shown(exact, shown) == pytest.approx(79.996)
+
+    def test_unknown_mode_is_named(self):
+        """Neither the check nor a Cells accepts a mode outside the three."""
+        with pytest.raises(InvalidValueError, match=r"numeric.*'int'"):
+            check_numeric("int")
+        with pytest.raises(InvalidValueError, match="numeric"):
+            Cells("Decimal")  # type: ignore[arg-type]
+
+    def test_frame_from_rows_keeps_exact_cells(self):
+        """Numeric columns are object dtype outside float mode, so cells stay exact."""
+        rows = [{"id": "a", "x": Fraction(1, 3)}, {"id": "b", "x": None}]
+        frame = frame_from_rows(rows, ["id", "x"], index="id", numeric_columns=["x"])
+        assert str(frame["x"].dtype) == "object"
+        assert frame.loc["a", "x"] == Fraction(1, 3)
+        assert frame.loc["b", "x"] is None
+        floats = frame_from_rows(
+            [{"id": "a", "x": 0.5}], ["id", "x"], index="id",
+            numeric_columns=["x"], numeric="float",
+        )  # fmt: skip
+        assert str(floats["x"].dtype) == "float64"
+        assert list(floats.index) == ["a"]
+
+
+# Runs in a fresh interpreter.  ``pbcheck/__init__`` re-exports the whole core,
+# so it is replaced by an empty package first: what is then loaded is exactly
+# what the views modules import themselves (and building a frame imports).
+_LEAF_PROBE = """
+import importlib.util, json, sys, types
+from fractions import Fraction
+
+spec = importlib.util.find_spec("pbcheck")
+package = types.ModuleType("pbcheck")
+package.__path__ = list(spec.submodule_search_locations)
+sys.modules["pbcheck"] = package
+
+from pbcheck.views import frames, html
+
+html.titled("t", html.table(["a"], [[1]]))
+cells = frames.Cells("decimal")
+frames.frame_from_rows([{"id": "a", "x": cells.score(Fraction(1, 3))}], ["id", "x"], index="id")
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "pbcheck")))
+"""
+
+
+class TestViewsAreALeaf:
+    def test_views_import_no_domain_module(self):
+        """pbcheck.views loads only errors and the exact-number helpers, no domain type."""
+        result = subprocess.run(
+            [sys.executable, "-c", _LEAF_PROBE],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded = set(json.loads(result.stdout))
+        assert {"pbcheck.views.html", "pbcheck.views.frames"} <= loaded
+        domain = {
+            m
+            for m in loaded
+            if m.split(".")[1:2] in (["model"], ["scoring"], ["outcomes"])
+        }
+        assert domain == set()
+        assert loaded <= {
+            "pbcheck",
+            "pbcheck.views",
+            "pbcheck.views.html",
+            "pbcheck.views.frames",
+            "pbcheck.errors",
+            "pbcheck._numbers",
+            "pbcheck._exact_text",
+        }

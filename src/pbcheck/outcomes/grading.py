@@ -75,6 +75,7 @@ from pbcheck.outcomes.ranking import (
     take_top,
 )
 from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.views import html
 
 __all__ = [
     "EXCELLENT_LABELS",
@@ -397,9 +398,11 @@ class Grades:
         return f"<Grades: {len(self)} 个单位；{counts}>"
 
     def _repr_html_(self) -> str:
-        from pbcheck.views._reprs import grades_html  # noqa: PLC0415 - notebooks only
-
-        return grades_html(self)
+        """How many units got each grade."""
+        return html.titled(
+            f"等次（{len(self)} 个单位）",
+            html.table(["等次", "单位数"], self.counts().items()),
+        )
 
     def __iter__(self) -> Iterator[GradeResult]:
         return iter(self.results)

@@ -54,11 +54,11 @@ from pbcheck.errors import (
 )
 from pbcheck.model.org import OrgTree, OrgUnit
 from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.views import html
+from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from pbcheck.views.frames import NumericMode
 
 __all__ = [
     "NO_GROUP",
@@ -73,6 +73,7 @@ __all__ = [
     "group_cards",
     "rank",
     "rank_within",
+    "ranking_frame",
     "take_top",
 ]
 
@@ -206,12 +207,24 @@ class Ranking:
         return head + ">"
 
     def _repr_html_(self) -> str:
-        from pbcheck.views._reprs import ranking_html  # noqa: PLC0415 - notebooks only
-
-        return ranking_html(self)
+        """Rank, unit, total and flags, best first."""
+        rows = [
+            [
+                entry.rank,
+                entry.unit_id,
+                str(entry.shown),
+                "一票否决" if entry.disqualified else "",
+                "、".join(entry.tied_with),
+            ]
+            for entry in self
+        ]
+        return html.titled(
+            f"排名（{self.scope}，{len(self)} 个单位）",
+            html.table(["名次", "单位", "总分", "否决", "并列"], rows),
+        )
 
     def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
-        """One row per unit, best first; see :func:`pbcheck.views.frames.ranking_frame`.
+        """One row per unit, best first; see :func:`ranking_frame`.
 
         Needs the ``frames`` extra (pandas).
 
@@ -219,8 +232,6 @@ class Ranking:
         >>> rank(scorecards({"a": 70, "b": 90})).to_frame().index.tolist()
         ['b', 'a']
         """
-        from pbcheck.views.frames import ranking_frame  # noqa: PLC0415 - optional extra
-
         return ranking_frame(self, numeric=numeric)
 
     def __len__(self) -> int:
@@ -608,3 +619,56 @@ def by_unit(tables: Mapping[str, Ranking]) -> dict[str, tuple[str, RankedUnit]]:
         for name, table in tables.items()
         for entry in table
     }
+
+
+# -- DataFrames (the ``frames`` extra) -------------------------------------------
+
+_RANKING_COLUMNS = (
+    "unit_id",
+    "rank",
+    "position",
+    "total",
+    "disqualified",
+    "tied_with",
+    "reason",
+)
+
+
+def ranking_frame(
+    ranking: Ranking, *, numeric: NumericMode = "decimal"
+) -> pd.DataFrame:
+    """One row per ranked unit, best first, indexed by unit id.
+
+    Columns: ``rank`` (under the tie rule), ``position`` (strict order),
+    ``total``, ``disqualified``, ``tied_with`` (``、``-joined ids) and
+    ``reason``.  With ``numeric="decimal"`` the total is the figure shown
+    (:attr:`RankedUnit.shown`); with ``"exact"`` the exact total (see
+    :mod:`pbcheck.views.frames` for the modes).  Needs the ``frames`` extra
+    (pandas); :meth:`Ranking.to_frame` is the same.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> frame = ranking_frame(rank(scorecards({"a": 80, "b": 90, "c": 80})))
+    >>> list(frame.index), list(frame["rank"]), frame.loc["a", "tied_with"]
+    (['b', 'a', 'c'], [1, 2, 2], 'c')
+    """
+    check_numeric(numeric)
+    cells = Cells(numeric)
+    rows = [
+        {
+            "unit_id": entry.unit_id,
+            "rank": entry.rank,
+            "position": entry.position,
+            "total": cells.shown(entry.total, entry.shown),
+            "disqualified": entry.disqualified,
+            "tied_with": "、".join(entry.tied_with),
+            "reason": entry.reason,
+        }
+        for entry in ranking
+    ]
+    return frame_from_rows(
+        rows,
+        _RANKING_COLUMNS,
+        index="unit_id",
+        numeric_columns=("total",),
+        numeric=numeric,
+    )

@@ -56,13 +56,19 @@ from pbcheck.outcomes.selection import (
 )
 from pbcheck.scoring.engine import score_all
 from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.views import html
+from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pbcheck.views.frames import NumericMode
-
-__all__ = ["OutcomePolicy", "Outcomes", "Results", "assess_outcomes"]
+__all__ = [
+    "OutcomePolicy",
+    "Outcomes",
+    "Results",
+    "assess_outcomes",
+    "outcomes_frame",
+]
 
 
 def _default_bottom() -> BottomPolicy:
@@ -138,12 +144,27 @@ class Outcomes:
         )
 
     def _repr_html_(self) -> str:
-        from pbcheck.views._reprs import outcomes_html  # noqa: PLC0415 - notebooks only
-
-        return outcomes_html(self)
+        """One row per series, then both lists."""
+        rows = []
+        for series, ranking in self.rankings.items():
+            first = ranking.entries[0] if ranking.entries else None
+            rows.append(
+                [
+                    series,
+                    len(ranking),
+                    sum(1 for e in ranking if e.unit_id in self.commendation),
+                    sum(1 for e in ranking if e.unit_id in self.bottom),
+                    "" if first is None else f"{first.unit_id} {first.shown}",
+                ]
+            )
+        summary = html.table(["系列", "单位数", "表彰", "处于后位", "第 1 名"], rows)
+        return html.titled(
+            f"考评结果（{len(self.overall)} 个单位，{len(self.rankings)} 个系列）",
+            summary + self.commendation._repr_html_() + self.bottom._repr_html_(),
+        )
 
     def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
-        """One row per unit; see :func:`pbcheck.views.frames.outcomes_frame`.
+        """One row per unit; see :func:`outcomes_frame`.
 
         Columns: series, rank, total, grade, commended, bottom, vetoed,
         commendation status and the reasons.  Needs the ``frames`` extra.
@@ -155,8 +176,6 @@ class Outcomes:
         >>> outcomes.to_frame()["bottom"].tolist()
         [False, True]
         """
-        from pbcheck.views.frames import outcomes_frame  # noqa: PLC0415 - optional extra
-
         return outcomes_frame(self, numeric=numeric)
 
     def summary_lines(self) -> list[str]:
@@ -395,3 +414,85 @@ class Results:
             if card.unit_id == unit_id:
                 return card
         raise KeyError(unit_id)
+
+
+# -- DataFrames (the ``frames`` extra) -------------------------------------------
+
+_OUTCOME_COLUMNS = (
+    "unit_id",
+    "series",
+    "rank",
+    "total",
+    "grade",
+    "commended",
+    "bottom",
+    "vetoed",
+    "commendation_status",
+    "rank_reason",
+    "grade_reason",
+    "commendation_reason",
+    "bottom_reason",
+)
+
+
+def outcomes_frame(
+    outcomes: Outcomes, *, numeric: NumericMode = "decimal"
+) -> pd.DataFrame:
+    """One row per unit: series, rank, total, grade, lists and every reason.
+
+    Rows follow the series (in the order of :attr:`Outcomes.rankings`) and,
+    within a series, the ranking order.  Columns: ``series``, ``rank``
+    (within the series), ``total``, ``grade`` (等次), ``commended`` (表彰),
+    ``bottom`` (处于后位), ``vetoed`` (一票否决), ``commendation_status``
+    (``eligible`` / ``ineligible`` / ``held``), and the reasons
+    ``rank_reason``, ``grade_reason``, ``commendation_reason`` and
+    ``bottom_reason``.  The total is as in
+    :func:`~pbcheck.outcomes.ranking.ranking_frame` (see
+    :mod:`pbcheck.views.frames` for the *numeric* modes).  Needs the
+    ``frames`` extra (pandas); :meth:`Outcomes.to_frame` is the same.
+
+    >>> from pbcheck.examples.small import org_tree, scorecards
+    >>> outcomes = assess_outcomes(
+    ...     scorecards({"a": 95, "b": 80, "c": 60, "d": 85, "e": 88}),
+    ...     org_tree({"党群部门": ["a", "b", "c", "d", "e"]}),
+    ... )
+    >>> frame = outcomes_frame(outcomes)
+    >>> row = frame.loc["a"]
+    >>> int(row["rank"]), row["grade"], bool(row["commended"]), bool(row["bottom"])
+    (1, '好', True, False)
+    >>> frame.loc["c", "bottom_reason"]
+    '总分 60.00，排第 5 名；位列本组倒数 1，在后位名额 1 个（至多 1 个）之内'
+    """
+    check_numeric(numeric)
+    cells = Cells(numeric)
+    rows = []
+    for series, ranking in outcomes.rankings.items():
+        for entry in ranking:
+            uid = entry.unit_id
+            decision = outcomes.commendation.of(uid)
+            bottom = outcomes.bottom.of(uid)
+            graded = outcomes.grades.of(uid)
+            rows.append(
+                {
+                    "unit_id": uid,
+                    "series": series,
+                    "rank": entry.rank,
+                    "total": cells.shown(entry.total, entry.shown),
+                    "grade": graded.label,
+                    "commended": decision.selected,
+                    "bottom": bottom.at_bottom,
+                    "vetoed": entry.disqualified,
+                    "commendation_status": decision.status,
+                    "rank_reason": entry.reason,
+                    "grade_reason": graded.reason,
+                    "commendation_reason": decision.reason,
+                    "bottom_reason": bottom.reason,
+                }
+            )
+    return frame_from_rows(
+        rows,
+        _OUTCOME_COLUMNS,
+        index="unit_id",
+        numeric_columns=("total",),
+        numeric=numeric,
+    )

@@ -75,6 +75,7 @@ from pbcheck.outcomes.ranking import (
 )
 from pbcheck.outcomes.rating import RatingResult
 from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.views import html
 
 __all__ = [
     "AccountabilityKind",
@@ -272,9 +273,12 @@ class BottomList:
         return f"<BottomList: 处于后位 {len(self.unit_ids)} 个，共 {len(self.decisions)} 个单位>"
 
     def _repr_html_(self) -> str:
-        from pbcheck.views._reprs import bottom_html  # noqa: PLC0415 - notebooks only
-
-        return bottom_html(self)
+        """The units at the bottom and why."""
+        rows = [[d.group, d.unit_id, d.reason] for d in self if d.at_bottom]
+        return html.titled(
+            f"处于后位（{len(rows)} 个单位）",
+            html.table(["系列", "单位", "理由"], rows),
+        )
 
     def __iter__(self) -> Iterator[BottomDecision]:
         return iter(self.decisions)
@@ -562,9 +566,12 @@ class CommendationList:
         )
 
     def _repr_html_(self) -> str:
-        from pbcheck.views._reprs import commendation_html  # noqa: PLC0415 - notebooks only
-
-        return commendation_html(self)
+        """The selected units and why."""
+        rows = [[d.group, d.unit_id, d.reason] for d in self if d.selected]
+        return html.titled(
+            f"{self.policy.title}（{len(rows)} 个单位）",
+            html.table(["系列", "单位", "理由"], rows),
+        )
 
     def __iter__(self) -> Iterator[CommendationDecision]:
         return iter(self.decisions)

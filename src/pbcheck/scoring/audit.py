@@ -416,7 +416,6 @@ class AuditTrail:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-
         counts = table(
             ["状态", "状态代码", "条数"],
             [(s.label_zh, s.value, n) for s, n in self.counts().items()],

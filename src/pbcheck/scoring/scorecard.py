@@ -4,6 +4,8 @@ A :class:`Scorecard` holds every indicator's points, every section's roll-up,
 bonus, deductions and veto findings, each traceable to the records it came
 from through :meth:`Scorecard.explain`.  They are made by
 :func:`pbcheck.score` / :func:`pbcheck.score_all` (see :mod:`pbcheck.scoring.engine`).
+With the ``frames`` extra, :func:`scorecard_frame` and :func:`scorecards_frame`
+give them as DataFrames (数据表).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ import attrs
 from pbcheck._numbers import RoundingPolicy
 from pbcheck._numbers import format_exact as _f
 from pbcheck.model.evaluation import Activity, Incident, Observation
+from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import ROOT
+from pbcheck.views import html
+from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from pbcheck.views.frames import NumericMode
 
 __all__ = [
     "DeductionScore",
@@ -34,6 +37,8 @@ __all__ = [
     "Scorecard",
     "SectionScore",
     "VetoFinding",
+    "scorecard_frame",
+    "scorecards_frame",
 ]
 
 #: Any record an explanation can point to.
@@ -292,12 +297,47 @@ class Scorecard:
         )
 
     def _repr_html_(self) -> str:
-        from pbcheck.views._reprs import scorecard_html  # noqa: PLC0415 - notebooks only
-
-        return scorecard_html(self)
+        """The total, its parts and the top two levels of sections."""
+        flag = "（一票否决）" if self.disqualified else ""
+        title = (
+            f"{self.unit_id}：总分 {self.show(self.total)} / {self.show(self.max_total)}"
+            f"{flag}（{self.rubric_id} {self.rubric_version}）"
+        )
+        rows: list[list[str]] = [
+            ["基础分", self.show(self.base), self.show(self.total_points)],
+            ["加分", self.show(self.bonus_counted), ""],
+            ["扣分", self.show(self.deductions_counted), ""],
+        ]
+        root = self.sections.get(ROOT)
+        for child in root.children if root is not None else ():
+            section = self.sections.get(child)
+            if section is None:
+                continue
+            rows.append(
+                [
+                    f"{section.title} [{child}]",
+                    self.show(section.points),
+                    self.show(section.possible),
+                ]
+            )
+            for grandchild in section.children:
+                sub = self.sections.get(grandchild)
+                if sub is not None:
+                    rows.append(
+                        [
+                            f"　{sub.title} [{grandchild}]",
+                            self.show(sub.points),
+                            self.show(sub.possible),
+                        ]
+                    )
+        rows.extend(
+            [f"一票否决 {finding.title} [{finding.veto_id}]", "", ""]
+            for finding in self.vetoes
+        )
+        return html.titled(title, html.table(["项目", "得分", "满分"], rows, limit=60))
 
     def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
-        """One row per indicator; see :func:`pbcheck.views.frames.scorecard_frame`.
+        """One row per indicator; see :func:`scorecard_frame`.
 
         Needs the ``frames`` extra (pandas).
 
@@ -306,8 +346,6 @@ class Scorecard:
         >>> card.to_frame().loc["i", "points"] == Decimal(card.show(card.total))
         True
         """
-        from pbcheck.views.frames import scorecard_frame  # noqa: PLC0415 - optional extra
-
         return scorecard_frame(self, numeric=numeric)
 
     @property
@@ -467,3 +505,174 @@ def _explain_deduction(result: DeductionScore) -> Explanation:
         f"{len(result.incidents)} 次，合计 {_f(result.claimed)} 分{cap}",
         records=result.incidents,
     )
+
+
+# -- DataFrames (the ``frames`` extra) -------------------------------------------
+
+_CARD_COLUMNS = (
+    "indicator_id",
+    "title",
+    "section",
+    "bonus",
+    "points",
+    "max_points",
+    "attainment",
+    "possible",
+    "contribution",
+    "reason",
+)
+_CARD_NUMBERS = ("points", "max_points", "attainment", "possible", "contribution")
+
+
+def scorecard_frame(
+    card: Scorecard, *, numeric: NumericMode = "decimal"
+) -> pd.DataFrame:
+    """One row per indicator of *card* (bonus indicators last), indexed by id.
+
+    Columns: ``title``, ``section`` (the section the indicator sits in, ``""``
+    for a bonus indicator), ``bonus``, ``points`` (on the indicator's own
+    scale), ``max_points``, ``attainment`` (``points / max_points``),
+    ``possible`` (its share of the total) and ``contribution`` (what it adds
+    to the base), and ``reason``.  How numbers arrive with each *numeric*
+    mode: see :mod:`pbcheck.views.frames`.  Needs the ``frames`` extra
+    (pandas); :meth:`Scorecard.to_frame` is the same.
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> (card,) = scorecards({"a": "85.125"}, bonus={"a": 2})
+    >>> frame = scorecard_frame(card)
+    >>> list(frame.index), frame.loc["i", "points"], list(frame["bonus"])
+    (['i', 'b'], Decimal('83.13'), [False, True])
+    """
+    check_numeric(numeric)
+    cells = Cells(numeric, card.rounding)
+    parents = _parents(card)
+    rows = [
+        {
+            "indicator_id": result.indicator_id,
+            "title": result.title,
+            "section": "" if result.bonus else parents.get(result.indicator_id, ""),
+            "bonus": result.bonus,
+            "points": cells.score(result.points),
+            "max_points": cells.score(result.max_points),
+            "attainment": cells.share(result.attainment),
+            "possible": cells.score(result.possible),
+            "contribution": cells.score(result.contribution),
+            "reason": result.reason,
+        }
+        for result in (*card.indicators.values(), *card.bonus)
+    ]
+    return frame_from_rows(
+        rows,
+        _CARD_COLUMNS,
+        index="indicator_id",
+        numeric_columns=_CARD_NUMBERS,
+        numeric=numeric,
+    )
+
+
+def _parents(card: Scorecard) -> dict[str, str]:
+    return {
+        child: section_id
+        for section_id, section in card.sections.items()
+        for child in section.children
+    }
+
+
+_CARDS_NUMBERS = (
+    "base",
+    "bonus_claimed",
+    "bonus",
+    "deductions_claimed",
+    "deductions",
+    "total",
+)
+
+
+def scorecards_frame(
+    cards: Iterable[Scorecard],
+    *,
+    tree: OrgTree | None = None,
+    numeric: NumericMode = "decimal",
+) -> pd.DataFrame:
+    """One row per scorecard, indexed by unit id and sorted by it.
+
+    Columns: ``name`` and ``series`` (with *tree*, else empty), ``base``,
+    ``bonus_claimed``, ``bonus`` (counted), ``deductions_claimed``,
+    ``deductions`` (counted), ``total``, ``disqualified`` (一票否决),
+    ``vetoes`` (the triggered veto ids, ``、``-joined), then one column per
+    section of the rubric (its points), named by section id in rubric order
+    (``section:<id>`` when an id is also the name of a column above).
+    Rows are sorted by unit id, so the frame never depends on input order.
+    How numbers arrive with each *numeric* mode: see
+    :mod:`pbcheck.views.frames`.  Needs the ``frames`` extra (pandas).
+
+    >>> from pbcheck.examples.small import scorecards
+    >>> frame = scorecards_frame(scorecards({"b": 70, "a": 90}, vetoed={"b"}))
+    >>> list(frame.index), list(frame["disqualified"]), frame.loc["a", "s"]
+    (['a', 'b'], [False, True], Decimal('90.00'))
+    >>> floats = scorecards_frame(scorecards({"a": "85.125"}), numeric="float")
+    >>> str(floats["total"].dtype), float(floats.loc["a", "total"])
+    ('float64', 85.125)
+    """
+    check_numeric(numeric)
+    ordered = sorted(cards, key=lambda c: c.unit_id)
+    # Every section of any card, each once, in the order first seen.
+    sections = list(
+        dict.fromkeys(s for card in ordered for s in _section_order(card) if s != ROOT)
+    )
+    fixed = {"unit_id", "name", "series", *_CARDS_NUMBERS, "disqualified", "vetoes"}
+    names = {s: f"section:{s}" if s in fixed else s for s in sections}
+    rows = []
+    for card in ordered:
+        cells = Cells(numeric, card.rounding)
+        unit = tree[card.unit_id] if tree is not None and card.unit_id in tree else None
+        row: dict[str, object] = {
+            "unit_id": card.unit_id,
+            "name": unit.name if unit is not None else "",
+            "series": (unit.series or "") if unit is not None else "",
+            "base": cells.score(card.base),
+            "bonus_claimed": cells.score(card.bonus_claimed),
+            "bonus": cells.score(card.bonus_counted),
+            "deductions_claimed": cells.score(card.deductions_claimed),
+            "deductions": cells.score(card.deductions_counted),
+            "total": cells.score(card.total),
+            "disqualified": card.disqualified,
+            "vetoes": "、".join(v.veto_id for v in card.vetoes),
+        }
+        for section_id in sections:
+            section = card.sections.get(section_id)
+            row[names[section_id]] = (
+                None if section is None else cells.score(section.points)
+            )
+        rows.append(row)
+    columns = (
+        "unit_id",
+        "name",
+        "series",
+        *_CARDS_NUMBERS,
+        "disqualified",
+        "vetoes",
+        *names.values(),
+    )
+    return frame_from_rows(
+        rows,
+        columns,
+        index="unit_id",
+        numeric_columns=(*_CARDS_NUMBERS, *names.values()),
+        numeric=numeric,
+    )
+
+
+def _section_order(card: Scorecard) -> list[str]:
+    """Section ids top-down (parents before children), in rubric order."""
+    order: list[str] = []
+
+    def visit(section_id: str) -> None:
+        order.append(section_id)
+        for child in card.sections[section_id].children:
+            if child in card.sections:
+                visit(child)
+
+    if ROOT in card.sections:
+        visit(ROOT)
+    return order
