@@ -468,6 +468,21 @@ class TestInterchange:
         assert dumps(rubric, rules=registry_with_per_mille()) == text
         assert '"type": "per_mille"' in text
 
+    def test_a_rule_that_declares_monotone_travels_as_a_rule(self):
+        """A rule class with a ``monotone`` attribute is not mistaken for an aggregator."""
+
+        @attrs.frozen
+        class MonotonePerMille(PerMille):
+            monotone = True
+
+        registry = RuleRegistry.with_builtins()
+        registry.register("monotone_per_mille", MonotonePerMille)
+        rubric = rubric_with(MonotonePerMille(full_at=5))
+        text = dumps(rubric, rules=registry)
+        rule = json.loads(text)["sections"][0]["indicators"][0]["rule"]
+        assert rule == {"type": "monotone_per_mille", "full_at": "5"}
+        assert loads(text, "rubric", rules=registry) == rubric
+
     def test_default_fields_are_omitted_like_the_builtins(self):
         """A custom rule's fields at their defaults are not written."""
         rule = json.loads(

@@ -725,6 +725,9 @@ def _unstructure_rule(
                 for t, p in rule.tiers
             ]
         }
+    elif _is_aggregator_class(cls):
+        # A rule that also says ``monotone`` is still a rule: its fields.
+        body = _attrs_unstructure(c, cls)(rule)
     else:
         body = c.unstructure(rule, cls)
     assert isinstance(body, dict)  # noqa: S101 - attrs classes unstructure to dicts
