@@ -1,4 +1,21 @@
-"""The ``pbcheck`` command line: a thin adapter over the public API."""
+"""The ``pbcheck`` command line: a thin adapter over the public API.
+
+One private module per command, each offering ``add_parser(subparsers)``
+(which registers the command) and ``run(args)`` (which returns the exit code):
+
+- ``_validate`` — ``pbcheck validate``: check document files, list every problem;
+- ``_score`` — ``pbcheck score``: score a season from files into a results document;
+- ``_rank`` — ``pbcheck rank``: a results document as ranked tables, or CSV;
+- ``_report`` — ``pbcheck report``: a results document as HTML, Excel,
+  Markdown, CSV and a 通报 draft;
+- ``_calendar`` — ``pbcheck calendar``: the milestones of a cycle, and an .ics;
+- ``_demo`` — ``pbcheck demo``: the bundled example, scored and printed;
+- ``_schema`` — ``pbcheck schema``: the JSON Schema of a document kind.
+
+What several commands share (reporting problems, loading results, printing a
+season) is in ``_shared``; text tables padded by display width, so that
+Chinese columns line up, in ``_table``.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +44,14 @@ _SUBCOMMANDS = (_validate, _score, _rank, _report, _calendar, _demo, _schema)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole parser; the docs render the CLI reference from it."""
+    """The whole parser; the docs render the CLI reference from it.
+
+    >>> args = build_parser().parse_args(
+    ...     ["calendar", "2025", "--kind", "calendar-year"]
+    ... )
+    >>> args.command, args.year, args.kind
+    ('calendar', 2025, 'calendar-year')
+    """
     parser = argparse.ArgumentParser(
         prog="pbcheck",
         description="党建工作责任制考核 — party-building work-responsibility assessment.",
@@ -42,7 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
+    """Run the CLI; returns the process exit code.
+
+    >>> main(["calendar", "2025"])  # doctest: -NORMALIZE_WHITESPACE
+    2025—2026年度 (2025–2026)  考核期 / period: 2025-05-01 — 2026-04-30
+    2025-05-01  考核期开始    Assessment period begins
+    2025-11-30  半年自查      Half-year self-check
+    2026-04-30  考核期结束    Assessment period ends
+    2026-05-01  考评开始      Assessment window opens
+    2026-05-31  考评结束      Assessment window closes
+    2026-06-15  考评结果公布  Results announced
+    2026-06-30  七一表彰      Commendation before July 1 (七一)
+    0
+    """
     # Chinese output must not crash a console that cannot encode it.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
@@ -64,6 +100,15 @@ def command() -> int:
     A reader that goes away (``pbcheck rank … | head``) ends the command
     quietly with status 1, as Python's documentation advises, not with a
     traceback.
+
+    It is the console script that installing pbcheck puts on the PATH:
+
+    >>> from importlib.metadata import entry_points
+    >>> [
+    ...     script.value
+    ...     for script in entry_points(group="console_scripts", name="pbcheck")
+    ... ]
+    ['pbcheck.cli:command']
     """
     gc.disable()
     try:

@@ -1,4 +1,10 @@
-"""``pbcheck calendar``: print (or export) the milestones of an assessment cycle."""
+"""``pbcheck calendar``: print (or export) the milestones of an assessment cycle.
+
+Reads nothing: the cycle is built from a year and a kind (cross-year or
+calendar-year).  Prints the period and one milestone a line (date, Chinese and
+English names in columns); ``--ics`` also writes an iCalendar file.  Exit 1 if
+that file cannot be written, 2 for bad arguments.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""``pbcheck demo``: the bundled example, scored end to end and printed."""
+"""``pbcheck demo``: the bundled example, scored end to end and printed.
+
+Scores the example seasons of :mod:`pbcheck.examples` up to ``--year`` and
+prints the last one as ``pbcheck rank`` would; ``--explain UNIT`` adds one
+unit's explanation, ``--out DIR`` writes its report.  Exit 1 if the report
+cannot be written.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""``pbcheck rank``: a results document as ranked tables per series (排名)."""
+"""``pbcheck rank``: a results document as ranked tables per series (排名).
+
+Reads the results document written by ``pbcheck score`` (and, with
+``--previous``, earlier ones for escalation) and prints the ranked tables, the
+lists and the escalations, or with ``--format csv`` the units table as CSV.
+Exit 1, with every problem on stderr, if a file does not load.
+"""
 
 from __future__ import annotations
 

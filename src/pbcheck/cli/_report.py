@@ -1,4 +1,9 @@
-"""``pbcheck report``: a results document as HTML, Excel, Markdown, CSV and a 通报 draft."""
+"""``pbcheck report``: a results document as HTML, Excel, Markdown, CSV and a 通报 draft.
+
+Reads results documents as ``pbcheck rank`` does and writes the report files
+into a directory, each replaced atomically.  Exit 1 if a file does not load,
+an extra is missing or a file cannot be written.
+"""
 
 from __future__ import annotations
 

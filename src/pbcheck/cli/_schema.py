@@ -1,4 +1,8 @@
-"""``pbcheck schema``: print the JSON Schema of a document kind (文件格式)."""
+"""``pbcheck schema``: print the JSON Schema of a document kind (文件格式).
+
+Prints the schema of one kind as JSON, or with ``--list`` one line per kind
+(name and description in columns).  Exit 2 without a kind or ``--list``.
+"""
 
 from __future__ import annotations
 

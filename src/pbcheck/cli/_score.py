@@ -1,4 +1,10 @@
-"""``pbcheck score``: score a season from files and write a results document (计分)."""
+"""``pbcheck score``: score a season from files and write a results document (计分).
+
+Reads the rubric, org tree, cycle (or a year) and evaluation files, scores and
+assesses the season, and writes one self-contained results document.  Exit 1,
+with every problem of every file on stderr and nothing written, if anything
+fails.
+"""
 
 from __future__ import annotations
 

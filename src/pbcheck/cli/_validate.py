@@ -1,4 +1,9 @@
-"""``pbcheck validate``: check document files and list every problem (文件校验)."""
+"""``pbcheck validate``: check document files and list every problem (文件校验).
+
+Loads each file as the kind it declares (or ``--kind``), prints an OK line per
+valid file and every problem of the others on stderr.  Exit 1 if any file has
+a problem.
+"""
 
 from __future__ import annotations
 
