@@ -31,7 +31,17 @@ _CELL = 'style="padding:1px 6px;text-align:{align}"'
 def table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], *, limit: int = MAX_ROWS
 ) -> str:
-    """An escaped HTML table; numbers-looking columns are right-aligned."""
+    """An escaped HTML table; numbers-looking columns are right-aligned.
+
+    Rows after the first *limit* are left out, with a last row saying how
+    many (另有 … 行).
+
+    >>> page = table(["名次", "单位"], [[1, "a"], [2, "<b>"], [3, "c"]], limit=2)
+    >>> "&lt;b&gt;" in page, "<b>" in page, "…… 另有 1 行" in page
+    (True, False, True)
+    >>> 'text-align:right">1</td>' in page
+    True
+    """
     materialised = [list(row) for row in rows]
     head = "".join(
         f"<th {_CELL.format(align='left')}>{escape(h)}</th>" for h in headers
@@ -57,5 +67,11 @@ def _align(value: object) -> str:
 
 
 def titled(title: str, body: str) -> str:
-    """A bold escaped title above *body*, in one ``div``."""
+    """A bold escaped title above *body*, in one ``div``.
+
+    *body* is HTML already (a :func:`table`) and is not escaped again.
+
+    >>> titled("排名 <全部>", "<table></table>")
+    '<div><p><strong>排名 &lt;全部&gt;</strong></p><table></table></div>'
+    """
     return f"<div><p><strong>{escape(title)}</strong></p>{body}</div>"
