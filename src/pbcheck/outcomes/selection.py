@@ -73,6 +73,7 @@ from pbcheck.outcomes.ranking import (
     rank_within,
     take_top,
 )
+from pbcheck.outcomes.ranking import rank as rank_overall
 from pbcheck.outcomes.rating import RatingResult
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
@@ -338,9 +339,7 @@ def _tables(
     group_by: Literal["series", "all"],
 ) -> dict[str, Ranking]:
     if tree is None:
-        from pbcheck.outcomes.ranking import rank  # noqa: PLC0415 - avoid a name clash above
-
-        return {"全部": rank(scorecards, ranking)}
+        return {"全部": rank_overall(scorecards, ranking)}
     return rank_within(scorecards, tree, ranking, by=group_by)
 
 
