@@ -170,7 +170,7 @@ class WhatIf:
     >>> report = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
     >>> for line in report.lines():
     ...     print(line)
-    权重模拟：与基准相比的变化
+    改权重重算：与基准相比的变化
       排名 政府工作部门 a：第 1 名 → 第 2 名
       排名 政府工作部门 b：第 2 名 → 第 1 名
     ...
@@ -187,7 +187,7 @@ class WhatIf:
 
     def lines(self) -> list[str]:
         """Plain text: every change, one per line."""
-        out = ["权重模拟：与基准相比的变化"]
+        out = ["改权重重算：与基准相比的变化"]
         out.extend(
             f"  排名 {c.group} {c.unit_id}：第 {c.before} 名 → 第 {c.after} 名"
             for c in self.rank_changes
@@ -274,7 +274,7 @@ def what_if(  # noqa: PLR0913 - every input of the decision is named
     >>> rubric, evaluations = two_section_example()
     >>> tree = org_tree({"政府工作部门": ["a", "b"]})
     >>> what_if(rubric, evaluations, {"常规": 70, "服务": 30}, tree=tree).lines()
-    ['权重模拟：与基准相比的变化', '  无变化']
+    ['改权重重算：与基准相比的变化', '  无变化']
     """
     items = tuple(evaluations)
     records = tuple(accountability)
