@@ -51,6 +51,7 @@ from pbcheck.bulk import (  # noqa: E402
 )
 from pbcheck.bulk._plan import compile_plan  # noqa: E402
 from pbcheck.errors import (  # noqa: E402
+    InvalidTypeError,
     InvalidValueError,
     MissingExtraError,
     ValidationError,
@@ -346,6 +347,22 @@ class TestExactnessBeyondFloats:
 
 
 class TestInputErrors:
+    def test_a_text_cell_is_named_by_its_row_in_the_whole_input(self):
+        """from_columns names a bad cell table[row][column], rows counted from first_row."""
+        rubric = Rubric(
+            "r", "1", "细则",
+            [Section("A", "常规", 100, indicators=[Indicator("c", "次数", 100, CountAtLeast(4))])],
+        )  # fmt: skip
+        column = np.array([1, "三", 2], dtype=object)
+        with pytest.raises(InvalidTypeError) as caught:
+            BulkTable.from_columns(rubric, {"c": column}, first_row=100)
+        assert caught.value.path == "table[101][c]"
+        assert caught.value.value == "三"
+        big = np.array([1, 2**53 + 1], dtype=object)
+        with pytest.raises(InvalidValueError) as too_big:
+            BulkTable.from_columns(rubric, {"c": big}, first_row=7)
+        assert too_big.value.path == "table[8][c]"
+
     def test_every_bad_cell_is_reported_with_its_row_and_column(self):
         """NaN, negatives, non-counts, non-0/1 and over-maximum values, all at once."""
         rubric = every_rule_rubric()

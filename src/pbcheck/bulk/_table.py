@@ -254,7 +254,7 @@ class BulkTable:
             out = np.full((rows, len(names)), np.nan)
             for j, name in enumerate(names):
                 if name in columns:
-                    out[:, j] = _numbers(_column(columns, name), f"table[{name}]")
+                    out[:, j] = _numbers(_column(columns, name), name, first_row)
             return out
 
         return cls.from_arrays(
@@ -326,14 +326,19 @@ def _exact_in_binary64(number: int) -> bool:
         return False
 
 
-def _numbers(column: NDArray[Any], path: str) -> NDArray[np.float64]:
-    """A column as float64, missing entries (None, pandas NA) as NaN."""
+def _numbers(column: NDArray[Any], name: str, first_row: int) -> NDArray[np.float64]:
+    """Column *name* as float64, missing entries (None, pandas NA) as NaN.
+
+    A bad cell is named as the kernel names one, ``table[row][column]``, with
+    its row counted from *first_row* (the whole input's numbering, not the
+    chunk's).
+    """
     if column.dtype != object:
         try:
             return column.astype(np.float64)
         except (TypeError, ValueError):
             raise InvalidTypeError(
-                path, str(column.dtype), "must hold numbers"
+                f"table[{name}]", str(column.dtype), "must hold numbers"
             ) from None
     out = np.empty(column.shape, dtype=np.float64)
     for index, item in enumerate(column):
@@ -342,13 +347,17 @@ def _numbers(column: NDArray[Any], path: str) -> NDArray[np.float64]:
         elif isinstance(item, int) and not _exact_in_binary64(item):
             # Most ints past 2**53 have no exact binary64; never round them silently.
             raise InvalidValueError(
-                f"{path}[{index}]", item, "cannot be held exactly (binary64)"
+                f"table[{first_row + index}][{name}]",
+                item,
+                "cannot be held exactly (binary64)",
             )
         elif isinstance(item, bool | int | float | np.number | np.bool_):
             out[index] = float(item)
         else:
             raise InvalidTypeError(
-                f"{path}[{index}]", item, "must be a number or missing"
+                f"table[{first_row + index}][{name}]",
+                item,
+                "must be a number or missing",
             )
     return out
 
