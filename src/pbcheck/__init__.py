@@ -75,6 +75,7 @@ from pbcheck.model.rules import (
     PassFail,
     PointsPerOccurrence,
     RatioToTarget,
+    RuleRegistry,
     Tiers,
 )
 from pbcheck.outcomes.grading import Grades, GradeTier, GradingPolicy, grade
@@ -161,6 +162,7 @@ __all__ = [
     "Role",
     "RoundingPolicy",
     "Rubric",
+    "RuleRegistry",
     "Scorecard",
     "Section",
     "Source",

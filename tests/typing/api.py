@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import dask.array
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -32,8 +33,9 @@ from pbcheck import (
     score,
     score_all,
 )
-from pbcheck.bulk import BulkResult, score_bulk, table_from_evaluations
-from pbcheck.errors import render
+from pbcheck.bulk import BulkResult, score_bulk, table_from_evaluations, unsupported
+from pbcheck.bulk.dask import score_dask
+from pbcheck.errors import InvalidValueError, render
 from pbcheck.io.interchange import Results, dumps, load, loads
 from pbcheck.io.spreadsheets import ColumnMapping, EvaluationImport, read_evaluations
 from pbcheck.model.aggregation import AggregatorRegistry, aggregator
@@ -106,6 +108,10 @@ imported: EvaluationImport = read_evaluations(
     "scores.csv", rubric, layout="wide", columns=ColumnMapping(unit="单位代码")
 )
 bulk: BulkResult = score_bulk(rubric, table_from_evaluations(rubric, [evaluation]))
+outside_the_layout: list[InvalidValueError] = unsupported(rubric)
+on_dask: BulkResult = score_dask(
+    rubric, dask.array.zeros((10, 3), chunks=(5, 3)), engine="numpy"
+)
 attainment: NDArray[np.float64] | None = bulk.attainment
 study: SimulationResult = simulate(
     rubric, Attainments.from_bulk(bulk), Jitter(10), samples=10
