@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from pbcheck._exact_text import format_exact
-from pbcheck.errors import InvalidTypeError, InvalidValueError
+from pbcheck.errors import InvalidTypeError, InvalidValueError, Path
 
 __all__ = ["Exact", "RoundingPolicy", "format_exact", "to_exact"]
 
@@ -30,24 +30,25 @@ _DECIMAL_LITERAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _FRACTION_LITERAL = re.compile(r"[+-]?[0-9]+/[0-9]+")
 
 
-def to_exact(value: object, path: str) -> Fraction:
+def to_exact(value: object, path: Path | str) -> Fraction:
     """Convert an input number to a :class:`~fractions.Fraction`, exactly.
 
     Accepted: :class:`int`, :class:`~decimal.Decimal` (finite),
     :class:`~fractions.Fraction`, and strings holding a decimal literal
     (``"8.5"``) or a fraction (``"1/3"``) in ASCII digits.
 
-    Refused, with an error naming *path* and the value: :class:`float` (it is
-    not exact: ``0.1`` is not one tenth; write ``Decimal("0.1")`` or
-    ``"0.1"``), :class:`bool`, NaN and infinities, and strings with anything
-    else in them (spaces, ``%``, full-width digits).  Nothing is guessed.
+    Refused, with an error naming *path* (its steps, see
+    :mod:`pbcheck.errors`) and the value: :class:`float` (it is not exact:
+    ``0.1`` is not one tenth; write ``Decimal("0.1")`` or ``"0.1"``),
+    :class:`bool`, NaN and infinities, and strings with anything else in them
+    (spaces, ``%``, full-width digits).  Nothing is guessed.
 
-    >>> to_exact("8.5", "x")
+    >>> to_exact("8.5", ("x",))
     Fraction(17, 2)
-    >>> to_exact(0.1, "weight")
+    >>> to_exact(0.1, ("section", "weight"))
     Traceback (most recent call last):
     ...
-    pbcheck.errors.InvalidTypeError: weight: must be an exact number ...
+    pbcheck.errors.InvalidTypeError: section.weight: must be an exact number ...
     """
     if isinstance(value, bool):
         raise InvalidTypeError(path, value, "must be a number, not a boolean")
@@ -87,7 +88,7 @@ def whole_at_least(
     """An attrs validator: a whole number (not a bool) ≥ *minimum*.
 
     It raises :class:`~pbcheck.errors.InvalidValueError` (a :class:`ValueError`)
-    whose path is ``owner.field`` (``field`` without an owner), so a bad
+    whose path is ``(owner, field)`` (``(field,)`` without an owner), so a bad
     parameter is reported like every other bad input.
 
     >>> @attrs.frozen
@@ -102,7 +103,7 @@ def whole_at_least(
     def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise InvalidValueError(
-                f"{owner}.{attribute.name}" if owner else attribute.name,
+                (owner, attribute.name) if owner else (attribute.name,),
                 value,
                 f"must be a whole number ≥ {minimum}",
             )
@@ -116,7 +117,7 @@ _places = whole_at_least(0, "rounding")
 def _mode(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in _MODES:
         raise InvalidValueError(
-            f"rounding.{attribute.name}",
+            ("rounding", attribute.name),
             value,
             f"must be one of {', '.join(repr(m) for m in _MODES)}",
         )

@@ -13,27 +13,73 @@ the offending ``value``:
 >>> from pbcheck import Indicator, PassFail
 >>> from pbcheck.errors import ValidationError, render
 >>> try:
-...     Indicator(id="", title="", max_points=-1, rule=PassFail())
+...     Indicator(id="A1", title="", max_points=-1, rule=PassFail())
 ... except ValidationError as exc:
 ...     print("\n".join(render(exc)))
-invalid indicator: 3 problems
-  indicator.id: must be a non-empty string (got '')
-  indicator.title: must be a non-empty string (got '')
-  indicator.max_points: must be > 0 (got '-1')
+invalid indicator: 2 problems
+  indicator[A1].title: must be a non-empty string (got '')
+  indicator[A1].max_points: must be > 0 (got '-1')
+
+Where a problem is: paths
+-------------------------
+
+A problem's place is data, not text: a :class:`Problem`'s ``steps`` is a
+:data:`Path`, a tuple of steps from a root, and its ``path`` is that tuple
+rendered once by :func:`render_path`.  Code that needs the place (the
+document loader, the audit trail, the command line) reads the steps; nothing
+parses the text.  A step is
+
+* a **name** (:class:`str`): an attribute, or a key of a mapping;
+* an **index** (:class:`int`): a position in a list, from 0;
+* an **id** (:class:`Id`): the item of a list whose id it is.
+
+The first step is the root: ``$`` (:data:`DOCUMENT`) for a place in a file,
+or the kind of object for a place in an object built in Python (``rubric``,
+``section``, ``evaluations``).  One style renders both:
+
+* the root as it is: ``$``, ``rubric``;
+* a name as ``.name`` when it is an ASCII identifier (``.max_points``), else
+  as ``["name"]`` (``["县处级及以上"]``);
+* an index as ``[3]``;
+* an id as ``[B]`` or ``[思想建设]`` as it is, unless it could be misread —
+  empty, a whole number such as ``1``, or holding a space, a control
+  character or one of ``. [ ] ' " \`` — then quoted as ``['1']``.
+
+Inside quotes a backslash escapes the quote and itself, and a character that
+does not print is written as its code (``\u3000``).  So no two paths render
+alike: after ``[``, a ``"`` starts a name and a ``'`` a quoted id; a whole
+number is an index; anything else is a bare id.
+
+>>> render_path(("$", "sections", 1, "weight"))
+'$.sections[1].weight'
+>>> render_path(("rubric", "sections", Id("思想建设"), "weight"))
+'rubric.sections[思想建设].weight'
+>>> render_path(("deduction", Id("D2"), "by_category", "县处级及以上"))
+'deduction[D2].by_category["县处级及以上"]'
+>>> render_path(("rubric", "sections", Id("1"), "indicators", Id("a.b")))
+"rubric.sections['1'].indicators['a.b']"
+
+An object built in Python names itself by its id where it has a usable one
+(:func:`item`): ``section[B].weight``; the document loader turns such a path
+into the place in the file (``$.sections[1].weight``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Self
+from typing import Final, Self, TypeAlias
+
+import attrs
 
 from pbcheck._exact_text import format_exact
 
 __all__ = [
+    "DOCUMENT",
     "DuplicateIdError",
+    "Id",
     "InvalidTypeError",
     "InvalidValueError",
     "InvalidWeightsError",
@@ -41,14 +87,151 @@ __all__ = [
     "NotEnoughRatersError",
     "OrgTreeCycleError",
     "OutOfCycleError",
+    "Path",
     "PbcheckError",
     "Problem",
+    "Step",
     "UnknownAggregatorError",
     "UnknownReferenceError",
     "UnknownRuleError",
     "ValidationError",
+    "item",
     "render",
+    "render_path",
 ]
+
+
+# -- paths ------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Id:
+    """A step naming the item of a list by its id: ``sections[B]``, ``units[czj]``.
+
+    Args:
+        value: the item's id, as it is.
+
+    >>> render_path(("tree", "units", Id("czj"), "parent"))
+    'tree.units[czj].parent'
+    >>> Id("czj") == Id("czj"), Id("1") == 1
+    (True, False)
+    """
+
+    value: str
+
+    def __repr__(self) -> str:
+        return f"Id({self.value!r})"
+
+
+#: One step of a :data:`Path`: a name (:class:`str`), an index (:class:`int`)
+#: or an id (:class:`Id`).
+Step: TypeAlias = str | int | Id
+
+#: Where a problem is: a tuple of steps, the first of them the root.
+Path: TypeAlias = tuple[Step, ...]
+
+#: The root of every place in a file, rendered ``$``.
+DOCUMENT: Final = "$"
+
+
+class _Rendered(str):
+    """A path given as text by a call site that does not pass steps yet.
+
+    TRANSITION (phase 1 of issue 13): :class:`Problem` still accepts a plain
+    ``str`` path and keeps it as one step of this type, rendered as it is.
+    Phase 2 converts the remaining call sites and removes it.
+    """
+
+    __slots__ = ()
+
+
+def item(kind: str, item_id: object) -> Path:
+    """The path of one item of *kind*, named by its id where it has a usable one.
+
+    Constructors name the item they check, so that a problem found in a
+    rubric built in Python says which section it is; an id that is not a
+    non-empty string names nothing, and the bare kind stands instead.
+
+    >>> render_path((*item("section", "B"), "weight"))
+    'section[B].weight'
+    >>> render_path((*item("section", ""), "weight"))
+    'section.weight'
+    """
+    if isinstance(item_id, str) and item_id.strip():
+        return (kind, Id(item_id))
+    return (kind,)
+
+
+def render_path(path: Iterable[Step]) -> str:
+    """*path* as text, in the one style of every problem (see :mod:`pbcheck.errors`).
+
+    >>> render_path((DOCUMENT, "deductions", 1, "by_category", "乡科级"))
+    '$.deductions[1].by_category["乡科级"]'
+    >>> render_path(("evaluations", Id("ZF 01"), "observations", 2, "value"))
+    "evaluations['ZF 01'].observations[2].value"
+    >>> render_path(())
+    ''
+    """
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, _Rendered):  # TRANSITION (phase 1): text as given
+            parts.append(step)
+        elif isinstance(step, Id):
+            parts.append(f"[{_id_text(step.value)}]")
+        elif isinstance(step, bool) or not isinstance(step, int | str):
+            msg = f"a path step must be a str, an int or an Id (got {step!r})"
+            raise TypeError(msg)
+        elif isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif not parts and (step == DOCUMENT or _is_identifier(step)):
+            parts.append(step)
+        elif _is_identifier(step):
+            parts.append(f".{step}")
+        else:
+            parts.append("[" + _quoted(step, '"') + "]")
+    return "".join(parts)
+
+
+def _is_identifier(text: str) -> bool:
+    """An ASCII identifier, ``[A-Za-z_][A-Za-z0-9_]*``: safe after a dot."""
+    return text.isascii() and text.isidentifier()
+
+
+# Characters that would make an id in brackets read as something else.
+_RESERVED = frozenset(".[]'\"\\")
+
+
+def _id_text(value: str) -> str:
+    """An id as it is when it cannot be misread, else quoted (``'1'``)."""
+    number = value[1:] if value[:1] in "+-" else value
+    if (
+        not value
+        or (number.isascii() and number.isdigit())
+        or any(ch in _RESERVED or ch.isspace() or not ch.isprintable() for ch in value)
+    ):
+        return _quoted(value, "'")
+    return value
+
+
+def _quoted(text: str, quote: str) -> str:
+    """*text* between *quote* marks; backslash escapes, unprintables by their code."""
+    out = [quote]
+    for ch in text:
+        if ch in (quote, "\\"):
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
+    out.append(quote)
+    return "".join(out)
 
 
 class PbcheckError(Exception):
@@ -73,32 +256,72 @@ class Problem(PbcheckError):
     """One problem in an input: where it is, what came, what was expected.
 
     Args:
-        path: where the problem is, e.g. ``rubric.sections[思想建设].weight``.
+        path: where the problem is, as steps from a root (see
+            :mod:`pbcheck.errors`), e.g.
+            ``("rubric", "sections", Id("思想建设"), "weight")``.
         value: the offending value, kept as it came (nothing is altered).
         message: what was expected, e.g. ``must be > 0``.
 
-    >>> problem = Problem("rubric.sections[B].weight", "-5", "must be >= 0")
+    Attributes:
+        steps: the path as given, a tuple of steps (read this to find where).
+        path: the path as text, e.g. ``rubric.sections[B].weight``.
+        value: the offending value.
+        message: what was expected.
+
+    ``steps`` keeps the path as given; ``path`` is its text:
+
+    >>> problem = Problem(
+    ...     ("rubric", "sections", Id("B"), "weight"), "-5", "must be >= 0"
+    ... )
     >>> print(problem)
     rubric.sections[B].weight: must be >= 0 (got '-5')
     >>> problem.path, problem.value
     ('rubric.sections[B].weight', '-5')
+    >>> problem.steps
+    ('rubric', 'sections', Id('B'), 'weight')
 
     Exact numbers and dates are quoted as they are written, not as Python
     reprs:
 
     >>> from datetime import date
     >>> from fractions import Fraction
-    >>> print(Problem("observations[0].value", Fraction(3, 2), "must not exceed 1"))
+    >>> print(
+    ...     Problem(("observations", 0, "value"), Fraction(3, 2), "must not exceed 1")
+    ... )
     observations[0].value: must not exceed 1 (got '1.5')
-    >>> print(Problem("milestones[6].date", date(2026, 7, 2), "must be before July 1"))
+    >>> print(
+    ...     Problem(
+    ...         ("milestones", 6, "date"), date(2026, 7, 2), "must be before July 1"
+    ...     )
+    ... )
     milestones[6].date: must be before July 1 (got '2026-07-02')
     """
 
-    def __init__(self, path: str, value: object, message: str) -> None:
-        self.path = path
+    def __init__(self, path: Path | str, value: object, message: str) -> None:
+        if isinstance(path, str):
+            # TRANSITION (phase 1 of issue 13): a call site not yet converted
+            # passes its path as text, kept as one step rendered as it is.
+            # Phase 2 converts the rest and accepts steps only.
+            steps: Path = (_Rendered(path),) if path else ()
+        else:
+            steps = tuple(path)
+        self.steps = steps
+        self.path = render_path(steps)
         self.value = value
         self.message = message
-        super().__init__(f"{path}: {message} (got {_shown(value)})")
+        super().__init__(f"{self.path}: {message} (got {_shown(value)})")
+
+    def moved(self, path: Path) -> Self:
+        """The same problem at another place (same kind, value and message).
+
+        >>> problem = InvalidValueError(
+        ...     ("section", Id("B"), "weight"), "-5", "must be ≥ 0"
+        ... )
+        >>> moved = problem.moved(("$", "sections", 1, "weight"))
+        >>> type(moved).__name__, moved.path
+        ('InvalidValueError', '$.sections[1].weight')
+        """
+        return type(self)(path, self.value, self.message)
 
 
 def _shown(value: object) -> str:
@@ -123,7 +346,7 @@ class InvalidValueError(Problem, ValueError):
 
     >>> from pbcheck import to_exact
     >>> try:
-    ...     to_exact("８５", "observations[0].value")
+    ...     to_exact("８５", ("observations", 0, "value"))
     ... except InvalidValueError as exc:
     ...     print(exc.path, "|", exc.message)
     observations[0].value | must be a decimal number in ASCII digits, e.g. '8.5'
@@ -137,7 +360,7 @@ class InvalidTypeError(Problem, TypeError):
 
     >>> from pbcheck import to_exact
     >>> try:
-    ...     to_exact(0.7, "sections[A].weight")
+    ...     to_exact(0.7, ("sections", Id("A"), "weight"))
     ... except TypeError as exc:
     ...     print(type(exc).__name__, exc.path)
     InvalidTypeError sections[A].weight
@@ -235,7 +458,7 @@ class OutOfCycleError(InvalidValueError):
     >>> from pbcheck import AssessmentCycle
     >>> cycle = AssessmentCycle.cross_year(2025)
     >>> try:
-    ...     cycle.require_within(date(2025, 4, 30), "activities[0].occurred_at")
+    ...     cycle.require_within(date(2025, 4, 30), ("activities", 0, "occurred_at"))
     ... except OutOfCycleError as exc:
     ...     print(exc.path)
     activities[0].occurred_at
@@ -303,9 +526,11 @@ class ValidationError(ExceptionGroup[Problem], PbcheckError):
     ...     "invalid evaluation",
     ...     [
     ...         InvalidValueError(
-    ...             "observations[0].value", "120", "must not exceed 100"
+    ...             ("observations", 0, "value"), "120", "must not exceed 100"
     ...         ),
-    ...         UnknownReferenceError("observations[1].indicator", "Z9", "is unknown"),
+    ...         UnknownReferenceError(
+    ...             ("observations", 1, "indicator"), "Z9", "is unknown"
+    ...         ),
     ...     ],
     ... )
     >>> print(error)
@@ -352,7 +577,9 @@ def render(exc: BaseException) -> list[str]:
     >>> render(ValueError("bad input"))
     ['bad input']
     >>> render(
-    ...     ValidationError("invalid tree", [InvalidValueError("id", "", "is empty")])
+    ...     ValidationError(
+    ...         "invalid tree", [InvalidValueError(("id",), "", "is empty")]
+    ...     )
     ... )
     ['invalid tree: 1 problem', "  id: is empty (got '')"]
     """
