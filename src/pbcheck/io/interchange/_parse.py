@@ -19,8 +19,14 @@ from typing import Literal
 import attrs
 
 from pbcheck._numbers import whole_at_least
-from pbcheck.errors import InvalidTypeError, InvalidValueError, Problem, ValidationError
-from pbcheck.io.interchange._paths import Path, render_path
+from pbcheck.errors import (
+    DOCUMENT,
+    InvalidTypeError,
+    InvalidValueError,
+    Problem,
+    ValidationError,
+)
+from pbcheck.io.interchange._paths import Path
 
 Format = Literal["json", "toml"]
 
@@ -130,7 +136,7 @@ def _within(parsed: object, limits: Limits) -> bool:
 
 def _fail(message: str, value: object = None) -> ValidationError:
     return ValidationError(
-        "unreadable document", [InvalidValueError("$", value, message)]
+        "unreadable document", [InvalidValueError((DOCUMENT,), value, message)]
     )
 
 
@@ -157,7 +163,11 @@ def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
     else:
         raise ValidationError(
             "unreadable document",
-            [InvalidTypeError("$", type(data).__name__, "must be text or bytes")],
+            [
+                InvalidTypeError(
+                    (DOCUMENT,), type(data).__name__, "must be text or bytes"
+                )
+            ],
         )
     if size > limits.max_bytes:
         raise _fail(f"is {size} bytes, more than the limit of {limits.max_bytes}")
@@ -219,7 +229,7 @@ class _Walk:
         if isinstance(value, dict):
             for key in getattr(value, "duplicates", ()):
                 self.problems.append(
-                    InvalidValueError(render_path((*path, key)), None, "is given twice")
+                    InvalidValueError((DOCUMENT, *path, key), None, "is given twice")
                 )
             return {
                 key: self.visit(item, (*path, key), depth + 1)
@@ -236,7 +246,7 @@ class _Walk:
             text = value.text if isinstance(value, _NonFinite) else str(value)
             self.problems.append(
                 InvalidValueError(
-                    render_path(path),
+                    (DOCUMENT, *path),
                     text,
                     "is not a finite number; NaN and Infinity are refused",
                 )
@@ -246,7 +256,7 @@ class _Walk:
             if value.tzinfo is None:
                 self.problems.append(
                     InvalidValueError(
-                        render_path(path),
+                        (DOCUMENT, *path),
                         value.isoformat(),
                         "must carry its UTC offset (e.g. 2026-04-30T23:30:00+08:00) "
                         "or be a plain date",
@@ -259,7 +269,7 @@ class _Walk:
         if isinstance(value, time):
             self.problems.append(
                 InvalidValueError(
-                    render_path(path),
+                    (DOCUMENT, *path),
                     value.isoformat(),
                     "a time of day alone is refused",
                 )
@@ -268,5 +278,5 @@ class _Walk:
         return value
 
     def _stop(self, path: Path, message: str) -> None:
-        self.problems.append(InvalidValueError(render_path(path), None, message))
+        self.problems.append(InvalidValueError((DOCUMENT, *path), None, message))
         self.stopped = True

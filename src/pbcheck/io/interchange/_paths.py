@@ -1,25 +1,29 @@
-"""Document paths: where in a file a problem is, written like JSONPath (``$.a[0].b``).
+"""Document paths: where in a file a problem is (``$.sections[1].weight``).
 
-The domain constructors name problems by *domain* paths (``indicator.max_points``,
-``rubric.sections[A].weights``, ``cycle.milestones[commendation].date``).  A
-user editing a file needs the *document* path instead: ``$.sections[0].weights``.
-:func:`reroot` translates one into the other, looking ids up in the raw
-document to turn ``[A]`` into the index of the item whose id is ``A``.
+The domain constructors name a problem by steps from their own root
+(:mod:`pbcheck.errors`): ``("indicator", Id("A1"), "max_points")``,
+``("rubric", "sections", Id("A"), "weights")``,
+``("cycle", "milestones", Id("commendation"), "date")``.  A user editing a
+file needs the place in the file instead: ``$.sections[0].weights``.
+:func:`reroot` walks the steps through the raw document, turning each id into
+the index of the item that has it; nothing reads the rendered text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from pbcheck.errors import Problem
+from pbcheck.errors import DOCUMENT, Id, Problem, Step, _Rendered
+from pbcheck.errors import render_path as _render
 
-#: A document path: keys (str) and list indices (int) from the document root.
-Path = tuple[str | int, ...]
+#: A place in a document below its root ``$``: keys (str) and list indices
+#: (int); an id (Id) only where the document holds no item with it.
+Path = tuple[Step, ...]
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
-# The first segment of a domain path that names the object itself, not a key.
-_PREFIXES = frozenset(
+# Roots of domain paths that name the object built from the value at the
+# base, not a key of it: ``section[B].weight`` is the section's ``weight``.
+_ROOTS = frozenset(
     {
         "bonus",
         "calendar",
@@ -38,10 +42,11 @@ _PREFIXES = frozenset(
         "section",
         "tier",
         "tree",
+        "unit",
         "veto",
     }
 )
-# Keys under which list items are identified in domain paths (``units[czj]``).
+# Keys under which the items of a list hold their ids (``units[czj]``).
 _ID_KEYS = (
     "id",
     "key",
@@ -52,107 +57,137 @@ _ID_KEYS = (
     "deduction_id",
     "veto_id",
 )
-# Domain field names that a document spells differently.
+# Domain field names that a document spells differently, by the root's kind.
 _RENAMED = {("cycle", "kind"): "cycle_kind"}
 
 
 def render_path(path: Path) -> str:
-    """A path as text: ``$``, then ``.key``, ``[3]`` or ``["键"]`` per step.
+    """A document path as text: ``$``, then ``.key``, ``[3]`` or ``["键"]`` per step.
+
+    The one style of :func:`pbcheck.errors.render_path`, rooted at ``$``:
 
     >>> render_path(("sections", 1, "indicators", 3, "max_points"))
     '$.sections[1].indicators[3].max_points'
     >>> render_path(("by_category", "县处级及以上"))
     '$.by_category["县处级及以上"]'
     """
-    out = ["$"]
-    for step in path:
-        if isinstance(step, int):
-            out.append(f"[{step}]")
-        elif _IDENTIFIER.fullmatch(step):
-            out.append(f".{step}")
-        else:
-            escaped = step.replace("\\", "\\\\").replace('"', '\\"')
-            out.append(f'["{escaped}"]')
-    return "".join(out)
+    return _render((DOCUMENT, *path))
 
 
 def at(raw: object, path: Path) -> object:
     """The raw value at *path* inside *raw*, or ``None`` if there is none."""
     current = raw
     for step in path:
-        if isinstance(step, int) and isinstance(current, list) and step < len(current):
-            current = current[step]
-        elif isinstance(step, str) and isinstance(current, dict):
-            current = current.get(step)
-        else:
-            return None
+        current = _child(current, step)
     return current
 
 
-def _tokens(domain_path: str) -> list[tuple[str, bool]]:
-    """``a.b[c].d`` → ``[("a", False), ("b", False), ("c", True), ("d", False)]``."""
-    return [
-        (name, False) if name is not None else (selector, True)
-        for name, selector in (m.groups() for m in _TOKEN.finditer(domain_path))
-    ]
-
-
-def _find(items: list[object], selector: str) -> int | None:
-    """The index *selector* names: ``#3`` is a position; else an id, else a position.
-
-    Domain paths name an item by its id (``sections[A]``), or by its position
-    as ``[#1]`` where the id cannot tell it apart (the second of two items
-    with the same id).  A bare number is an id if some item has it (section
-    ids such as ``"1"``), otherwise a position (``units[2]``).
-    """
-    if selector.startswith("#") and selector[1:].isdigit():
-        index = int(selector[1:])
-        return index if index < len(items) else None
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and any(
-            item.get(key) == selector for key in _ID_KEYS
-        ):
-            return index
-    if selector.isdigit():
-        index = int(selector)
-        return index if index < len(items) else None
+def _child(current: object, step: object) -> object:
+    if isinstance(step, int) and isinstance(current, list) and step < len(current):
+        return current[step]
+    if isinstance(step, str) and isinstance(current, dict):
+        return current.get(step)
     return None
 
 
-def reroot(problem: Problem, base: Path, raw: object) -> Problem:
-    """*problem* with its domain path replaced by a document path below *base*.
+def _find(items: list[object], item_id: str) -> int | None:
+    """The index of the item whose id is *item_id*, if there is one."""
+    for index, candidate in enumerate(items):
+        if isinstance(candidate, dict) and any(
+            candidate.get(key) == item_id for key in _ID_KEYS
+        ):
+            return index
+    return None
 
-    *raw* is the whole raw document; ids in the domain path are looked up in
-    it to find list indices.
+
+def _below_root(steps: Sequence[Step | _Bracket]) -> Sequence[Step | _Bracket]:
+    """The steps inside the object at the base: its kind and own id left out."""
+    root = steps[0] if steps else None
+    if not isinstance(root, str) or root not in _ROOTS:
+        return steps
+    rest = list(steps[1:])
+    if rest and isinstance(rest[0], Id):  # the object's own id: ``section[B]``
+        del rest[0]
+    if rest and isinstance(rest[0], str):
+        rest[0] = _RENAMED.get((root, rest[0]), rest[0])
+    return rest
+
+
+def reroot(problem: Problem, base: Path, raw: object) -> Problem:
+    """*problem* moved from its domain path to its place in the document.
+
+    *base* is the document path of the value the object was built from;
+    *raw* is the whole raw document, in which ids are looked up to find
+    list indices.
 
     >>> from pbcheck.errors import InvalidValueError
     >>> raw = {"sections": [{"id": "A"}, {"id": "B", "sections": [{"id": "B1"}]}]}
-    >>> moved = reroot(
-    ...     InvalidValueError("rubric.sections[B].sections[B1].weights", 1, "bad"),
-    ...     (),
-    ...     raw,
-    ... )
-    >>> moved.path
+    >>> domain = ("rubric", "sections", Id("B"), "sections", Id("B1"), "weights")
+    >>> reroot(InvalidValueError(domain, 1, "bad"), (), raw).path
     '$.sections[1].sections[0].weights'
+    >>> section = ("section", Id("B1"), "weight")
+    >>> reroot(
+    ...     InvalidValueError(section, -1, "bad"), ("sections", 1, "sections", 0), raw
+    ... ).path
+    '$.sections[1].sections[0].weight'
     """
-    tokens = _tokens(problem.path)
-    if tokens and not tokens[0][1] and tokens[0][0] in _PREFIXES:
-        prefix = tokens.pop(0)[0]
-        tokens = [
-            (_RENAMED.get((prefix, text), text), False)
-            if not selector
-            else (text, True)
-            for text, selector in tokens[:1]
-        ] + tokens[1:]
-    path: list[str | int] = list(base)
+    steps: Sequence[Step | _Bracket] = problem.steps
+    if len(steps) == 1 and isinstance(steps[0], _Rendered):
+        steps = _transitional_steps(steps[0])
+    place: list[Step] = list(base)
     current = at(raw, base)
-    for text, selector in tokens:
-        if selector and isinstance(current, list):
-            index = _find(current, text)
-            if index is not None:
-                path.append(index)
-                current = current[index]
-                continue
-        path.append(text)
-        current = current.get(text) if isinstance(current, dict) else None
-    return type(problem)(render_path(tuple(path)), problem.value, problem.message)
+    for step in _below_root(steps):
+        found = _resolved(current, step)
+        place.append(found)
+        current = _child(current, found)
+    return problem.moved((DOCUMENT, *place))
+
+
+def _resolved(current: object, step: Step | _Bracket) -> Step:
+    """*step* as a document step: an id becomes the index of its item."""
+    if isinstance(step, _Bracket):  # TRANSITION (phase 1)
+        return step.resolved(current)
+    if isinstance(step, Id) and isinstance(current, list):
+        index = _find(current, step.value)
+        if index is not None:
+            return index
+    return step
+
+
+# -- TRANSITION (phase 1 of issue 13) --------------------------------------------
+# Call sites outside the model and the scoring engine (outcomes, the interchange
+# converter) still name problems by text.  Until phase 2 gives them steps, their
+# text is read here, as it was before paths were steps; phase 2 deletes this part.
+
+_TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
+
+
+class _Bracket:
+    """``[text]`` in a path given as text: an id, ``#3`` or a bare position."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def resolved(self, current: object) -> Step:
+        """The index it names in *current*, or the text as a key."""
+        if not isinstance(current, list):
+            return self.text
+        if self.text.startswith("#") and self.text[1:].isdigit():
+            index = int(self.text[1:])
+            return index if index < len(current) else self.text
+        found = _find(current, self.text)
+        if found is not None:
+            return found
+        if self.text.isdigit() and int(self.text) < len(current):
+            return int(self.text)
+        return self.text
+
+
+def _transitional_steps(text: str) -> list[Step | _Bracket]:
+    """``a.b[c].d`` → ``["a", "b", _Bracket("c"), "d"]``."""
+    return [
+        name if name is not None else _Bracket(selector)
+        for name, selector in (m.groups() for m in _TOKEN.finditer(text))
+    ]
