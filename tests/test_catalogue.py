@@ -354,7 +354,7 @@ DOMAIN_CASES: dict[str, tuple[Callable[[], object], type[Problem], str, str]] = 
     "indicator-float-max-points": (
         lambda: Indicator("A1", "台账", 2.5, DirectScore()),  # type: ignore[arg-type]
         pbcheck_errors.InvalidTypeError,
-        "indicator.max_points",
+        "indicator[A1].max_points",
         "2.5",
     ),
     "org-duplicate-with-dangling-parent": (
@@ -366,7 +366,7 @@ DOMAIN_CASES: dict[str, tuple[Callable[[], object], type[Problem], str, str]] = 
     "rubric-duplicate-sibling-indicator": (
         _sibling_duplicate,
         pbcheck_errors.DuplicateIdError,
-        "rubric.sections[A].indicators[#1].id",
+        "rubric.sections[A].indicators[1].id",
         "A1",
     ),
 }

@@ -99,9 +99,9 @@ class TestCrossYear:
             )
         problems = excinfo.value.problems
         assert [p.path for p in problems] == [
-            "overrides['commendaton']",
-            "overrides['period_end']",
-            "overrides['self_check']",
+            "overrides.commendaton",
+            "overrides.period_end",
+            "overrides.self_check",
         ]
         assert isinstance(problems[0], UnknownReferenceError)
         assert "commendation" in problems[0].message  # the known keys are listed

@@ -63,7 +63,7 @@ class TestRules:
         with pytest.raises(ValidationError) as caught:
             Indicator("i", "电教片", 2, Tiers([(4, 2), (8, 1)]))
         assert [p.path for p in caught.value.problems] == [
-            "indicator.rule.tiers[1].points"
+            "indicator[i].rule.tiers[1].points"
         ]
 
     def test_deduction_floor(self):
@@ -404,4 +404,4 @@ class TestRubricValidation:
         with pytest.raises(ValidationError) as caught:
             Section("A", "甲", 0.7, indicators=[Indicator("i", "指标", 1, PassFail())])
         (problem,) = caught.value.problems
-        assert (problem.path, problem.value) == ("section.weight", 0.7)
+        assert (problem.path, problem.value) == ("section[A].weight", 0.7)

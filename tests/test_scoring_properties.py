@@ -208,7 +208,7 @@ class TestWeights:
             Section(
                 "S", "部分", weight, indicators=[Indicator("i", "指标", 1, _direct())]
             )
-        assert [p.path for p in caught.value.problems] == ["section.weight"]
+        assert [p.path for p in caught.value.problems] == ["section[S].weight"]
         assert caught.value.problems[0].value == str(weight)
 
 

@@ -49,6 +49,7 @@ from pbcheck.errors import (
     InvalidWeightsError,
     NotEnoughRatersError,
     UnknownAggregatorError,
+    item,
 )
 
 __all__ = [
@@ -119,17 +120,18 @@ class Aggregator(Protocol):
 def _check_inputs(
     name: str, values: Sequence[Fraction], weights: Sequence[Fraction]
 ) -> None:
+    here = item("aggregator", name)
     if not values:
-        raise InvalidValueError(f"{name}.values", list(values), "must not be empty")
+        raise InvalidValueError((*here, "values"), list(values), "must not be empty")
     if len(values) != len(weights):
         raise InvalidValueError(
-            f"{name}.weights",
+            (*here, "weights"),
             list(weights),
             f"must have one weight per value ({len(values)} values)",
         )
     if any(w < 0 for w in weights) or sum(weights) <= 0:
         raise InvalidWeightsError(
-            f"{name}.weights",
+            (*here, "weights"),
             [str(w) for w in weights],
             "must be non-negative with a positive sum",
         )
@@ -158,7 +160,7 @@ class WeightedSum:
         total = sum(weights, Fraction(0))
         if total != 1:
             raise InvalidWeightsError(
-                f"{self.name}.weights",
+                (*item("aggregator", self.name), "weights"),
                 [str(w) for w in weights],
                 f"must sum to exactly 1 (they sum to {total}); "
                 "use weighted_mean to normalise",
@@ -209,7 +211,7 @@ class TrimmedMean:
         _check_inputs(self.name, values, weights)
         if len(values) < 2 * self.k + 1:
             raise NotEnoughRatersError(
-                f"{self.name}.values",
+                (*item("aggregator", self.name), "values"),
                 [str(v) for v in values],
                 f"needs at least {2 * self.k + 1} values to drop the {self.k} "
                 f"highest and {self.k} lowest (got {len(values)})",
@@ -268,7 +270,7 @@ class GeometricMean:
         _check_inputs(self.name, values, weights)
         if any(v < 0 for v in values):
             raise InvalidValueError(
-                f"{self.name}.values",
+                (*item("aggregator", self.name), "values"),
                 [str(v) for v in values],
                 "must be non-negative",
             )
@@ -333,7 +335,7 @@ class FunctionAggregator:
     >>> halfway([], [])
     Traceback (most recent call last):
     ...
-    pbcheck.errors.InvalidValueError: halfway.values: must not be empty (got [])
+    pbcheck.errors.InvalidValueError: aggregator[halfway].values: must not be empty (got [])
     """
 
     name: str
@@ -348,7 +350,7 @@ class FunctionAggregator:
         result = self.function(values, weights)
         if not isinstance(result, Fraction):
             raise InvalidValueError(
-                f"{self.name}()",
+                (*item("aggregator", self.name), "result"),
                 result,
                 "an aggregator must return a fractions.Fraction",
             )
@@ -417,7 +419,7 @@ class AggregatorRegistry:
         """Register *factory* (called with the strategy's parameters) as *name*."""
         if name in self._factories and not replace:
             raise InvalidValueError(
-                "registry.name", name, "is already registered (pass replace=True)"
+                ("registry", "name"), name, "is already registered (pass replace=True)"
             )
         self._factories[name] = factory
 

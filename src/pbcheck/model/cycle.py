@@ -43,12 +43,15 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from pbcheck.errors import (
+    Id,
     InvalidTypeError,
     InvalidValueError,
     OutOfCycleError,
+    Path,
     Problem,
     UnknownReferenceError,
     _Problems,
+    item,
 )
 
 __all__ = [
@@ -95,7 +98,7 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_zone(zone: object, path: str) -> Problem | None:
+def _check_zone(zone: object, path: Path) -> Problem | None:
     if not isinstance(zone, str):
         return InvalidTypeError(path, zone, "must be an IANA time zone name")
     try:
@@ -112,7 +115,7 @@ def _to_local(moment: object, zone: str) -> date:
     if isinstance(moment, datetime):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise InvalidValueError(
-                "moment",
+                ("moment",),
                 moment,
                 "must be timezone-aware (a naive datetime has no place in "
                 f"time); attach a zone, e.g. tzinfo=ZoneInfo({zone!r})",
@@ -120,7 +123,7 @@ def _to_local(moment: object, zone: str) -> date:
         return moment.astimezone(ZoneInfo(zone)).date()
     if isinstance(moment, date):
         return moment
-    raise InvalidTypeError("moment", moment, "must be a date or a datetime")
+    raise InvalidTypeError(("moment",), moment, "must be a date or a datetime")
 
 
 def _last_of_month(day: date) -> date:
@@ -182,10 +185,13 @@ class Milestone:
     def __attrs_post_init__(self) -> None:
         """Check every field; raise one :class:`ValidationError` for all problems."""
         problems = _Problems("invalid milestone")
-        if not isinstance(self.key, str) or not _KEY.fullmatch(self.key):
+        here: Path = ("milestone",)
+        if isinstance(self.key, str) and _KEY.fullmatch(self.key):
+            here = item("milestone", self.key)
+        else:
             problems.add(
                 InvalidValueError(
-                    "milestone.key",
+                    (*here, "key"),
                     self.key,
                     "must be a lowercase English id such as 'self_check'",
                 )
@@ -195,13 +201,13 @@ class Milestone:
             if not isinstance(value, str) or not value.strip():
                 problems.add(
                     InvalidValueError(
-                        f"milestone.{name}", value, "must be a non-empty string"
+                        (*here, name), value, "must be a non-empty string"
                     )
                 )
         if not _is_date(self.date):
             problems.add(
                 InvalidTypeError(
-                    "milestone.date",
+                    (*here, "date"),
                     self.date,
                     "must be a datetime.date (a local date, not a datetime)",
                 )
@@ -333,7 +339,7 @@ class AssessmentCycle:
                 dates_ok = False
                 problems.add(
                     InvalidTypeError(
-                        f"cycle.{name}",
+                        ("cycle", name),
                         value,
                         "must be a datetime.date (a local date, not a datetime)",
                     )
@@ -341,7 +347,7 @@ class AssessmentCycle:
         if dates_ok and self.end < self.start:
             problems.add(
                 InvalidValueError(
-                    "cycle.end", self.end, f"must not be before start {self.start}"
+                    ("cycle", "end"), self.end, f"must not be before start {self.start}"
                 )
             )
         for name in ("label_zh", "label_en"):
@@ -349,14 +355,16 @@ class AssessmentCycle:
             if not isinstance(value, str) or not value.strip():
                 problems.add(
                     InvalidValueError(
-                        f"cycle.{name}", value, "must be a non-empty string"
+                        ("cycle", name), value, "must be a non-empty string"
                     )
                 )
-        if (zone_problem := _check_zone(self.zone, "cycle.zone")) is not None:
+        if (zone_problem := _check_zone(self.zone, ("cycle", "zone"))) is not None:
             problems.add(zone_problem)
         if self.kind not in _KINDS:
             problems.add(
-                InvalidValueError("cycle.kind", self.kind, f"must be one of {_KINDS}")
+                InvalidValueError(
+                    ("cycle", "kind"), self.kind, f"must be one of {_KINDS}"
+                )
             )
         problems.extend(self._milestone_problems(check_period=dates_ok))
         if dates_ok:
@@ -372,24 +380,24 @@ class AssessmentCycle:
             if not isinstance(milestone, Milestone):
                 found.append(
                     InvalidTypeError(
-                        f"cycle.milestones[{position}]",
+                        ("cycle", "milestones", position),
                         milestone,
                         "must be a Milestone",
                     )
                 )
                 continue
-            path = f"cycle.milestones[{milestone.key}]"
+            path: Path = ("cycle", "milestones", Id(milestone.key))
             if milestone.key in seen:
                 found.append(
-                    InvalidValueError(f"{path}.key", milestone.key, "is used twice")
+                    InvalidValueError((*path, "key"), milestone.key, "is used twice")
                 )
                 # Its other problems by position: its key names the first one.
-                path = f"cycle.milestones[#{position}]"
+                path = ("cycle", "milestones", position)
             seen.add(milestone.key)
             if previous is not None and milestone.date < previous.date:
                 found.append(
                     InvalidValueError(
-                        f"{path}.date",
+                        (*path, "date"),
                         milestone.date,
                         f"{milestone.name_zh} ({milestone.key}) on {milestone.date} "
                         f"must not be before {previous.name_zh} ({previous.key}) "
@@ -405,7 +413,7 @@ class AssessmentCycle:
             if bound is not None and milestone.date != bound:
                 found.append(
                     InvalidValueError(
-                        f"{path}.date",
+                        (*path, "date"),
                         milestone.date,
                         f"must be the period's {milestone.key.removeprefix('period_')}"
                         f" {bound}",
@@ -420,7 +428,7 @@ class AssessmentCycle:
             if (self.start.month, self.start.day) != (5, 1) or self.end != expected_end:
                 found.append(
                     InvalidValueError(
-                        "cycle",
+                        ("cycle",),
                         (self.start, self.end),
                         "a cross-year cycle must run from May 1 to April 30 of the "
                         "next year",
@@ -429,7 +437,7 @@ class AssessmentCycle:
             deadline = date(self.end.year, 7, 1)
             found.extend(
                 InvalidValueError(
-                    "cycle.milestones[commendation].date",
+                    ("cycle", "milestones", Id("commendation"), "date"),
                     milestone.date,
                     f"must be before July 1 (七一) of {self.end.year} in a "
                     "cross-year cycle",
@@ -445,7 +453,7 @@ class AssessmentCycle:
         ):
             found.append(
                 InvalidValueError(
-                    "cycle",
+                    ("cycle",),
                     (self.start, self.end),
                     "a calendar-year cycle must run from January 1 to December 31",
                 )
@@ -571,19 +579,23 @@ class AssessmentCycle:
         problems = _Problems("invalid assessment cycle")
         if not _is_date(start):
             problems.add(
-                InvalidTypeError("term.start", start, "must be a datetime.date")
+                InvalidTypeError(("term", "start"), start, "must be a datetime.date")
             )
         elif not 1 <= start.year <= _MAX_YEAR:
             problems.add(
-                InvalidValueError("term.start", start, f"year must be ≤ {_MAX_YEAR}")
+                InvalidValueError(
+                    ("term", "start"), start, f"year must be ≤ {_MAX_YEAR}"
+                )
             )
         if not _is_int(years) or not 1 <= years <= 50:
             problems.add(
-                InvalidValueError("term.years", years, "must be a whole number 1–50")
+                InvalidValueError(
+                    ("term", "years"), years, "must be a whole number 1–50"
+                )
             )
         if stage not in ("mid", "end"):
             problems.add(
-                InvalidValueError("term.stage", stage, "must be 'mid' or 'end'")
+                InvalidValueError(("term", "stage"), stage, "must be 'mid' or 'end'")
             )
         problems.raise_if_any()
         term_end = start + relativedelta(years=years, days=-1)
@@ -617,13 +629,15 @@ class AssessmentCycle:
         problems = _Problems("invalid assessment cycle")
         if not _is_int(year) or not 1 <= year <= _MAX_YEAR:
             problems.add(
-                InvalidValueError("year", year, f"must be a whole year 1–{_MAX_YEAR}")
+                InvalidValueError(
+                    ("year",), year, f"must be a whole year 1–{_MAX_YEAR}"
+                )
             )
         if not _is_int(month) or not 1 <= month <= 12:
-            problems.add(InvalidValueError("start_month", month, "must be 1–12"))
+            problems.add(InvalidValueError(("start_month",), month, "must be 1–12"))
         if not _is_int(months) or not 1 <= months <= 600:
             problems.add(
-                InvalidValueError("months", months, "must be a whole number 1–600")
+                InvalidValueError(("months",), months, "must be a whole number 1–600")
             )
         problems.raise_if_any()
         return cls._from_start(
@@ -728,7 +742,9 @@ class AssessmentCycle:
                 return milestone
         known = ", ".join(m.key for m in self.milestones) or "none"
         raise UnknownReferenceError(
-            "milestone", key, f"is not a milestone of {self.label_zh} (known: {known})"
+            ("milestone",),
+            key,
+            f"is not a milestone of {self.label_zh} (known: {known})",
         )
 
     def local_date(self, moment: date | datetime) -> date:
@@ -767,18 +783,19 @@ class AssessmentCycle:
         """
         return self.start <= self.local_date(moment) <= self.end
 
-    def require_within(self, moment: date | datetime, what: str) -> date:
+    def require_within(self, moment: date | datetime, what: Path | str) -> date:
         """The local date of *moment*, which must fall within the period.
 
         Args:
             moment: a local date or an aware datetime.
-            what: names the record in the error, e.g. ``"records[3]"``.
+            what: where the record is, named in the error: a path, e.g.
+                ``("records", 3)`` (see :mod:`pbcheck.errors`), or a label.
 
         >>> c = AssessmentCycle.cross_year(2025)
-        >>> c.require_within(date(2026, 5, 3), "支委会记录")
+        >>> c.require_within(date(2026, 5, 3), ("records", 3))
         Traceback (most recent call last):
         ...
-        pbcheck.errors.OutOfCycleError: 支委会记录: dated 2026-05-03, outside the cycle 2025—2026年度 (2025-05-01—2026-04-30) ...
+        pbcheck.errors.OutOfCycleError: records[3]: dated 2026-05-03, outside the cycle 2025—2026年度 (2025-05-01—2026-04-30) ...
 
         Raises:
             OutOfCycleError: *moment* falls outside the period.
@@ -844,7 +861,7 @@ class AssessmentCycle:
             InvalidValueError: *unit* is not one of the four units.
         """
         if unit not in _UNITS:
-            raise InvalidValueError("unit", unit, f"must be one of {_UNITS}")
+            raise InvalidValueError(("unit",), unit, f"must be one of {_UNITS}")
         if unit == "cycle":
             return (
                 SubPeriod(
@@ -903,12 +920,13 @@ def _checked_overrides(
     given: object = overrides
     if not isinstance(given, Mapping):
         problems.add(
-            InvalidTypeError("overrides", given, "must map milestone keys to dates")
+            InvalidTypeError(("overrides",), given, "must map milestone keys to dates")
         )
         problems.raise_if_any()
     allowed = [key for key in known if key not in _PERIOD_KEYS]
     for key, value in overrides.items():
-        path = f"overrides[{key!r}]"
+        # A key of a mapping: a name step (``overrides.commendation``).
+        path = ("overrides", str(key))
         if key in _PERIOD_KEYS:
             problems.add(
                 InvalidValueError(
@@ -975,7 +993,7 @@ class CycleCalendar:
         if self.kind not in ("cross_year", "calendar_year", "generic"):
             problems.add(
                 InvalidValueError(
-                    "calendar.kind",
+                    ("calendar", "kind"),
                     self.kind,
                     "must be 'cross_year', 'calendar_year' or 'generic'",
                 )
@@ -983,7 +1001,7 @@ class CycleCalendar:
         elif self.kind in named and (self.start_month, self.months) != named[self.kind]:
             problems.add(
                 InvalidValueError(
-                    "calendar",
+                    ("calendar",),
                     (self.start_month, self.months),
                     f"a {self.kind} calendar has start_month, months = "
                     f"{named[self.kind]}; use CycleCalendar.generic() for others",
@@ -992,20 +1010,22 @@ class CycleCalendar:
         if not _is_int(self.start_month) or not 1 <= self.start_month <= 12:
             problems.add(
                 InvalidValueError(
-                    "calendar.start_month", self.start_month, "must be 1–12"
+                    ("calendar", "start_month"), self.start_month, "must be 1–12"
                 )
             )
         if not _is_int(self.months) or not 1 <= self.months <= 600:
             problems.add(
-                InvalidValueError("calendar.months", self.months, "must be 1–600")
+                InvalidValueError(("calendar", "months"), self.months, "must be 1–600")
             )
         if not _is_int(self.anchor_year) or not 1 <= self.anchor_year <= _MAX_YEAR:
             problems.add(
                 InvalidValueError(
-                    "calendar.anchor_year", self.anchor_year, f"must be 1–{_MAX_YEAR}"
+                    ("calendar", "anchor_year"),
+                    self.anchor_year,
+                    f"must be 1–{_MAX_YEAR}",
                 )
             )
-        if (zone_problem := _check_zone(self.zone, "calendar.zone")) is not None:
+        if (zone_problem := _check_zone(self.zone, ("calendar", "zone"))) is not None:
             problems.add(zone_problem)
         problems.raise_if_any()
 
@@ -1081,12 +1101,14 @@ class CycleCalendar:
             InvalidValueError: no cycle of this calendar starts in *year*.
         """
         if not _is_int(year) or not 1 <= year <= _MAX_YEAR:
-            raise InvalidValueError("year", year, f"must be a whole year 1–{_MAX_YEAR}")
+            raise InvalidValueError(
+                ("year",), year, f"must be a whole year 1–{_MAX_YEAR}"
+            )
         index = -((self._base - year * 12) // self.months)  # ceiling division
         found = self._at(index)
         if found.start.year != year:
             raise InvalidValueError(
-                "year",
+                ("year",),
                 year,
                 f"no cycle of this calendar starts in {year}; the next starts "
                 f"{found.start}",
@@ -1103,7 +1125,9 @@ class CycleCalendar:
         """
         low, high = self.local_date(first), self.local_date(last)
         if high < low:
-            raise InvalidValueError("last", last, f"must not be before first {first}")
+            raise InvalidValueError(
+                ("last",), last, f"must not be before first {first}"
+            )
         for index in range(self._index(low), self._index(high) + 1):
             yield self._at(index)
 
@@ -1129,7 +1153,9 @@ class CycleCalendar:
         """
         low, high = self.local_date(first), self.local_date(last)
         if high < low:
-            raise InvalidValueError("last", last, f"must not be before first {first}")
+            raise InvalidValueError(
+                ("last",), last, f"must not be before first {first}"
+            )
         start_index = self._index(low)
         # Earlier cycles may still have milestones (assessment, commendation) in range.
         while any(m.date >= low for m in self._at(start_index - 1).milestones):

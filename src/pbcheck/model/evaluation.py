@@ -93,21 +93,21 @@ _SOURCE_LABELS = {
 def _observed(value: object) -> ObservedValue:
     if isinstance(value, bool | int | Fraction):
         return value
-    return to_exact(value, "observation.value")
+    return to_exact(value, ("observation", "value"))
 
 
 def _moment(value: object, name: str = "occurred_at") -> Moment:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidValueError(
-                name,
+                (name,),
                 value,
                 "must be timezone-aware (e.g. 2026-04-30T23:30+08:00)",
             )
         return value
     if isinstance(value, date):
         return value
-    raise InvalidTypeError(name, value, "must be a date or a datetime")
+    raise InvalidTypeError((name,), value, "must be a date or a datetime")
 
 
 def _optional_moment(value: object) -> Moment | None:
@@ -116,7 +116,7 @@ def _optional_moment(value: object) -> Moment | None:
 
 def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
+        raise InvalidValueError((attribute.name,), value, "must be a non-empty string")
 
 
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:

@@ -159,23 +159,27 @@ class Frequency:
         problems = _Problems("invalid frequency rule")
         if self.per not in _PERS:
             problems.add(
-                InvalidValueError("frequency.per", self.per, f"must be one of {_PERS}")
+                InvalidValueError(
+                    ("frequency", "per"), self.per, f"must be one of {_PERS}"
+                )
             )
         at_least: object = self.at_least
         if not isinstance(at_least, int) or isinstance(at_least, bool):
             problems.add(
                 InvalidTypeError(
-                    "frequency.at_least", at_least, "must be a whole number"
+                    ("frequency", "at_least"), at_least, "must be a whole number"
                 )
             )
         elif at_least < 1:
             problems.add(
-                InvalidValueError("frequency.at_least", at_least, "must be >= 1")
+                InvalidValueError(("frequency", "at_least"), at_least, "must be >= 1")
             )
         if self.scoring not in _SCORINGS:
             problems.add(
                 InvalidValueError(
-                    "frequency.scoring", self.scoring, f"must be one of {_SCORINGS}"
+                    ("frequency", "scoring"),
+                    self.scoring,
+                    f"must be one of {_SCORINGS}",
                 )
             )
         problems.extend(self._deduction_problems())
@@ -188,7 +192,7 @@ class Frequency:
                 return []
             return [
                 InvalidValueError(
-                    "frequency.deduction",
+                    ("frequency", "deduction"),
                     self.deduction,
                     "applies only when scoring is 'deduct_per_miss' "
                     f"(scoring is {self.scoring!r})",
@@ -197,18 +201,20 @@ class Frequency:
         if self.deduction is None:
             return [
                 InvalidValueError(
-                    "frequency.deduction",
+                    ("frequency", "deduction"),
                     None,
                     "is required when scoring is 'deduct_per_miss'",
                 )
             ]
         try:
-            deduction = to_exact(self.deduction, "frequency.deduction")
+            deduction = to_exact(self.deduction, ("frequency", "deduction"))
         except Problem as exc:
             return [exc]
         if deduction <= 0:
             return [
-                InvalidValueError("frequency.deduction", self.deduction, "must be > 0")
+                InvalidValueError(
+                    ("frequency", "deduction"), self.deduction, "must be > 0"
+                )
             ]
         object.__setattr__(self, "deduction", deduction)
         return []
@@ -246,14 +252,14 @@ class Frequency:
             InvalidTypeError: a record is not a date, or *max_points* is not
                 exact.
         """
-        maximum = to_exact(max_points, "max_points")
+        maximum = to_exact(max_points, ("max_points",))
         if maximum < 0:
-            raise InvalidValueError("max_points", max_points, "must be >= 0")
+            raise InvalidValueError(("max_points",), max_points, "must be >= 0")
         given: object = occurred
         if isinstance(given, str | bytes):
-            raise InvalidTypeError("occurred", given, "must be a sequence of dates")
+            raise InvalidTypeError(("occurred",), given, "must be a sequence of dates")
         days = [
-            cycle.require_within(moment, f"occurred[{i}]")
+            cycle.require_within(moment, ("occurred", i))
             for i, moment in enumerate(occurred)
         ]
         periods = cycle.sub_periods(self.per)
@@ -312,5 +318,5 @@ def _period_index(periods: tuple[SubPeriod, ...], day: date) -> int:
         if period.start <= day <= period.end:
             return period.index
     raise InvalidValueError(  # pragma: no cover - require_within checked the day
-        "occurred", day, "is in no sub-period of the cycle"
+        ("occurred",), day, "is in no sub-period of the cycle"
     )

@@ -31,15 +31,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidValueError,
     OrgTreeCycleError,
+    Path,
     UnknownReferenceError,
     _Problems,
+    item,
 )
 
 __all__ = [
@@ -107,17 +111,26 @@ class Role(StrEnum):
     """行政主要领导 — the unit's administrative head, a party member."""
 
 
-def _non_empty(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _field(instance: object, attribute: attrs.Attribute[Any]) -> Path:
+    """Where a field is: a unit names itself by its id (``unit[czj].name``)."""
+    if isinstance(instance, OrgUnit):
+        return (*item("unit", instance.id), attribute.name)
+    return (attribute.name,)
+
+
+def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
+        raise InvalidValueError(
+            _field(instance, attribute), value, "must be a non-empty string"
+        )
 
 
 def _optional_non_empty(
-    _: object, attribute: attrs.Attribute[str | None], value: str | None
+    instance: object, attribute: attrs.Attribute[str | None], value: str | None
 ) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise InvalidValueError(
-            attribute.name, value, "must be None or a non-empty string"
+            _field(instance, attribute), value, "must be None or a non-empty string"
         )
 
 
@@ -156,6 +169,13 @@ class OrgUnit:
 
     >>> OrgUnit(id="sj", name="市税务局党委", kind="party_committee").kind
     <UnitKind.PARTY_COMMITTEE: 'party_committee'>
+
+    A problem of a unit names the unit by its id:
+
+    >>> OrgUnit(id="sj", name=" ", kind="party_committee")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: unit[sj].name: must be a non-empty string (got ' ')
     """
 
     id: str = attrs.field(validator=_non_empty)
@@ -243,36 +263,36 @@ class OrgTree:
         problems = _Problems("invalid org tree")
         by_id: dict[str, OrgUnit] = {}
         # Every unit with the path that finds it; a duplicate by its position.
-        checked: list[tuple[str, OrgUnit]] = []
+        checked: list[tuple[Path, OrgUnit]] = []
         for index, unit in enumerate(self.units):
             if not isinstance(unit, OrgUnit):
                 problems.add(
                     InvalidValueError(
-                        f"tree.units[{index}]", unit, "must be an OrgUnit"
+                        ("tree", "units", index), unit, "must be an OrgUnit"
                     )
                 )
             elif unit.id in by_id:
                 problems.add(
                     DuplicateIdError(
-                        f"tree.units[{index}].id", unit.id, "is a duplicate"
+                        ("tree", "units", index, "id"), unit.id, "is a duplicate"
                     )
                 )
-                checked.append((f"tree.units[{index}]", unit))
+                checked.append((("tree", "units", index), unit))
             else:
                 by_id[unit.id] = unit
-                checked.append((f"tree.units[{unit.id}]", unit))
+                checked.append((("tree", "units", Id(unit.id)), unit))
         children: dict[str | None, list[OrgUnit]] = {}
         for path, unit in checked:
             if unit.parent is not None and unit.parent not in by_id:
                 problems.add(
                     UnknownReferenceError(
-                        f"{path}.parent", unit.parent, "names no unit in the tree"
+                        (*path, "parent"), unit.parent, "names no unit in the tree"
                     )
                 )
             if self.series is not None and unit.series not in self.series | {None}:
                 problems.add(
                     UnknownReferenceError(
-                        f"{path}.series",
+                        (*path, "series"),
                         unit.series,
                         f"is not a known series ({', '.join(sorted(self.series))})",
                     )
@@ -359,7 +379,7 @@ def _cycles(by_id: Mapping[str, OrgUnit]) -> Iterator[OrgTreeCycleError]:
             if current in on_trail:
                 loop = trail[trail.index(current) :]
                 yield OrgTreeCycleError(
-                    f"tree.units[{current}].parent",
+                    ("tree", "units", Id(current), "parent"),
                     by_id[current].parent,
                     f"closes a loop: {' → '.join([*loop, current])}",
                 )

@@ -31,11 +31,15 @@ from pbcheck._numbers import Exact, RoundingPolicy, to_exact
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidTypeError,
     InvalidValueError,
     InvalidWeightsError,
+    Path,
     Problem,
     _Problems,
+    item,
+    render_path,
 )
 from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.model.evaluation import Source
@@ -76,7 +80,7 @@ class _Unchecked:
 def _lenient_exact(value: Exact) -> Fraction:
     """Convert if possible; otherwise keep the raw value for post-init reporting."""
     try:
-        return to_exact(value, "")
+        return to_exact(value, ())
     except Problem:
         return cast("Fraction", _Unchecked(value))
 
@@ -85,7 +89,7 @@ def _lenient_optional_exact(value: Exact | None) -> Fraction | None:
     return None if value is None else _lenient_exact(value)
 
 
-def _check_exact(problems: _Problems, path: str, value: object) -> bool:
+def _check_exact(problems: _Problems, path: Path, value: object) -> bool:
     """Report a value that failed conversion; True if it is a usable Fraction."""
     if isinstance(value, _Unchecked):
         try:
@@ -96,7 +100,7 @@ def _check_exact(problems: _Problems, path: str, value: object) -> bool:
     return True
 
 
-def _check_text(problems: _Problems, path: str, value: object) -> None:
+def _check_text(problems: _Problems, path: Path, value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         problems.add(InvalidValueError(path, value, "must be a non-empty string"))
 
@@ -153,36 +157,36 @@ class Indicator:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid indicator")
-        _check_text(problems, "indicator.id", self.id)
-        _check_text(problems, "indicator.title", self.title)
-        if _check_exact(problems, "indicator.max_points", self.max_points) and (
+        here = item("indicator", self.id)
+        _check_text(problems, (*here, "id"), self.id)
+        _check_text(problems, (*here, "title"), self.title)
+        if _check_exact(problems, (*here, "max_points"), self.max_points) and (
             self.max_points <= 0
         ):
             problems.add(
                 InvalidValueError(
-                    "indicator.max_points", _raw(self.max_points), "must be > 0"
+                    (*here, "max_points"), _raw(self.max_points), "must be > 0"
                 )
             )
         if (
             self.weight is not None
-            and _check_exact(problems, "indicator.weight", self.weight)
+            and _check_exact(problems, (*here, "weight"), self.weight)
             and self.weight < 0
         ):
             problems.add(
-                InvalidWeightsError(
-                    "indicator.weight", _raw(self.weight), "must be ≥ 0"
-                )
+                InvalidWeightsError((*here, "weight"), _raw(self.weight), "must be ≥ 0")
             )
         if isinstance(self.rule, ValueRule):
             if isinstance(self.max_points, Fraction) and self.max_points > 0:
                 for field, value, message in self.rule.config_problems(self.max_points):
+                    below = (field,) if isinstance(field, str) else tuple(field)
                     problems.add(
-                        InvalidValueError(f"indicator.rule.{field}", value, message)
+                        InvalidValueError((*here, "rule", *below), value, message)
                     )
         elif not isinstance(self.rule, ActivityRule):
             problems.add(
                 InvalidTypeError(
-                    "indicator.rule",
+                    (*here, "rule"),
                     self.rule,
                     "must be a scoring rule (ValueRule or ActivityRule)",
                 )
@@ -192,7 +196,7 @@ class Indicator:
         ):
             problems.add(
                 InvalidTypeError(
-                    "indicator.rater_aggregator",
+                    (*here, "rater_aggregator"),
                     self.rater_aggregator,
                     "must be an Aggregator",
                 )
@@ -248,6 +252,14 @@ class Section:
     pbcheck.errors.ValidationError: invalid section: ...
       section.id: must be a non-empty string (got '')
     ...
+
+    A problem of a section with an id names it:
+
+    >>> Section("A2", "组织建设", -15, indicators=section.indicators)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid section: 1 problem
+      section[A2].weight: must be ≥ 0 (got '-15')
     """
 
     id: str
@@ -259,35 +271,34 @@ class Section:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid section")
-        _check_text(problems, "section.id", self.id)
-        _check_text(problems, "section.title", self.title)
-        if _check_exact(problems, "section.weight", self.weight) and self.weight < 0:
+        here = item("section", self.id)
+        _check_text(problems, (*here, "id"), self.id)
+        _check_text(problems, (*here, "title"), self.title)
+        if _check_exact(problems, (*here, "weight"), self.weight) and self.weight < 0:
             problems.add(
-                InvalidWeightsError("section.weight", _raw(self.weight), "must be ≥ 0")
+                InvalidWeightsError((*here, "weight"), _raw(self.weight), "must be ≥ 0")
             )
         if not self.sections and not self.indicators:
             problems.add(
                 InvalidValueError(
-                    "section.indicators", [], "a section needs sections or indicators"
+                    (*here, "indicators"), [], "a section needs sections or indicators"
                 )
             )
-        for field, items, kind in (
+        for field, children, kind in (
             ("sections", self.sections, Section),
             ("indicators", self.indicators, Indicator),
         ):
-            for index, item in enumerate(items):
-                if not isinstance(item, kind):
+            for index, child in enumerate(children):
+                if not isinstance(child, kind):
                     problems.add(
                         InvalidTypeError(
-                            f"section.{field}[{index}]",
-                            item,
-                            f"must be a {kind.__name__}",
+                            (*here, field, index), child, f"must be a {kind.__name__}"
                         )
                     )
         if not isinstance(self.aggregator, Aggregator):
             problems.add(
                 InvalidTypeError(
-                    "section.aggregator", self.aggregator, "must be an Aggregator"
+                    (*here, "aggregator"), self.aggregator, "must be an Aggregator"
                 )
             )
         problems.raise_if_any()
@@ -316,8 +327,10 @@ class BonusPool:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid bonus pool")
-        if _check_exact(problems, "bonus.cap", self.cap) and self.cap < 0:
-            problems.add(InvalidValueError("bonus.cap", _raw(self.cap), "must be ≥ 0"))
+        if _check_exact(problems, ("bonus", "cap"), self.cap) and self.cap < 0:
+            problems.add(
+                InvalidValueError(("bonus", "cap"), _raw(self.cap), "must be ≥ 0")
+            )
         problems.raise_if_any()
 
 
@@ -355,28 +368,29 @@ class Deduction:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid deduction")
-        _check_text(problems, "deduction.id", self.id)
-        _check_text(problems, "deduction.title", self.title)
+        here = item("deduction", self.id)
+        _check_text(problems, (*here, "id"), self.id)
+        _check_text(problems, (*here, "title"), self.title)
         if (self.points is None) == (self.by_category is None):
             problems.add(
                 InvalidValueError(
-                    "deduction.points",
+                    (*here, "points"),
                     None if self.points is None else _raw(self.points),
                     "give exactly one of points or by_category",
                 )
             )
         if (
             self.points is not None
-            and _check_exact(problems, "deduction.points", self.points)
+            and _check_exact(problems, (*here, "points"), self.points)
             and self.points <= 0
         ):
             problems.add(
-                InvalidValueError("deduction.points", _raw(self.points), "must be > 0")
+                InvalidValueError((*here, "points"), _raw(self.points), "must be > 0")
             )
         if self.by_category is not None:
             converted: dict[str, Fraction] = {}
             for category, value in dict(self.by_category).items():
-                path = f"deduction.by_category[{category}]"
+                path = (*here, "by_category", str(category))
                 try:
                     points = to_exact(value, path)
                 except Problem as problem:
@@ -387,16 +401,16 @@ class Deduction:
                 converted[category] = points
             if not self.by_category:
                 problems.add(
-                    InvalidValueError("deduction.by_category", {}, "must not be empty")
+                    InvalidValueError((*here, "by_category"), {}, "must not be empty")
                 )
             object.__setattr__(self, "by_category", converted)
         if (
             self.cap is not None
-            and _check_exact(problems, "deduction.cap", self.cap)
+            and _check_exact(problems, (*here, "cap"), self.cap)
             and self.cap <= 0
         ):
             problems.add(
-                InvalidValueError("deduction.cap", _raw(self.cap), "must be > 0")
+                InvalidValueError((*here, "cap"), _raw(self.cap), "must be > 0")
             )
         problems.raise_if_any()
 
@@ -422,14 +436,17 @@ class Veto:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid veto")
-        _check_text(problems, "veto.id", self.id)
-        _check_text(problems, "veto.title", self.title)
+        here = item("veto", self.id)
+        _check_text(problems, (*here, "id"), self.id)
+        _check_text(problems, (*here, "title"), self.title)
         if (
             self.cap is not None
-            and _check_exact(problems, "veto.cap", self.cap)
+            and _check_exact(problems, (*here, "cap"), self.cap)
             and self.cap < 0
         ):
-            problems.add(InvalidValueError("veto.cap", _raw(self.cap), "must be ≥ 0"))
+            problems.add(
+                InvalidValueError((*here, "cap"), _raw(self.cap), "must be ≥ 0")
+            )
         problems.raise_if_any()
 
     @property
@@ -442,7 +459,7 @@ class Veto:
 class _Node:
     """A section's place in the rubric: its absolute points and children."""
 
-    path: str
+    path: Path
     points: Fraction
     children: tuple[str, ...]
     shares: tuple[Fraction, ...]  # children's weights / basis, summing to 1
@@ -573,57 +590,63 @@ class Rubric:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems(f"invalid rubric {self.id!r}")
-        _check_text(problems, "rubric.id", self.id)
-        _check_text(problems, "rubric.version", self.version)
-        _check_text(problems, "rubric.title", self.title)
-        totals_ok = _check_exact(problems, "rubric.total_points", self.total_points)
+        _check_text(problems, ("rubric", "id"), self.id)
+        _check_text(problems, ("rubric", "version"), self.version)
+        _check_text(problems, ("rubric", "title"), self.title)
+        totals_ok = _check_exact(
+            problems, ("rubric", "total_points"), self.total_points
+        )
         if totals_ok and self.total_points <= 0:
             problems.add(
                 InvalidValueError(
-                    "rubric.total_points", _raw(self.total_points), "must be > 0"
+                    ("rubric", "total_points"), _raw(self.total_points), "must be > 0"
                 )
             )
             totals_ok = False
         if self.weighting not in ("points", "percent"):
             problems.add(
                 InvalidValueError(
-                    "rubric.weighting", self.weighting, "must be 'points' or 'percent'"
+                    ("rubric", "weighting"),
+                    self.weighting,
+                    "must be 'points' or 'percent'",
                 )
             )
         if self.scheme not in ("capped", "open"):
             problems.add(
                 InvalidValueError(
-                    "rubric.scheme", self.scheme, "must be 'capped' or 'open'"
+                    ("rubric", "scheme"), self.scheme, "must be 'capped' or 'open'"
                 )
             )
         if not self.sections:
-            problems.add(InvalidValueError("rubric.sections", [], "must not be empty"))
+            problems.add(
+                InvalidValueError(("rubric", "sections"), [], "must not be empty")
+            )
         for name in ("aggregator", "rater_aggregator"):
             if not isinstance(getattr(self, name), Aggregator):
                 problems.add(
                     InvalidTypeError(
-                        f"rubric.{name}", getattr(self, name), "must be an Aggregator"
+                        ("rubric", name), getattr(self, name), "must be an Aggregator"
                     )
                 )
         if (
-            _check_exact(problems, "rubric.floor", self.floor)
+            _check_exact(problems, ("rubric", "floor"), self.floor)
             and totals_ok
             and self.floor >= self.total_points
         ):
             problems.add(
                 InvalidValueError(
-                    "rubric.floor",
+                    ("rubric", "floor"),
                     _raw(self.floor),
                     f"must be below total_points ({_f(self.total_points)})",
                 )
             )
         if self.deduction_cap is not None and (
-            _check_exact(problems, "rubric.deduction_cap", self.deduction_cap)
+            _check_exact(problems, ("rubric", "deduction_cap"), self.deduction_cap)
             and self.deduction_cap <= 0
         ):
             problems.add(
                 InvalidValueError(
-                    "rubric.deduction_cap", _raw(self.deduction_cap), "must be > 0"
+                    ("rubric", "deduction_cap"), _raw(self.deduction_cap), "must be > 0"
                 )
             )
         object.__setattr__(
@@ -642,7 +665,7 @@ class Rubric:
             ):
                 problems.add(
                     InvalidValueError(
-                        f"rubric.vetoes[{veto.id}].cap",
+                        ("rubric", "vetoes", Id(veto.id), "cap"),
                         _raw(veto.cap),
                         f"must not be below the rubric's floor ({_f(self.floor)})",
                     )
@@ -654,7 +677,8 @@ class Rubric:
     def _checked_source_weights(self, problems: _Problems) -> Mapping[Source, Fraction]:
         weights: dict[Source, Fraction] = {}
         for key, value in dict(self.source_weights).items():
-            path = f"rubric.source_weights[{key}]"
+            # A key of a mapping: a name step (``rubric.source_weights.team``).
+            path = ("rubric", "source_weights", str(key))
             try:
                 source = Source(key)
                 weight = to_exact(value, path)
@@ -678,54 +702,64 @@ class Rubric:
                 # Named by position: its id would name the first one.
                 problems.add(
                     DuplicateIdError(
-                        f"{at}.id", item_id, f"is already used at {seen[item_id]}"
+                        (*at, "id"), item_id, f"is already used at {seen[item_id]}"
                     )
                 )
             else:
-                seen[item_id] = path
+                seen[item_id] = render_path(path)
 
-    def _all_ids(self) -> Iterator[tuple[str, str, str]]:
+    def _all_ids(self) -> Iterator[tuple[Path, Path, str]]:
         """``(path by position, path by id, id)`` of every item that has an id."""
 
         def steps(
             items: Sequence[Section | Indicator | Deduction | Veto],
-        ) -> Iterator[tuple[str, str]]:
+        ) -> Iterator[int | Id]:
             # An item is named by its id, unless a sibling before it has the
-            # same id: then by its position (``[#1]``), as its id names the first.
+            # same id: then by its position, as its id names the first.
             before: set[str] = set()
-            for index, item in enumerate(items):
-                yield (f"#{index}" if item.id in before else item.id), item.id
-                before.add(item.id)
+            for index, member in enumerate(items):
+                yield index if member.id in before else Id(member.id)
+                before.add(member.id)
 
         def walk(
-            section: Section, at: str, path: str
-        ) -> Iterator[tuple[str, str, str]]:
+            section: Section, at: Path, path: Path
+        ) -> Iterator[tuple[Path, Path, str]]:
             yield at, path, section.id
-            for (step, _), child in zip(
+            for step, child in zip(
                 steps(section.sections), section.sections, strict=True
             ):
                 yield from walk(
-                    child, f"{at}.sections[{step}]", f"{path}.sections[{child.id}]"
+                    child,
+                    (*at, "sections", step),
+                    (*path, "sections", Id(child.id)),
                 )
-            for step, item_id in steps(section.indicators):
+            for step, indicator in zip(
+                steps(section.indicators), section.indicators, strict=True
+            ):
                 yield (
-                    f"{at}.indicators[{step}]",
-                    f"{path}.indicators[{item_id}]",
-                    item_id,
+                    (*at, "indicators", step),
+                    (*path, "indicators", Id(indicator.id)),
+                    indicator.id,
                 )
 
-        for (step, _), section in zip(steps(self.sections), self.sections, strict=True):
+        for step, section in zip(steps(self.sections), self.sections, strict=True):
             yield from walk(
-                section, f"rubric.sections[{step}]", f"rubric.sections[{section.id}]"
+                section,
+                ("rubric", "sections", step),
+                ("rubric", "sections", Id(section.id)),
             )
-        groups: tuple[tuple[str, Sequence[Indicator | Deduction | Veto]], ...] = (
-            ("bonus.indicators", self.bonus.indicators),
-            ("deductions", self.deductions),
-            ("vetoes", self.vetoes),
+        groups: tuple[tuple[Path, Sequence[Indicator | Deduction | Veto]], ...] = (
+            (("bonus", "indicators"), self.bonus.indicators),
+            (("deductions",), self.deductions),
+            (("vetoes",), self.vetoes),
         )
         for name, items in groups:
-            for step, item_id in steps(items):
-                yield f"rubric.{name}[{step}]", f"rubric.{name}[{item_id}]", item_id
+            for step, member in zip(steps(items), items, strict=True):
+                yield (
+                    ("rubric", *name, step),
+                    ("rubric", *name, Id(member.id)),
+                    member.id,
+                )
 
     def _weight_of(self, item: Section | Indicator) -> Fraction | None:
         if isinstance(item, Indicator) and item.weight is None:
@@ -742,7 +776,7 @@ class Rubric:
 
         def level(
             node_id: str,
-            path: str,
+            path: Path,
             points: Fraction,
             sections: Sequence[Section],
             leaves: Sequence[Indicator],
@@ -755,7 +789,7 @@ class Rubric:
                 if weight is None:
                     problems.add(
                         InvalidWeightsError(
-                            f"{path}.{kind}[{child.id}].weight",
+                            (*path, kind, Id(child.id), "weight"),
                             None,
                             "is required with weighting='percent'",
                         )
@@ -770,7 +804,7 @@ class Rubric:
                 unit = "points" if self.weighting == "points" else "%"
                 problems.add(
                     InvalidWeightsError(
-                        f"{path}.weights",
+                        (*path, "weights"),
                         {c.id: _f(w) for c, w in zip(children, weights, strict=True)},
                         f"must sum to exactly {_f(basis)} {unit} "
                         f"(they sum to {_f(total)})",
@@ -788,7 +822,7 @@ class Rubric:
                 if isinstance(child, Section):
                     level(
                         child.id,
-                        f"{path}.sections[{child.id}]",
+                        (*path, "sections", Id(child.id)),
                         child_points,
                         child.sections,
                         child.indicators,
@@ -796,7 +830,7 @@ class Rubric:
                 else:
                     indicators[child.id] = (child, child_points)
 
-        level(ROOT, "rubric", self.total_points, self.sections, ())
+        level(ROOT, ("rubric",), self.total_points, self.sections, ())
 
     @classmethod
     def normalising(cls, **fields: object) -> Rubric:
@@ -829,7 +863,7 @@ class Rubric:
         [Fraction(70, 1), Fraction(30, 1)]
         """
         weighting = fields.get("weighting", "points")
-        total = to_exact(fields.get("total_points", 100), "rubric.total_points")
+        total = to_exact(fields.get("total_points", 100), ("rubric", "total_points"))
         sections = tuple(cast("Sequence[Section]", fields["sections"]))
         fields["sections"] = _rescaled_level(sections, (), total, weighting)[0]
         return cls(**fields)  # type: ignore[arg-type]
@@ -891,11 +925,11 @@ def _rescaled_level(
         i.max_points if i.weight is None and weighting == "points" else i.weight
         for i in indicators
     ]
-    weights = [to_exact(w, "weight") if w is not None else Fraction(0) for w in raw]
+    weights = [to_exact(w, ("weight",)) if w is not None else Fraction(0) for w in raw]
     total = sum(weights, Fraction(0))
     if total <= 0 or any(w < 0 for w in weights):
         raise InvalidWeightsError(
-            "weights", [_f(w) for w in weights], "must be ≥ 0 with a positive sum"
+            ("weights",), [_f(w) for w in weights], "must be ≥ 0 with a positive sum"
         )
     scaled = [w * basis / total for w in weights]
     new_sections = []

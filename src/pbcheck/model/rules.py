@@ -44,7 +44,12 @@ import attrs
 
 from pbcheck._numbers import format_exact as _f
 from pbcheck._numbers import to_exact, whole_at_least
-from pbcheck.errors import InvalidTypeError, InvalidValueError, UnknownRuleError
+from pbcheck.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    Path,
+    UnknownRuleError,
+)
 from pbcheck.model.frequency import Frequency
 
 if TYPE_CHECKING:
@@ -95,7 +100,8 @@ class ValueRule(Protocol):
 
     ``config_problems`` returns ``(field, value, message)`` triples for a rule
     that cannot work with the indicator's maximum (checked when the indicator
-    is built); ``value_problem`` returns a message for a value the rule cannot
+    is built); *field* is a field name (``"target"``) or a path below the rule
+    as steps (``("tiers", 1, "points")``, see :mod:`pbcheck.errors`); ``value_problem`` returns a message for a value the rule cannot
     score (checked before scoring, with every other problem of the
     evaluation).  ``points`` may then assume both are fine, and must return
     points within ``[0, max_points]``.
@@ -130,7 +136,7 @@ class ValueRule(Protocol):
 
     def config_problems(
         self, max_points: Fraction
-    ) -> Sequence[tuple[str, object, str]]:
+    ) -> Sequence[tuple[str | Path, object, str]]:
         """Problems of this rule's configuration for an indicator worth *max_points*."""
         ...
 
@@ -308,34 +314,34 @@ class DirectScore:
 
 def _positive(_: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
     if value <= 0:
-        raise InvalidValueError(attribute.name, str(value), "must be > 0")
+        raise InvalidValueError((attribute.name,), str(value), "must be > 0")
 
 
 def _non_negative(
     _: object, attribute: attrs.Attribute[Fraction], value: Fraction
 ) -> None:
     if value < 0:
-        raise InvalidValueError(attribute.name, str(value), "must be ≥ 0")
+        raise InvalidValueError((attribute.name,), str(value), "must be ≥ 0")
 
 
 def _target(value: object) -> Fraction:
-    return to_exact(value, "target")
+    return to_exact(value, ("target",))
 
 
 def _zero_below(value: object) -> Fraction:
-    return to_exact(value, "zero_below")
+    return to_exact(value, ("zero_below",))
 
 
 def _per(value: object) -> Fraction:
-    return to_exact(value, "per")
+    return to_exact(value, ("per",))
 
 
 def _floor(value: object) -> Fraction:
-    return to_exact(value, "floor")
+    return to_exact(value, ("floor",))
 
 
 def _cap(value: object) -> Fraction | None:
-    return None if value is None else to_exact(value, "cap")
+    return None if value is None else to_exact(value, ("cap",))
 
 
 @attrs.frozen
@@ -410,18 +416,18 @@ class RatioToTarget:
 def _tiers(value: object) -> tuple[tuple[Fraction, Fraction], ...]:
     if not isinstance(value, (list, tuple)):
         raise InvalidTypeError(
-            "tiers", value, "must be a sequence of (threshold, points) pairs"
+            ("tiers",), value, "must be a sequence of (threshold, points) pairs"
         )
     pairs: list[tuple[Fraction, Fraction]] = []
     for index, pair in enumerate(value):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
             raise InvalidTypeError(
-                f"tiers[{index}]", pair, "must be a (threshold, points) pair"
+                ("tiers", index), pair, "must be a (threshold, points) pair"
             )
         pairs.append(
             (
-                to_exact(pair[0], f"tiers[{index}].threshold"),
-                to_exact(pair[1], f"tiers[{index}].points"),
+                to_exact(pair[0], ("tiers", index, "threshold")),
+                to_exact(pair[1], ("tiers", index, "points")),
             )
         )
     return tuple(pairs)
@@ -445,16 +451,16 @@ class Tiers:
 
     def config_problems(
         self, max_points: Fraction
-    ) -> Sequence[tuple[str, object, str]]:
+    ) -> Sequence[tuple[str | Path, object, str]]:
         """Tiers must be non-empty, rising, and within the indicator's maximum."""
-        problems: list[tuple[str, object, str]] = []
+        problems: list[tuple[str | Path, object, str]] = []
         if not self.tiers:
             problems.append(("tiers", [], "must have at least one tier"))
         for index, (threshold, points) in enumerate(self.tiers):
             if points < 0 or points > max_points:
                 problems.append(
                     (
-                        f"tiers[{index}].points",
+                        ("tiers", index, "points"),
                         str(points),
                         f"must lie within [0, {_f(max_points)}]",
                     )
@@ -464,7 +470,7 @@ class Tiers:
                 if threshold <= previous_threshold:
                     problems.append(
                         (
-                            f"tiers[{index}].threshold",
+                            ("tiers", index, "threshold"),
                             str(threshold),
                             (
                                 f"must be above the previous threshold "
@@ -475,7 +481,7 @@ class Tiers:
                 if points < previous_points:
                     problems.append(
                         (
-                            f"tiers[{index}].points",
+                            ("tiers", index, "points"),
                             str(points),
                             (
                                 f"must not be below the previous tier's points "
