@@ -16,9 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbcheck.cli._shared import report_problems
-from pbcheck.errors import DuplicateIdError, InvalidValueError, Problem, ValidationError
+from pbcheck.errors import (
+    DOCUMENT,
+    DuplicateIdError,
+    Id,
+    InvalidValueError,
+    Problem,
+    ValidationError,
+)
 from pbcheck.io.interchange import Results, dump, load
-from pbcheck.io.interchange._paths import render_path
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
@@ -33,7 +39,6 @@ __all__ = ["add_parser"]
 PROGRESS_FROM = 200
 
 _YEAR = re.compile(r"[0-9]{4}")
-_SEASON_PATH = re.compile(r"^evaluations\[(?P<unit>[^\]]*)\](?P<rest>.*)$")
 
 
 def _output(text: str) -> Path:
@@ -118,20 +123,19 @@ def _located(
 ) -> tuple[Path | None, Problem]:
     """Which file a season problem is in, and its path in that file.
 
-    A unit evaluated twice is reported at its second evaluation; every other
-    problem at the (first) evaluation of its unit.
+    Scoring names a problem below its unit's evaluation,
+    ``evaluations[ZF01].observations[2].value``; in the file that evaluation
+    is ``$.evaluations[1]``.  A unit evaluated twice is reported at its
+    second evaluation; every other problem at the (first) evaluation of its
+    unit.  Problems of no evaluation stay as they are.
     """
-    match = _SEASON_PATH.match(problem.path)
-    if match is None or match["unit"] not in where:
-        return None, problem
-    places = where[match["unit"]]
+    match problem.steps:
+        case ("evaluations", Id(unit), *rest) if unit in where:
+            places = where[unit]
+        case _:
+            return None, problem
     path, index = places[-1] if isinstance(problem, DuplicateIdError) else places[0]
-    moved = type(problem)(
-        render_path(("evaluations", index)) + match["rest"],
-        problem.value,
-        problem.message,
-    )
-    return path, moved
+    return path, problem.moved((DOCUMENT, "evaluations", index, *rest))
 
 
 def _inputs(

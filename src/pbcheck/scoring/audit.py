@@ -33,7 +33,6 @@ records, :class:`~pbcheck.scoring.scorecard.DeductionScore`,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
@@ -42,8 +41,11 @@ import attrs
 
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
+    Id,
     InvalidValueError,
+    Path,
     Problem,
+    render_path,
 )
 from pbcheck.model.aggregation import TrimmedMean
 from pbcheck.model.evaluation import (
@@ -54,7 +56,7 @@ from pbcheck.model.evaluation import (
     Observation,
     Source,
 )
-from pbcheck.scoring.engine import _season
+from pbcheck.scoring.engine import _evaluation_path, _season
 from pbcheck.scoring.scorecard import IndicatorScore, Record, Scorecard
 from pbcheck.views.html import table, titled
 
@@ -169,7 +171,9 @@ class AuditEntry:
         ... ).path
         'evaluations[a].incidents[2]'
         """
-        return f"evaluations[{self.unit_id}].{_LISTS[self.kind]}[{self.index}]"
+        return render_path(
+            (*_evaluation_path(self.unit_id), _LISTS[self.kind], self.index)
+        )
 
     @property
     def source(self) -> Source:
@@ -273,7 +277,7 @@ def _once(
         key = (entry.evaluation_index, entry.kind, entry.index)
         if key in seen:
             raise InvalidValueError(
-                f"entries[{number}]",
+                ("entries", number),
                 entry.path,
                 "lists a record that an earlier entry already lists",
             )
@@ -465,10 +469,9 @@ def audit_trail(
     for position, (evaluation, card, found) in enumerate(
         _season(rubric, evaluations, cycle, tree)
     ):
-        path = f"evaluations[{evaluation.unit_id}]"
         problems.extend(str(problem) for problem in found)
         if card is None:
-            statuses = _blame(evaluation, path, list(found))
+            statuses = _blame(evaluation, list(found))
         else:
             statuses = _from_card(rubric, indicators, evaluation, card)
         entries.extend(
@@ -504,49 +507,45 @@ def _item_id(record: Record) -> str:
 
 _Status = tuple[AuditStatus, str]
 
-# ``observations[3].value``: one record.  Problems about a whole indicator
-# (``observations[A1]``, ``indicators[A1]``, ``activities``) carry no field
-# after the bracket.
-_ONE_RECORD = re.compile(r"(observations|activities|incidents)\[(\d+)\]\.")
 _KINDS: Mapping[str, RecordKind] = {v: k for k, v in _LISTS.items()}
 
 
-def _blame(
-    evaluation: Evaluation, path: str, problems: Sequence[Problem]
-) -> list[_Status]:
+def _blame(evaluation: Evaluation, problems: Sequence[Problem]) -> list[_Status]:
     """Statuses of an evaluation with problems: rejected where named.
 
     A problem naming one record (``observations[3].value``) rejects it; a
     problem about a whole indicator (``indicators[A1]``, ``observations[A1]``,
     ``activities``) rejects that indicator's records that no problem of their
     own named; a problem of the unit (``unit_id``) rejects all its records.
+    The problem's steps below the evaluation say which.
     """
     records = list(_records(evaluation))
     position = {(kind, index): n for n, (kind, index, _) in enumerate(records)}
+    path = _evaluation_path(evaluation.unit_id)
     own: dict[int, list[str]] = {}
     shared: dict[int, list[str]] = {}
     for problem in problems:
-        rest = problem.path.removeprefix(path + ".")
+        rest: Path = problem.steps
+        if rest[: len(path)] == path:
+            rest = rest[len(path) :]
         text = f"{problem.message} (got {problem.value!r})"
-        match = _ONE_RECORD.match(rest)
-        if match is not None:
-            field = rest[match.end() :]
-            n = position.get((_KINDS[match.group(1)], int(match.group(2))))
-            if n is not None:
-                own.setdefault(n, []).append(f"{field}: {text}")
-            continue
         chosen: Iterable[int]
-        if rest == "unit_id":
-            chosen = range(len(records))
-        elif rest.startswith(("observations[", "indicators[")) and rest.endswith("]"):
-            indicator = rest[rest.index("[") + 1 : -1]
-            chosen = _of(records, "observation", indicator)
-        elif rest == "activities":
-            chosen = _of(records, "activity", problem.value)
-        else:  # pragma: no cover - every problem of score() is one of the above
-            chosen = ()
+        match rest:
+            case (str(name), int(index), *field) if name in _KINDS and field:
+                n = position.get((_KINDS[name], index))
+                if n is not None:
+                    own.setdefault(n, []).append(f"{render_path(field)}: {text}")
+                continue
+            case ("unit_id",):
+                chosen = range(len(records))
+            case ("observations" | "indicators", Id(indicator)):
+                chosen = _of(records, "observation", indicator)
+            case ("activities",):
+                chosen = _of(records, "activity", problem.value)
+            case _:  # pragma: no cover - every problem of score() is one of the above
+                chosen = ()
         for n in chosen:
-            shared.setdefault(n, []).append(f"{rest}: {text}")
+            shared.setdefault(n, []).append(f"{render_path(rest)}: {text}")
     others = f"本单位考评记录另有 {len(problems)} 个问题，未生成成绩单，本条未计分"
     out: list[_Status] = []
     for n in range(len(records)):

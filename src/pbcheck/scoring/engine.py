@@ -36,11 +36,14 @@ import attrs
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidValueError,
     OutOfCycleError,
+    Path,
     Problem,
     UnknownReferenceError,
     _Problems,
+    item,
 )
 from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.model.evaluation import Activity, Evaluation, Incident, Moment, Observation
@@ -94,9 +97,7 @@ def score(
       evaluations[ZF02].observations[0].value: must not exceed max_points (100) (got 120)
     """
     problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
-    card = _score(
-        _plan(rubric), evaluation, cycle, problems, f"evaluations[{evaluation.unit_id}]"
-    )
+    card = _Scoring(_plan(rubric), evaluation, cycle, problems).scorecard()
     problems.raise_if_any()
     assert card is not None  # noqa: S101 - no problems means a scorecard was built
     return card
@@ -152,13 +153,11 @@ def _season(
     plan: _Plan | None = None
     seen: set[str] = set()
     for evaluation in evaluations:
-        path = f"evaluations[{evaluation.unit_id}]"
+        where = (*_evaluation_path(evaluation.unit_id), "unit_id")
         problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
         if evaluation.unit_id in seen:
             problems.add(
-                DuplicateIdError(
-                    f"{path}.unit_id", evaluation.unit_id, "is evaluated twice"
-                )
+                DuplicateIdError(where, evaluation.unit_id, "is evaluated twice")
             )
             yield evaluation, None, problems
             continue
@@ -166,15 +165,25 @@ def _season(
         if tree is not None and evaluation.unit_id not in tree:
             problems.add(
                 UnknownReferenceError(
-                    f"{path}.unit_id",
-                    evaluation.unit_id,
-                    "names no unit in the org tree",
+                    where, evaluation.unit_id, "names no unit in the org tree"
                 )
             )
         if plan is None:
             plan = _plan(rubric)
-        card = _score(plan, evaluation, cycle, problems, path)
+        card = _Scoring(plan, evaluation, cycle, problems).scorecard()
         yield evaluation, None if problems else card, problems
+
+
+def _evaluation_path(unit_id: str) -> Path:
+    """Where the problems of one unit's evaluation are: ``evaluations[ZF01]``.
+
+    Every problem of scoring lies below it; the audit trail and the command
+    line find a problem's unit and record in these steps.
+
+    >>> _evaluation_path("ZF01")
+    ('evaluations', Id('ZF01'))
+    """
+    return ("evaluations", Id(unit_id))
 
 
 @attrs.frozen
@@ -271,161 +280,224 @@ def _sum_terms(terms: Iterable[tuple[int, int]]) -> tuple[int, int]:
     return numerator, denominator
 
 
-def _score(
-    plan: _Plan,
-    evaluation: Evaluation,
-    cycle: AssessmentCycle | None,
-    problems: _Problems,
-    path: str,
-) -> Scorecard | None:
-    found = len(problems)
-    _check_dates(evaluation, cycle, problems, path)
-    rubric, regular, bonus = plan.rubric, plan.regular, plan.bonus
-    observed: dict[str, list[tuple[int, Observation]]] = {}
-    refused: set[str] = set()  # indicators with a value reported as a problem
-    duplicates: set[tuple[str, str, str]] = set()
-    for index, observation in enumerate(evaluation.observations):
-        indicator = regular.get(observation.indicator_id) or bonus.get(
-            observation.indicator_id
-        )
-        if indicator is None:
-            problems.add(
-                UnknownReferenceError(
-                    f"{path}.observations[{index}].indicator_id",
-                    observation.indicator_id,
-                    "names no indicator of the rubric",
-                )
-            )
-            continue
-        if not _is_value_rule(indicator.rule):
-            problems.add(
-                InvalidValueError(
-                    f"{path}.observations[{index}].indicator_id",
-                    observation.indicator_id,
-                    "is a frequency indicator: record Activity entries, not observations",
-                )
-            )
-            continue
-        key = (observation.indicator_id, observation.source.value, observation.rater)
-        if key in duplicates:
-            problems.add(
-                DuplicateIdError(
-                    f"{path}.observations[{index}].rater",
-                    observation.rater,
-                    f"already scored {observation.indicator_id} as "
-                    f"{observation.source.value}; name each rater apart",
-                )
-            )
-            continue
-        duplicates.add(key)
-        message = indicator.rule.value_problem(observation.value, indicator.max_points)
-        if message is not None:
-            problems.add(
-                InvalidValueError(
-                    f"{path}.observations[{index}].value", observation.value, message
-                )
-            )
-            refused.add(observation.indicator_id)
-            continue
-        observed.setdefault(observation.indicator_id, []).append((index, observation))
+class _Scoring:
+    """One evaluation scored against a plan, step by step.
 
-    activities: dict[str, list[Activity]] = {}
-    for index, activity in enumerate(evaluation.activities):
-        indicator = regular.get(activity.indicator_id) or bonus.get(
-            activity.indicator_id
-        )
-        if indicator is None or not _is_activity_rule(indicator.rule):
-            problems.add(
-                UnknownReferenceError(
-                    f"{path}.activities[{index}].indicator_id",
-                    activity.indicator_id,
-                    "names no frequency indicator of the rubric",
-                )
-            )
-            continue
-        activities.setdefault(activity.indicator_id, []).append(activity)
+    The steps share the evaluation's records sorted by indicator and the
+    problems found so far: which observations count (:meth:`_sort_records`),
+    each indicator's points (:meth:`_indicator`), the roll-up and the
+    adjustments (:meth:`_card`).  Problems are added to *problems*; a
+    scorecard comes only when this evaluation added none.
+    """
 
-    results: dict[str, IndicatorScore] = {}
-    # An indicator whose values were all reported as problems is left out:
-    # "no counted observation" would only repeat them.
-    scorable = {k: v for k, v in regular.items() if k in observed or k not in refused}
-    for indicator_id, indicator in scorable.items():
-        result = _score_indicator(
-            rubric, indicator, plan.possible[indicator_id], observed, activities,
-            cycle, problems, path, bonus=False,
-        )  # fmt: skip
-        if result is not None:
-            results[indicator_id] = result
-    bonus_results = []
-    for indicator in bonus.values():
-        if indicator.id in observed or indicator.id in activities:
-            result = _score_indicator(
-                rubric, indicator, indicator.max_points, observed, activities,
-                cycle, problems, path, bonus=True,
-            )  # fmt: skip
+    __slots__ = (
+        "activities",
+        "cycle",
+        "evaluation",
+        "observed",
+        "path",
+        "plan",
+        "problems",
+        "refused",
+    )
+
+    def __init__(
+        self,
+        plan: _Plan,
+        evaluation: Evaluation,
+        cycle: AssessmentCycle | None,
+        problems: _Problems,
+    ) -> None:
+        self.plan = plan
+        self.evaluation = evaluation
+        self.cycle = cycle
+        self.problems = problems
+        self.path = _evaluation_path(evaluation.unit_id)
+        # Observations that passed their checks, by indicator, with positions.
+        self.observed: dict[str, list[tuple[int, Observation]]] = {}
+        # Indicators with a value reported as a problem.
+        self.refused: set[str] = set()
+        self.activities: dict[str, list[Activity]] = {}
+
+    def scorecard(self) -> Scorecard | None:
+        """The scorecard, or ``None`` when this evaluation has problems."""
+        found = len(self.problems)
+        _check_dates(self.evaluation, self.cycle, self.problems, self.path)
+        self._sort_records()
+        plan = self.plan
+        results: dict[str, IndicatorScore] = {}
+        # An indicator whose values were all reported as problems is left out:
+        # "no counted observation" would only repeat them.
+        for indicator_id, indicator in plan.regular.items():
+            if indicator_id in self.refused and indicator_id not in self.observed:
+                continue
+            result = self._indicator(
+                indicator, plan.possible[indicator_id], bonus=False
+            )
             if result is not None:
-                bonus_results.append(result)
+                results[indicator_id] = result
+        bonus_results = []
+        for indicator in plan.bonus.values():
+            if indicator.id in self.observed or indicator.id in self.activities:
+                result = self._indicator(indicator, indicator.max_points, bonus=True)
+                if result is not None:
+                    bonus_results.append(result)
+        deductions, vetoes = _incidents(
+            plan.rubric, self.evaluation, self.problems, self.path
+        )
+        if len(self.problems) > found:
+            return None
+        return self._card(results, tuple(bonus_results), deductions, vetoes)
 
-    deductions, vetoes = _incidents(rubric, evaluation, problems, path)
-    if len(problems) > found:
-        return None
+    def _sort_records(self) -> None:
+        """File each observation and activity under its indicator, or report it."""
+        regular, bonus, add = self.plan.regular, self.plan.bonus, self.problems.add
+        duplicates: set[tuple[str, str, str]] = set()
+        for index, observation in enumerate(self.evaluation.observations):
+            indicator = regular.get(observation.indicator_id) or bonus.get(
+                observation.indicator_id
+            )
+            if indicator is None:
+                add(
+                    UnknownReferenceError(
+                        (*self.path, "observations", index, "indicator_id"),
+                        observation.indicator_id,
+                        "names no indicator of the rubric",
+                    )
+                )
+                continue
+            if not _is_value_rule(indicator.rule):
+                add(
+                    InvalidValueError(
+                        (*self.path, "observations", index, "indicator_id"),
+                        observation.indicator_id,
+                        "is a frequency indicator: record Activity entries, "
+                        "not observations",
+                    )
+                )
+                continue
+            key = (
+                observation.indicator_id,
+                observation.source.value,
+                observation.rater,
+            )
+            if key in duplicates:
+                add(
+                    DuplicateIdError(
+                        (*self.path, "observations", index, "rater"),
+                        observation.rater,
+                        f"already scored {observation.indicator_id} as "
+                        f"{observation.source.value}; name each rater apart",
+                    )
+                )
+                continue
+            duplicates.add(key)
+            message = indicator.rule.value_problem(
+                observation.value, indicator.max_points
+            )
+            if message is not None:
+                add(
+                    InvalidValueError(
+                        (*self.path, "observations", index, "value"),
+                        observation.value,
+                        message,
+                    )
+                )
+                self.refused.add(observation.indicator_id)
+                continue
+            self.observed.setdefault(observation.indicator_id, []).append(
+                (index, observation)
+            )
+        for index, activity in enumerate(self.evaluation.activities):
+            indicator = regular.get(activity.indicator_id) or bonus.get(
+                activity.indicator_id
+            )
+            if indicator is None or not _is_activity_rule(indicator.rule):
+                add(
+                    UnknownReferenceError(
+                        (*self.path, "activities", index, "indicator_id"),
+                        activity.indicator_id,
+                        "names no frequency indicator of the rubric",
+                    )
+                )
+                continue
+            self.activities.setdefault(activity.indicator_id, []).append(activity)
 
-    sections = _roll_up(plan.root, results)
-    base = sections[ROOT].attainment * rubric.total_points
-    bonus_claimed = sum((b.points for b in bonus_results), Fraction(0))
-    bonus_counted = min(bonus_claimed, rubric.bonus.cap)
-    deductions_claimed = sum((d.counted for d in deductions), Fraction(0))
-    deductions_counted = (
-        deductions_claimed
-        if rubric.deduction_cap is None
-        else min(deductions_claimed, rubric.deduction_cap)
-    )
-    total = base + bonus_counted - deductions_counted
-    total = max(min(total, rubric.max_total), rubric.floor)
-    for finding in vetoes:
-        if finding.cap is not None:
-            total = min(total, finding.cap)
-    return Scorecard(
-        unit_id=evaluation.unit_id,
-        rubric_id=rubric.id,
-        rubric_version=rubric.version,
-        base=base,
-        bonus_claimed=bonus_claimed,
-        bonus_counted=bonus_counted,
-        deductions_claimed=deductions_claimed,
-        deductions_counted=deductions_counted,
-        total=total,
-        max_total=rubric.max_total,
-        floor=rubric.floor,
-        total_points=rubric.total_points,
-        sections=sections,
-        indicators=results,
-        bonus=tuple(bonus_results),
-        deductions=deductions,
-        vetoes=vetoes,
-        rounding=rubric.rounding,
-    )
-
-
-def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
-    rubric: Rubric,
-    indicator: Indicator,
-    possible: Fraction,
-    observed: Mapping[str, list[tuple[int, Observation]]],
-    activities: Mapping[str, list[Activity]],
-    cycle: AssessmentCycle | None,
-    problems: _Problems,
-    path: str,
-    *,
-    bonus: bool,
-) -> IndicatorScore | None:
-    rule = indicator.rule
-    if _is_activity_rule(rule) and not _is_value_rule(rule):
-        records = tuple(activities.get(indicator.id, ()))
-        if cycle is None:
-            problems.add(
+    def _indicator(
+        self, indicator: Indicator, possible: Fraction, *, bonus: bool
+    ) -> IndicatorScore | None:
+        """One indicator's score, or ``None`` with its problem reported."""
+        rule = indicator.rule
+        if _is_activity_rule(rule) and not _is_value_rule(rule):
+            return self._frequency(indicator, possible, bonus=bonus)
+        assert _is_value_rule(rule)  # noqa: S101 - Indicator checks this
+        raters: list[RaterScore] = []
+        not_counted: list[Observation] = []
+        weights = self.plan.rubric.source_weights
+        for _, observation in self.observed.get(indicator.id, ()):
+            weight = weights[observation.source]
+            if weight == 0:
+                not_counted.append(observation)
+                continue
+            result = rule.points(observation.value, indicator.max_points)
+            raters.append(RaterScore(observation, result.points, result.reason, weight))
+        if not raters:
+            self.problems.add(
                 InvalidValueError(
-                    f"{path}.activities",
+                    (*self.path, "indicators", Id(indicator.id)),
+                    None,
+                    "has no counted observation"
+                    + ("（只有自评等不计分的记录）" if not_counted else ""),
+                )
+            )
+            return None
+        # Problems of the indicator's raters as a whole.
+        where = (*self.path, "observations", Id(indicator.id))
+        if len(raters) == 1:
+            points, reason, name = raters[0].points, raters[0].reason, None
+        else:
+            # Order-independence: raters combine in a canonical order.
+            raters.sort(
+                key=lambda r: (
+                    r.observation.source.value,
+                    r.observation.rater,
+                    r.points,
+                )
+            )
+            strategy = indicator.rater_aggregator or self.plan.rubric.rater_aggregator
+            try:
+                points = _combine(strategy, raters)
+            except Problem as problem:
+                self.problems.add(problem.moved(where))
+                return None
+            name = strategy.name
+            reason = f"{len(raters)} 位评分人，按 {name} 合成 {_f(points)} 分"
+        if not 0 <= points <= indicator.max_points:
+            self.problems.add(
+                InvalidValueError(
+                    where,
+                    _f(points),
+                    f"the rule gave points outside [0, {_f(indicator.max_points)}]",
+                )
+            )
+            return None
+        return IndicatorScore(
+            indicator.id, indicator.title, points, indicator.max_points, possible,
+            reason, tuple(raters), tuple(not_counted), aggregator=name, bonus=bonus,
+        )  # fmt: skip
+
+    def _frequency(
+        self, indicator: Indicator, possible: Fraction, *, bonus: bool
+    ) -> IndicatorScore | None:
+        """A frequency indicator's score: its activities counted in the cycle."""
+        rule = indicator.rule
+        assert _is_activity_rule(rule)  # noqa: S101 - checked by the caller
+        records = tuple(self.activities.get(indicator.id, ()))
+        cycle = self.cycle
+        if cycle is None:
+            self.problems.add(
+                InvalidValueError(
+                    (*self.path, "activities"),
                     indicator.id,
                     "a frequency indicator needs the assessment cycle: pass cycle=",
                 )
@@ -442,60 +514,51 @@ def _score_indicator(  # noqa: PLR0913, PLR0917 - internal, called twice
             indicator.id, indicator.title, outcome.points, indicator.max_points,
             possible, outcome.reason, activities=records, bonus=bonus,
         )  # fmt: skip
-    assert _is_value_rule(rule)  # noqa: S101 - Indicator checks this
-    raters: list[RaterScore] = []
-    not_counted: list[Observation] = []
-    for _, observation in observed.get(indicator.id, ()):
-        weight = rubric.source_weights[observation.source]
-        if weight == 0:
-            not_counted.append(observation)
-            continue
-        result = rule.points(observation.value, indicator.max_points)
-        raters.append(RaterScore(observation, result.points, result.reason, weight))
-    if not raters:
-        problems.add(
-            InvalidValueError(
-                f"{path}.indicators[{indicator.id}]",
-                None,
-                "has no counted observation"
-                + ("（只有自评等不计分的记录）" if not_counted else ""),
-            )
+
+    def _card(
+        self,
+        results: dict[str, IndicatorScore],
+        bonus_results: tuple[IndicatorScore, ...],
+        deductions: tuple[DeductionScore, ...],
+        vetoes: tuple[VetoFinding, ...],
+    ) -> Scorecard:
+        """The scorecard: the roll-up, then bonus, deductions, bounds and vetoes."""
+        rubric = self.plan.rubric
+        sections = _roll_up(self.plan.root, results)
+        base = sections[ROOT].attainment * rubric.total_points
+        bonus_claimed = sum((b.points for b in bonus_results), Fraction(0))
+        bonus_counted = min(bonus_claimed, rubric.bonus.cap)
+        deductions_claimed = sum((d.counted for d in deductions), Fraction(0))
+        deductions_counted = (
+            deductions_claimed
+            if rubric.deduction_cap is None
+            else min(deductions_claimed, rubric.deduction_cap)
         )
-        return None
-    if len(raters) == 1:
-        points, reason, name = raters[0].points, raters[0].reason, None
-    else:
-        # Order-independence: raters combine in a canonical order.
-        raters.sort(
-            key=lambda r: (r.observation.source.value, r.observation.rater, r.points)
+        total = base + bonus_counted - deductions_counted
+        total = max(min(total, rubric.max_total), rubric.floor)
+        for finding in vetoes:
+            if finding.cap is not None:
+                total = min(total, finding.cap)
+        return Scorecard(
+            unit_id=self.evaluation.unit_id,
+            rubric_id=rubric.id,
+            rubric_version=rubric.version,
+            base=base,
+            bonus_claimed=bonus_claimed,
+            bonus_counted=bonus_counted,
+            deductions_claimed=deductions_claimed,
+            deductions_counted=deductions_counted,
+            total=total,
+            max_total=rubric.max_total,
+            floor=rubric.floor,
+            total_points=rubric.total_points,
+            sections=sections,
+            indicators=results,
+            bonus=bonus_results,
+            deductions=deductions,
+            vetoes=vetoes,
+            rounding=rubric.rounding,
         )
-        strategy = indicator.rater_aggregator or rubric.rater_aggregator
-        try:
-            points = _combine(strategy, raters)
-        except Problem as problem:
-            problems.add(
-                type(problem)(
-                    f"{path}.observations[{indicator.id}]",
-                    problem.value,
-                    problem.message,
-                )
-            )
-            return None
-        name = strategy.name
-        reason = f"{len(raters)} 位评分人，按 {name} 合成 {_f(points)} 分"
-    if not 0 <= points <= indicator.max_points:
-        problems.add(
-            InvalidValueError(
-                f"{path}.observations[{indicator.id}]",
-                _f(points),
-                f"the rule gave points outside [0, {_f(indicator.max_points)}]",
-            )
-        )
-        return None
-    return IndicatorScore(
-        indicator.id, indicator.title, points, indicator.max_points, possible,
-        reason, tuple(raters), tuple(not_counted), aggregator=name, bonus=bonus,
-    )  # fmt: skip
 
 
 def _combine(strategy: Aggregator, raters: Sequence[RaterScore]) -> Fraction:
@@ -558,7 +621,7 @@ def _roll_up(
         value = node.strategy(values, list(node.shares))
         if not min(values) <= value <= max(values):
             raise InvalidValueError(
-                f"aggregator {node.strategy.name}",
+                (*item("aggregator", node.strategy.name), "result"),
                 _f(value),
                 f"must return a value within [min, max] of its inputs "
                 f"([{_f(min(values))}, {_f(max(values))}])",
@@ -582,18 +645,18 @@ def _roll_up(
 
 
 def _incidents(
-    rubric: Rubric, evaluation: Evaluation, problems: _Problems, path: str
+    rubric: Rubric, evaluation: Evaluation, problems: _Problems, path: Path
 ) -> tuple[tuple[DeductionScore, ...], tuple[VetoFinding, ...]]:
     deductions = {d.id: d for d in rubric.deductions}
     vetoes = {v.id: v for v in rubric.vetoes}
     by_item: dict[str, list[Incident]] = {}
     for index, incident in enumerate(evaluation.incidents):
-        where = f"{path}.incidents[{index}]"
+        where = (*path, "incidents", index)
         deduction = deductions.get(incident.item_id)
         if deduction is None and incident.item_id not in vetoes:
             problems.add(
                 UnknownReferenceError(
-                    f"{where}.item_id",
+                    (*where, "item_id"),
                     incident.item_id,
                     "names no deduction or veto item of the rubric",
                 )
@@ -606,7 +669,7 @@ def _incidents(
         ):
             problems.add(
                 InvalidValueError(
-                    f"{where}.category",
+                    (*where, "category"),
                     incident.category,
                     f"must be one of {', '.join(deduction.by_category)}",
                 )
@@ -653,7 +716,7 @@ def _check_dates(
     evaluation: Evaluation,
     cycle: AssessmentCycle | None,
     problems: _Problems,
-    path: str,
+    path: Path,
 ) -> None:
     if cycle is None:
         return
@@ -663,18 +726,18 @@ def _check_dates(
         if moment is not None and not _in_assessment(cycle, moment, end):
             problems.add(
                 OutOfCycleError(
-                    f"{path}.observations[{index}].recorded_at",
+                    (*path, "observations", index, "recorded_at"),
                     moment.isoformat(),
                     f"lies outside the cycle {cycle.label_zh} and its assessment "
                     f"({cycle.start.isoformat()}—{end.isoformat()})",
                 )
             )
-    dated: list[tuple[str, Moment]] = [
-        (f"{path}.activities[{i}].occurred_at", a.occurred_at)
+    dated: list[tuple[Path, Moment]] = [
+        ((*path, "activities", i, "occurred_at"), a.occurred_at)
         for i, a in enumerate(evaluation.activities)
     ]
     dated += [
-        (f"{path}.incidents[{i}].occurred_at", r.occurred_at)
+        ((*path, "incidents", i, "occurred_at"), r.occurred_at)
         for i, r in enumerate(evaluation.incidents)
     ]
     for where, moment in dated:
