@@ -39,7 +39,7 @@ from pbcheck import (
 from pbcheck import errors as pbcheck_errors
 from pbcheck._numbers import RoundingPolicy, format_exact
 from pbcheck.cli import main
-from pbcheck.errors import Problem, ValidationError
+from pbcheck.errors import DOCUMENT, Id, Problem, ValidationError, render_path
 from pbcheck.io.interchange import Results, load
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.outcomes.rating import (
@@ -57,8 +57,15 @@ CASES: list[dict[str, str]] = tomllib.loads(
 )["case"]
 CASE_IDS = [case["name"] for case in CASES]
 PREVIOUS = b"previous results, must survive a failed run\n"
-_SEASON_PATH = re.compile(r"^evaluations\[[^\]]*\](?P<rest>.*)$")
 _DOCUMENT_EVALUATION = re.compile(r"^\$\.evaluations\[[0-9]+\](?P<rest>.*)$")
+
+
+def _below_evaluation(problem: Problem) -> str | None:
+    """A season problem's place below its unit's evaluation, rooted at ``$``."""
+    match problem.steps:
+        case ("evaluations", Id(), *rest):
+            return render_path((DOCUMENT, *rest))
+    return None
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
@@ -180,7 +187,7 @@ def test_bad_input_is_refused(case, tmp_path, capsys):
         matching = [
             p
             for p in _season_problems(file)
-            if (m := _SEASON_PATH.match(p.path)) and m["rest"] == expected["rest"]
+            if _below_evaluation(p) == DOCUMENT + expected["rest"]
         ]
         assert any(type(p) is error_type for p in matching), matching
         for name in ("rubric.toml", "org-tree.toml"):
