@@ -37,7 +37,7 @@ Fraction(3, 1)
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Protocol, runtime_checkable
 
@@ -51,6 +51,7 @@ from pbcheck.errors import (
     UnknownAggregatorError,
     item,
 )
+from pbcheck.model._plugins import entry_points
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -448,21 +449,7 @@ class AggregatorRegistry:
             harmonic_mean = "my_package.strategies:HarmonicMean"
         """
         added: list[str] = []
-        for point in _entry_points(group):
+        for point in entry_points(group):
             self.register(point.name, point.load())
             added.append(point.name)
         return tuple(added)
-
-
-def _entry_points(group: str) -> Iterable[_EntryPoint]:
-    # Imported here: importlib.metadata (with email and zipfile) is a fifth of
-    # importing pbcheck, and only this explicit call needs it.
-    from importlib import metadata  # noqa: PLC0415
-
-    return sorted(metadata.entry_points(group=group), key=lambda point: point.name)
-
-
-class _EntryPoint(Protocol):
-    @property
-    def name(self) -> str: ...
-    def load(self) -> AggregatorFactory: ...

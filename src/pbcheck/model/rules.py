@@ -27,7 +27,7 @@ above (``pass_fail``, ``ratio_to_target``, …, and ``frequency``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from typing import (
@@ -50,6 +50,7 @@ from pbcheck.errors import (
     Path,
     UnknownRuleError,
 )
+from pbcheck.model._plugins import entry_points
 from pbcheck.model.frequency import Frequency
 
 if TYPE_CHECKING:
@@ -887,21 +888,7 @@ class RuleRegistry:
             per_mille = "my_package.rules:PerMille"
         """
         added: list[str] = []
-        for point in _rule_entry_points(group):
+        for point in entry_points(group):
             self.register(point.name, point.load())
             added.append(point.name)
         return tuple(added)
-
-
-def _rule_entry_points(group: str) -> Iterable[_RuleEntryPoint]:
-    # Imported here: importlib.metadata (with email and zipfile) is a fifth of
-    # importing pbcheck, and only this explicit call needs it.
-    from importlib import metadata  # noqa: PLC0415
-
-    return sorted(metadata.entry_points(group=group), key=lambda point: point.name)
-
-
-class _RuleEntryPoint(Protocol):
-    @property
-    def name(self) -> str: ...
-    def load(self) -> type: ...
