@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from pbcheck._numbers import RoundingPolicy
 from pbcheck.bulk._fused import Engine, FusedLeaves, use_fused
 from pbcheck.bulk._kernel import (
     BLOCK_ROWS,
@@ -21,6 +22,7 @@ from pbcheck.bulk._kernel import (
     Columns,
     Problems,
     Scratch,
+    _Group,
     counts,
     groups,
     read_leaves,
@@ -219,7 +221,7 @@ def _invalid(
     )
 
 
-def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closures
+def _score_rows(  # noqa: PLR0913 - keyword options
     rubric: Rubric,
     table: object,
     *,
@@ -230,203 +232,160 @@ def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
     threads: int,
     engine: Engine,
 ) -> BulkChunk | Problems:
-    """:func:`score_chunk`, returning the problems of a bad chunk instead of raising."""
+    """:func:`score_chunk`, returning the problems of a bad chunk instead of raising.
+
+    The steps: check the table's shape; score the indicators and bonus items
+    of every row (the fused kernel when chosen, else NumPy, which also takes
+    over when the fused kernel declines a part, as it names each problem);
+    count deductions and vetoes; then the totals.
+    """
     plan = plan or compile_plan(rubric, decimals)
     data = _as_table(rubric, table, offset)
     _check_widths(plan, data)
-    layout = BulkLayout.of(rubric)
-    exact = plan.exact_float
-    problems = Problems()
-    rows = len(data)
-    int_type = np.dtype(np.int64) if exact else np.dtype(object)
-    root = np.zeros(rows, dtype=int_type)
-    claimed = np.zeros(rows, dtype=int_type)
-    attainment = np.empty(data.values.shape) if keep_attainment else None
-    scales = np.asarray([leaf.scale for leaf in plan.leaves], dtype=np.float64)
-    bonus_factors = np.asarray(plan.bonus_factors, dtype=int_type)
-    # A wholly linear rubric without the attainment matrix: weighted row sums
-    # straight from the kernel, the matrix never written out.
-    dense = plan.nodes[-1].dense
-    weights = (
-        None
-        if dense is None or attainment is not None
-        else np.asarray(dense, dtype=np.float64 if exact else object)
+    rows = _Rows.of(
+        rubric, plan, data, offset=offset, decimals=decimals,
+        keep_attainment=keep_attainment,
+    )  # fmt: skip
+    fused = (
+        use_fused(engine, len(rows))
+        and plan.exact_float
+        and _FusedEngine.of(rows).score(threads)
     )
-
-    # The NumPy kernel's blocks (their constants are built where it runs, below).
-    def block(start: int) -> Problems:
-        """Score rows ``start:start + BLOCK_ROWS`` into the shared arrays."""
-        stop = min(start + BLOCK_ROWS, rows)
-        found = Problems()
-        if exact:
-            return float_block(start, stop, found)
-        leaves = read_leaves(
-            data.values[start:stop], leaf_groups, layout.indicators, offset + start,
-            found, exact_float=exact, missing_claims_nothing=False,
-            decimals=decimals, weights=weights,
-        )  # fmt: skip
-        if found.count:
-            return found
-        root[start:stop] = leaves if weights is not None else roll_up(plan, leaves)
-        if attainment is not None:
-            np.divide(
-                leaves.astype(np.float64, copy=False),
-                scales,
-                out=attainment[start:stop],
-            )
-        if plan.bonus:
-            bonus = read_leaves(
-                data.bonus[start:stop], bonus_groups, layout.bonus, offset + start,
-                found, exact_float=exact, missing_claims_nothing=True, decimals=decimals,
-            )  # fmt: skip
-            claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
-        return found
-
-    def float_block(start: int, stop: int, found: Problems) -> Problems:
-        """Score rows ``start:stop`` with a free set of buffers."""
-        scratch = spare_scratch.get()
-        try:
-            return float_rows(start, stop, found, *scratch)
-        finally:
-            spare_scratch.put(scratch)
-
-    def float_rows(
-        start: int,
-        stop: int,
-        found: Problems,
-        leaf_scratch: Scratch,
-        bonus_scratch: Scratch,
-    ) -> Problems:
-        """The same for a plan exact in float64: whole-block passes, no gathers."""
-        assert leaf_columns is not None  # noqa: S101 - set when exact
-        assert bonus_columns is not None  # noqa: S101 - set when exact
-        leaves = read_leaves_float(
-            data.values[start:stop], leaf_columns, leaf_scratch, leaf_groups,
-            layout.indicators, offset + start, found,
-            missing_claims_nothing=False, decimals=decimals, folded=folded,
-        )  # fmt: skip
-        if found.count:
-            return found
-        if folded:
-            root[start:stop] = leaves @ folded_weights - folded_shift
-        elif weights is not None:
-            root[start:stop] = leaves @ weights
-        else:
-            root[start:stop] = roll_up(plan, leaves)
-        if attainment is not None:
-            np.divide(leaves, scales, out=attainment[start:stop])
-        if plan.bonus:
-            bonus = read_leaves_float(
-                data.bonus[start:stop], bonus_columns, bonus_scratch, bonus_groups,
-                layout.bonus, offset + start, found,
-                missing_claims_nothing=True, decimals=decimals,
-            )  # fmt: skip
-            claimed[start:stop] = bonus.astype(int_type) @ bonus_factors
-        return found
-
-    def fused_rows(start: int) -> bool:
-        """Score rows ``start:start + FUSED_BLOCK_ROWS`` fused; False if declined."""
-        stop = min(start + FUSED_BLOCK_ROWS, rows)
-        values = np.ascontiguousarray(data.values[start:stop])
-        if leaf_sums is not None:
-            sums = fused_leaves.row_sums(values, leaf_sums, missing_is_zero=False)
-            if sums is None:
-                return False
-            root[start:stop] = sums
-        else:
-            kept = None if attainment is None else attainment[start:stop]
-            numerators = fused_leaves.matrix(values, missing_is_zero=False, out=kept)
-            if numerators is None:
-                return False
-            root[start:stop] = roll_up(plan, numerators)
-            if kept is not None:
-                np.divide(numerators, scales, out=kept)
-        if plan.bonus:
-            bonus = np.ascontiguousarray(data.bonus[start:stop])
-            if bonus_sums is not None:
-                claims = fused_bonus.row_sums(bonus, bonus_sums, missing_is_zero=True)
-            else:
-                claims = fused_bonus.matrix(bonus, missing_is_zero=True)
-                if claims is not None:
-                    claims = claims.astype(int_type) @ bonus_factors
-            if claims is None:
-                return False
-            claimed[start:stop] = claims
-        return True
-
-    fused = use_fused(engine, rows) and exact
-    if fused:
-        fused_leaves = FusedLeaves.of(plan.leaves)
-        fused_bonus = FusedLeaves.of(plan.bonus)
-        leaf_sums = (
-            np.asarray(dense, dtype=np.float64)
-            if dense is not None
-            and attainment is None
-            and fused_leaves.exact_with(dense)
-            else None
-        )
-        bonus_sums = (
-            np.asarray(plan.bonus_factors, dtype=np.float64)
-            if fused_bonus.exact_with(plan.bonus_factors)
-            else None
-        )
-        fused_starts = range(0, rows, FUSED_BLOCK_ROWS)
-        # Parts write disjoint rows; the kernel releases the GIL.
-        if threads > 1 and len(fused_starts) > 1:
-            with ThreadPoolExecutor(threads) as pool:
-                fused = all(pool.map(fused_rows, fused_starts))
-        else:
-            fused = all(fused_rows(start) for start in fused_starts)
-    if not fused:  # NumPy, also where the fused kernel declined: it names each problem
-        # The NumPy kernel's constants and buffers: not needed when fused.
-        leaf_groups = groups(plan.leaves, exact)
-        bonus_groups = groups(plan.bonus, exact)
-        block_rows = max(min(BLOCK_ROWS, rows), 1)
-        leaf_columns = Columns.of(plan.leaves, block_rows) if exact else None
-        bonus_columns = Columns.of(plan.bonus, block_rows) if exact else None
-        # A folded, wholly linear rubric sums m with weights w·a, less Σ w·a·c, when
-        # those sums too stay exact in float64.
-        folded = (
-            weights is not None
-            and leaf_columns is not None
-            and leaf_columns.folded
-            and leaf_columns.bound(dense or ()) < FLOAT_EXACT
-        )
-        if folded:
-            assert leaf_columns is not None  # noqa: S101 - checked above
-            assert dense is not None  # noqa: S101 - checked above
-            folded_weights = np.asarray(dense, dtype=np.float64) * leaf_columns.a
-            folded_shift = float(folded_weights @ leaf_columns.c)
-        # One set of buffers per thread, taken by a block and given back after it.
-        spare_scratch: SimpleQueue[tuple[Scratch, Scratch]] = SimpleQueue()
-        if exact:
-            for _ in range(max(threads, 1)):
-                spare_scratch.put(
-                    (
-                        Scratch.of(block_rows, len(plan.leaves)),
-                        Scratch.of(block_rows, len(plan.bonus)),
-                    )
-                )
-        starts = range(0, rows, BLOCK_ROWS)
-        # Blocks write disjoint rows; NumPy releases the GIL inside each operation.
-        if threads > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(threads) as pool:
-                found_per_block = list(pool.map(block, starts))
-        else:
-            found_per_block = [block(start) for start in starts]
-        for block_problems in found_per_block:
-            problems.merge(block_problems)
-    deducted = counts(data.deductions, layout.deductions, offset, problems)
-    incidents = counts(data.vetoes, layout.vetoes, offset, problems)
+    problems = Problems() if fused else _NumpyEngine.of(rows, threads).score(threads)
+    deducted = counts(data.deductions, rows.layout.deductions, offset, problems)
+    incidents = counts(data.vetoes, rows.layout.vetoes, offset, problems)
     if problems.count:
-        problems.rows = rows
+        problems.rows = len(rows)
         return problems
-    base = root * plan.base_factor
-    bonus_counted = np.minimum(claimed, plan.bonus_cap)
-    deductions = _deductions(plan, deducted, rows, int_type)
-    adjustment = bonus_counted - deductions
-    total = np.clip(base + adjustment, plan.floor, plan.max_total)
-    vetoed = incidents > 0
+    return rows.totals(deducted, incidents)
+
+
+@attrs.frozen(eq=False)
+class _Rows:
+    """The rows of one chunk as the engines score them: what they read and fill.
+
+    The engines write each row of ``root`` (the rubric's roll-up, over the
+    root's scale), ``claimed`` (bonus points claimed, before the cap) and
+    ``attainment`` (when kept) once; blocks of rows are disjoint, so they may
+    run on threads.  Integers are int64 for a plan exact in float64, else
+    Python integers (``int_type``).
+    """
+
+    plan: Plan
+    data: BulkTable
+    layout: BulkLayout
+    rounding: RoundingPolicy
+    offset: int
+    decimals: int
+    int_type: np.dtype[Any]
+    root: Array
+    claimed: Array
+    attainment: NDArray[np.float64] | None
+    #: Each leaf's scale: attainment is its numerator over it.
+    scales: NDArray[np.float64]
+    bonus_factors: Array
+    #: The root's weights when the row sums may come straight from the kernel:
+    #: a wholly linear rubric without the attainment matrix (never written out).
+    weights: Array | None
+
+    @classmethod
+    def of(  # noqa: PLR0913 - internal
+        cls,
+        rubric: Rubric,
+        plan: Plan,
+        data: BulkTable,
+        *,
+        offset: int,
+        decimals: int,
+        keep_attainment: bool,
+    ) -> _Rows:
+        """Empty results for the rows of *data*, and the constants both engines use."""
+        exact = plan.exact_float
+        rows = len(data)
+        int_type = np.dtype(np.int64) if exact else np.dtype(object)
+        dense = plan.nodes[-1].dense
+        return cls(
+            plan=plan,
+            data=data,
+            layout=BulkLayout.of(rubric),
+            rounding=rubric.rounding,
+            offset=offset,
+            decimals=decimals,
+            int_type=int_type,
+            root=np.zeros(rows, dtype=int_type),
+            claimed=np.zeros(rows, dtype=int_type),
+            attainment=np.empty(data.values.shape) if keep_attainment else None,
+            scales=np.asarray([leaf.scale for leaf in plan.leaves], dtype=np.float64),
+            bonus_factors=np.asarray(plan.bonus_factors, dtype=int_type),
+            weights=(
+                None
+                if dense is None or keep_attainment
+                else np.asarray(dense, dtype=np.float64 if exact else object)
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @property
+    def dense(self) -> tuple[int, ...] | None:
+        """The root's weights per leaf when the rubric is wholly linear."""
+        return self.plan.nodes[-1].dense
+
+    def keep_attainment(self, start: int, stop: int, numerators: Array) -> None:
+        """Keep the attainments of rows ``start:stop`` (when the matrix is kept)."""
+        if self.attainment is not None:
+            np.divide(
+                numerators.astype(np.float64, copy=False),
+                self.scales,
+                out=self.attainment[start:stop],
+            )
+
+    def totals(
+        self, deducted: NDArray[np.float64], incidents: NDArray[np.float64]
+    ) -> BulkChunk:
+        """The chunk's scores from the filled rows and the incident counts.
+
+        The base is the roll-up over the rubric's denominator; the adjustment
+        is the bonus counted (up to its cap) less the deductions counted
+        (:func:`_deductions`); the total stays between the floor and the
+        maximum, then under the caps of the vetoes incurred.
+        """
+        plan, rows = self.plan, len(self)
+        base = self.root * plan.base_factor
+        bonus_counted = np.minimum(self.claimed, plan.bonus_cap)
+        deductions = _deductions(plan, deducted, rows, self.int_type)
+        adjustment = bonus_counted - deductions
+        total = np.clip(base + adjustment, plan.floor, plan.max_total)
+        vetoed = incidents > 0
+        veto_cap, disqualified = _vetoes(plan, vetoed, self.int_type)
+        total = np.minimum(total, veto_cap)
+        return BulkChunk(
+            unit_ids=self.data.unit_ids,
+            series=self.data.series,
+            denominator=plan.denominator,
+            places=self.rounding.places,
+            base=base,
+            adjustment=adjustment,
+            veto_cap=veto_cap,
+            total=total,
+            shown=_round(
+                total,
+                plan.denominator,
+                self.rounding.places,
+                half_even=self.rounding.mode == "half_even",
+            ),
+            vetoed=vetoed,
+            disqualified=disqualified,
+            attainment=self.attainment,
+        )
+
+
+def _vetoes(
+    plan: Plan, vetoed: NDArray[np.bool_], int_type: np.dtype[Any]
+) -> tuple[Array, NDArray[np.bool_]]:
+    """The highest total the vetoes incurred allow, and who is disqualified."""
+    rows = len(vetoed)
     veto_cap = np.full(rows, plan.max_total, dtype=int_type)
     disqualified = np.zeros(rows, dtype=bool)
     for column, cap in enumerate(plan.veto_caps):
@@ -434,26 +393,238 @@ def _score_rows(  # noqa: C901, PLR0913, PLR0915 - keyword options; block closur
             disqualified |= vetoed[:, column]
         else:
             veto_cap = np.where(vetoed[:, column], np.minimum(veto_cap, cap), veto_cap)
-    total = np.minimum(total, veto_cap)
-    return BulkChunk(
-        unit_ids=data.unit_ids,
-        series=data.series,
-        denominator=plan.denominator,
-        places=rubric.rounding.places,
-        base=base,
-        adjustment=adjustment,
-        veto_cap=veto_cap,
-        total=total,
-        shown=_round(
-            total,
-            plan.denominator,
-            rubric.rounding.places,
-            half_even=rubric.rounding.mode == "half_even",
-        ),
-        vetoed=vetoed,
-        disqualified=disqualified,
-        attainment=attainment,
-    )
+    return veto_cap, disqualified
+
+
+@attrs.frozen(eq=False)
+class _FusedEngine:
+    """The fused Numba kernel over parts of :data:`FUSED_BLOCK_ROWS` rows.
+
+    Only for a plan exact in float64.  It checks each cell quickly and
+    declines a part with a bad cell (then NumPy scores the whole chunk and
+    names the problems).  ``leaf_sums`` and ``bonus_sums`` are the weights of
+    row sums it may take directly (every partial sum exact in float64);
+    without them it writes the numerators out.
+    """
+
+    rows: _Rows
+    leaves: FusedLeaves
+    bonus: FusedLeaves
+    leaf_sums: NDArray[np.float64] | None
+    bonus_sums: NDArray[np.float64] | None
+
+    @classmethod
+    def of(cls, rows: _Rows) -> _FusedEngine:
+        """The kernel's constants for *rows*."""
+        plan, dense = rows.plan, rows.dense
+        leaves = FusedLeaves.of(plan.leaves)
+        bonus = FusedLeaves.of(plan.bonus)
+        return cls(
+            rows=rows,
+            leaves=leaves,
+            bonus=bonus,
+            leaf_sums=(
+                np.asarray(dense, dtype=np.float64)
+                if dense is not None
+                and rows.attainment is None
+                and leaves.exact_with(dense)
+                else None
+            ),
+            bonus_sums=(
+                np.asarray(plan.bonus_factors, dtype=np.float64)
+                if bonus.exact_with(plan.bonus_factors)
+                else None
+            ),
+        )
+
+    def score(self, threads: int) -> bool:
+        """Score every part; False if the kernel declined one."""
+        starts = range(0, len(self.rows), FUSED_BLOCK_ROWS)
+        # Parts write disjoint rows; the kernel releases the GIL.
+        if threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                return all(pool.map(self.part, starts))
+        return all(self.part(start) for start in starts)
+
+    def part(self, start: int) -> bool:
+        """Score rows ``start:start + FUSED_BLOCK_ROWS``; False if declined."""
+        stop = min(start + FUSED_BLOCK_ROWS, len(self.rows))
+        if not self._leaves(start, stop):
+            return False
+        return not self.rows.plan.bonus or self._bonus(start, stop)
+
+    def _leaves(self, start: int, stop: int) -> bool:
+        """The root (and attainments) of rows ``start:stop``; False if declined."""
+        rows = self.rows
+        values = np.ascontiguousarray(rows.data.values[start:stop])
+        if self.leaf_sums is not None:
+            sums = self.leaves.row_sums(values, self.leaf_sums, missing_is_zero=False)
+            if sums is None:
+                return False
+            rows.root[start:stop] = sums
+            return True
+        kept = None if rows.attainment is None else rows.attainment[start:stop]
+        numerators = self.leaves.matrix(values, missing_is_zero=False, out=kept)
+        if numerators is None:
+            return False
+        rows.root[start:stop] = roll_up(rows.plan, numerators)
+        # In place when kept: the kernel wrote the numerators there.
+        rows.keep_attainment(start, stop, numerators)
+        return True
+
+    def _bonus(self, start: int, stop: int) -> bool:
+        """The bonus claimed by rows ``start:stop``; False if declined."""
+        rows = self.rows
+        bonus = np.ascontiguousarray(rows.data.bonus[start:stop])
+        if self.bonus_sums is not None:
+            claims = self.bonus.row_sums(bonus, self.bonus_sums, missing_is_zero=True)
+        else:
+            claims = self.bonus.matrix(bonus, missing_is_zero=True)
+            if claims is not None:
+                claims = claims.astype(rows.int_type) @ rows.bonus_factors
+        if claims is None:
+            return False
+        rows.claimed[start:stop] = claims
+        return True
+
+
+@attrs.frozen(eq=False)
+class _NumpyEngine:
+    """The NumPy kernel over blocks of :data:`BLOCK_ROWS` rows; it names every problem.
+
+    A plan exact in float64 takes whole-block passes (constants tiled to a
+    block in ``leaf_columns`` and ``bonus_columns``, one set of scratch
+    buffers per thread); any other gathers by groups in Python integers.
+    """
+
+    rows: _Rows
+    leaf_groups: tuple[_Group, ...]
+    bonus_groups: tuple[_Group, ...]
+    leaf_columns: Columns | None
+    bonus_columns: Columns | None
+    #: A folded, wholly linear rubric sums m with weights w·a, less Σ w·a·c
+    #: (when those sums too stay exact in float64); None otherwise.
+    folded_weights: NDArray[np.float64] | None
+    folded_shift: float
+    #: One set of buffers per thread, taken by a block and given back after it.
+    spare: SimpleQueue[tuple[Scratch, Scratch]]
+
+    @classmethod
+    def of(cls, rows: _Rows, threads: int) -> _NumpyEngine:
+        """The kernel's constants and buffers for *rows* on *threads* threads."""
+        plan, exact, dense = rows.plan, rows.plan.exact_float, rows.dense
+        block_rows = max(min(BLOCK_ROWS, len(rows)), 1)
+        leaf_columns = Columns.of(plan.leaves, block_rows) if exact else None
+        folded_weights, folded_shift = None, 0.0
+        if (
+            rows.weights is not None
+            and leaf_columns is not None
+            and leaf_columns.folded
+            and leaf_columns.bound(dense or ()) < FLOAT_EXACT
+        ):
+            folded_weights = np.asarray(dense, dtype=np.float64) * leaf_columns.a
+            folded_shift = float(folded_weights @ leaf_columns.c)
+        spare: SimpleQueue[tuple[Scratch, Scratch]] = SimpleQueue()
+        if exact:
+            for _ in range(max(threads, 1)):
+                spare.put(
+                    (
+                        Scratch.of(block_rows, len(plan.leaves)),
+                        Scratch.of(block_rows, len(plan.bonus)),
+                    )
+                )
+        return cls(
+            rows=rows,
+            leaf_groups=groups(plan.leaves, exact),
+            bonus_groups=groups(plan.bonus, exact),
+            leaf_columns=leaf_columns,
+            bonus_columns=Columns.of(plan.bonus, block_rows) if exact else None,
+            folded_weights=folded_weights,
+            folded_shift=folded_shift,
+            spare=spare,
+        )
+
+    def score(self, threads: int) -> Problems:
+        """Score every block; the problems found, in row order."""
+        starts = range(0, len(self.rows), BLOCK_ROWS)
+        # Blocks write disjoint rows; NumPy releases the GIL inside each operation.
+        if threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                found_per_block = list(pool.map(self.block, starts))
+        else:
+            found_per_block = [self.block(start) for start in starts]
+        problems = Problems()
+        for found in found_per_block:
+            problems.merge(found)
+        return problems
+
+    def block(self, start: int) -> Problems:
+        """Score rows ``start:start + BLOCK_ROWS``; the problems found in them."""
+        stop = min(start + BLOCK_ROWS, len(self.rows))
+        if not self.rows.plan.exact_float:
+            return self._integer_block(start, stop)
+        scratch = self.spare.get()
+        try:
+            return self._float_block(start, stop, *scratch)
+        finally:
+            self.spare.put(scratch)
+
+    def _integer_block(self, start: int, stop: int) -> Problems:
+        """The same in Python integers: gathers by group."""
+        rows, found = self.rows, Problems()
+        first = rows.offset + start
+        leaves = read_leaves(
+            rows.data.values[start:stop], self.leaf_groups, rows.layout.indicators,
+            first, found, exact_float=False, missing_claims_nothing=False,
+            decimals=rows.decimals, weights=rows.weights,
+        )  # fmt: skip
+        if found.count:
+            return found
+        # With weights the kernel gave the row sums already.
+        rows.root[start:stop] = (
+            leaves if rows.weights is not None else roll_up(rows.plan, leaves)
+        )
+        rows.keep_attainment(start, stop, leaves)
+        if rows.plan.bonus:
+            bonus = read_leaves(
+                rows.data.bonus[start:stop], self.bonus_groups, rows.layout.bonus,
+                first, found, exact_float=False, missing_claims_nothing=True,
+                decimals=rows.decimals,
+            )  # fmt: skip
+            rows.claimed[start:stop] = bonus.astype(rows.int_type) @ rows.bonus_factors
+        return found
+
+    def _float_block(
+        self, start: int, stop: int, leaf_scratch: Scratch, bonus_scratch: Scratch
+    ) -> Problems:
+        """The same for a plan exact in float64: whole-block passes, no gathers."""
+        assert self.leaf_columns is not None  # noqa: S101 - set when exact
+        assert self.bonus_columns is not None  # noqa: S101 - set when exact
+        rows, found = self.rows, Problems()
+        first = rows.offset + start
+        folded = self.folded_weights is not None
+        leaves = read_leaves_float(
+            rows.data.values[start:stop], self.leaf_columns, leaf_scratch,
+            self.leaf_groups, rows.layout.indicators, first, found,
+            missing_claims_nothing=False, decimals=rows.decimals, folded=folded,
+        )  # fmt: skip
+        if found.count:
+            return found
+        if self.folded_weights is not None:
+            rows.root[start:stop] = leaves @ self.folded_weights - self.folded_shift
+        elif rows.weights is not None:
+            rows.root[start:stop] = leaves @ rows.weights
+        else:
+            rows.root[start:stop] = roll_up(rows.plan, leaves)
+        rows.keep_attainment(start, stop, leaves)
+        if rows.plan.bonus:
+            bonus = read_leaves_float(
+                rows.data.bonus[start:stop], self.bonus_columns, bonus_scratch,
+                self.bonus_groups, rows.layout.bonus, first, found,
+                missing_claims_nothing=True, decimals=rows.decimals,
+            )  # fmt: skip
+            rows.claimed[start:stop] = bonus.astype(rows.int_type) @ rows.bonus_factors
+        return found
 
 
 def _deductions(
