@@ -276,7 +276,7 @@ DOMAIN_CASES: dict[str, tuple[Callable[[], object], type[Problem], str, str]] = 
     "rating-unknown-label": (
         lambda: tally(_ballots(BallotCount(10, 10, 10, {"好": 8, "优秀": 2}))),
         pbcheck_errors.UnknownReferenceError,
-        "ballots[czj].groups[全体].votes[优秀]",
+        'ballots[czj].groups[全体].votes["优秀"]',
         "优秀",
     ),
     "rating-accounts-do-not-balance": (
@@ -288,7 +288,7 @@ DOMAIN_CASES: dict[str, tuple[Callable[[], object], type[Problem], str, str]] = 
     "rating-votes-not-whole": (
         lambda: tally(_ballots(BallotCount(10, 10, 10, {"好": 9.5, "一般": 1}))),  # type: ignore[dict-item]
         pbcheck_errors.InvalidValueError,
-        "ballots[czj].groups[全体].votes[好]",
+        'ballots[czj].groups[全体].votes["好"]',
         "9.5",
     ),
     "rating-group-counted-twice": (
@@ -299,7 +299,7 @@ DOMAIN_CASES: dict[str, tuple[Callable[[], object], type[Problem], str, str]] = 
             )
         ),
         pbcheck_errors.DuplicateIdError,
-        "ballots[czj].groups[党员]",
+        "ballots[czj].groups[1].group",
         "党员",
     ),
     "rating-quorum-not-met": (
@@ -319,7 +319,7 @@ DOMAIN_CASES: dict[str, tuple[Callable[[], object], type[Problem], str, str]] = 
     "rating-negative-group-weight": (
         lambda: RatingPolicy(group_weights={"领导班子": "3", "党员": "-1"}),
         pbcheck_errors.InvalidWeightsError,
-        "policy.group_weights[党员]",
+        'policy.group_weights["党员"]',
         "-1",
     ),
     "rating-negative-count": (

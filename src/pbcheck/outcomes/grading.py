@@ -59,12 +59,17 @@ from pbcheck._numbers import Exact, to_exact
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidTypeError,
     InvalidValueError,
+    Path,
     Problem,
+    Step,
     _Problems,
+    item,
 )
 from pbcheck.model.org import OrgTree
+from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.ranking import (
     Quota,
     RankedUnit,
@@ -94,7 +99,7 @@ EXCELLENT_LABELS = ("优秀", "良好", "合格", "不合格")
 
 
 def _optional_min(value: object) -> Fraction | None:
-    return None if value is None else to_exact(value, "tier.min_score")
+    return None if value is None else to_exact(value, ("tier", "min_score"))
 
 
 @attrs.frozen
@@ -120,11 +125,15 @@ class GradeTier:
         if not isinstance(self.label, str) or not self.label.strip():
             problems.add(
                 InvalidValueError(
-                    "tier.label", self.label, "must be a non-empty string"
+                    ("tier", "label"), self.label, "must be a non-empty string"
                 )
             )
         if self.quota is not None and not isinstance(self.quota, Quota):
-            problems.add(InvalidTypeError("tier.quota", self.quota, "must be a Quota"))
+            problems.add(
+                InvalidTypeError(
+                    (*item("tier", self.label), "quota"), self.quota, "must be a Quota"
+                )
+            )
         problems.raise_if_any()
 
 
@@ -163,28 +172,36 @@ class GradingPolicy:
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid grading policy")
         if not self.tiers:
-            problems.add(InvalidValueError("policy.tiers", [], "must not be empty"))
+            problems.add(
+                InvalidValueError(("policy", "tiers"), [], "must not be empty")
+            )
         seen: set[str] = set()
         previous: Fraction | None = None
         for index, tier in enumerate(self.tiers):
             if not isinstance(tier, GradeTier):
                 problems.add(
                     InvalidTypeError(
-                        f"policy.tiers[{index}]", tier, "must be a GradeTier"
+                        ("policy", "tiers", index), tier, "must be a GradeTier"
                     )
                 )
                 continue
-            path = f"policy.tiers[{tier.label}]"
+            # A repeated label names the first tier: the repeat is named by
+            # its position.
+            path: Path = (
+                "policy",
+                "tiers",
+                index if tier.label in seen else Id(tier.label),
+            )
             if tier.label in seen:
                 problems.add(
-                    DuplicateIdError(f"{path}.label", tier.label, "is used twice")
+                    DuplicateIdError((*path, "label"), tier.label, "is used twice")
                 )
             seen.add(tier.label)
             last = index == len(self.tiers) - 1
             if last and tier.min_score is not None:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.min_score",
+                        (*path, "min_score"),
                         _f(tier.min_score),
                         "the last tier must have no threshold, so that every "
                         "score has a grade",
@@ -193,7 +210,7 @@ class GradingPolicy:
             if last and tier.quota is not None:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.quota",
+                        (*path, "quota"),
                         tier.quota,
                         "the last tier must have no quota: it takes every unit left",
                     )
@@ -201,7 +218,7 @@ class GradingPolicy:
             if not last and tier.min_score is None and tier.quota is None:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.min_score",
+                        (*path, "min_score"),
                         None,
                         "a tier above the last needs a threshold, a quota or both",
                     )
@@ -210,7 +227,7 @@ class GradingPolicy:
                 if previous is not None and tier.min_score >= previous:
                     problems.add(
                         InvalidValueError(
-                            f"{path}.min_score",
+                            (*path, "min_score"),
                             _f(tier.min_score),
                             f"must be below the threshold of the tier above "
                             f"({_f(previous)})",
@@ -220,13 +237,13 @@ class GradingPolicy:
         if self.basis not in ("exact", "rounded"):
             problems.add(
                 InvalidValueError(
-                    "policy.basis", self.basis, "must be 'exact' or 'rounded'"
+                    ("policy", "basis"), self.basis, "must be 'exact' or 'rounded'"
                 )
             )
         if self.group_by not in ("series", "all"):
             problems.add(
                 InvalidValueError(
-                    "policy.group_by", self.group_by, "must be 'series' or 'all'"
+                    ("policy", "group_by"), self.group_by, "must be 'series' or 'all'"
                 )
             )
         problems.raise_if_any()
@@ -291,38 +308,47 @@ class GradingPolicy:
         """
         problems = _Problems("invalid grading policy")
         bounds: list[tuple[str, Fraction, Fraction]] = []
-        for index, item in enumerate(ranges):
+        # Each range's place: ``policy.ranges[较好]``, or its position where
+        # the label is not a usable id or repeats one before it.
+        steps: list[Step] = []
+        for index, given in enumerate(ranges):
             try:
-                label, low, high = item
+                label, low, high = given
                 bounds.append(
                     (
                         label,
-                        to_exact(low, f"policy.ranges[{index}].low"),
-                        to_exact(high, f"policy.ranges[{index}].high"),
+                        to_exact(low, ("policy", "ranges", index, "low")),
+                        to_exact(high, ("policy", "ranges", index, "high")),
                     )
                 )
             except Problem as problem:
                 problems.add(problem)
+                continue
             except (TypeError, ValueError):
                 problems.add(
                     InvalidTypeError(
-                        f"policy.ranges[{index}]", item, "must be (label, low, high)"
+                        ("policy", "ranges", index), given, "must be (label, low, high)"
                     )
                 )
-        for label, low, high in bounds:
+                continue
+            repeated = any(label == earlier for earlier, _, _ in bounds[:-1])
+            steps.append(index if repeated else member(index, label))
+        for step, (_, low, high) in zip(steps, bounds, strict=True):
             if low >= high:
                 problems.add(
                     InvalidValueError(
-                        f"policy.ranges[{label}].low",
+                        ("policy", "ranges", step, "low"),
                         _f(low),
                         f"must be below high ({_f(high)})",
                     )
                 )
-        for (upper, upper_low, _), (lower, _, lower_high) in pairwise(bounds):
+        for step, ((upper, upper_low, _), (_, _, lower_high)) in zip(
+            steps[1:], pairwise(bounds), strict=True
+        ):
             if lower_high < upper_low:
                 problems.add(
                     InvalidValueError(
-                        f"policy.ranges[{lower}].high",
+                        ("policy", "ranges", step, "high"),
                         _f(lower_high),
                         f"must equal the low end of {upper} ({_f(upper_low)}): scores "
                         f"between {_f(lower_high)} and {_f(upper_low)} would have no grade",
@@ -331,7 +357,7 @@ class GradingPolicy:
             elif lower_high > upper_low:
                 problems.add(
                     InvalidValueError(
-                        f"policy.ranges[{lower}].high",
+                        ("policy", "ranges", step, "high"),
                         _f(lower_high),
                         f"must equal the low end of {upper} ({_f(upper_low)}): scores "
                         f"between {_f(upper_low)} and {_f(lower_high)} would have two grades",

@@ -61,11 +61,14 @@ from dateutil.relativedelta import relativedelta
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidTypeError,
     InvalidValueError,
+    Path,
     Problem,
     UnknownReferenceError,
     _Problems,
+    item,
 )
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.outcomes.ranking import Ranking
@@ -133,7 +136,7 @@ class CycleResult:
         if not isinstance(self.cycle, AssessmentCycle):
             problems.add(
                 InvalidTypeError(
-                    "result.cycle", self.cycle, "must be an AssessmentCycle"
+                    ("result", "cycle"), self.cycle, "must be an AssessmentCycle"
                 )
             )
         seen: set[str] = set()
@@ -141,13 +144,16 @@ class CycleResult:
             if not isinstance(unit, UnitResult):
                 problems.add(
                     InvalidTypeError(
-                        f"result.units[{index}]", unit, "must be a UnitResult"
+                        ("result", "units", index), unit, "must be a UnitResult"
                     )
                 )
             elif unit.unit_id in seen:
+                # Named by position: its id would name the first one.
                 problems.add(
                     DuplicateIdError(
-                        f"result.units[{unit.unit_id}]", unit.unit_id, "appears twice"
+                        ("result", "units", index, "unit_id"),
+                        unit.unit_id,
+                        "appears twice",
                     )
                 )
             else:
@@ -273,7 +279,7 @@ class History:
             if not isinstance(result, CycleResult):
                 problems.add(
                     InvalidTypeError(
-                        f"history.results[{index}]", result, "must be a CycleResult"
+                        ("history", "results", index), result, "must be a CycleResult"
                     )
                 )
         problems.raise_if_any()
@@ -282,13 +288,14 @@ class History:
             if later.cycle.start <= earlier.cycle.end:
                 problems.add(
                     InvalidValueError(
-                        f"history.results[{later.cycle.label_zh}]",
+                        ("history", "results", Id(later.cycle.label_zh)),
                         later.cycle.start.isoformat(),
                         f"overlaps {earlier.cycle.label_zh} (ends {earlier.cycle.end.isoformat()})",
                     )
                 )
         for label, mapping in self.successions.items():
-            where = f"history.successions[{label}]"
+            # Keys of mappings: name steps (``successions["2025年度"]["gsj"]``).
+            where: Path = ("history", "successions", str(label))
             position = labels.get(label)
             if position is None or position == 0:
                 problems.add(
@@ -306,7 +313,7 @@ class History:
                 if old not in before:
                     problems.add(
                         UnknownReferenceError(
-                            f"{where}[{old}]",
+                            (*where, str(old)),
                             old,
                             "was not assessed in the cycle before",
                         )
@@ -315,7 +322,7 @@ class History:
                     if new not in after:
                         problems.add(
                             UnknownReferenceError(
-                                f"{where}[{old}]", new, f"was not assessed in {label}"
+                                (*where, str(old)), new, f"was not assessed in {label}"
                             )
                         )
         problems.raise_if_any()
@@ -427,12 +434,14 @@ class EscalationStep:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid escalation step")
+        here = item("step", self.key)
         for name in ("key", "label", "by", "milestone"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
+                # A bad key names no step: the bare kind stands (``step.key``).
                 problems.add(
                     InvalidValueError(
-                        f"step.{name}", value, "must be a non-empty string"
+                        (*here, name), value, "must be a non-empty string"
                     )
                 )
         for name in ("days", "months"):
@@ -440,7 +449,7 @@ class EscalationStep:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.add(
                     InvalidValueError(
-                        f"step.{name}", value, "must be a whole number ≥ 0"
+                        (*here, name), value, "must be a whole number ≥ 0"
                     )
                 )
         problems.raise_if_any()
@@ -566,7 +575,7 @@ def escalations(
                 except Problem as problem:
                     problems.add(
                         UnknownReferenceError(
-                            f"policy.steps[{step.key}].milestone",
+                            ("policy", "steps", Id(step.key), "milestone"),
                             step.milestone,
                             problem.message,
                         )

@@ -53,6 +53,7 @@ from pbcheck.errors import (
     _Problems,
 )
 from pbcheck.model.org import OrgTree, OrgUnit
+from pbcheck.outcomes._steps import member
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
 from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
@@ -298,7 +299,7 @@ class Ranking:
 
 
 def _optional_exact(value: object) -> Fraction | None:
-    return None if value is None else to_exact(value, "quota.share")
+    return None if value is None else to_exact(value, ("quota", "share"))
 
 
 @attrs.frozen
@@ -321,7 +322,7 @@ class Quota:
         problems = _Problems("invalid quota")
         if self.count is None and self.share is None:
             problems.add(
-                InvalidValueError("quota", None, "give a count, a share, or both")
+                InvalidValueError(("quota",), None, "give a count, a share, or both")
             )
         if self.count is not None and (
             isinstance(self.count, bool)
@@ -330,13 +331,13 @@ class Quota:
         ):
             problems.add(
                 InvalidValueError(
-                    "quota.count", self.count, "must be a whole number ≥ 0"
+                    ("quota", "count"), self.count, "must be a whole number ≥ 0"
                 )
             )
         if self.share is not None and not 0 <= self.share <= 1:
             problems.add(
                 InvalidValueError(
-                    "quota.share", _f(self.share), "must lie within [0, 1]"
+                    ("quota", "share"), _f(self.share), "must lie within [0, 1]"
                 )
             )
         problems.raise_if_any()
@@ -376,13 +377,14 @@ def _check_cards(
     for index, card in enumerate(scorecards):
         if not isinstance(card, Scorecard):
             problems.add(
-                InvalidTypeError(f"scorecards[{index}]", card, "must be a Scorecard")
+                InvalidTypeError(("scorecards", index), card, "must be a Scorecard")
             )
             continue
         if card.unit_id in seen:
+            # Named by position: its id would name the first scorecard.
             problems.add(
                 DuplicateIdError(
-                    f"scorecards[{card.unit_id}].unit_id",
+                    ("scorecards", index, "unit_id"),
                     card.unit_id,
                     "has two scorecards",
                 )
@@ -391,7 +393,7 @@ def _check_cards(
         if tree is not None and card.unit_id not in tree:
             problems.add(
                 UnknownReferenceError(
-                    f"scorecards[{card.unit_id}].unit_id",
+                    ("scorecards", member(index, card.unit_id), "unit_id"),
                     card.unit_id,
                     "names no unit in the org tree",
                 )
@@ -530,7 +532,9 @@ def group_cards(
     cards = _check_cards(scorecards, problems, tree)
     problems.raise_if_any()
     if by not in ("series", "liaison_group", "all"):
-        raise InvalidValueError("by", by, "must be 'series', 'liaison_group' or 'all'")
+        raise InvalidValueError(
+            ("by",), by, "must be 'series', 'liaison_group' or 'all'"
+        )
     key: Callable[[OrgUnit], str] = {
         "series": lambda u: u.series or NO_SERIES,
         "liaison_group": lambda u: u.liaison_group or NO_GROUP,

@@ -60,16 +60,20 @@ from pbcheck._numbers import Exact, to_exact, whole_at_least
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidTypeError,
     InvalidValueError,
     InvalidWeightsError,
+    Path,
     Problem,
     UnknownReferenceError,
     _Problems,
+    item,
 )
 from pbcheck.model.evaluation import Observation, Source
 from pbcheck.model.rubric import Indicator
 from pbcheck.model.rules import DirectScore
+from pbcheck.outcomes._steps import member
 
 __all__ = [
     "BallotCount",
@@ -85,7 +89,11 @@ __all__ = [
 
 
 def _fractions(value: Mapping[str, Exact]) -> dict[str, Fraction]:
-    return {k: to_exact(v, f"coefficients[{k}]") for k, v in dict(value).items()}
+    # A key of a mapping: a name step (``scale.coefficients["好"]``).
+    return {
+        k: to_exact(v, ("scale", "coefficients", str(k)))
+        for k, v in dict(value).items()
+    }
 
 
 def _standard_coefficients() -> dict[str, Fraction]:
@@ -131,51 +139,60 @@ class RatingScale:
         if len(set(self.categories)) != len(self.categories) or not self.categories:
             problems.add(
                 InvalidValueError(
-                    "scale.categories",
+                    ("scale", "categories"),
                     list(self.categories),
                     "must be distinct and non-empty",
                 )
             )
         known = set(self.categories)
-        for name, values in (("coefficients", self.coefficients), ("good", self.good)):
-            for label in values:
-                if label not in known:
-                    problems.add(
-                        UnknownReferenceError(
-                            f"scale.{name}[{label}]", label, "is not a category"
-                        )
+        for label in self.coefficients:
+            if label not in known:
+                problems.add(
+                    UnknownReferenceError(
+                        ("scale", "coefficients", str(label)),
+                        label,
+                        "is not a category",
                     )
+                )
+        for label in self.good:
+            if label not in known:
+                # A member of a set, named by itself as an item is by its id.
+                problems.add(
+                    UnknownReferenceError(
+                        ("scale", "good", Id(str(label))), label, "is not a category"
+                    )
+                )
         for label in self.categories:
             value = self.coefficients.get(label)
             if value is None:
                 problems.add(
                     InvalidValueError(
-                        f"scale.coefficients[{label}]", None, "is missing"
+                        ("scale", "coefficients", str(label)), None, "is missing"
                     )
                 )
             elif not 0 <= value <= 1:
                 problems.add(
                     InvalidValueError(
-                        f"scale.coefficients[{label}]",
+                        ("scale", "coefficients", str(label)),
                         _f(value),
                         "must lie within [0, 1]",
                     )
                 )
         if self.poor is not None and self.poor not in known:
             problems.add(
-                UnknownReferenceError("scale.poor", self.poor, "is not a category")
+                UnknownReferenceError(("scale", "poor"), self.poor, "is not a category")
             )
         for alias, target in dict(self.aliases).items():
             if target not in known:
                 problems.add(
                     UnknownReferenceError(
-                        f"scale.aliases[{alias}]", target, "is not a category"
+                        ("scale", "aliases", str(alias)), target, "is not a category"
                     )
                 )
             if alias in known:
                 problems.add(
                     InvalidValueError(
-                        f"scale.aliases[{alias}]", alias, "is itself a category"
+                        ("scale", "aliases", str(alias)), alias, "is itself a category"
                     )
                 )
         problems.raise_if_any()
@@ -185,8 +202,13 @@ class RatingScale:
         """The category whose share flags a unit."""
         return self.poor if self.poor is not None else self.categories[-1]
 
-    def canonical(self, label: str, path: str = "label") -> str:
+    def canonical(self, label: str, path: Path = ("label",)) -> str:
         """The category *label* stands for.
+
+        Args:
+            label: a category or a listed variant of one.
+            path: where *label* was found, as steps (see :mod:`pbcheck.errors`),
+                to name it in the error.
 
         Raises:
             UnknownReferenceError: *label* is neither a category nor an alias.
@@ -262,15 +284,18 @@ class UnitBallots:
 def _optional_weights(value: Mapping[str, Exact] | None) -> dict[str, Fraction] | None:
     if value is None:
         return None
-    return {k: to_exact(v, f"group_weights[{k}]") for k, v in dict(value).items()}
+    return {
+        k: to_exact(v, ("policy", "group_weights", str(k)))
+        for k, v in dict(value).items()
+    }
 
 
 def _poor_flag(value: Exact | None) -> Fraction | None:
-    return None if value is None else to_exact(value, "poor_flag")
+    return None if value is None else to_exact(value, ("policy", "poor_flag"))
 
 
 def _quorum(value: Exact) -> Fraction:
-    return to_exact(value, "quorum")
+    return to_exact(value, ("policy", "quorum"))
 
 
 @attrs.frozen
@@ -307,13 +332,15 @@ class RatingPolicy:
             if weight < 0:
                 problems.add(
                     InvalidWeightsError(
-                        f"policy.group_weights[{group}]", _f(weight), "must be ≥ 0"
+                        ("policy", "group_weights", str(group)),
+                        _f(weight),
+                        "must be ≥ 0",
                     )
                 )
         if self.group_weights is not None and sum(self.group_weights.values()) <= 0:
             problems.add(
                 InvalidWeightsError(
-                    "policy.group_weights",
+                    ("policy", "group_weights"),
                     {k: _f(v) for k, v in self.group_weights.items()},
                     "must have a positive sum",
                 )
@@ -321,13 +348,15 @@ class RatingPolicy:
         if not 0 <= self.quorum < 1:
             problems.add(
                 InvalidValueError(
-                    "policy.quorum", _f(self.quorum), "must lie within [0, 1)"
+                    ("policy", "quorum"), _f(self.quorum), "must lie within [0, 1)"
                 )
             )
         if self.poor_flag is not None and not 0 < self.poor_flag <= 1:
             problems.add(
                 InvalidValueError(
-                    "policy.poor_flag", _f(self.poor_flag), "must lie within (0, 1]"
+                    ("policy", "poor_flag"),
+                    _f(self.poor_flag),
+                    "must lie within (0, 1]",
                 )
             )
         problems.raise_if_any()
@@ -448,7 +477,7 @@ class RatingResult:
         >>> tally(ballots).points(10)
         Fraction(46, 5)
         """
-        return self.value(measure) * to_exact(max_points, "max_points")
+        return self.value(measure) * to_exact(max_points, ("max_points",))
 
 
 def _pct(value: Fraction) -> str:
@@ -459,29 +488,31 @@ def _pct(value: Fraction) -> str:
 
 
 def _check_group(
-    unit_id: str, ballot: BallotCount, policy: RatingPolicy, problems: _Problems
+    unit_id: str,
+    ballot: BallotCount,
+    path: Path,
+    policy: RatingPolicy,
+    problems: _Problems,
 ) -> GroupTally | None:
-    path = f"ballots[{unit_id}].groups[{ballot.group}]"
+    """*ballot* counted, or ``None`` after adding its problems (at *path*)."""
     found = len(problems)
     counts = dict.fromkeys(policy.scale.categories, 0)
     for label, number in dict(ballot.votes).items():
+        # A key of a mapping: a name step (``votes["好"]``).
+        where = (*path, "votes", str(label))
         try:
-            category = policy.scale.canonical(label, f"{path}.votes[{label}]")
+            category = policy.scale.canonical(label, where)
         except Problem as problem:
             problems.add(problem)
             continue
         if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            problems.add(
-                InvalidValueError(
-                    f"{path}.votes[{label}]", number, "must be a whole number ≥ 0"
-                )
-            )
+            problems.add(InvalidValueError(where, number, "must be a whole number ≥ 0"))
             continue
         counts[category] += number
     if ballot.returned > ballot.issued:
         problems.add(
             InvalidValueError(
-                f"{path}.returned",
+                (*path, "returned"),
                 ballot.returned,
                 f"测评无效：单位 {unit_id} 收回 {ballot.returned} 张，多于发出的 "
                 f"{ballot.issued} 张",
@@ -490,7 +521,7 @@ def _check_group(
     if ballot.issued > ballot.due:
         problems.add(
             InvalidValueError(
-                f"{path}.issued",
+                (*path, "issued"),
                 ballot.issued,
                 f"测评无效：单位 {unit_id} 发出 {ballot.issued} 张，多于应参加的 "
                 f"{ballot.due} 人",
@@ -502,7 +533,7 @@ def _check_group(
     if len(problems) == found and accounted != ballot.returned:
         problems.add(
             InvalidValueError(
-                f"{path}.returned",
+                (*path, "returned"),
                 ballot.returned,
                 f"单位 {unit_id} 收回 {ballot.returned} 张，但废票 {ballot.invalid} + "
                 f"弃权 {ballot.abstained} + 不了解 {ballot.unknown} + 各档票数 "
@@ -529,42 +560,41 @@ def _check_group(
 
 
 def _tally(
-    ballots: UnitBallots, policy: RatingPolicy, problems: _Problems
+    ballots: UnitBallots, policy: RatingPolicy, problems: _Problems, path: Path
 ) -> RatingResult | None:
+    """*ballots* counted, or ``None`` after adding their problems (at *path*)."""
     if not isinstance(ballots, UnitBallots):
-        problems.add(InvalidTypeError("ballots", ballots, "must be UnitBallots"))
+        problems.add(InvalidTypeError(path, ballots, "must be UnitBallots"))
         return None
     found = len(problems)
     if not ballots.groups:
-        problems.add(
-            InvalidValueError(
-                f"ballots[{ballots.unit_id}].groups", [], "must not be empty"
-            )
-        )
+        problems.add(InvalidValueError((*path, "groups"), [], "must not be empty"))
     seen: set[str] = set()
     tallies: list[GroupTally] = []
-    for ballot in ballots.groups:
+    for index, ballot in enumerate(ballots.groups):
         if ballot.group in seen:
+            # Named by position: its name would name the first group.
             problems.add(
                 DuplicateIdError(
-                    f"ballots[{ballots.unit_id}].groups[{ballot.group}]",
+                    (*path, "groups", index, "group"),
                     ballot.group,
                     "is counted twice",
                 )
             )
             continue
         seen.add(ballot.group)
+        here = (*path, "groups", member(index, ballot.group))
         weights = policy.group_weights
         if weights is not None and ballot.group not in weights:
             problems.add(
                 UnknownReferenceError(
-                    f"ballots[{ballots.unit_id}].groups[{ballot.group}].group",
+                    (*here, "group"),
                     ballot.group,
                     f"has no weight in the policy ({', '.join(weights)})",
                 )
             )
             continue
-        result = _check_group(ballots.unit_id, ballot, policy, problems)
+        result = _check_group(ballots.unit_id, ballot, here, policy, problems)
         if result is not None:
             tallies.append(result)
     if len(problems) > found:
@@ -673,7 +703,8 @@ def tally(ballots: UnitBallots, policy: RatingPolicy | None = None) -> RatingRes
     problems = _Problems(
         f"invalid ballots for unit {getattr(ballots, 'unit_id', '?')!r}"
     )
-    result = _tally(ballots, policy or RatingPolicy(), problems)
+    path = item("ballots", getattr(ballots, "unit_id", None))
+    result = _tally(ballots, policy or RatingPolicy(), problems, path)
     problems.raise_if_any()
     assert result is not None  # noqa: S101 - no problems means a result
     return result
@@ -697,16 +728,20 @@ def tally_all(
     problems = _Problems("invalid ballots")
     results: dict[str, RatingResult] = {}
     seen: set[str] = set()
-    for item in ballots:
-        unit_id = getattr(item, "unit_id", None)
+    for index, given in enumerate(ballots):
+        unit_id = getattr(given, "unit_id", None)
         if isinstance(unit_id, str) and unit_id in seen:
+            # Named by position: its id would name the first ballots.
             problems.add(
-                DuplicateIdError(f"ballots[{unit_id}]", unit_id, "is counted twice")
+                DuplicateIdError(
+                    ("ballots", index, "unit_id"), unit_id, "is counted twice"
+                )
             )
             continue
         if isinstance(unit_id, str):
             seen.add(unit_id)
-        result = _tally(item, policy, problems)
+        path = ("ballots", member(index, unit_id))
+        result = _tally(given, policy, problems, path)
         if result is not None:
             results[result.unit_id] = result
     problems.raise_if_any()
@@ -738,9 +773,12 @@ def rating_observation(
     >>> rating_observation(tally(ballots), indicator, measure="good_rate").value
     Fraction(80, 1)
     """
-    path = f"ratings[{result.unit_id}]"
     if not result.quorate:
-        raise InvalidValueError(path, result.reason, "未过半数，测评无效，不能计分")
+        raise InvalidValueError(
+            item("ratings", result.unit_id),
+            result.reason,
+            "未过半数，测评无效，不能计分",
+        )
     rate = result.value(measure)
     if isinstance(indicator.rule, DirectScore):
         value = rate * indicator.max_points
@@ -748,7 +786,7 @@ def rating_observation(
         value = rate * 100
     else:
         raise InvalidValueError(
-            f"indicator[{indicator.id}].rule",
+            (*item("indicator", indicator.id), "rule"),
             type(indicator.rule).__name__,
             "must take a number (DirectScore, RatioToTarget, Tiers, …)",
         )

@@ -34,6 +34,7 @@ import attrs
 from pbcheck.errors import (
     DuplicateIdError,
     InvalidTypeError,
+    Path,
     UnknownReferenceError,
     _Problems,
 )
@@ -315,21 +316,24 @@ class Results:
         problems = _Problems("inconsistent results")
         seen: set[str] = set()
         for index, card in enumerate(self.scorecards):
-            path = f"results.scorecards[{index}]"
+            # By position: a repeated unit id would name the first scorecard.
+            path: Path = ("results", "scorecards", index)
             if not isinstance(card, Scorecard):
                 problems.add(InvalidTypeError(path, card, "must be a Scorecard"))
                 continue
             if card.unit_id in seen:
                 problems.add(
                     DuplicateIdError(
-                        f"{path}.unit_id", card.unit_id, "has two scorecards"
+                        (*path, "unit_id"), card.unit_id, "has two scorecards"
                     )
                 )
             seen.add(card.unit_id)
             if card.unit_id not in self.tree:
                 problems.add(
                     UnknownReferenceError(
-                        f"{path}.unit_id", card.unit_id, "names no unit in the org tree"
+                        (*path, "unit_id"),
+                        card.unit_id,
+                        "names no unit in the org tree",
                     )
                 )
             if (card.rubric_id, card.rubric_version) != (
@@ -338,7 +342,7 @@ class Results:
             ):
                 problems.add(
                     UnknownReferenceError(
-                        f"{path}.rubric_id",
+                        (*path, "rubric_id"),
                         f"{card.rubric_id} {card.rubric_version}",
                         f"must be the embedded rubric {self.rubric.id} "
                         f"{self.rubric.version}",
@@ -348,7 +352,7 @@ class Results:
             if entry.unit_id not in seen:
                 problems.add(
                     UnknownReferenceError(
-                        f"results.outcomes.overall.entries[{index}].unit_id",
+                        ("results", "outcomes", "overall", "entries", index, "unit_id"),
                         entry.unit_id,
                         "names no scored unit",
                     )
@@ -358,7 +362,7 @@ class Results:
             if isinstance(card, Scorecard) and card.unit_id not in ranked:
                 problems.add(
                     UnknownReferenceError(
-                        f"results.scorecards[{index}].unit_id",
+                        ("results", "scorecards", index, "unit_id"),
                         card.unit_id,
                         "is missing from the outcomes' overall ranking",
                     )

@@ -150,12 +150,12 @@ _KIND_LABELS = {
 
 def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attribute.name, value, "must be a non-empty string")
+        raise InvalidValueError((attribute.name,), value, "must be a non-empty string")
 
 
 def _date(_: object, attribute: attrs.Attribute[date], value: date) -> None:
     if not isinstance(value, date):
-        raise InvalidTypeError(attribute.name, value, "must be a datetime.date")
+        raise InvalidTypeError((attribute.name,), value, "must be a datetime.date")
 
 
 @attrs.frozen
@@ -184,7 +184,7 @@ class AccountabilityRecord:
 
 
 def _below(value: Exact | None) -> Fraction | None:
-    return None if value is None else to_exact(value, "policy.below")
+    return None if value is None else to_exact(value, ("policy", "below"))
 
 
 @attrs.frozen
@@ -421,8 +421,12 @@ def bottom_list(
     return BottomList(policy, decisions)
 
 
-def _optional_exact(value: object) -> Fraction | None:
-    return None if value is None else to_exact(value, "policy")
+def _min_score(value: object) -> Fraction | None:
+    return None if value is None else to_exact(value, ("policy", "min_score"))
+
+
+def _min_rating(value: object) -> Fraction | None:
+    return None if value is None else to_exact(value, ("policy", "min_rating"))
 
 
 @attrs.frozen
@@ -452,8 +456,8 @@ class CommendationPolicy:
 
     quota: Quota
     per_series: Mapping[str, Quota] = attrs.field(factory=dict)
-    min_score: Fraction | None = attrs.field(default=None, converter=_optional_exact)
-    min_rating: Fraction | None = attrs.field(default=None, converter=_optional_exact)
+    min_score: Fraction | None = attrs.field(default=None, converter=_min_score)
+    min_rating: Fraction | None = attrs.field(default=None, converter=_min_rating)
     rating_measure: Literal["good_rate", "weighted"] = attrs.field(
         default="good_rate", validator=attrs.validators.in_(("good_rate", "weighted"))
     )
@@ -796,7 +800,7 @@ def commendation_list(  # noqa: PLR0913 - every input of the decision is named
         if not isinstance(record, AccountabilityRecord):
             problems.add(
                 InvalidTypeError(
-                    f"accountability[{index}]",
+                    ("accountability", index),
                     record,
                     "must be an AccountabilityRecord",
                 )
@@ -804,7 +808,7 @@ def commendation_list(  # noqa: PLR0913 - every input of the decision is named
         elif record.unit_id not in ranked:
             problems.add(
                 InvalidValueError(
-                    f"accountability[{index}].unit_id",
+                    ("accountability", index, "unit_id"),
                     record.unit_id,
                     "names no scored unit",
                 )
@@ -812,8 +816,9 @@ def commendation_list(  # noqa: PLR0913 - every input of the decision is named
     for unit_id in ratings or {}:
         if unit_id not in ranked:
             problems.add(
+                # A key of a mapping: a name step (``ratings["czj"]``).
                 InvalidValueError(
-                    f"ratings[{unit_id}]", unit_id, "names no scored unit"
+                    ("ratings", str(unit_id)), unit_id, "names no scored unit"
                 )
             )
     problems.raise_if_any()
