@@ -83,7 +83,7 @@ __all__ = [
 
 
 def _threshold(value: Exact) -> Fraction:
-    return to_exact(value, "threshold")
+    return to_exact(value, ("threshold",))
 
 
 @attrs.frozen

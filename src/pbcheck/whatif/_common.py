@@ -21,6 +21,7 @@ from pbcheck.errors import (
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.scoring.scorecard import Scorecard
 
@@ -62,7 +63,7 @@ def check_top_level(rubric: Rubric) -> None:
     """
     if not isinstance(rubric.aggregator, WeightedSum | WeightedMean):
         raise InvalidValueError(
-            "rubric.aggregator",
+            ("rubric", "aggregator"),
             rubric.aggregator.name,
             "the top level must be a weighted sum (or mean): otherwise totals are "
             "not affine in the weights",
@@ -86,19 +87,20 @@ def check_policy(policy: OutcomePolicy, *, same_groups: bool = False) -> None:
         ValidationError: every rule that cannot be studied, at once.
     """
     problems = _Problems("outcome policy not supported by the simulation")
-    groups = (policy.bottom.group_by, policy.commendation.group_by)
-    if same_groups and groups[0] != groups[1]:
+    bottom, commendation = policy.bottom.group_by, policy.commendation.group_by
+    if same_groups and bottom != commendation:
         problems.add(
             InvalidValueError(
-                "policy.bottom.group_by, policy.commendation.group_by",
-                groups,
-                "the simulation decides both lists in the same groups",
+                ("policy", "commendation", "group_by"),
+                commendation,
+                f"must equal policy.bottom.group_by ({bottom!r}): the simulation "
+                "decides both lists in the same groups",
             )
         )
     if policy.ranking.basis != "exact":
         problems.add(
             InvalidValueError(
-                "policy.ranking.basis",
+                ("policy", "ranking", "basis"),
                 policy.ranking.basis,
                 "the simulation compares totals; use basis='exact'",
             )
@@ -106,7 +108,7 @@ def check_policy(policy: OutcomePolicy, *, same_groups: bool = False) -> None:
     if policy.commendation.min_rating is not None:
         problems.add(
             InvalidValueError(
-                "policy.commendation.min_rating",
+                ("policy", "commendation", "min_rating"),
                 _f(policy.commendation.min_rating),
                 "the simulation has no democratic ratings; leave it None",
             )
@@ -122,23 +124,30 @@ def check_cards(rubric: Rubric, cards: Sequence[Scorecard], tree: OrgTree) -> No
     """
     problems = _Problems("invalid scorecards for simulation")
     seen: set[str] = set()
-    for card in cards:
-        path = f"scorecards[{card.unit_id}]"
+    for index, card in enumerate(cards):
+        # A repeated unit id would name the first scorecard: the repeat is
+        # named by its position.
+        path = (
+            "scorecards",
+            index if card.unit_id in seen else member(index, card.unit_id),
+        )
         if (card.rubric_id, card.rubric_version) != (rubric.id, rubric.version):
             problems.add(
                 InvalidValueError(
-                    f"{path}.rubric_id",
+                    (*path, "rubric_id"),
                     f"{card.rubric_id} {card.rubric_version}",
                     f"must come from rubric {rubric.id} {rubric.version}",
                 )
             )
         if card.unit_id in seen:
-            problems.add(DuplicateIdError(path, card.unit_id, "has two scorecards"))
+            problems.add(
+                DuplicateIdError((*path, "unit_id"), card.unit_id, "has two scorecards")
+            )
         seen.add(card.unit_id)
         if card.unit_id not in tree:
             problems.add(
                 UnknownReferenceError(
-                    f"{path}.unit_id", card.unit_id, "names no unit in the org tree"
+                    (*path, "unit_id"), card.unit_id, "names no unit in the org tree"
                 )
             )
     problems.raise_if_any()

@@ -87,7 +87,8 @@ def reweight(
     known = {section.id for section in rubric.sections}
     new: dict[str, Fraction] = {}
     for section_id, value in weights.items():
-        path = f"weights[{section_id}]"
+        # A key of a mapping: a name step (``weights["常规"]``, ``weights.A``).
+        path = ("weights", str(section_id))
         if section_id not in known:
             problems.add(
                 UnknownReferenceError(path, section_id, "is not a top-level section")
@@ -104,7 +105,7 @@ def reweight(
     for section_id in sorted(known - set(weights)):
         problems.add(
             InvalidWeightsError(
-                f"weights[{section_id}]",
+                ("weights", section_id),
                 None,
                 "is missing: give every top-level section",
             )
@@ -114,7 +115,7 @@ def reweight(
     if not normalise and total != basis(rubric):
         problems.add(
             InvalidWeightsError(
-                "weights",
+                ("weights",),
                 {k: _f(v) for k, v in new.items()},
                 f"must sum to exactly {_f(basis(rubric))} (they sum to {_f(total)}); "
                 "pass normalise=True to rescale them",

@@ -78,11 +78,13 @@ from pbcheck.errors import (
     DuplicateIdError,
     InvalidValueError,
     MissingExtraError,
+    Path,
     _Problems,
 )
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.ranking import NO_SERIES
 from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.scoring.scorecard import Scorecard
@@ -226,24 +228,24 @@ class Attainments:
         for index, unit_id in enumerate(self.unit_ids):
             if unit_id in seen:
                 problems.add(
-                    DuplicateIdError(f"unit_ids[{index}]", unit_id, "is given twice")
+                    DuplicateIdError(("unit_ids", index), unit_id, "is given twice")
                 )
             seen.add(unit_id)
         if len(set(self.columns)) != len(self.columns):
             problems.add(
-                DuplicateIdError("columns", list(self.columns), "must be unique")
+                DuplicateIdError(("columns",), list(self.columns), "must be unique")
             )
         if len(self.series) != n:
             problems.add(
                 InvalidValueError(
-                    "series", len(self.series), f"must have one entry per unit ({n})"
+                    ("series",), len(self.series), f"must have one entry per unit ({n})"
                 )
             )
         shape = (n, len(self.columns))
         if self.matrix.shape != shape:
             problems.add(
                 InvalidValueError(
-                    "matrix",
+                    ("matrix",),
                     self.matrix.shape,
                     f"must be units × columns, {shape}",
                 )
@@ -251,8 +253,13 @@ class Attainments:
         elif not (inside := (self.matrix >= 0) & (self.matrix <= 1)).all():
             row, column = np.argwhere(~inside)[0]
             problems.add(
+                # The cell of a unit (row) and a column: ``matrix[a][a1]``.
                 InvalidValueError(
-                    f"matrix[{self.unit_ids[row]}, {self.columns[column]}]",
+                    (
+                        "matrix",
+                        member(int(row), self.unit_ids[row]),
+                        member(int(column), self.columns[column]),
+                    ),
                     float(self.matrix[row, column]),
                     "must lie within [0, 1]",
                 )
@@ -262,14 +269,16 @@ class Attainments:
             if array is not None and array.shape != (n,):
                 problems.add(
                     InvalidValueError(
-                        name, array.shape, f"must have one entry per unit ({n},)"
+                        (name,), array.shape, f"must have one entry per unit ({n},)"
                     )
                 )
         if self.adjustment.shape == (n,) and not np.all(np.isfinite(self.adjustment)):
-            problems.add(InvalidValueError("adjustment", "nan/inf", "must be finite"))
+            problems.add(
+                InvalidValueError(("adjustment",), "nan/inf", "must be finite")
+            )
         if self.cap is not None and np.any(np.isnan(self.cap)):
             problems.add(
-                InvalidValueError("cap", "nan", "must be a number or inf (no cap)")
+                InvalidValueError(("cap",), "nan", "must be a number or inf (no cap)")
             )
         problems.raise_if_any()
 
@@ -307,7 +316,7 @@ class Attainments:
 
         if result.attainment is None:
             raise InvalidValueError(
-                "result.attainment",
+                ("result", "attainment"),
                 None,
                 "was not kept: score with keep_attainment=True to simulate",
             )
@@ -393,7 +402,7 @@ class Attainments:
         indicators = [indicator.id for indicator in rubric.indicators()]
         if set(self.columns) != set(indicators) or len(self.columns) != len(indicators):
             raise InvalidValueError(
-                "attainments.columns",
+                ("attainments", "columns"),
                 list(self.columns[:5]) + (["…"] if len(self.columns) > 5 else []),
                 f"must be the top-level sections {sections} or all "
                 f"{len(indicators)} regular indicators of rubric {rubric.id!r}",
@@ -408,7 +417,7 @@ class Attainments:
                     section.aggregator, WeightedSum | WeightedMean
                 ):
                     raise InvalidValueError(
-                        f"rubric.sections[{node}].aggregator",
+                        (*_place(rubric, node), "aggregator"),
                         section.aggregator.name,
                         "indicator attainments need weighted sums or means below "
                         "the top level; give top-level section attainments instead",
@@ -419,6 +428,11 @@ class Attainments:
             if points:
                 out[row, top] = float(rubric.points_of(column) / points)
         return out
+
+
+def _place(rubric: Rubric, section_id: str) -> Path:
+    """Where a section is in *rubric*: ``rubric.sections[B].sections[B1]``."""
+    return rubric._nodes[section_id].path  # noqa: SLF001 - the rubric's own plan
 
 
 def _descendants(rubric: Rubric, node_id: str) -> Iterable[str]:
@@ -460,19 +474,19 @@ class WeightDistribution(Protocol):
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not math.isfinite(value) or value < 0:
-        raise InvalidValueError(attribute.name, value, "must be finite and ≥ 0")
+        raise InvalidValueError((attribute.name,), value, "must be finite and ≥ 0")
 
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not math.isfinite(value) or value <= 0:
-        raise InvalidValueError(attribute.name, value, "must be finite and > 0")
+        raise InvalidValueError((attribute.name,), value, "must be finite and > 0")
 
 
 def _count(count: int | None) -> int:
     if count is None:
         return DEFAULT_SAMPLES
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise InvalidValueError("samples", count, "must be a whole number ≥ 1")
+        raise InvalidValueError(("samples",), count, "must be a whole number ≥ 1")
     return count
 
 
@@ -511,7 +525,7 @@ class Jitter:
         sums = jittered.sum(axis=1, keepdims=True)
         if np.any(sums <= 0):
             raise InvalidValueError(
-                "jitter.points", self.points, "can push every weight to 0"
+                ("jitter", "points"), self.points, "can push every weight to 0"
             )
         result: NDArray[np.float64] = jittered / sums
         return result
@@ -593,12 +607,12 @@ class WeightSets:
 
         if count is not None and count != len(self.sets):
             raise InvalidValueError(
-                "samples",
+                ("samples",),
                 count,
                 f"WeightSets scores its {len(self.sets)} sets; leave samples=None",
             )
         if not self.sets:
-            raise InvalidValueError("sets", [], "give at least one weight set")
+            raise InvalidValueError(("sets",), [], "give at least one weight set")
         return np.array(
             [
                 [
@@ -935,7 +949,7 @@ def simulate(  # noqa: PLR0913 - every input of the study is named
     check_policy(policy, same_groups=True)
     check_top_level(rubric)
     if not math.isfinite(tolerance) or tolerance < 0:
-        raise InvalidValueError("tolerance", tolerance, "must be finite and ≥ 0")
+        raise InvalidValueError(("tolerance",), tolerance, "must be finite and ≥ 0")
     drawn = _draw(rubric, distribution, samples, seed)
     engine = Engine(
         rubric,
@@ -992,7 +1006,7 @@ def _draw(
         or not np.allclose(drawn.sum(axis=1), 1.0)
     ):
         raise InvalidValueError(
-            "distribution",
+            ("distribution",),
             repr(distribution),
             f"must draw K × {width} non-negative shares summing to 1 per row",
         )

@@ -71,6 +71,7 @@ from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.model.rubric import ROOT, Rubric
+from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.ranking import NO_SERIES
 from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.outcomes.selection import bottom_list, commendation_list
@@ -153,7 +154,7 @@ class _Axis:
         rest = 1 - now[section_id]
         if rest == 0:
             raise InvalidValueError(
-                "section_id", section_id, "holds all the weight: nothing to rescale"
+                ("section_id",), section_id, "holds all the weight: nothing to rescale"
             )
         return cls(
             section_id,
@@ -282,13 +283,13 @@ def swap_point(rubric: Rubric, first: Scorecard, second: Scorecard) -> SwapPoint
     """
     if len(rubric.sections) != 2:
         raise InvalidValueError(
-            "rubric.sections",
+            ("rubric", "sections"),
             [s.id for s in rubric.sections],
             "swap_point needs exactly two top-level sections",
         )
     if not isinstance(rubric.aggregator, WeightedSum | WeightedMean):
         raise InvalidValueError(
-            "rubric.aggregator",
+            ("rubric", "aggregator"),
             rubric.aggregator.name,
             "swap_point needs a weighted sum (or mean) at the top level",
         )
@@ -441,12 +442,12 @@ class SweepResult:
         Raises:
             InvalidValueError: *x* lies outside ``[start, stop]``.
         """
-        value = to_exact(x, "x")
+        value = to_exact(x, ("x",))
         for interval in self.intervals:
             if value in interval:
                 return interval
         raise InvalidValueError(
-            "x", x, f"must lie within [{_f(self.start)}, {_f(self.stop)}]"
+            ("x",), x, f"must lie within [{_f(self.start)}, {_f(self.stop)}]"
         )
 
     def weights_at(self, x: Exact) -> dict[str, Fraction]:
@@ -459,7 +460,7 @@ class SweepResult:
         >>> result.weights_at(65)
         {'常规': Fraction(65, 1), '服务': Fraction(35, 1)}
         """
-        return _Axis.along(self.rubric, self.section_id).weights_at(to_exact(x, "x"))
+        return _Axis.along(self.rubric, self.section_id).weights_at(to_exact(x, ("x",)))
 
     def lines(self) -> list[str]:
         """One line per interval: the interval, then both lists."""
@@ -729,7 +730,7 @@ def sweep(  # noqa: PLR0913 - every input of the study is named
     policy = policy or OutcomePolicy()
     check_policy(policy)
     check_top_level(rubric)
-    low, high = to_exact(start, "start"), to_exact(stop, "stop")
+    low, high = to_exact(start, ("start",)), to_exact(stop, ("stop",))
     axis = _sweep_axis(rubric, section_id, low, high)
     everyone = overall(policy)
     if isinstance(season, Attainments):
@@ -737,7 +738,7 @@ def sweep(  # noqa: PLR0913 - every input of the study is named
         swept = _SweptSeason(rubric, lines, _synthetic_tree(season), policy)
     else:
         if tree is None:
-            raise InvalidValueError("tree", None, "is required with scorecards")
+            raise InvalidValueError(("tree",), None, "is required with scorecards")
         cards = tuple(season)
         check_cards(rubric, cards, tree)
         lines = _lines_from_cards(rubric, cards, tree, axis, everyone=everyone)
@@ -755,15 +756,22 @@ def _sweep_axis(
     if section_id not in ids:
         problems.add(
             UnknownReferenceError(
-                "section_id", section_id, "is not a top-level section"
+                ("section_id",), section_id, "is not a top-level section"
             )
         )
-    if not 0 <= low < high <= basis(rubric):
+    top = basis(rubric)
+    # Each bound is named where it is wrong; a range the wrong way round is
+    # named at its end.
+    if not 0 <= low <= top:
         problems.add(
             InvalidValueError(
-                "start, stop",
-                (_f(low), _f(high)),
-                f"must satisfy 0 ≤ start < stop ≤ {_f(basis(rubric))}",
+                ("start",), _f(low), f"must satisfy 0 ≤ start < stop ≤ {_f(top)}"
+            )
+        )
+    if not 0 <= high <= top or (0 <= low <= top and high <= low):
+        problems.add(
+            InvalidValueError(
+                ("stop",), _f(high), f"must satisfy 0 ≤ start < stop ≤ {_f(top)}"
             )
         )
     problems.raise_if_any()
@@ -780,11 +788,11 @@ def _lines_from_cards(
 ) -> list[_Line]:
     """The scorecards' lines, grouped by series (or all in one group)."""
     out = []
-    for card in cards:
+    for index, card in enumerate(cards):
         missing = [s.id for s in rubric.sections if s.id not in card.sections]
         if missing or ROOT not in card.sections:
             raise InvalidValueError(
-                f"scorecards[{card.unit_id}].sections",
+                ("scorecards", member(index, card.unit_id), "sections"),
                 missing,
                 "lacks top-level sections",
             )
@@ -833,11 +841,11 @@ def _check_totals(
 ) -> None:
     """Each line must give the scorecard's own total at today's weight."""
     problems = _Problems("scorecards whose totals are not affine in the weights")
-    for line, card in zip(swept.lines, cards, strict=True):
+    for index, (line, card) in enumerate(zip(swept.lines, cards, strict=True)):
         if swept.total(line, now) != card.total:
             problems.add(
                 InvalidValueError(
-                    f"scorecards[{card.unit_id}].total",
+                    ("scorecards", member(index, card.unit_id), "total"),
                     _f(card.total),
                     f"differs from base + bonus − deductions held in range "
                     f"({_f(swept.total(line, now))}); was it scored with this rubric?",
