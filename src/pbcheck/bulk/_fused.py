@@ -92,7 +92,7 @@ def use_fused(engine: object, rows: int) -> bool:
         MissingExtraError: ``engine="numba"`` and Numba does not import.
     """
     if engine not in ENGINES:
-        raise InvalidValueError("engine", engine, f"must be one of {list(ENGINES)}")
+        raise InvalidValueError(("engine",), engine, f"must be one of {list(ENGINES)}")
     if engine == "numpy":
         return False
     if engine == "numba":
@@ -101,7 +101,7 @@ def use_fused(engine: object, rows: int) -> bool:
             if isinstance(failure, ImportError):
                 raise MissingExtraError("jit", 'engine="numba"') from failure
             raise InvalidValueError(
-                "engine",
+                ("engine",),
                 engine,
                 f"cannot be used here: Numba failed to load ({failure})",
             )

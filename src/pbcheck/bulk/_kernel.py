@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pbcheck.bulk._plan import COUNT_LIMIT, LeafPlan, Plan
+from pbcheck.bulk._table import cell_path
 from pbcheck.errors import InvalidValueError, Problem
 
 #: Rows scored at a time inside a chunk, so temporaries stay in cache.
@@ -121,7 +122,7 @@ class Problems:
             value = values[row, col]
             self.found.append(
                 InvalidValueError(
-                    f"table[{offset + int(row)}][{names[int(col)]}]",
+                    cell_path(offset + int(row), names[int(col)]),
                     None if np.isnan(value) else float(value),
                     message,
                 )

@@ -14,7 +14,7 @@ from typing import Literal
 
 import attrs
 
-from pbcheck.errors import InvalidValueError, NotEnoughRatersError, _Problems
+from pbcheck.errors import InvalidValueError, NotEnoughRatersError, Path, _Problems
 from pbcheck.model.aggregation import (
     Median,
     Minimum,
@@ -260,21 +260,23 @@ def unsupported(rubric: Rubric) -> list[InvalidValueError]:
     """Why *rubric* is outside the bulk layout, one problem per reason (or none).
 
     Ask before building a table: an empty list means every indicator, roll-up
-    and item of *rubric* has an exact columnar form.
+    and item of *rubric* has an exact columnar form.  Each problem names its
+    item where the rubric holds it: a nested indicator by its sections.
 
     >>> from pbcheck.bulk import unsupported
     >>> from pbcheck.examples import example_rubric
-    >>> for problem in unsupported(example_rubric())[:2]:
-    ...     print(problem.path, problem.value)
-    rubric.indicators[P2.2.1].rule Frequency
-    rubric.indicators[P2.2.2].rule Frequency
+    >>> problem = unsupported(example_rubric())[0]
+    >>> problem.value
+    'Frequency'
+    >>> print(problem.path)
+    rubric.sections[A].sections[P2].sections['P2.2'].indicators['P2.2.1'].rule
     """
     found: list[InvalidValueError] = []
     for path, indicator in _all_indicators(rubric):
         if not isinstance(indicator.rule, _RULES):
             found.append(
                 InvalidValueError(
-                    f"{path}.rule",
+                    (*path, "rule"),
                     type(indicator.rule).__name__,
                     "the bulk path scores the built-in value rules only (pass/fail, "
                     "direct score, ratio to target, tiers, deduction / points per "
@@ -288,14 +290,9 @@ def unsupported(rubric: Rubric) -> list[InvalidValueError]:
             rubric.aggregator if node_id == ROOT else sections[node_id].aggregator
         )
         if not isinstance(aggregator, _LINEAR + _ORDER):
-            path = (
-                "rubric.aggregator"
-                if node_id == ROOT
-                else f"rubric.sections[{node_id}].aggregator"
-            )
             found.append(
                 InvalidValueError(
-                    path,
+                    (*_place(rubric, node_id), "aggregator"),
                     aggregator.name,
                     "the bulk path rolls up with the exact built-ins only (weighted "
                     "sum, weighted mean, median, minimum, trimmed mean)",
@@ -304,11 +301,17 @@ def unsupported(rubric: Rubric) -> list[InvalidValueError]:
     return found
 
 
-def _all_indicators(rubric: Rubric) -> Iterator[tuple[str, Indicator]]:
-    for indicator in rubric.indicators():
-        yield f"rubric.indicators[{indicator.id}]", indicator
-    for indicator in rubric.bonus.indicators:
-        yield f"rubric.bonus.indicators[{indicator.id}]", indicator
+def _all_indicators(rubric: Rubric) -> Iterator[tuple[Path, Indicator]]:
+    """Every indicator, regular then bonus, with its place in *rubric*."""
+    # Ids are unique in a rubric, so each id names one place.
+    places = {item_id: path for _, path, item_id in rubric._all_ids()}  # noqa: SLF001
+    for indicator in (*rubric.indicators(), *rubric.bonus.indicators):
+        yield places[indicator.id], indicator
+
+
+def _place(rubric: Rubric, node_id: str) -> Path:
+    """Where a section (or the root, ``rubric``) is: ``rubric.sections[B]``."""
+    return rubric._nodes[node_id].path  # noqa: SLF001 - the rubric's own plan
 
 
 def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan, ...]:
@@ -372,7 +375,7 @@ def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan,
                 kept = count - 2 * aggregator.k
                 if kept < 1:
                     raise NotEnoughRatersError(
-                        f"rubric.sections[{node_id}].aggregator",
+                        (*_place(rubric, node_id), "aggregator"),
                         aggregator.k,
                         f"a trimmed mean dropping the {aggregator.k} highest and lowest "
                         f"needs at least {2 * aggregator.k + 1} children (got {count})",
@@ -414,7 +417,9 @@ def compile_plan(rubric: Rubric, decimals: int) -> Plan:
         or not 0 <= decimals <= 9
     ):
         problems.add(
-            InvalidValueError("decimals", decimals, "must be a whole number in [0, 9]")
+            InvalidValueError(
+                ("decimals",), decimals, "must be a whole number in [0, 9]"
+            )
         )
     problems.raise_if_any()
     leaves = tuple(leaf_plan(i, decimals) for i in rubric.indicators())

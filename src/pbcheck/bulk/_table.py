@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from pbcheck._numbers import format_exact as _f
-from pbcheck.errors import InvalidTypeError, InvalidValueError, _Problems
+from pbcheck.errors import Id, InvalidTypeError, InvalidValueError, Path, _Problems
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
@@ -24,6 +24,31 @@ Matrix = NDArray[np.float64]
 #: Column names that are not rubric items.
 UNIT_ID = "unit_id"
 SERIES = "series"
+
+
+def column_path(name: str) -> Path:
+    """Where column *name* of a bulk table is: ``table[a1]``.
+
+    A column is named by its id, so a name that could be misread is quoted
+    as any id is (``table['D1[乡科级]']``, see :mod:`pbcheck.errors`).
+
+    >>> from pbcheck.errors import render_path
+    >>> render_path(column_path("a1"))
+    'table[a1]'
+    """
+    return ("table", Id(name))
+
+
+def cell_path(row: int, name: str) -> Path:
+    """Where one cell of a bulk table is: ``table[3][a1]``.
+
+    *row* counts from the first row of the whole input, not of a chunk.
+
+    >>> from pbcheck.errors import render_path
+    >>> render_path(cell_path(3, "a1"))
+    'table[3][a1]'
+    """
+    return ("table", row, Id(name))
 
 
 @attrs.frozen
@@ -92,7 +117,7 @@ class BulkLayout:
         return self.indicators + self.bonus + self.deductions + self.vetoes
 
 
-def _matrix(value: object, rows: int | None, columns: int, path: str) -> Matrix:
+def _matrix(value: object, rows: int | None, columns: int, path: Path) -> Matrix:
     if value is None:
         return np.full((rows or 0, columns), np.nan)
     array = np.asarray(value)
@@ -168,7 +193,7 @@ class BulkTable:
             values,
             None,
             np.shape(values)[1] if layout is None else len(layout.indicators),
-            "values",
+            ("values",),
         )
         rows = matrix.shape[0]
 
@@ -178,21 +203,23 @@ class BulkTable:
                 if layout is not None
                 else (0 if value is None else np.shape(value)[1])
             )
-            result = _matrix(value, rows, width, name)
+            result = _matrix(value, rows, width, (name,))
             if result.shape[0] != rows:
                 raise InvalidValueError(
-                    name, result.shape, f"must have {rows} rows, like values"
+                    (name,), result.shape, f"must have {rows} rows, like values"
                 )
             return result
 
         ids = np.arange(rows) if unit_ids is None else np.asarray(unit_ids)
         if ids.shape != (rows,):
-            raise InvalidValueError("unit_ids", ids.shape, f"must hold {rows} ids")
+            raise InvalidValueError(("unit_ids",), ids.shape, f"must hold {rows} ids")
         labels = None if series is None else np.asarray(series)
         if labels is not None and not np.issubdtype(labels.dtype, np.integer):
             labels = labels.astype(object)  # names, None for no series
         if labels is not None and labels.shape != (rows,):
-            raise InvalidValueError("series", labels.shape, f"must hold {rows} names")
+            raise InvalidValueError(
+                ("series",), labels.shape, f"must hold {rows} names"
+            )
         return cls(
             matrix,
             block(bonus, "bonus"),
@@ -241,7 +268,7 @@ class BulkTable:
             if name not in columns:
                 problems.add(
                     InvalidValueError(
-                        f"table[{name}]",
+                        column_path(name),
                         None,
                         "is missing: every indicator needs a column",
                     )
@@ -302,7 +329,7 @@ class _Columns:
             self.kind = "mapping"
         else:
             raise InvalidTypeError(
-                "table", type(data).__name__,
+                ("table",), type(data).__name__,
                 "must be a BulkTable, a DataFrame, a pyarrow Table or a mapping of columns",
             )  # fmt: skip
 
@@ -338,7 +365,7 @@ def _numbers(column: NDArray[Any], name: str, first_row: int) -> NDArray[np.floa
             return column.astype(np.float64)
         except (TypeError, ValueError):
             raise InvalidTypeError(
-                f"table[{name}]", str(column.dtype), "must hold numbers"
+                column_path(name), str(column.dtype), "must hold numbers"
             ) from None
     out = np.empty(column.shape, dtype=np.float64)
     for index, item in enumerate(column):
@@ -347,7 +374,7 @@ def _numbers(column: NDArray[Any], name: str, first_row: int) -> NDArray[np.floa
         elif isinstance(item, int) and not _exact_in_binary64(item):
             # Most ints past 2**53 have no exact binary64; never round them silently.
             raise InvalidValueError(
-                f"table[{first_row + index}][{name}]",
+                cell_path(first_row + index, name),
                 item,
                 "cannot be held exactly (binary64)",
             )
@@ -355,7 +382,7 @@ def _numbers(column: NDArray[Any], name: str, first_row: int) -> NDArray[np.floa
             out[index] = float(item)
         else:
             raise InvalidTypeError(
-                f"table[{first_row + index}][{name}]",
+                cell_path(first_row + index, name),
                 item,
                 "must be a number or missing",
             )
@@ -426,7 +453,7 @@ def table_from_evaluations(
     values = np.full((len(evaluations), len(column)), np.nan)
     incidents = np.zeros((len(evaluations), len(counts)))
     for row, evaluation in enumerate(evaluations):
-        path = f"evaluations[{evaluation.unit_id}]"
+        path = ("evaluations", Id(evaluation.unit_id))
         counted: dict[str, list[tuple[Fraction, Fraction]]] = {}
         for observation in evaluation.observations:
             weight = rubric.source_weights[observation.source]
@@ -445,7 +472,7 @@ def table_from_evaluations(
             else:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.observations[{indicator_id}]",
+                        (*path, "observations", Id(indicator_id)),
                         len(found),
                         "has several counted raters; their points combine after the "
                         "rule, so no single value stands for them (score it with the "
@@ -457,7 +484,7 @@ def table_from_evaluations(
             if (value * scale).denominator != 1:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.observations[{indicator_id}]",
+                        (*path, "observations", Id(indicator_id)),
                         _f(value),
                         f"has more than {decimals} decimal places (decimals={decimals})",
                     )
@@ -469,7 +496,7 @@ def table_from_evaluations(
             if Fraction(round(Fraction(held) * scale), scale) != value:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.observations[{indicator_id}]",
+                        (*path, "observations", Id(indicator_id)),
                         _f(value),
                         "cannot be held exactly in the bulk layout (binary64); "
                         "score it with the exact path",
@@ -489,7 +516,7 @@ def table_from_evaluations(
             else:
                 problems.add(
                     InvalidValueError(
-                        f"{path}.incidents", name, "names no deduction or veto column"
+                        (*path, "incidents"), name, "names no deduction or veto column"
                     )
                 )
     problems.raise_if_any()

@@ -58,6 +58,7 @@ from pbcheck.errors import (
     InvalidTypeError,
     InvalidValueError,
     MissingExtraError,
+    Path,
     Problem,
     ValidationError,
     _Problems,
@@ -83,7 +84,7 @@ from pbcheck.bulk._score import (
     _score_rows,
     combine,
 )
-from pbcheck.bulk._table import SERIES, UNIT_ID, BulkLayout, BulkTable
+from pbcheck.bulk._table import SERIES, UNIT_ID, BulkLayout, BulkTable, column_path
 from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.grading import GradingPolicy
 from pbcheck.outcomes.ranking import RankingPolicy
@@ -114,28 +115,29 @@ class _Refused:
 
     A raised error would stop the computation at the first bad partition;
     returned, every partition's problems reach the caller and are named in
-    one error.  They travel as ``(class, path, value, message)``, rebuilt on
+    one error.  They travel as ``(class, steps, value, message)``, rebuilt on
     the caller's side: a :class:`~pbcheck.errors.Problem` does not survive
     plain pickling (its ``args`` hold the rendered message, not the three
-    arguments its constructor takes).
+    arguments its constructor takes).  The steps travel, not the rendered
+    path, so the rebuilt problem is found by its steps as the original was.
     """
 
     rows: int
     count: int
-    found: tuple[tuple[type[Problem], str, object, str], ...]
+    found: tuple[tuple[type[Problem], Path, object, str], ...]
 
     @classmethod
     def of(cls, rows: int, found: Sequence[Problem], count: int) -> _Refused:
         """The problems *found* (of *count* in all) in a partition of *rows* rows."""
         return cls(
-            rows, count, tuple((type(p), p.path, p.value, p.message) for p in found)
+            rows, count, tuple((type(p), p.steps, p.value, p.message) for p in found)
         )
 
     def problems(self) -> Problems:
         """The problems, rebuilt, ready to merge as :func:`~pbcheck.bulk.iter_score` does."""
         problems = Problems()
         problems.found = [
-            kind(path, value, message) for kind, path, value, message in self.found
+            kind(steps, value, message) for kind, steps, value, message in self.found
         ]
         problems.count = self.count
         problems.rows = self.rows
@@ -221,14 +223,14 @@ def _row_blocks(
         want = f"{rows} entries" if width is None else f"{rows} rows × {width} columns"
         problems.add(
             InvalidValueError(
-                name, tuple(array.shape), f"must have {want}, like values"
+                (name,), tuple(array.shape), f"must have {want}, like values"
             )
         )
         return [None] * blocks
     if width is not None and array.dtype.kind not in "biuf":
         problems.add(
             InvalidTypeError(
-                name, str(array.dtype), "must hold numbers (float, int or bool)"
+                (name,), str(array.dtype), "must hold numbers (float, int or bool)"
             )
         )
         return [None] * blocks
@@ -246,7 +248,7 @@ def _check_values(values: da.Array, layout: BulkLayout, problems: _Problems) -> 
     if values.ndim != 2:
         problems.add(
             InvalidValueError(
-                "values", values.shape, "must be a matrix: one row per unit"
+                ("values",), values.shape, "must be a matrix: one row per unit"
             )
         )
         return False
@@ -254,7 +256,7 @@ def _check_values(values: da.Array, layout: BulkLayout, problems: _Problems) -> 
     if values.shape[1] != width:
         problems.add(
             InvalidValueError(
-                "values",
+                ("values",),
                 values.shape,
                 f"must have {width} columns, one per indicators column of the layout",
             )
@@ -262,7 +264,7 @@ def _check_values(values: da.Array, layout: BulkLayout, problems: _Problems) -> 
     if values.dtype.kind not in "biuf":
         problems.add(
             InvalidTypeError(
-                "values", str(values.dtype), "must hold numbers (float, int or bool)"
+                ("values",), str(values.dtype), "must hold numbers (float, int or bool)"
             )
         )
     if len(values.chunks[1]) > 1:
@@ -270,7 +272,7 @@ def _check_values(values: da.Array, layout: BulkLayout, problems: _Problems) -> 
         # caller chooses it (and when), not this function.
         problems.add(
             InvalidValueError(
-                "values.chunks",
+                ("values", "chunks"),
                 values.chunks,
                 "must cut rows only (one block of columns): "
                 "call values.rechunk({1: -1}) first",
@@ -279,7 +281,7 @@ def _check_values(values: da.Array, layout: BulkLayout, problems: _Problems) -> 
     if any(np.isnan(size) for size in values.chunks[0]):
         problems.add(
             InvalidValueError(
-                "values.chunks",
+                ("values", "chunks"),
                 values.chunks,
                 "must have known row counts: call values.compute_chunk_sizes() first",
             )
@@ -333,7 +335,9 @@ def _frame_tasks(
         if name not in names:
             problems.add(
                 InvalidValueError(
-                    f"table[{name}]", None, "is missing: every indicator needs a column"
+                    column_path(name),
+                    None,
+                    "is missing: every indicator needs a column",
                 )
             )
     partitions: list[Delayed] = _pieces(values)
@@ -448,12 +452,12 @@ def score_dask(  # noqa: PLR0913 - keyword options, one per block of the table
     layout = BulkLayout.of(rubric)
     problems = _Problems(f"invalid Dask input for rubric {rubric.id!r}")
     if ranking is not None and not isinstance(ranking, RankingPolicy):
-        problems.add(InvalidTypeError("ranking", ranking, "must be a RankingPolicy"))
+        problems.add(InvalidTypeError(("ranking",), ranking, "must be a RankingPolicy"))
     if grading is not None and not isinstance(grading, GradingPolicy):
-        problems.add(InvalidTypeError("grading", grading, "must be a GradingPolicy"))
+        problems.add(InvalidTypeError(("grading",), grading, "must be a GradingPolicy"))
     if engine not in ENGINES:
         problems.add(
-            InvalidValueError("engine", engine, f"must be one of {list(ENGINES)}")
+            InvalidValueError(("engine",), engine, f"must be one of {list(ENGINES)}")
         )
     blocks = {
         "bonus": bonus,
@@ -473,7 +477,7 @@ def score_dask(  # noqa: PLR0913 - keyword options, one per block of the table
                 columns = f"a {instead!r} column" if instead else f"its {name} columns"
                 problems.add(
                     InvalidValueError(
-                        name,
+                        (name,),
                         type(block).__name__,
                         f"must be left out with a Dask DataFrame (give it {columns})",
                     )
@@ -481,7 +485,7 @@ def score_dask(  # noqa: PLR0913 - keyword options, one per block of the table
         tasks = _frame_tasks(job, values, layout, problems)
     else:
         raise InvalidTypeError(
-            "values",
+            ("values",),
             type(values).__name__,
             "must be a dask.array.Array (rows × indicators) or a Dask DataFrame; "
             "score arrays in memory with pbcheck.bulk.score_bulk",
