@@ -120,7 +120,7 @@ def _check_widths(plan: Plan, table: BulkTable) -> None:
         want = len(getattr(layout, name))
         if block.shape[1] != want:
             raise InvalidValueError(
-                f"table.{'values' if name == 'indicators' else name}",
+                ("table", "values" if name == "indicators" else name),
                 block.shape,
                 f"must have {want} columns, one per {name} column of the layout",
             )
@@ -211,7 +211,7 @@ def _invalid(
     if problems.count > len(found):
         found.append(
             InvalidValueError(
-                "table",
+                ("table",),
                 problems.count,
                 f"… and {problems.count - len(found)} more problems",
             )
@@ -1020,12 +1020,12 @@ def combine(
     """
     ranking = ranking or RankingPolicy()
     if not isinstance(ranking, RankingPolicy):
-        raise InvalidTypeError("ranking", ranking, "must be a RankingPolicy")
+        raise InvalidTypeError(("ranking",), ranking, "must be a RankingPolicy")
     if grading is not None and not isinstance(grading, GradingPolicy):
-        raise InvalidTypeError("grading", grading, "must be a GradingPolicy")
+        raise InvalidTypeError(("grading",), grading, "must be a GradingPolicy")
     parts = list(chunks)
     if not parts:
-        raise InvalidValueError("chunks", [], "must hold at least one chunk")
+        raise InvalidValueError(("chunks",), [], "must hold at least one chunk")
     denominator, places = parts[0].denominator, parts[0].places
 
     @cache  # ordinal ties read base and ids before the result holds them
