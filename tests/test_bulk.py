@@ -1,5 +1,6 @@
 """The bulk path: layout, conversions, errors, chunks, and agreement on worked cases."""
 
+import json
 import subprocess
 import sys
 from decimal import Decimal
@@ -16,6 +17,7 @@ from pbcheck import (  # noqa: E402
     DeductionPerOccurrence,
     DirectScore,
     Evaluation,
+    GeometricMean,
     GradeTier,
     GradingPolicy,
     Incident,
@@ -48,9 +50,11 @@ from pbcheck.bulk import (  # noqa: E402
     score_bulk_chunks,
     score_chunk,
     table_from_evaluations,
+    unsupported,
 )
 from pbcheck.bulk._plan import compile_plan  # noqa: E402
 from pbcheck.errors import (  # noqa: E402
+    Id,
     InvalidTypeError,
     InvalidValueError,
     MissingExtraError,
@@ -58,6 +62,8 @@ from pbcheck.errors import (  # noqa: E402
 )
 from pbcheck.examples import example_rubric  # noqa: E402
 from pbcheck.examples.small import org_tree  # noqa: E402
+from pbcheck.io.interchange import dumps  # noqa: E402
+from pbcheck.io.interchange._paths import reroot  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("bulk_engine")
 
@@ -451,6 +457,43 @@ class TestInputErrors:
         assert "frequency and custom rules need the exact path" in str(caught.value)
         assert len(caught.value.problems) == 4
 
+    def test_unsupported_items_are_named_at_their_place_in_the_rubric(self):
+        """A nested section's aggregator is named through its parents, and found in a file."""
+        rubric = Rubric(
+            "r", "1", "细则",
+            [
+                Section(
+                    "A", "常规", 100,
+                    sections=[
+                        Section(
+                            "A.1", "会议", 100,
+                            indicators=[Indicator("a.1", "台账", 100, PassFail())],
+                            aggregator=GeometricMean(),
+                        )
+                    ],
+                )
+            ],
+        )  # fmt: skip
+        (problem,) = unsupported(rubric)
+        assert problem.steps == (
+            "rubric", "sections", Id("A"), "sections", Id("A.1"), "aggregator",
+        )  # fmt: skip
+        assert problem.path == "rubric.sections[A].sections['A.1'].aggregator"
+        raw = json.loads(dumps(rubric))
+        assert reroot(problem, (), raw).path == "$.sections[0].sections[0].aggregator"
+
+    def test_a_column_name_that_could_be_misread_is_quoted(self):
+        """A cell of column ``a.1`` is ``table[0]['a.1']``, its steps a row and an id."""
+        rubric = Rubric(
+            "r", "1", "细则",
+            [Section("A", "常规", 100, indicators=[Indicator("a.1", "台账", 100, PassFail())])],
+        )  # fmt: skip
+        with pytest.raises(ValidationError) as caught:
+            score_bulk(rubric, {"a.1": [0.5]})
+        (problem,) = caught.value.problems
+        assert problem.steps == ("table", 0, Id("a.1"))
+        assert problem.path == "table[0]['a.1']"
+
     def test_incident_counts_must_be_whole(self):
         """A deduction column of 1.5 incidents is refused."""
         rubric = every_rule_rubric()
@@ -496,6 +539,11 @@ class TestFromEvaluations:
         )
         text = refused(table_from_evaluations, rubric, [doubled])
         assert "evaluations[u].observations[a1]: has several counted raters" in text
+        with pytest.raises(ValidationError) as caught:
+            table_from_evaluations(rubric, [doubled])
+        assert caught.value.problems[0].steps == (
+            "evaluations", Id("u"), "observations", Id("a1"),
+        )  # fmt: skip
 
     def test_a_missing_indicator_is_refused_when_scoring(self):
         """No observation of a regular indicator: NaN, then the same refusal as score()."""

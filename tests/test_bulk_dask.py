@@ -2,6 +2,7 @@
 
 import importlib
 import itertools
+import pickle
 import subprocess
 import sys
 
@@ -15,8 +16,14 @@ da = pytest.importorskip("dask.array")
 
 from pbcheck import DirectScore, GradingPolicy, Indicator, PassFail, Rubric, Section  # noqa: E402
 from pbcheck.bulk import score_bulk, table_from_evaluations  # noqa: E402
-from pbcheck.bulk.dask import score_dask  # noqa: E402
-from pbcheck.errors import InvalidTypeError, MissingExtraError, ValidationError  # noqa: E402
+from pbcheck.bulk.dask import _Refused, score_dask  # noqa: E402
+from pbcheck.errors import (  # noqa: E402
+    Id,
+    InvalidTypeError,
+    InvalidValueError,
+    MissingExtraError,
+    ValidationError,
+)
 from pbcheck.testing import bulk_seasons, outcome_policies  # noqa: E402
 
 SERIES = ("政府工作部门", "党群部门", "垂直管理部门")
@@ -196,6 +203,22 @@ class TestRefused:
             "table[3][a2]",
             "table[35][a1]",
         ]
+        assert [p.steps for p in caught.value.problems] == [
+            ("table", 3, Id("a2")),
+            ("table", 35, Id("a1")),
+        ]
+
+    def test_a_refused_partition_travels_with_its_steps(self):
+        """Pickled as a worker returns it, a problem comes back with its steps and kind."""
+        problem = InvalidValueError(("table", 7, Id("a.2")), 60.0, "must not exceed")
+        sent = pickle.dumps(_Refused.of(40, [problem], 3))
+        travelled = pickle.loads(sent)  # noqa: S301 - our own bytes, as a worker sends them
+        (rebuilt,) = travelled.problems().found
+        assert type(rebuilt) is InvalidValueError
+        assert rebuilt.steps == ("table", 7, Id("a.2"))
+        assert rebuilt.path == "table[7]['a.2']"
+        assert (rebuilt.value, rebuilt.message) == (60.0, "must not exceed")
+        assert (travelled.problems().count, travelled.problems().rows) == (3, 40)
 
 
 class TestDataFrames:
@@ -309,7 +332,7 @@ class TestLocalCluster:
         assert_same(result, whole)
 
     def test_bad_cells_in_two_blocks_come_back_in_one_error(self, client):
-        """Problems found in worker processes are named with whole-array rows."""
+        """Problems found in worker processes are named with whole-array rows, by steps."""
         values, _, chunks = fixed_input()
         values[0, 0] = np.nan  # first block
         values[39, 1] = 60.0  # last block
@@ -320,4 +343,8 @@ class TestLocalCluster:
         assert [p.path for p in caught.value.problems] == [
             "table[0][a1]",
             "table[39][a2]",
+        ]
+        assert [p.steps for p in caught.value.problems] == [
+            ("table", 0, Id("a1")),
+            ("table", 39, Id("a2")),
         ]

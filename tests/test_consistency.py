@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from pbcheck import (
     Source,
     score_all,
 )
+from pbcheck.errors import InvalidTypeError
 from pbcheck.scoring.consistency import ConsistencyPolicy, rater_consistency
 
 RUBRIC = Rubric(
@@ -58,6 +60,14 @@ ROWS = {
     "x": {"i": (9, 6, 7), "j": (8, 6, 6)},
     "y": {"i": (8, 5, 6), "j": (9, 7, 7)},
 }
+
+
+class TestPolicy:
+    def test_a_bad_threshold_is_named(self):
+        """The threshold converter names its field by steps."""
+        with pytest.raises(InvalidTypeError) as info:
+            ConsistencyPolicy(threshold=0.1)  # type: ignore[arg-type]
+        assert info.value.steps == ("threshold",)
 
 
 class TestDeviations:

@@ -1,13 +1,23 @@
 """Grades (等次) by thresholds and quotas."""
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbcheck.errors import ValidationError
+from pbcheck.errors import Id, ValidationError
+from pbcheck.examples import (
+    example_cycle,
+    example_evaluations,
+    example_rubric,
+    example_tree,
+)
 from pbcheck.examples.small import org_tree, scorecards
+from pbcheck.io.interchange import Results, dumps, loads
 from pbcheck.outcomes.grading import EXCELLENT_LABELS, GradeTier, GradingPolicy, grade
 from pbcheck.outcomes.ranking import Quota
+from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.testing._outcomes import seasons
 
 
@@ -70,6 +80,38 @@ class TestValidation:
         with pytest.raises(ValidationError):
             GradingPolicy([GradeTier("好"), GradeTier("差")])
 
+    def test_a_repeated_label_is_named_by_its_position(self):
+        """The repeat is ``policy.tiers[1]``: ``policy.tiers[好]`` names the first."""
+        with pytest.raises(ValidationError) as info:
+            GradingPolicy([GradeTier("好", 90), GradeTier("好", 80), GradeTier("差")])
+        (problem,) = info.value.problems
+        assert problem.steps == ("policy", "tiers", 1, "label")
+
+    def test_a_repeated_label_in_a_results_document_is_found_there(self):
+        """Loaded from a file, the repeated tier is the one named, not the first."""
+        policy = OutcomePolicy(
+            grading=GradingPolicy(
+                [GradeTier("好", 90), GradeTier("较好", 80), GradeTier("差")]
+            )
+        )
+        season = Results.compute(
+            example_rubric(), example_tree(), example_cycle(2025),
+            example_evaluations(2025)[:3], policy,
+        )  # fmt: skip
+        data = json.loads(dumps(season))
+        data["outcomes"]["policy"]["grading"]["tiers"][1]["label"] = "好"
+        with pytest.raises(ValidationError) as info:
+            loads(json.dumps(data), "results")
+        assert [p.path for p in info.value.problems] == [
+            "$.outcomes.policy.grading.tiers[1].label"
+        ]
+
+    def test_a_tier_names_itself(self):
+        """A tier's own problem names it by its label: ``tier[好].quota``."""
+        with pytest.raises(ValidationError) as info:
+            GradeTier("好", 90, quota=3)  # type: ignore[arg-type]
+        assert info.value.problems[0].steps == ("tier", Id("好"), "quota")
+
     def test_ranges_with_a_gap_are_rejected(self):
         """96–100 / 76–95 leaves 95.5 nowhere: rejected at construction."""
         with pytest.raises(ValidationError) as info:
@@ -80,6 +122,25 @@ class TestValidation:
             "policy.ranges[较好].high",
             "policy.ranges[一般].high",
         ]
+
+    def test_a_range_is_named_by_a_label_only_where_it_names_that_range(self):
+        """A label is quoted where it could be misread; a repeated one gives way to its position."""
+        with pytest.raises(ValidationError) as info:
+            GradingPolicy.from_ranges(
+                [("A.1", 90, 100), ("A.1", 70, 80), ("C", 10, 0), ("D", "x", 10)]
+            )
+        assert [p.steps for p in info.value.problems] == [
+            ("policy", "ranges", 3, "low"),
+            ("policy", "ranges", Id("C"), "low"),
+            ("policy", "ranges", 1, "high"),
+            ("policy", "ranges", Id("C"), "high"),
+        ]
+        with pytest.raises(ValidationError) as info:
+            GradingPolicy.from_ranges([("A.1", 95, 100), ("B", 0, 90)])
+        assert info.value.problems[0].path == "policy.ranges[B].high"
+        with pytest.raises(ValidationError) as info:
+            GradingPolicy.from_ranges([("A", 95, 100), ("B.1", 0, 90)])
+        assert info.value.problems[0].path == "policy.ranges['B.1'].high"
 
     def test_overlapping_ranges_are_rejected(self):
         """Overlaps give two grades to one score."""

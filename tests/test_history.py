@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pbcheck import AssessmentCycle
-from pbcheck.errors import ValidationError
+from pbcheck.errors import Id, ValidationError
 from pbcheck.examples.small import org_tree, scorecards
 from pbcheck.outcomes.history import (
     CycleResult,
@@ -152,6 +152,19 @@ class TestSuccession:
                 successions={C[2025].label_zh: {"x": "y"}, "1999年度": {}},
             )
         assert len(info.value.problems) == 3
+        # Successions are mappings: each key is a name step.
+        label = C[2025].label_zh
+        assert [p.steps for p in info.value.problems] == [
+            ("history", "successions", label, "x"),
+            ("history", "successions", label, "x"),
+            ("history", "successions", "1999年度"),
+        ]
+
+    def test_a_unit_assessed_twice_is_named_by_its_position(self):
+        """The second ``a`` of a cycle is ``result.units[1]``: its id names the first."""
+        with pytest.raises(ValidationError) as info:
+            cycle(2025, UnitResult("a"), UnitResult("a"))
+        assert info.value.problems[0].steps == ("result", "units", 1, "unit_id")
 
     def test_overlapping_cycles_are_rejected(self):
         """Two results for overlapping periods cannot both be in one history."""
@@ -172,6 +185,15 @@ class TestEscalationPolicy:
         (action,) = escalations(history, policy)
         assert (action.cycle, action.due) == (C[2025].label_zh, date(2026, 7, 30))
 
+    def test_a_step_names_itself_by_its_key(self):
+        """A bad field of a step is ``step[talk].days``; a bad key, ``step.key``."""
+        with pytest.raises(ValidationError) as info:
+            EscalationStep("talk", "约谈", "工委", days=-1)
+        assert info.value.problems[0].path == "step[talk].days"
+        with pytest.raises(ValidationError) as info:
+            EscalationStep("", "约谈", "工委")
+        assert info.value.problems[0].path == "step.key"
+
     def test_unknown_milestone_is_an_error(self):
         """A step counting from a milestone the cycle lacks is reported."""
         policy = EscalationPolicy(
@@ -180,8 +202,14 @@ class TestEscalationPolicy:
         history = History(
             [cycle(y, UnitResult("a", at_bottom=True)) for y in (2024, 2025)]
         )
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as info:
             escalations(history, policy)
+        assert info.value.problems[0].steps == (
+            "policy",
+            "steps",
+            Id("x"),
+            "milestone",
+        )
 
 
 class TestProperties:

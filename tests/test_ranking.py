@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pbcheck.errors import ValidationError
+from pbcheck.errors import Id, ValidationError
 from pbcheck.examples.small import org_tree, scorecards
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.outcomes.ranking import Quota, RankingPolicy, rank, rank_within, take_top
@@ -93,6 +93,16 @@ class TestGroups:
         assert any("names no unit" in m for m in messages)
         assert any("two scorecards" in m for m in messages)
 
+    def test_a_scorecard_is_named_by_its_unit_and_a_repeat_by_its_position(self):
+        """``scorecards[x]`` for an unknown unit; the repeated ``a`` is ``scorecards[2]``."""
+        cards = scorecards({"a": 1, "x": 2})
+        with pytest.raises(ValidationError) as info:
+            rank_within([*cards, cards[0]], org_tree({"党群部门": ["a"]}))
+        assert [p.steps for p in info.value.problems] == [
+            ("scorecards", Id("x"), "unit_id"),
+            ("scorecards", 2, "unit_id"),
+        ]
+
 
 class TestQuota:
     def test_shares_round_down_and_count_caps(self):
@@ -105,8 +115,9 @@ class TestQuota:
         """A quota needs a count or a share within [0, 1]."""
         with pytest.raises(ValidationError):
             Quota()
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as info:
             Quota(share="1.5")
+        assert info.value.problems[0].steps == ("quota", "share")
 
     def test_take_top_drops_ties_at_the_cut_off(self):
         """Units tied at the cut-off all drop, so the limit is never exceeded."""

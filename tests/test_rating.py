@@ -13,7 +13,13 @@ from pbcheck import (
     Section,
     score,
 )
-from pbcheck.errors import UnknownReferenceError, ValidationError
+from pbcheck.errors import (
+    Id,
+    InvalidTypeError,
+    InvalidValueError,
+    UnknownReferenceError,
+    ValidationError,
+)
 from pbcheck.outcomes.rating import (
     BallotCount,
     RatingPolicy,
@@ -84,6 +90,13 @@ class TestAccounting:
         kinds = [type(p) for p in info.value.problems]
         assert UnknownReferenceError in kinds
         assert len(kinds) == 3
+        # A vote label is a key of a mapping; the repeated unit is named by
+        # its position, as its id names the first.
+        assert [p.steps for p in info.value.problems] == [
+            ("ballots", Id("a"), "groups", Id("全体"), "votes", "很好"),
+            ("ballots", Id("b"), "groups", Id("全体"), "issued"),
+            ("ballots", 2, "unit_id"),
+        ]
 
 
 class TestLabels:
@@ -118,6 +131,17 @@ class TestLabels:
                 ("好", "差"), {"好": 2, "差": 0}, good={"优"}, aliases={"较差": "中"}
             )
         assert len(info.value.problems) == 3
+        assert [p.path for p in info.value.problems] == [
+            "scale.good[优]",
+            'scale.coefficients["好"]',
+            'scale.aliases["较差"]',
+        ]
+
+    def test_canonical_names_a_label_where_it_was_found(self):
+        """The caller gives the label's place as steps."""
+        with pytest.raises(UnknownReferenceError) as info:
+            RatingScale().canonical("很好", ("sheet", 3, "votes"))
+        assert info.value.path == "sheet[3].votes"
 
 
 class TestQuorumAndFlags:
@@ -152,11 +176,42 @@ class TestGroups:
 
     def test_a_group_without_a_weight_is_an_error(self):
         """Every group must have a weight when weights are given."""
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as info:
             tally(
                 UnitBallots("a", [BallotCount(5, 5, 5, {"好": 5}, group="群众")]),
                 RatingPolicy(group_weights={"党员": 1}),
             )
+        assert info.value.problems[0].path == "ballots[a].groups[群众].group"
+
+    def test_a_repeated_group_is_named_by_its_position(self):
+        """The second 党员 is ``groups[1]``; a group with no usable name is too."""
+        with pytest.raises(ValidationError) as info:
+            tally(
+                UnitBallots(
+                    "a",
+                    [
+                        BallotCount(5, 5, 5, {"好": 5}, group="党员"),
+                        BallotCount(5, 5, 5, {"好": 5}, group="党员"),
+                        BallotCount(5, 6, 5, {"好": 5}, group=""),
+                    ],
+                )
+            )
+        assert [p.steps for p in info.value.problems] == [
+            ("ballots", Id("a"), "groups", 1, "group"),
+            ("ballots", Id("a"), "groups", 2, "issued"),
+        ]
+
+    def test_weights_are_named_by_their_group(self):
+        """A group weight is a key of a mapping, in the converter and the check alike."""
+        with pytest.raises(ValidationError) as info:
+            RatingPolicy(group_weights={"党员": "-1"})
+        assert info.value.problems[0].path == 'policy.group_weights["党员"]'
+        with pytest.raises(InvalidTypeError) as caught:
+            RatingPolicy(group_weights={"党员": 0.5})  # type: ignore[dict-item]
+        assert caught.value.path == 'policy.group_weights["党员"]'
+        with pytest.raises(InvalidValueError) as caught:
+            RatingPolicy(quorum="x")
+        assert caught.value.path == "policy.quorum"
 
 
 class TestIndicator:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pbcheck import AssessmentCycle
-from pbcheck.errors import ValidationError
+from pbcheck.errors import InvalidValueError, ValidationError
 from pbcheck.examples.small import org_tree, scorecards
 from pbcheck.outcomes.ranking import Quota
 from pbcheck.outcomes.rating import BallotCount, UnitBallots, tally_all
@@ -42,6 +42,20 @@ class TestGoldenRules:
         decision = chosen.of("c")
         assert decision.status == "ineligible"
         assert "取消该党组织和单位领导评先评优资格" in decision.reason
+
+
+class TestPolicies:
+    def test_each_threshold_names_its_own_field(self):
+        """min_score and min_rating are told apart; ``below`` names itself."""
+        with pytest.raises(InvalidValueError) as info:
+            CommendationPolicy(Quota(count=1), min_rating="高")
+        assert info.value.steps == ("policy", "min_rating")
+        with pytest.raises(InvalidValueError) as info:
+            CommendationPolicy(Quota(count=1), min_score="八十")
+        assert info.value.steps == ("policy", "min_score")
+        with pytest.raises(InvalidValueError) as info:
+            BottomPolicy(below="x")
+        assert info.value.steps == ("policy", "below")
 
 
 class TestBottom:

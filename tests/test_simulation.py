@@ -13,15 +13,19 @@ from hypothesis import strategies as st
 from pbcheck import (
     BottomPolicy,
     CommendationPolicy,
+    Indicator,
     Median,
     OutcomePolicy,
+    PassFail,
     Quota,
     RankingPolicy,
+    Rubric,
+    Section,
     assess_outcomes,
     score_all,
 )
 from pbcheck.bulk import score_bulk, table_from_evaluations
-from pbcheck.errors import InvalidValueError, ValidationError
+from pbcheck.errors import Id, InvalidValueError, ValidationError
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
@@ -121,6 +125,22 @@ class TestAttainments:
         with pytest.raises(ValidationError) as info:
             Attainments(["a", "a"], ["s"], [[0.5], [1.5]], [0, 0], ["x"])
         assert len(info.value.problems) == 3
+        # The second "a" is named by its row: its id would name the first.
+        assert [p.path for p in info.value.problems] == [
+            "unit_ids[1]",
+            "series",
+            "matrix[1][x]",
+        ]
+
+    def test_a_cell_outside_zero_to_one_is_named_by_unit_and_column(self):
+        """The cell is ``matrix[unit][column]``, each an id."""
+        with pytest.raises(ValidationError) as info:
+            Attainments(
+                ["a", "b"], ["s", "s"], [[0.5, 1], [1, -0.5]], [0, 0], ["x", "y"]
+            )
+        (problem,) = info.value.problems
+        assert problem.steps == ("matrix", Id("b"), Id("y"))
+        assert problem.path == "matrix[b][y]"
 
     def test_columns_must_fit_the_rubric(self):
         """Columns that are neither the sections nor the indicators are refused."""
@@ -156,6 +176,30 @@ class TestAttainments:
         table = Attainments(["a"], ["s"], [[0.5, 0.5]], [0], ["R", "F"])
         with pytest.raises(InvalidValueError, match="weighted sums or means"):
             table.loadings(varied)
+
+    def test_a_nested_median_is_named_through_its_parent(self):
+        """A section below the top is named where the rubric holds it."""
+        rubric = Rubric(
+            "r", "1", "细则",
+            [
+                Section(
+                    "A", "常规", 100,
+                    sections=[
+                        Section(
+                            "A.1", "会议", 100,
+                            indicators=[Indicator("a1", "台账", 100, PassFail())],
+                            aggregator=Median(),
+                        )
+                    ],
+                )
+            ],
+        )  # fmt: skip
+        table = Attainments(["a"], ["s"], [[0.5]], [0], ["a1"])
+        with pytest.raises(InvalidValueError) as info:
+            table.loadings(rubric)
+        assert info.value.steps == (
+            "rubric", "sections", Id("A"), "sections", Id("A.1"), "aggregator",
+        )  # fmt: skip
 
 
 class TestDistributions:
@@ -393,6 +437,7 @@ def test_mixed_groups_are_refused(example):
     with pytest.raises(ValidationError) as info:
         simulate(rubric, table, Jitter(), policy=policy)
     assert "same groups" in info.value.problems[0].message
+    assert info.value.problems[0].steps == ("policy", "commendation", "group_by")
 
 
 class TestFromBulk:

@@ -36,6 +36,18 @@ class TestReweight:
             reweight(rubric, {"常规": 0.6, "其他": 40})
         assert len(info.value.problems) == 3
 
+    def test_a_weight_is_named_by_its_key(self):
+        """Weights are a mapping: each problem is at a name step, ``weights["服务"]``."""
+        rubric, _ = two_section_example()
+        with pytest.raises(ValidationError) as info:
+            reweight(rubric, {"常规": 0.6, "其他": 40})
+        assert sorted(p.steps for p in info.value.problems) == [
+            ("weights", "其他"),
+            ("weights", "常规"),
+            ("weights", "服务"),
+        ]
+        assert 'weights["服务"]' in [p.path for p in info.value.problems]
+
 
 class TestWhatIf:
     def test_rank_grade_and_list_changes(self):

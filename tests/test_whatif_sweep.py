@@ -260,11 +260,23 @@ class TestSweep:
         with pytest.raises(ValidationError) as info:
             sweep(rubric, cards, "X", 90, 50, tree=tree)
         assert len(info.value.problems) == 2
+        assert [p.path for p in info.value.problems] == ["section_id", "stop"]
         with pytest.raises(InvalidValueError, match="tree"):
             sweep(rubric, cards, "A", 50, 90)
         other = reweight(rubric, {"A": 60, "B": 40})  # same id and version
         with pytest.raises(ValidationError, match="affine"):
             sweep(other, cards, "A", 50, 90, tree=tree)
+
+    @pytest.mark.parametrize(
+        ("start", "stop", "named"),
+        [(-1, 50, ["start"]), (50, 101, ["stop"]), (-1, 101, ["start", "stop"])],
+    )
+    def test_a_bound_out_of_range_is_named_by_itself(self, example, start, stop, named):
+        """Each bound outside ``[0, basis]`` is its own problem, at its own name."""
+        rubric, tree, cards = example
+        with pytest.raises(ValidationError) as info:
+            sweep(rubric, cards, "A", start, stop, tree=tree)
+        assert [p.steps for p in info.value.problems] == [(n,) for n in named]
 
     def test_mixed_groups_follow_each_list(self, example):
         """Bottom per series, commendation over all units: each list keeps its own groups."""

@@ -79,6 +79,7 @@ from pbcheck.errors import (
     InvalidValueError,
     MissingExtraError,
     Path,
+    Step,
     _Problems,
 )
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
@@ -251,14 +252,13 @@ class Attainments:
                 )
             )
         elif not (inside := (self.matrix >= 0) & (self.matrix <= 1)).all():
-            row, column = np.argwhere(~inside)[0]
+            row, column = (int(i) for i in np.argwhere(~inside)[0])
             problems.add(
-                # The cell of a unit (row) and a column: ``matrix[a][a1]``.
                 InvalidValueError(
                     (
                         "matrix",
-                        member(int(row), self.unit_ids[row]),
-                        member(int(column), self.columns[column]),
+                        _named(self.unit_ids, row),
+                        _named(self.columns, column),
                     ),
                     float(self.matrix[row, column]),
                     "must lie within [0, 1]",
@@ -428,6 +428,15 @@ class Attainments:
             if points:
                 out[row, top] = float(rubric.points_of(column) / points)
         return out
+
+
+def _named(ids: tuple[str, ...], index: int) -> Step:
+    """Row or column *index* of the matrix by its id (``matrix[a][常规]``).
+
+    A repeated id names the first row or column that has it, so a later one
+    is named by its position.
+    """
+    return index if ids.index(ids[index]) != index else member(index, ids[index])
 
 
 def _place(rubric: Rubric, section_id: str) -> Path:
