@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,13 @@ from pbcheck import (
     TrimmedMean,
     aggregator,
 )
-from pbcheck.errors import PbcheckError, ValidationError
+from pbcheck.errors import (
+    DOCUMENT,
+    Id,
+    InvalidTypeError,
+    PbcheckError,
+    ValidationError,
+)
 from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
@@ -226,6 +233,23 @@ class TestRoundTrip:
         with pytest.raises(PbcheckError, match="no interchange form"):
             dumps(rubric)
 
+    def test_an_aggregator_parameter_without_a_wire_form_names_the_aggregator(self):
+        """Only integers, strings and booleans travel; the error names whose field."""
+
+        @attrs.frozen
+        class Scaled:
+            factor: Fraction = Fraction(1)
+            name = "scaled"
+            monotone = True
+
+            def __call__(self, values, weights):
+                return self.factor * max(values)
+
+        with pytest.raises(InvalidTypeError) as info:
+            dumps(small_rubric(rater_aggregator=Scaled(Fraction(1, 2))))
+        assert info.value.steps == ("aggregator", Id("scaled"), "factor")
+        assert info.value.path == "aggregator[scaled].factor"
+
 
 class TestStrictLoading:
     def test_an_error_names_its_path_in_the_document(self):
@@ -309,6 +333,41 @@ class TestStrictLoading:
         data["evaluations"][2]["unit_id"] = data["evaluations"][0]["unit_id"]
         (problem,) = problems_of(json.dumps(data))
         assert problem.startswith("$.evaluations[2].unit_id: is already evaluated")
+
+    def test_a_repeated_unit_is_found_at_its_position_whatever_the_ids(self):
+        """The second evaluation is named by its index, even where a unit's id is a digit.
+
+        Read back from text, ``evaluations[2]`` could be the evaluation of the
+        unit ``"2"``; as steps, 2 is a position.
+        """
+        data = json.loads(dumps(example_evaluations(2025)[:3]))
+        data["evaluations"][1]["unit_id"] = "2"
+        data["evaluations"][2]["unit_id"] = data["evaluations"][0]["unit_id"]
+        with pytest.raises(ValidationError) as info:
+            loads(json.dumps(data))
+        (problem,) = info.value.problems
+        assert problem.steps == (DOCUMENT, "evaluations", 2, "unit_id")
+        assert problem.message == "is already evaluated at $.evaluations[0]"
+
+    def test_a_parameter_named_with_a_dot_is_one_key(self):
+        """``params["k.x"]`` is one key of the parameters, not ``params.k.x``."""
+        data = rubric_data()
+        data["rater_aggregator"] = {"name": "trimmed_mean", "params": {"k.x": [1]}}
+        with pytest.raises(ValidationError) as info:
+            loads(json.dumps(data))
+        (problem,) = info.value.problems
+        assert problem.steps == (DOCUMENT, "rater_aggregator", "params", "k.x")
+        assert problem.path == '$.rater_aggregator.params["k.x"]'
+
+    def test_a_parameter_refused_by_its_aggregator_is_named_as_a_parameter(self):
+        """The aggregator's own validator names its field; the file has it in params."""
+        data = rubric_data()
+        data["rater_aggregator"] = {"name": "trimmed_mean", "params": {"k": 0}}
+        with pytest.raises(ValidationError) as info:
+            loads(json.dumps(data))
+        (problem,) = info.value.problems
+        assert problem.steps == (DOCUMENT, "rater_aggregator", "params", "k")
+        assert (problem.value, type(problem).__name__) == (0, "InvalidValueError")
 
     def test_a_cycle_milestone_out_of_order(self):
         """Cycle rules are checked and located by the milestone's index."""

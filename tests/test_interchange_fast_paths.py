@@ -111,7 +111,7 @@ def _problem_or_value(read: object, value: str) -> object:
 def test_exact_number_text_matches_to_exact(value: str) -> None:
     """Digits with one point are read directly; everything else as before."""
     assert _problem_or_value(lambda v: _exact(v, Fraction), value) == (
-        _problem_or_value(lambda v: to_exact(v, ""), value)
+        _problem_or_value(lambda v: to_exact(v, ()), value)
     )
 
 

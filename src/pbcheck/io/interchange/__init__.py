@@ -64,6 +64,7 @@ import cattrs
 
 from pbcheck._files import write_atomic
 from pbcheck.errors import (
+    DOCUMENT,
     InvalidTypeError,
     InvalidValueError,
     MissingExtraError,
@@ -183,7 +184,7 @@ def kind_of(obj: object) -> Kind:
         if all(isinstance(item, Evaluation) for item in obj):
             return "evaluations"
     raise InvalidTypeError(
-        "document",
+        ("document",),
         type(obj).__name__,
         "has no document kind; expected a Rubric, OrgTree, AssessmentCycle, "
         "Results or a sequence of Evaluation",
@@ -246,10 +247,10 @@ def dumps(
             text = json.dumps(body, ensure_ascii=False, indent=2)
         return text + "\n"
     if format != "toml":
-        raise InvalidValueError("format", format, "must be 'json' or 'toml'")
+        raise InvalidValueError(("format",), format, "must be 'json' or 'toml'")
     if kind not in TOML_KINDS:
         raise InvalidValueError(
-            "format", format, f"{kind} documents are written as JSON only"
+            ("format",), format, f"{kind} documents are written as JSON only"
         )
     try:
         import tomli_w  # noqa: PLC0415 - optional extra
@@ -262,19 +263,25 @@ def _read_envelope(raw: object, wanted: Kind | None) -> Kind:
     if not isinstance(raw, dict):
         raise ValidationError(
             "invalid document",
-            [InvalidTypeError("$", type(raw).__name__, "must be an object (a table)")],
+            [
+                InvalidTypeError(
+                    (DOCUMENT,), type(raw).__name__, "must be an object (a table)"
+                )
+            ],
         )
     problems: list[Problem] = []
     version = raw.get("schema_version")
     kind = raw.get("kind")
     if "schema_version" not in raw:
         problems.append(
-            InvalidValueError("$.schema_version", None, "is required but missing")
+            InvalidValueError(
+                (DOCUMENT, "schema_version"), None, "is required but missing"
+            )
         )
     elif type(version) is not int:  # "1" or 1.0: the version is the integer 1
         problems.append(
             InvalidValueError(
-                "$.schema_version",
+                (DOCUMENT, "schema_version"),
                 version,
                 f"is not supported: this pbcheck reads schema_version "
                 f"{SCHEMA_VERSION}, an integer written without quotes",
@@ -283,21 +290,27 @@ def _read_envelope(raw: object, wanted: Kind | None) -> Kind:
     elif version != SCHEMA_VERSION:
         problems.append(
             InvalidValueError(
-                "$.schema_version",
+                (DOCUMENT, "schema_version"),
                 version,
                 f"is not supported: this pbcheck reads schema_version {SCHEMA_VERSION}",
             )
         )
     if "kind" not in raw:
-        problems.append(InvalidValueError("$.kind", None, "is required but missing"))
+        problems.append(
+            InvalidValueError((DOCUMENT, "kind"), None, "is required but missing")
+        )
     elif kind not in KINDS:
         problems.append(
             InvalidValueError(
-                "$.kind", kind, f"is not a known document kind ({', '.join(KINDS)})"
+                (DOCUMENT, "kind"),
+                kind,
+                f"is not a known document kind ({', '.join(KINDS)})",
             )
         )
     elif wanted is not None and kind != wanted:
-        problems.append(InvalidValueError("$.kind", kind, f"must be {wanted!r} here"))
+        problems.append(
+            InvalidValueError((DOCUMENT, "kind"), kind, f"must be {wanted!r} here")
+        )
     if problems:
         raise ValidationError("invalid document", problems)
     return cast("Kind", kind)
@@ -312,7 +325,7 @@ def _wanted(kind: Kind | type | None) -> Kind | None:
         if kind is cls:
             return name  # type: ignore[return-value]
     raise InvalidValueError(
-        "kind", kind, f"must be one of {', '.join(KINDS)} or their type"
+        ("kind",), kind, f"must be one of {', '.join(KINDS)} or their type"
     )
 
 
@@ -418,7 +431,7 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     """
     wanted = _wanted(kind)
     if format not in ("json", "toml"):
-        raise InvalidValueError("format", format, "must be 'json' or 'toml'")
+        raise InvalidValueError(("format",), format, "must be 'json' or 'toml'")
     raw = decode(data, format, limits or Limits())
     found = _read_envelope(raw, wanted)
     assert isinstance(raw, dict)  # noqa: S101 - checked by _read_envelope
@@ -427,12 +440,15 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     try:
         obj: object = converter.structure(body, _TYPES[found])
     except Exception as exc:  # noqa: BLE001 - every problem becomes a Problem with a path
-        raise ValidationError(
-            f"invalid {found} document", collect_problems(exc, (), raw)
-        ) from None
-    if isinstance(obj, EvaluationsForm):
-        return obj.evaluations
-    return cast("Document", obj)
+        problems = collect_problems(exc, (), raw)
+    else:
+        if isinstance(obj, EvaluationsForm):
+            return obj.evaluations
+        return cast("Document", obj)
+    # Raised here, not in the handler, so that the error chains nothing: pickled
+    # with its chain (as tblib does once distributed is imported), cattrs' own
+    # errors could not be rebuilt in the process that receives it.
+    raise ValidationError(f"invalid {found} document", problems)
 
 
 def _format_of(path: Path) -> Format:
@@ -443,7 +459,7 @@ def _format_of(path: Path) -> Format:
         return "toml"
     raise ValidationError(
         f"cannot read {path}",
-        [InvalidValueError("$", str(path), "must end in .json or .toml")],
+        [InvalidValueError((DOCUMENT,), str(path), "must end in .json or .toml")],
     )
 
 
@@ -533,7 +549,7 @@ def load(
                 f"cannot read {target}",
                 [
                     InvalidValueError(
-                        "$",
+                        (DOCUMENT,),
                         size,
                         f"is larger than the limit of {bounds.max_bytes} bytes",
                     )
@@ -543,7 +559,11 @@ def load(
     except OSError as exc:
         raise ValidationError(
             f"cannot read {target}",
-            [InvalidValueError("$", str(target), f"cannot be read: {exc.strerror}")],
+            [
+                InvalidValueError(
+                    (DOCUMENT,), str(target), f"cannot be read: {exc.strerror}"
+                )
+            ],
         ) from None
     return loads(data, kind, format=fmt, limits=bounds, registry=registry, rules=rules)
 
@@ -597,6 +617,6 @@ def schema(kind: Kind) -> dict[str, Any]:
     {'const': 'rubric'}
     """
     if kind not in KINDS:
-        raise InvalidValueError("kind", kind, f"must be one of {', '.join(KINDS)}")
+        raise InvalidValueError(("kind",), kind, f"must be one of {', '.join(KINDS)}")
     result: dict[str, Any] = json.loads(_schema(kind))
     return result

@@ -42,14 +42,16 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from pbcheck._numbers import RoundingPolicy, format_exact, to_exact
 from pbcheck.errors import (
+    DOCUMENT,
     InvalidTypeError,
     InvalidValueError,
     Problem,
     UnknownReferenceError,
     UnknownRuleError,
     ValidationError,
+    item,
 )
-from pbcheck.io.interchange._paths import Path, at, render_path, reroot
+from pbcheck.io.interchange._paths import Path, at, reroot
 from pbcheck.model.aggregation import Aggregator, AggregatorRegistry, FunctionAggregator
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Source
@@ -115,7 +117,7 @@ def _kind_of(value: object) -> str:  # noqa: PLR0911 - one answer per JSON type
 
 
 def _type_problem(value: object, expected: str) -> InvalidTypeError:
-    return InvalidTypeError("", value, f"must be {expected}, not {_kind_of(value)}")
+    return InvalidTypeError((), value, f"must be {expected}, not {_kind_of(value)}")
 
 
 # -- primitives ---------------------------------------------------------------
@@ -137,11 +139,11 @@ def _int(value: object, _: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float | Decimal):
             raise InvalidTypeError(
-                "", str(value), "must be a whole number (an integer)"
+                (), str(value), "must be a whole number (an integer)"
             )
         raise _type_problem(value, "an integer")
     if abs(value) > _MAX_INT:
-        raise InvalidValueError("", value, f"must be at most {_MAX_INT} in size")
+        raise InvalidValueError((), value, f"must be at most {_MAX_INT} in size")
     return value
 
 
@@ -153,7 +155,7 @@ def _bool(value: object, _: object) -> bool:
 
 def _exact(value: object, _: object) -> Fraction:
     if isinstance(value, float | Decimal):
-        raise InvalidTypeError("", str(value), _FLOAT_MESSAGE)
+        raise InvalidTypeError((), str(value), _FLOAT_MESSAGE)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise _type_problem(value, 'an exact number (a string such as "2.5")')
     if isinstance(value, int):
@@ -161,7 +163,7 @@ def _exact(value: object, _: object) -> Fraction:
         return Fraction(value)
     if len(value) > _MAX_NUMBER_TEXT:
         raise InvalidValueError(
-            "", value[:40] + "…", f"must be at most {_MAX_NUMBER_TEXT} characters"
+            (), value[:40] + "…", f"must be at most {_MAX_NUMBER_TEXT} characters"
         )
     whole, point, places = value.partition(".")
     if value.isascii() and whole.isdigit() and (not point or places.isdigit()):
@@ -170,18 +172,18 @@ def _exact(value: object, _: object) -> Fraction:
         if not point:
             return Fraction(int(whole))
         return Fraction(int(whole + places), 10 ** len(places))
-    return to_exact(value, "")
+    return to_exact(value, ())
 
 
 def _decimal(value: object, _: object) -> Decimal:
     if not isinstance(value, str):
         raise _type_problem(value, "a decimal number written as a string")
     if len(value) > _MAX_NUMBER_TEXT or not _DECIMAL_RE.fullmatch(value):
-        raise InvalidValueError("", value, 'must be a decimal such as "85.00"')
+        raise InvalidValueError((), value, 'must be a decimal such as "85.00"')
     try:
         return Decimal(value)
     except (InvalidOperation, ValueError):  # pragma: no cover - the pattern
-        raise InvalidValueError("", value, "must be a decimal number") from None
+        raise InvalidValueError((), value, "must be a decimal number") from None
 
 
 def _date(value: object, _: object) -> date:
@@ -189,8 +191,8 @@ def _date(value: object, _: object) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise InvalidValueError("", value, "is not a calendar date") from None
-    raise InvalidValueError("", value, "must be a date written YYYY-MM-DD")
+            raise InvalidValueError((), value, "is not a calendar date") from None
+    raise InvalidValueError((), value, "must be a date written YYYY-MM-DD")
 
 
 def _moment(value: object, _: object) -> date | datetime:
@@ -201,9 +203,9 @@ def _moment(value: object, _: object) -> date | datetime:
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            raise InvalidValueError("", value, "is not a valid date-time") from None
+            raise InvalidValueError((), value, "is not a valid date-time") from None
     raise InvalidValueError(
-        "",
+        (),
         value,
         "must be a date (YYYY-MM-DD) or a date-time with its UTC offset "
         "(e.g. 2026-04-30T23:30:00+08:00)",
@@ -222,7 +224,7 @@ def _observed(value: object, _: object) -> ObservedValue:
             raise
         # "是", "达标", "yes": pass/fail is a JSON/TOML boolean, never a word.
         raise InvalidValueError(
-            "",
+            (),
             value,
             "must be true or false (达标 / 未达标) for a pass/fail indicator, or "
             'an exact number such as "8.5"',
@@ -400,7 +402,7 @@ def _structure_enum(value: object, tp: type[Enum]) -> Enum:
             return member
     choices = [member.value for member in tp]
     raise InvalidValueError(
-        "", value, f"must be one of {', '.join(repr(c) for c in choices)}"
+        (), value, f"must be one of {', '.join(repr(c) for c in choices)}"
     )
 
 
@@ -410,7 +412,7 @@ def _structure_literal(value: object, tp: object) -> object:
         if type(value) is type(choice) and value == choice:
             return value
     raise InvalidValueError(
-        "", value, f"must be one of {', '.join(repr(c) for c in choices)}"
+        (), value, f"must be one of {', '.join(repr(c) for c in choices)}"
     )
 
 
@@ -555,7 +557,7 @@ MAX_PLACES = 100
 def _bounded_rounding(policy: RoundingPolicy) -> RoundingPolicy:
     if policy.places > MAX_PLACES:
         raise InvalidValueError(
-            "places", policy.places, f"must be at most {MAX_PLACES} in a document"
+            ("places",), policy.places, f"must be at most {MAX_PLACES} in a document"
         )
     return policy
 
@@ -635,28 +637,28 @@ def _structure_aggregator(registry: AggregatorRegistry, value: object) -> Aggreg
         )
     if name not in registry.names():
         raise UnknownReferenceError(
-            "",
+            (),
             name,
             f"is not a known aggregator (known: {', '.join(registry.names())})",
         )
     for key, param in params.items():
         if not isinstance(param, bool | int | str):
             raise InvalidValueError(
-                f"params.{key}", param, "must be an integer, a string or a boolean"
+                ("params", key), param, "must be an integer, a string or a boolean"
             )
         if isinstance(param, int) and abs(param) > MAX_PLACES * 10:
             raise InvalidValueError(
-                f"params.{key}", param, f"must be at most {MAX_PLACES * 10} in size"
+                ("params", key), param, f"must be at most {MAX_PLACES * 10} in size"
             )
     try:
         return registry.create(name, **params)
-    except Problem as exc:  # a parameter's own validator: name that parameter
-        raise type(exc)(
-            f"params.{exc.path.rsplit('.', 1)[-1]}", exc.value, exc.message
-        ) from None
+    except Problem as exc:
+        # A parameter's own validator names the field last, after the
+        # aggregator it builds: in the document that field is a parameter.
+        raise exc.moved(("params", *exc.steps[-1:])) from None
     except (TypeError, ValueError) as exc:
         raise InvalidValueError(
-            "params", params, f"are not valid parameters of {name!r}: {exc}"
+            ("params",), params, f"are not valid parameters of {name!r}: {exc}"
         ) from None
 
 
@@ -668,7 +670,7 @@ def _unstructure_aggregator(aggregator: Aggregator) -> object:
             if field.init and value != field.default:
                 if not isinstance(value, bool | int | str):
                     raise InvalidTypeError(
-                        f"aggregator.{field.name}",
+                        (*item("aggregator", aggregator.name), field.name),
                         value,
                         "has no interchange form (parameters must be integers, "
                         "strings or booleans)",
@@ -693,7 +695,7 @@ def _structure_rule(c: cattrs.Converter, rules: RuleRegistry, value: object) -> 
     except UnknownRuleError:
         # InvalidValueError, as before the registry: the error catalogue pins it.
         problem = InvalidValueError(
-            "",
+            (),
             tag,
             f"is not a known rule type (known: {', '.join(rules.names())}); "
             "a rule of your own loads once its class is registered in a "
@@ -712,7 +714,7 @@ def _unstructure_rule(
         tag = rules.tag_of(cls)
     except UnknownRuleError:
         raise InvalidTypeError(
-            "indicator.rule",
+            ("indicator", "rule"),
             rule,
             f"has no interchange form: its class {cls.__module__}.{cls.__qualname__} "
             "is not registered; register it in a RuleRegistry "
@@ -802,25 +804,25 @@ def collect_problems(  # noqa: PLR0911 - one answer per kind of error
         hint = f" (expected: {', '.join(expected)})" if expected else ""
         return [
             InvalidValueError(
-                render_path((*path, key)),
+                (DOCUMENT, *path, key),
                 _shown(at(raw, (*path, key))),
                 f"is not a known key{hint}",
             )
             for key in sorted(exc.extra_fields, key=str)
         ]
     if isinstance(exc, KeyError):
-        return [InvalidValueError(render_path(path), None, "is required but missing")]
+        return [InvalidValueError((DOCUMENT, *path), None, "is required but missing")]
     if isinstance(exc, ValueError | TypeError):
         text = str(exc)
         match = _ATTRS_MESSAGE.match(text)
         if match:  # attrs' own validators: "'k' must be >= 1: 0"
             return [
                 InvalidValueError(
-                    render_path((*path, match.group(1))), None, match.group(2)
+                    (DOCUMENT, *path, match.group(1)), None, match.group(2)
                 )
             ]
-        return [InvalidValueError(render_path(path), None, text)]
-    return [InvalidValueError(render_path(path), None, f"{type(exc).__name__}: {exc}")]
+        return [InvalidValueError((DOCUMENT, *path), None, text)]
+    return [InvalidValueError((DOCUMENT, *path), None, f"{type(exc).__name__}: {exc}")]
 
 
 def _shown(value: object) -> object:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from pbcheck.errors import DuplicateIdError, _Problems
+from pbcheck.errors import DOCUMENT, DuplicateIdError, _Problems, render_path
 from pbcheck.model.evaluation import Evaluation
 
 __all__ = ["EvaluationsForm"]
@@ -27,11 +27,15 @@ class EvaluationsForm:
         first: dict[str, int] = {}
         for index, evaluation in enumerate(self.evaluations):
             if evaluation.unit_id in first:
+                # The body is the document: the earlier place is in the same file.
+                earlier = render_path(
+                    (DOCUMENT, "evaluations", first[evaluation.unit_id])
+                )
                 problems.add(
                     DuplicateIdError(
-                        f"evaluations[{index}].unit_id",
+                        ("evaluations", index, "unit_id"),
                         evaluation.unit_id,
-                        f"is already evaluated at $.evaluations[{first[evaluation.unit_id]}]",
+                        f"is already evaluated at {earlier}",
                     )
                 )
             else:

@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 
 from pbcheck.errors import DOCUMENT, Id, Problem, Step, _Rendered
-from pbcheck.errors import render_path as _render
 
 #: A place in a document below its root ``$``: keys (str) and list indices
 #: (int); an id (Id) only where the document holds no item with it.
@@ -59,19 +58,6 @@ _ID_KEYS = (
 )
 # Domain field names that a document spells differently, by the root's kind.
 _RENAMED = {("cycle", "kind"): "cycle_kind"}
-
-
-def render_path(path: Path) -> str:
-    """A document path as text: ``$``, then ``.key``, ``[3]`` or ``["键"]`` per step.
-
-    The one style of :func:`pbcheck.errors.render_path`, rooted at ``$``:
-
-    >>> render_path(("sections", 1, "indicators", 3, "max_points"))
-    '$.sections[1].indicators[3].max_points'
-    >>> render_path(("by_category", "县处级及以上"))
-    '$.by_category["县处级及以上"]'
-    """
-    return _render((DOCUMENT, *path))
 
 
 def at(raw: object, path: Path) -> object:
