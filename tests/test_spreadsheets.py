@@ -721,6 +721,7 @@ class TestExcel:
         assert values(read_xlsx(data, sheet="第二页")) == [("v", "A1", 2)]
         (problem,) = problems_of(lambda: read_xlsx(data, sheet="第三页"))
         assert "['评分表', '第二页']" in problem[2]
+        assert problem[:2] == ("sheet", "第三页")  # the argument that named it
 
     def test_not_a_workbook(self):
         """Bytes that are not a zip archive are reported, not crashed on."""

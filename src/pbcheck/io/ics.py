@@ -70,7 +70,7 @@ def _pairs(source: MilestoneSource) -> list[tuple[AssessmentCycle, Milestone]]:
             pairs.append((item[0], item[1]))
         else:
             raise InvalidTypeError(
-                f"cycles_or_milestones[{position}]",
+                ("cycles_or_milestones", position),
                 item,
                 "must be an AssessmentCycle or an (AssessmentCycle, Milestone) pair",
             )
@@ -127,7 +127,7 @@ def milestones_to_ics(
     if stamp is not None and (
         not isinstance(stamp, datetime) or stamp.utcoffset() is None
     ):
-        raise InvalidValueError("stamp", stamp, "must be a timezone-aware datetime")
+        raise InvalidValueError(("stamp",), stamp, "must be a timezone-aware datetime")
     pairs = _pairs(cycles_or_milestones)
     icalendar = _icalendar()
     calendar = icalendar.Calendar()

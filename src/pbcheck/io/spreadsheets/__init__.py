@@ -121,6 +121,7 @@ from pbcheck.io.spreadsheets._grid import (
     Percent,
     RawValue,
     Uncached,
+    cell_place,
     csv_grid,
     load_bytes,
     xlsx_grid,
@@ -147,7 +148,7 @@ def _headers(value: str | Iterable[str]) -> tuple[str, ...]:
     names = (value,) if isinstance(value, str) else tuple(value)
     if not names or not all(isinstance(n, str) and n.strip() for n in names):
         raise InvalidValueError(
-            "columns", value, "must be a header or a non-empty list of headers"
+            ("columns",), value, "must be a header or a non-empty list of headers"
         )
     return names
 
@@ -337,9 +338,9 @@ def read_evaluations(  # noqa: PLR0913 - every argument is keyword-only and opti
     limits = Limits() if limits is None else limits
     columns = ColumnMapping() if columns is None else columns
     if layout not in ("long", "wide"):
-        raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
+        raise InvalidValueError(("layout",), layout, "must be 'long' or 'wide'")
     if header_row < 1:
-        raise InvalidValueError("header_row", header_row, "must be ≥ 1")
+        raise InvalidValueError(("header_row",), header_row, "must be ≥ 1")
     if isinstance(source, bytes):
         name = f"<{file_format or 'bytes'}>"
     else:
@@ -350,7 +351,7 @@ def read_evaluations(  # noqa: PLR0913 - every argument is keyword-only and opti
                 file_format = "csv" if suffix == ".csv" else "xlsx"
     if file_format not in ("csv", "xlsx"):
         raise InvalidValueError(
-            "file_format",
+            ("file_format",),
             file_format,
             "must be 'csv' or 'xlsx' (from the file's suffix, or given explicitly "
             "for bytes); save an old .xls workbook as .xlsx first",
@@ -434,7 +435,7 @@ class _SheetReader:
         self.problems.add(problem)
 
     def problem(self, ref: CellRef, value: object, message: str) -> None:
-        self.add(InvalidValueError(str(ref), _written(value), message))
+        self.add(InvalidValueError(cell_place(ref), _written(value), message))
 
     # -- headers -----------------------------------------------------------
 
@@ -481,7 +482,6 @@ class _SheetReader:
             if bottom < self.header_row:
                 continue  # a title above the table
             where = f"{_cell(left, top)}:{_cell(right, bottom)}"
-            ref = f"{self.grid.name}!{where}"
             if top <= self.header_row:
                 self.problem(
                     CellRef(self.grid.name, top, left, None, "xlsx"),
@@ -492,7 +492,7 @@ class _SheetReader:
             else:
                 self.add(
                     InvalidValueError(
-                        ref,
+                        cell_place(f"{self.grid.name}!{where}"),
                         where,
                         "is a merged range; unmerge it and fill every row in",
                     )
@@ -549,7 +549,7 @@ class _SheetReader:
                 first = owners[key]
                 self.add(
                     DuplicateIdError(
-                        str(ref),
+                        cell_place(ref),
                         header,
                         f"names the same column as {self.ref(self.header_row, first)}",
                     )
@@ -569,7 +569,7 @@ class _SheetReader:
             )
             self.add(
                 InvalidValueError(
-                    str(self.ref(self.header_row, None)),
+                    cell_place(self.ref(self.header_row, None)),
                     found,
                     f"missing required column(s): {names}; headers found: "
                     f"{', '.join(found) or 'none'}",
@@ -579,7 +579,7 @@ class _SheetReader:
         if self.layout == "wide" and not any(c.indicator for c in self.columns):
             self.add(
                 InvalidValueError(
-                    str(self.ref(self.header_row, None)),
+                    cell_place(self.ref(self.header_row, None)),
                     found,
                     "no column names an indicator of the rubric by id or title",
                 )
@@ -659,7 +659,7 @@ class _SheetReader:
         elif unit is not None and self.tree is not None and unit not in self.tree:
             self.add(
                 UnknownReferenceError(
-                    str(self.ref(number, self.fixed["unit"])),
+                    cell_place(self.ref(number, self.fixed["unit"])),
                     unit,
                     "names no unit in the org tree",
                 )
@@ -724,7 +724,7 @@ class _SheetReader:
         if key in self.seen:
             self.add(
                 DuplicateIdError(
-                    str(here),
+                    cell_place(here),
                     _written(raw),
                     f"repeats {self.seen[key]}: the same unit, indicator "
                     f"({indicator.id}), source ({origin.source.label_zh}) and rater "
@@ -780,7 +780,7 @@ class _SheetReader:
         if indicator is None:
             self.add(
                 UnknownReferenceError(
-                    str(self.ref(number, column)),
+                    cell_place(self.ref(number, column)),
                     written,
                     self._unknown_indicator_message(written),
                 )

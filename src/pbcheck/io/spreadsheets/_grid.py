@@ -31,6 +31,7 @@ from pbcheck.errors import (
     MissingExtraError,
     ValidationError,
 )
+from pbcheck.errors import Path as Steps
 
 #: A cell's value as read: text, a number, a boolean, a date, or a marker.
 RawValue = object
@@ -167,9 +168,27 @@ class Grid:
     merges: tuple[tuple[int, int, int, int], ...] = ()
 
 
-def _fail(path: str, value: object, message: str) -> ValidationError:
+def cell_place(where: CellRef | str) -> str:
+    """Where a problem of a sheet is, as spreadsheet users write it.
+
+    A file (``scores.csv``), a row (``scores.csv:12``, ``评分表!12``), a cell
+    (``评分表!D12 (党建述职)``) or a range (``评分表!A3:B4``).
+
+    TRANSITION (issue 13): no path of steps renders this notation yet, and
+    officials find a cell by it; until :mod:`pbcheck.errors` has a step for a
+    place in a sheet, every such place is made here, as text, so that the
+    change is one function.
+    """
+    return str(where)
+
+
+def _fail(
+    where: CellRef | str, value: object, message: str, path: Steps | None = None
+) -> ValidationError:
+    """*where* cannot be read: one problem, there unless *path* says otherwise."""
+    place = cell_place(where) if path is None else path
     return ValidationError(
-        f"cannot read {path}", [InvalidValueError(path, value, message)]
+        f"cannot read {where}", [InvalidValueError(place, value, message)]
     )
 
 
@@ -227,9 +246,8 @@ def csv_grid(data: bytes, name: str, encoding: str | None, limits: Limits) -> Gr
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _fail(
-                    f"{name}:{number + 1}", None, f"is not valid CSV: {exc}"
-                ) from None
+                row = CellRef(name, number + 1, style="csv")
+                raise _fail(row, None, f"is not valid CSV: {exc}") from None
             number += 1
             _check_bounds(name, number, len(record), limits, "csv")
             yield number, tuple(cell if cell != "" else None for cell in record)
@@ -242,14 +260,14 @@ def _check_bounds(
 ) -> None:
     if row > limits.max_rows:
         raise _fail(
-            str(CellRef(name, row, style=style)),
+            CellRef(name, row, style=style),
             row,
             f"the sheet has more than {limits.max_rows} rows (Limits.max_rows); "
             "split it or raise the limit",
         )
     if width > limits.max_columns:
         raise _fail(
-            str(CellRef(name, row, style=style)),
+            CellRef(name, row, style=style),
             width,
             f"the row has {width} columns, more than {limits.max_columns} "
             "(Limits.max_columns)",
@@ -367,9 +385,7 @@ def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid
         raise _fail(name, None, "has no worksheet")
     if sheet is not None and sheet not in names:
         values.close()
-        raise _fail(
-            f"{name}[{sheet}]", sheet, f"no such sheet; the workbook has {names}"
-        )
+        raise _fail(name, sheet, f"no such sheet; the workbook has {names}", ("sheet",))
     title = values.worksheets[0].title if sheet is None else sheet
     value_sheet: Any = values[title]
     # The sheet's XML tells whether it has merged cells, and whether it has

@@ -203,7 +203,7 @@ def _number(raw: RawValue, rule: ValueRule, notes: list[Note]) -> ObservedValue:
     if ascii_text != written:
         notes.append((FULL_WIDTH, written, ascii_text))
     try:
-        return _exact(to_exact(ascii_text, "value"))
+        return _exact(to_exact(ascii_text, ("value",)))
     except Problem:
         raise CellProblem(_why_not_a_number(ascii_text, rule)) from None
 
