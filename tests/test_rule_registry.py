@@ -30,6 +30,7 @@ from pbcheck import (
     to_exact,
 )
 from pbcheck.errors import (
+    Id,
     InvalidTypeError,
     InvalidValueError,
     PbcheckError,
@@ -249,6 +250,15 @@ class TestRegister:
         registry = RuleRegistry()
         registry.register("jiangcheng.per_mille", PerMille)
         assert registry.class_of("jiangcheng.per_mille") is PerMille
+
+    def test_a_namespaced_tag_is_one_item_of_the_registry(self):
+        """A refusal under ``jiangcheng.per_mille`` names that tag whole, quoted."""
+        registry = RuleRegistry()
+        registry.register("per_mille", PerMille)
+        with pytest.raises(InvalidValueError) as info:
+            registry.register("jiangcheng.per_mille", PerMille)
+        assert info.value.steps == ("registry", Id("jiangcheng.per_mille"))
+        assert info.value.path == "registry['jiangcheng.per_mille']"
 
     def test_non_rule_classes_are_refused(self):
         """Only an attrs class implementing a rule protocol registers; the error says why."""

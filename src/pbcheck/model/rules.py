@@ -45,6 +45,7 @@ import attrs
 from pbcheck._numbers import format_exact as _f
 from pbcheck._numbers import to_exact, whole_at_least
 from pbcheck.errors import (
+    Id,
     InvalidTypeError,
     InvalidValueError,
     Path,
@@ -798,34 +799,34 @@ class RuleRegistry:
         pbcheck.errors.InvalidTypeError: registry[pass_fail]: must implement ValueRule (value_kind, config_problems, value_problem, points) or ActivityRule (evaluate) (got <class 'pbcheck.model.rules.RuleResult'>)
         """
         if not isinstance(tag, str):
-            raise InvalidTypeError("registry.tag", tag, "must be a string")
+            raise InvalidTypeError(("registry", "tag"), tag, "must be a string")
         if len(tag) > _MAX_TAG:
             raise InvalidValueError(
-                "registry.tag", tag, f"must be at most {_MAX_TAG} characters"
+                ("registry", "tag"), tag, f"must be at most {_MAX_TAG} characters"
             )
         if not _TAG.fullmatch(tag):
             raise InvalidValueError(
-                "registry.tag",
+                ("registry", "tag"),
                 tag,
                 "must be lowercase ASCII words joined by underscores, optionally "
                 "namespaced with dots, e.g. 'per_mille'",
             )
         problem = _not_a_rule_class(rule_class)
         if problem is not None:
-            raise InvalidTypeError(f"registry[{tag}]", rule_class, problem)
+            raise InvalidTypeError(("registry", Id(tag)), rule_class, problem)
         registered = self._classes.get(tag)
         previous_tag = self._tags.get(rule_class)
         if not replace:
             if registered is not None:
                 raise InvalidValueError(
-                    "registry.tag",
+                    ("registry", "tag"),
                     tag,
                     f"is already registered to {registered.__qualname__} "
                     "(pass replace=True)",
                 )
             if previous_tag is not None:
                 raise InvalidValueError(
-                    f"registry[{tag}]",
+                    ("registry", Id(tag)),
                     rule_class,
                     f"is already registered as {previous_tag!r} (pass replace=True)",
                 )
