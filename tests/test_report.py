@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pbcheck import AssessmentCycle, OrgTree, OrgUnit, assess_outcomes
-from pbcheck.errors import InvalidValueError, MissingExtraError, ValidationError
+from pbcheck.errors import Id, InvalidValueError, MissingExtraError, ValidationError
 from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
@@ -188,6 +188,32 @@ class TestModel:
         (problem,) = caught.value.problems
         assert problem.path == "scorecards[a].rubric_id"
         assert "another rubric" in problem.message
+
+    def test_inputs_that_disagree_name_each_unit_by_its_id(self):
+        """A unit id with a dot is one step: ``scorecards['a.b']``, not a field ``b``."""
+        tree = org_tree({"党群部门": ["a.b", "c"]})
+        cards = scorecards({"a.b": 90, "c": 80})
+        outcomes = assess_outcomes(cards, tree)
+        with pytest.raises(ValidationError) as caught:
+            CycleReport.build(
+                cards[:1],
+                outcomes,
+                tree=tree,
+                rubric=simple_rubric(),
+                cycle=AssessmentCycle.cross_year(2025),
+            )
+        (problem,) = caught.value.problems
+        assert problem.steps == ("outcomes", "rankings", Id("c"))
+        with pytest.raises(ValidationError) as caught:
+            CycleReport.build(
+                cards,
+                outcomes,
+                tree=tree,
+                rubric=example_rubric(),
+                cycle=AssessmentCycle.cross_year(2025),
+            )
+        paths = [p.path for p in caught.value.problems]
+        assert paths == ["scorecards['a.b'].rubric_id", "scorecards[c].rubric_id"]
 
     def test_repr_fits_a_line(self, report):
         text = repr(report)

@@ -196,7 +196,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         dump(results, args.output)
     except OSError as exc:
-        problem = InvalidValueError("$", str(args.output), f"cannot be written: {exc}")
+        problem = InvalidValueError(
+            (DOCUMENT,), str(args.output), f"cannot be written: {exc}"
+        )
         report_problems(
             "score", args.output, ValidationError("cannot write", [problem])
         )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from pbcheck.errors import InvalidValueError
+from pbcheck.errors import InvalidValueError, Path
 
 __all__ = ["display_width", "table", "tables"]
 
@@ -80,7 +80,7 @@ def table(
       12    9.50
     """
     rows = list(rows)
-    _check(align, {f"rows[{index}]": row for index, row in enumerate(rows)})
+    _check(align, {("rows", index): row for index, row in enumerate(rows)})
     return _lay_out([rows], align, indent, gap)[0]
 
 
@@ -101,8 +101,8 @@ def tables(
     >>> first, second  # doctest: -NORMALIZE_WHITESPACE
     (['好    ZF08'], ['较好  DQ11'])
     """
-    rows = {
-        f"blocks[{number}][{index}]": row
+    rows: dict[Path, Sequence[str]] = {
+        ("blocks", number, index): row
         for number, block in enumerate(blocks)
         for index, row in enumerate(block)
     }
@@ -110,10 +110,10 @@ def tables(
     return _lay_out(blocks, align, indent, gap)
 
 
-def _check(align: str, rows: dict[str, Sequence[str]]) -> None:
+def _check(align: str, rows: dict[Path, Sequence[str]]) -> None:
     if unknown := set(align) - {"<", ">"}:
         raise InvalidValueError(
-            "align",
+            ("align",),
             align,
             f"must hold only '<' and '>' (not {''.join(sorted(unknown))!r})",
         )

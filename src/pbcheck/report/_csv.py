@@ -73,10 +73,12 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     """
     build = _BUILD.get(table)
     if build is None:
-        raise InvalidValueError("table", table, f"must be one of {', '.join(_BUILD)}")
+        raise InvalidValueError(
+            ("table",), table, f"must be one of {', '.join(_BUILD)}"
+        )
     if table == "audit" and report.audit is None:
         raise InvalidValueError(
-            "table", table, "needs a report built with audit= (an AuditTrail)"
+            ("table",), table, "needs a report built with audit= (an AuditTrail)"
         )
     data = build(report)
     buffer = io.StringIO()

@@ -10,7 +10,7 @@ from typing import Literal
 import attrs
 
 from pbcheck._numbers import RoundingPolicy
-from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems
+from pbcheck.errors import Id, InvalidValueError, UnknownReferenceError, _Problems
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.org import (
     SERIES_GOVERNMENT,
@@ -508,13 +508,13 @@ def _check_inputs(
     for unit_id in sorted(ranked - cards.keys()):
         problems.add(
             UnknownReferenceError(
-                f"outcomes.rankings[{unit_id}]", unit_id, "has no scorecard"
+                ("outcomes", "rankings", Id(unit_id)), unit_id, "has no scorecard"
             )
         )
     for unit_id in sorted(cards.keys() - ranked):
         problems.add(
             UnknownReferenceError(
-                f"scorecards[{unit_id}]", unit_id, "is not ranked in the outcomes"
+                ("scorecards", Id(unit_id)), unit_id, "is not ranked in the outcomes"
             )
         )
     for unit_id in sorted(cards):
@@ -522,7 +522,7 @@ def _check_inputs(
         if card.rubric_id != rubric.id or card.rubric_version != rubric.version:
             problems.add(
                 InvalidValueError(
-                    f"scorecards[{unit_id}].rubric_id",
+                    ("scorecards", Id(unit_id), "rubric_id"),
                     f"{card.rubric_id} {card.rubric_version}",
                     f"was scored by another rubric than {rubric.id} {rubric.version}",
                 )
@@ -530,7 +530,9 @@ def _check_inputs(
     if audit is not None:
         for unit_id in sorted(audit.by_unit().keys() - cards.keys()):
             problems.add(
-                UnknownReferenceError(f"audit[{unit_id}]", unit_id, "has no scorecard")
+                UnknownReferenceError(
+                    ("audit", Id(unit_id)), unit_id, "has no scorecard"
+                )
             )
     problems.raise_if_any()
 

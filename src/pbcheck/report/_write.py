@@ -78,7 +78,7 @@ def write_report(
     for fmt in formats:
         if fmt not in REPORT_FORMATS:
             raise InvalidValueError(
-                "formats", fmt, f"must be one of {', '.join(REPORT_FORMATS)}"
+                ("formats",), fmt, f"must be one of {', '.join(REPORT_FORMATS)}"
             )
     rendered = [
         item
