@@ -70,7 +70,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Self, TypeAlias
+from typing import Any, Final, Self, TypeAlias
 
 import attrs
 
@@ -311,6 +311,22 @@ class Problem(PbcheckError):
         self.message = message
         super().__init__(f"{self.path}: {message} (got {_shown(value)})")
 
+    def __reduce__(self) -> tuple[type[Self], tuple[Path, object, str], dict[str, Any]]:
+        """Pickle by the constructor's arguments: steps, value and message.
+
+        An exception pickles its ``args`` (here the rendered text) and calls
+        its class with them; a problem is rebuilt from what it was made of
+        instead, and its other attributes (notes) are restored after, so it
+        can cross to another process and back:
+
+        >>> import pickle
+        >>> problem = InvalidValueError(("section", Id("B"), "weight"), -5, "bad")
+        >>> copy = pickle.loads(pickle.dumps(problem))
+        >>> type(copy).__name__, copy.steps, copy.value
+        ('InvalidValueError', ('section', Id('B'), 'weight'), -5)
+        """
+        return (type(self), (self.steps, self.value, self.message), vars(self))
+
     def moved(self, path: Path) -> Self:
         """The same problem at another place (same kind, value and message).
 
@@ -514,6 +530,10 @@ class MissingExtraError(PbcheckError, ImportError):
         )
         self.extra = extra
         self.feature = feature
+
+    def __reduce__(self) -> tuple[type[Self], tuple[str, str], dict[str, Any]]:
+        """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
+        return (type(self), (self.extra, self.feature), vars(self))
 
 
 class ValidationError(ExceptionGroup[Problem], PbcheckError):
