@@ -81,7 +81,7 @@ def check_numeric(numeric: str) -> NumericMode:
     """
     if numeric not in _MODES:
         raise InvalidValueError(
-            "numeric", numeric, "must be 'decimal', 'exact' or 'float'"
+            ("numeric",), numeric, "must be 'decimal', 'exact' or 'float'"
         )
     return numeric
 
