@@ -338,13 +338,12 @@ class TestReroot:
         problem = InvalidValueError(("rubric", "sections", Id("Z"), "weight"), 1, "x")
         assert reroot(problem, (), _RAW).path == "$.sections[Z].weight"
 
-    def test_text_paths_still_reroot_for_now(self):
-        """TRANSITION (phase 1): text from unconverted call sites is still placed."""
+    def test_text_is_never_parsed_into_steps(self):
+        """reroot reads steps only: a text path stays the one step it was given."""
         problem = UnknownReferenceError("results.scorecards[1].unit_id", "x", "bad")
-        assert (
-            reroot(problem, (), {"scorecards": [{}, {}]}).path
-            == "$.scorecards[1].unit_id"
-        )
+        moved = reroot(problem, (), {"scorecards": [{}, {}]})
+        assert len(moved.steps) == 2
+        assert moved.steps[1] == "results.scorecards[1].unit_id"
 
     def test_a_loaded_section_names_its_place(self):
         """End to end: a section's own problem, from a file, at its index."""

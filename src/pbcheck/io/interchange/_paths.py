@@ -11,10 +11,9 @@ the index of the item that has it; nothing reads the rendered text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from pbcheck.errors import DOCUMENT, Id, Problem, Step, _Rendered
+from pbcheck.errors import DOCUMENT, Id, Problem, Step
 
 #: A place in a document below its root ``$``: keys (str) and list indices
 #: (int); an id (Id) only where the document holds no item with it.
@@ -86,7 +85,7 @@ def _find(items: list[object], item_id: str) -> int | None:
     return None
 
 
-def _below_root(steps: Sequence[Step | _Bracket]) -> Sequence[Step | _Bracket]:
+def _below_root(steps: Sequence[Step]) -> Sequence[Step]:
     """The steps inside the object at the base: its kind and own id left out."""
     root = steps[0] if steps else None
     if not isinstance(root, str) or root not in _ROOTS:
@@ -117,63 +116,19 @@ def reroot(problem: Problem, base: Path, raw: object) -> Problem:
     ... ).path
     '$.sections[1].sections[0].weight'
     """
-    steps: Sequence[Step | _Bracket] = problem.steps
-    if len(steps) == 1 and isinstance(steps[0], _Rendered):
-        steps = _transitional_steps(steps[0])
     place: list[Step] = list(base)
     current = at(raw, base)
-    for step in _below_root(steps):
+    for step in _below_root(problem.steps):
         found = _resolved(current, step)
         place.append(found)
         current = _child(current, found)
     return problem.moved((DOCUMENT, *place))
 
 
-def _resolved(current: object, step: Step | _Bracket) -> Step:
+def _resolved(current: object, step: Step) -> Step:
     """*step* as a document step: an id becomes the index of its item."""
-    if isinstance(step, _Bracket):  # TRANSITION (phase 1)
-        return step.resolved(current)
     if isinstance(step, Id) and isinstance(current, list):
         index = _find(current, step.value)
         if index is not None:
             return index
     return step
-
-
-# -- TRANSITION (phase 1 of issue 13) --------------------------------------------
-# Call sites outside the model and the scoring engine (outcomes, the interchange
-# converter) still name problems by text.  Until phase 2 gives them steps, their
-# text is read here, as it was before paths were steps; phase 2 deletes this part.
-
-_TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
-
-
-class _Bracket:
-    """``[text]`` in a path given as text: an id, ``#3`` or a bare position."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def resolved(self, current: object) -> Step:
-        """The index it names in *current*, or the text as a key."""
-        if not isinstance(current, list):
-            return self.text
-        if self.text.startswith("#") and self.text[1:].isdigit():
-            index = int(self.text[1:])
-            return index if index < len(current) else self.text
-        found = _find(current, self.text)
-        if found is not None:
-            return found
-        if self.text.isdigit() and int(self.text) < len(current):
-            return int(self.text)
-        return self.text
-
-
-def _transitional_steps(text: str) -> list[Step | _Bracket]:
-    """``a.b[c].d`` → ``["a", "b", _Bracket("c"), "d"]``."""
-    return [
-        name if name is not None else _Bracket(selector)
-        for name, selector in (m.groups() for m in _TOKEN.finditer(text))
-    ]
