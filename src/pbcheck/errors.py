@@ -96,6 +96,7 @@ __all__ = [
     "UnknownRuleError",
     "ValidationError",
     "item",
+    "member",
     "render",
     "render_path",
 ]
@@ -160,6 +161,28 @@ def item(kind: str, item_id: object) -> Path:
     if isinstance(item_id, str) and item_id.strip():
         return (kind, Id(item_id))
     return (kind,)
+
+
+def member(index: int, item_id: object) -> int | Id:
+    """One item of a list: by its id where it has a usable one, else by *index*.
+
+    A problem about one scorecard, ballot group or grade range names the item
+    by its id, as constructors do with :func:`item`; the document loader turns
+    the id into the item's place in the file.  An id that is not a non-empty
+    string names nothing, so the position stands instead.  A *repeated* id
+    would name the first item that has it: callers name a duplicate by its
+    position.
+
+    >>> render_path(("scorecards", member(1, "czj"), "unit_id"))
+    'scorecards[czj].unit_id'
+    >>> render_path(("scorecards", member(1, None), "unit_id"))
+    'scorecards[1].unit_id'
+    >>> member(2, " "), member(2, 7)
+    (2, 2)
+    """
+    if isinstance(item_id, str) and item_id.strip():
+        return Id(item_id)
+    return index
 
 
 def render_path(path: Iterable[Step]) -> str:

@@ -67,9 +67,9 @@ from pbcheck.errors import (
     Step,
     _Problems,
     item,
+    member,
 )
 from pbcheck.model.org import OrgTree
-from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.ranking import (
     Quota,
     RankedUnit,

@@ -51,9 +51,9 @@ from pbcheck.errors import (
     InvalidValueError,
     UnknownReferenceError,
     _Problems,
+    member,
 )
 from pbcheck.model.org import OrgTree, OrgUnit
-from pbcheck.outcomes._steps import member
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
 from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows

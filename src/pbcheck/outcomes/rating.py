@@ -69,11 +69,11 @@ from pbcheck.errors import (
     UnknownReferenceError,
     _Problems,
     item,
+    member,
 )
 from pbcheck.model.evaluation import Observation, Source
 from pbcheck.model.rubric import Indicator
 from pbcheck.model.rules import DirectScore
-from pbcheck.outcomes._steps import member
 
 __all__ = [
     "BallotCount",

@@ -17,11 +17,11 @@ from pbcheck.errors import (
     InvalidValueError,
     UnknownReferenceError,
     _Problems,
+    member,
 )
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
-from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.scoring.scorecard import Scorecard
 

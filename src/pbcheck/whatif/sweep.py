@@ -67,11 +67,10 @@ import attrs
 
 from pbcheck._numbers import Exact, to_exact
 from pbcheck._numbers import format_exact as _f
-from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems
+from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems, member
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.model.rubric import ROOT, Rubric
-from pbcheck.outcomes._steps import member
 from pbcheck.outcomes.ranking import NO_SERIES
 from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.outcomes.selection import bottom_list, commendation_list
