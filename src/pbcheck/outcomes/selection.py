@@ -52,7 +52,7 @@ So there are two lists, each decided per series (系列) by default:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -275,11 +275,7 @@ class BottomList:
 
     def _repr_html_(self) -> str:
         """The units at the bottom and why."""
-        rows = [[d.group, d.unit_id, d.reason] for d in self if d.at_bottom]
-        return html.titled(
-            f"处于后位（{len(rows)} 个单位）",
-            html.table(["系列", "单位", "理由"], rows),
-        )
+        return _listing_html("处于后位", [d for d in self if d.at_bottom])
 
     def __iter__(self) -> Iterator[BottomDecision]:
         return iter(self.decisions)
@@ -570,11 +566,7 @@ class CommendationList:
 
     def _repr_html_(self) -> str:
         """The selected units and why."""
-        rows = [[d.group, d.unit_id, d.reason] for d in self if d.selected]
-        return html.titled(
-            f"{self.policy.title}（{len(rows)} 个单位）",
-            html.table(["系列", "单位", "理由"], rows),
-        )
+        return _listing_html(self.policy.title, [d for d in self if d.selected])
 
     def __iter__(self) -> Iterator[CommendationDecision]:
         return iter(self.decisions)
@@ -873,3 +865,13 @@ def _status(gates: Iterable[GateResult]) -> Literal["eligible", "ineligible", "h
     if "held" in statuses:
         return "held"
     return "eligible"
+
+
+def _listing_html(
+    title: str, listed: Sequence[BottomDecision | CommendationDecision]
+) -> str:
+    """A list's notebook table: series, unit and reason of each unit on it."""
+    rows = [[d.group, d.unit_id, d.reason] for d in listed]
+    return html.titled(
+        f"{title}（{len(rows)} 个单位）", html.table(["系列", "单位", "理由"], rows)
+    )
