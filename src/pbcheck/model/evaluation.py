@@ -38,7 +38,13 @@ from fractions import Fraction
 import attrs
 
 from pbcheck._numbers import to_exact
-from pbcheck.errors import InvalidTypeError, InvalidValueError
+from pbcheck.errors import (
+    DuplicateIdError,
+    InvalidTypeError,
+    InvalidValueError,
+    UnknownReferenceError,
+    _Problems,
+)
 from pbcheck.model.rules import ObservedValue
 
 __all__ = [
@@ -47,6 +53,7 @@ __all__ = [
     "Evidence",
     "Incident",
     "Moment",
+    "NotApplicable",
     "Observation",
     "Source",
 ]
@@ -135,6 +142,25 @@ def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
     return tuple(value)
 
 
+def _not_applicable(value: Iterable[NotApplicable]) -> tuple[NotApplicable, ...]:
+    return tuple(value)
+
+
+def _branches(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidTypeError(("branches",), value, "must be a list of branch ids")
+    return tuple(value)
+
+
+def _optional_text(
+    _: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidValueError(
+            (attribute.name,), value, "must be None or a non-empty string"
+        )
+
+
 @attrs.frozen
 class Evidence:
     """A reference to supporting material — never the material itself.
@@ -198,17 +224,53 @@ class Activity:
         title: what it was, e.g. ``2025年6月支委会``.
         source: usually the electronic ledger (电子台账).
         evidence: minutes, photos, sign-in sheets.
+        branch: the party branch (党支部) that held it, one of the evaluation's
+            :attr:`~Evaluation.branches`; ``None`` for the unit as a whole.
 
     >>> from datetime import date
     >>> meeting = Activity("B3", date(2025, 6, 18), title="2025年6月支委会")
     >>> meeting.source.label_zh
     '电子台账'
+    >>> Activity("B3", date(2025, 6, 18), branch="第一党支部").branch
+    '第一党支部'
     """
 
     indicator_id: str = attrs.field(validator=_text)
     occurred_at: Moment = attrs.field(converter=_moment)
     title: str = ""
     source: Source = attrs.field(default=Source.LEDGER, converter=Source)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+    branch: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen
+class NotApplicable:
+    """An indicator that does not apply to the unit this cycle (合理缺项).
+
+    The office marks it, with the reason, instead of an observation: e.g. 行政
+    审批 for a unit with no licensing function, 挂村服务 for a unit without a
+    village.  How the rest of the rubric then counts is the rubric's choice
+    (:class:`~pbcheck.model.rubric.NotApplicablePolicy`: pro-rata by default,
+    or full marks); an indicator the rubric marks ``waivable=False`` cannot be
+    marked.
+
+    Args:
+        indicator_id: the regular indicator that does not apply.
+        reason: why, in words an official would accept (required).
+        recorded_at: when it was marked; a date or an aware datetime.
+        evidence: references (the unit's 三定方案, an approval, …).
+
+    >>> NotApplicable("B2", "本单位无行政审批职能").reason
+    '本单位无行政审批职能'
+    >>> NotApplicable("B2", " ")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: reason: must be a non-empty string (got ' ')
+    """
+
+    indicator_id: str = attrs.field(validator=_text)
+    reason: str = attrs.field(validator=_text)
+    recorded_at: Moment | None = attrs.field(default=None, converter=_optional_moment)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
 
 
@@ -249,6 +311,10 @@ class Evaluation:
         observations: judgements of indicators (:class:`Observation`).
         activities: dated activities for frequency rules (:class:`Activity`).
         incidents: dated deduction or veto events (:class:`Incident`).
+        not_applicable: indicators that do not apply to the unit
+            (:class:`NotApplicable`, 合理缺项), each with its reason.
+        branches: the unit's party branches (党支部) this cycle, for frequency
+            rules that apply per branch (三会一课 is each branch's duty).
 
     >>> from datetime import date
     >>> evaluation = Evaluation(
@@ -266,3 +332,34 @@ class Evaluation:
     )
     activities: tuple[Activity, ...] = attrs.field(default=(), converter=_activities)
     incidents: tuple[Incident, ...] = attrs.field(default=(), converter=_incidents)
+    not_applicable: tuple[NotApplicable, ...] = attrs.field(
+        default=(), converter=_not_applicable
+    )
+    branches: tuple[str, ...] = attrs.field(default=(), converter=_branches)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _Problems(f"invalid evaluation for unit {self.unit_id!r}")
+        declared: set[str] = set()
+        for index, branch in enumerate(self.branches):
+            if not isinstance(branch, str) or not branch.strip():
+                problems.add(
+                    InvalidValueError(
+                        ("branches", index), branch, "must be a non-empty string"
+                    )
+                )
+            elif branch in declared:
+                problems.add(
+                    DuplicateIdError(("branches", index), branch, "is listed twice")
+                )
+            declared.add(branch)
+        for index, activity in enumerate(self.activities):
+            if activity.branch is not None and activity.branch not in declared:
+                known = "、".join(self.branches) or "none"
+                problems.add(
+                    UnknownReferenceError(
+                        ("activities", index, "branch"),
+                        activity.branch,
+                        f"names no branch of the unit (branches: {known})",
+                    )
+                )
+        problems.raise_if_any()

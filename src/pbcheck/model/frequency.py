@@ -49,7 +49,10 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
 
-__all__ = ["Frequency", "FrequencyOutcome", "FrequencyScoring"]
+    from pbcheck.model.evaluation import Activity
+    from pbcheck.model.rules import ActivityOutcome, ActivityRule
+
+__all__ = ["Frequency", "FrequencyOutcome", "FrequencyScoring", "evaluate_activities"]
 
 #: How met and missed sub-periods become points.
 FrequencyScoring: TypeAlias = Literal["all_or_nothing", "per_period", "deduct_per_miss"]
@@ -320,3 +323,33 @@ def _period_index(periods: tuple[SubPeriod, ...], day: date) -> int:
     raise InvalidValueError(  # pragma: no cover - require_within checked the day
         ("occurred",), day, "is in no sub-period of the cycle"
     )
+
+
+def evaluate_activities(  # noqa: PLR0913 - every input of the count is named
+    rule: ActivityRule,
+    activities: Sequence[Activity],
+    cycle: AssessmentCycle,
+    max_points: Fraction,
+    *,
+    branches: Sequence[str] = (),
+    as_of: date | None = None,
+) -> ActivityOutcome:
+    """Score a unit's *activities* (already checked to lie in *cycle*) by *rule*.
+
+    The one place the scoring engine asks a frequency indicator for its
+    points.  *branches* are the unit's party branches this cycle; *as_of*
+    (a mid-cycle check, 半年自查) limits the count to what has happened by
+    that date.
+
+    >>> from datetime import date
+    >>> from pbcheck.model.evaluation import Activity
+    >>> evaluate_activities(
+    ...     Frequency("half"),
+    ...     [Activity("B3", date(2025, 6, 20))],
+    ...     AssessmentCycle.cross_year(2025),
+    ...     Fraction(2),
+    ... ).points
+    Fraction(1, 1)
+    """
+    days = [cycle.local_date(activity.occurred_at) for activity in activities]
+    return rule.evaluate(days, cycle, max_points)

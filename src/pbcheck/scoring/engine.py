@@ -47,6 +47,7 @@ from pbcheck.errors import (
 )
 from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.model.evaluation import Activity, Evaluation, Incident, Moment, Observation
+from pbcheck.model.frequency import evaluate_activities
 from pbcheck.model.rubric import ROOT, Deduction, Indicator, Rubric
 from pbcheck.model.rules import _is_activity_rule, _is_value_rule
 
@@ -292,6 +293,7 @@ class _Scoring:
 
     __slots__ = (
         "activities",
+        "as_of",
         "cycle",
         "evaluation",
         "observed",
@@ -318,6 +320,7 @@ class _Scoring:
         # Indicators with a value reported as a problem.
         self.refused: set[str] = set()
         self.activities: dict[str, list[Activity]] = {}
+        self.as_of: date | None = None
 
     def scorecard(self) -> Scorecard | None:
         """The scorecard, or ``None`` when this evaluation has problems."""
@@ -504,12 +507,14 @@ class _Scoring:
             )
             return None
         # Records outside the cycle are already reported as problems.
-        days: list[date] = [
-            cycle.local_date(a.occurred_at)
-            for a in records
-            if cycle.contains(a.occurred_at)
-        ]
-        outcome = rule.evaluate(days, cycle, indicator.max_points)
+        outcome = evaluate_activities(
+            rule,
+            [a for a in records if cycle.contains(a.occurred_at)],
+            cycle,
+            indicator.max_points,
+            branches=self.evaluation.branches,
+            as_of=self.as_of,
+        )
         return IndicatorScore(
             indicator.id, indicator.title, outcome.points, indicator.max_points,
             possible, outcome.reason, activities=records, bonus=bonus,
