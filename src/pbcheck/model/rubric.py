@@ -50,6 +50,7 @@ __all__ = [
     "BonusPool",
     "Deduction",
     "Indicator",
+    "NotApplicablePolicy",
     "Rubric",
     "Section",
     "Veto",
@@ -137,6 +138,9 @@ class Indicator:
         rater_aggregator: how several raters' points combine; defaults to the
             rubric's ``rater_aggregator``.
         description: the standard's full text.
+        waivable: whether a unit may be excused from it as not applicable
+            (合理缺项, :class:`~pbcheck.model.evaluation.NotApplicable`);
+            ``False`` for duties every unit has, e.g. 落实全面从严治党主体责任.
 
     >>> from pbcheck.model.rules import RatioToTarget
     >>> Indicator(
@@ -154,9 +158,18 @@ class Indicator:
     )
     rater_aggregator: Aggregator | None = None
     description: str = ""
+    waivable: bool = True
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid indicator")
+        if not isinstance(self.waivable, bool):
+            problems.add(
+                InvalidTypeError(
+                    (*item("indicator", self.id), "waivable"),
+                    self.waivable,
+                    "must be true or false",
+                )
+            )
         here = item("indicator", self.id)
         _check_text(problems, (*here, "id"), self.id)
         _check_text(problems, (*here, "title"), self.title)
@@ -456,6 +469,58 @@ class Veto:
 
 
 @attrs.frozen
+class NotApplicablePolicy:
+    """How a rubric counts indicators that do not apply to a unit (合理缺项).
+
+    Args:
+        method: ``"pro_rata"`` (按比例折算, the usual rule): the indicator is
+            left out and the unit's points are scaled up to full marks over
+            what does apply; ``"full_marks"``: the indicator is counted as
+            fully met (按满分计).
+        level: for ``"pro_rata"``, where the scaling happens.  ``"total"``:
+            total = earned ÷ applicable maximum × full points, over the whole
+            rubric; ``"section"``: within the indicator's own section, so the
+            section keeps its full weight (a section none of whose indicators
+            apply drops out of its parent in turn).
+
+    Which rule applies is the rubric's own choice; pbcheck's default is
+    pro-rata over the whole rubric.
+
+    >>> NotApplicablePolicy().method, NotApplicablePolicy().level
+    ('pro_rata', 'total')
+    >>> NotApplicablePolicy("refund")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: rubric.not_applicable.method: must be 'pro_rata' or 'full_marks' (got 'refund')
+    """
+
+    method: Literal["pro_rata", "full_marks"] = "pro_rata"
+    level: Literal["total", "section"] = "total"
+
+    def __attrs_post_init__(self) -> None:
+        where = ("rubric", "not_applicable")
+        if self.method not in ("pro_rata", "full_marks"):
+            raise InvalidValueError(
+                (*where, "method"), self.method, "must be 'pro_rata' or 'full_marks'"
+            )
+        if self.level not in ("total", "section"):
+            raise InvalidValueError(
+                (*where, "level"), self.level, "must be 'total' or 'section'"
+            )
+
+    @property
+    def label_zh(self) -> str:
+        """The rule in words, e.g. ``按比例折算（全细则）``.
+
+        >>> NotApplicablePolicy("full_marks").label_zh
+        '按满分计'
+        """
+        if self.method == "full_marks":
+            return "按满分计"
+        return "按比例折算（" + ("全细则" if self.level == "total" else "本部分") + "）"
+
+
+@attrs.frozen
 class _Node:
     """A section's place in the rubric: its absolute points and children."""
 
@@ -496,6 +561,8 @@ class Rubric:
             when raters combine; weight 0 records a source without counting it
             (self-assessment by default).
         rounding: how totals are shown (四舍五入 to 2 places by default).
+        not_applicable: how indicators that do not apply to a unit count
+            (合理缺项; :class:`NotApplicablePolicy`, pro-rata by default).
 
     A 70/30 rubric in points, with a bonus pool and a veto:
 
@@ -581,6 +648,7 @@ class Rubric:
         factory=_default_source_weights
     )
     rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy)
+    not_applicable: NotApplicablePolicy = attrs.field(factory=NotApplicablePolicy)
     _nodes: Mapping[str, _Node] = attrs.field(
         init=False, repr=False, eq=False, alias="_nodes"
     )
@@ -620,6 +688,14 @@ class Rubric:
         if not self.sections:
             problems.add(
                 InvalidValueError(("rubric", "sections"), [], "must not be empty")
+            )
+        if not isinstance(self.not_applicable, NotApplicablePolicy):
+            problems.add(
+                InvalidTypeError(
+                    ("rubric", "not_applicable"),
+                    self.not_applicable,
+                    "must be a NotApplicablePolicy",
+                )
             )
         for name in ("aggregator", "rater_aggregator"):
             if not isinstance(getattr(self, name), Aggregator):

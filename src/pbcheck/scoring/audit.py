@@ -53,6 +53,7 @@ from pbcheck.model.evaluation import (
     Evaluation,
     Incident,
     Moment,
+    NotApplicable,
     Observation,
     Source,
 )
@@ -68,17 +69,19 @@ if TYPE_CHECKING:
 __all__ = ["AuditEntry", "AuditStatus", "AuditTrail", "RecordKind", "audit_trail"]
 
 #: Which list of its evaluation a record comes from.
-RecordKind = Literal["observation", "activity", "incident"]
+RecordKind = Literal["observation", "activity", "incident", "not_applicable"]
 
 _LISTS: Mapping[RecordKind, str] = {
     "observation": "observations",
     "activity": "activities",
     "incident": "incidents",
+    "not_applicable": "not_applicable",
 }
 _KIND_ZH: Mapping[RecordKind, str] = {
     "observation": "评分记录",
     "activity": "活动记录",
     "incident": "扣分否决事项",
+    "not_applicable": "合理缺项",
 }
 
 
@@ -123,7 +126,8 @@ class AuditEntry:
 
     Args:
         unit_id: the evaluated unit.
-        kind: ``observation``, ``activity`` or ``incident``.
+        kind: ``observation``, ``activity``, ``incident`` or
+            ``not_applicable`` (a 合理缺项 marker).
         index: the record's position in its evaluation's list of that kind.
         item_id: the indicator, deduction or veto item it names.
         status: what became of it (:class:`AuditStatus`).
@@ -192,6 +196,8 @@ class AuditEntry:
         ... ).source
         <Source.LEDGER: 'ledger'>
         """
+        if isinstance(self.record, NotApplicable):
+            return Source.TEAM  # marked by the office or its assessment team
         return self.record.source
 
     @property
@@ -229,7 +235,7 @@ class AuditEntry:
         ... ).date
         datetime.date(2025, 9, 1)
         """
-        if isinstance(self.record, Observation):
+        if isinstance(self.record, Observation | NotApplicable):
             return self.record.recorded_at
         return self.record.occurred_at
 
@@ -499,6 +505,8 @@ def _records(evaluation: Evaluation) -> Iterator[tuple[RecordKind, int, Record]]
         yield "activity", index, activity
     for index, incident in enumerate(evaluation.incidents):
         yield "incident", index, incident
+    for index, marker in enumerate(evaluation.not_applicable):
+        yield "not_applicable", index, marker
 
 
 def _item_id(record: Record) -> str:
@@ -542,6 +550,10 @@ def _blame(evaluation: Evaluation, problems: Sequence[Problem]) -> list[_Status]
                 chosen = _of(records, "observation", indicator)
             case ("activities",):
                 chosen = _of(records, "activity", problem.value)
+            case ("not_applicable",):
+                chosen = [
+                    n for n, (k, _, _) in enumerate(records) if k == "not_applicable"
+                ]
             case _:  # pragma: no cover - every problem of score() is one of the above
                 chosen = ()
         for n in chosen:
@@ -588,6 +600,14 @@ def _from_card(
         elif isinstance(record, Activity):
             result = results[record.indicator_id]
             out.append(_activity(card, result))
+        elif isinstance(record, NotApplicable):
+            result = results[record.indicator_id]
+            out.append(
+                (
+                    AuditStatus.COUNTED,
+                    f"指标 {result.indicator_id}（{result.title}）{result.reason}",
+                )
+            )
         else:
             out.append(_incident(rubric, card, record))
     return out

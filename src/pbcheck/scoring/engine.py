@@ -46,7 +46,14 @@ from pbcheck.errors import (
     item,
 )
 from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
-from pbcheck.model.evaluation import Activity, Evaluation, Incident, Moment, Observation
+from pbcheck.model.evaluation import (
+    Activity,
+    Evaluation,
+    Incident,
+    Moment,
+    NotApplicable,
+    Observation,
+)
 from pbcheck.model.frequency import evaluate_activities
 from pbcheck.model.rubric import ROOT, Deduction, Indicator, Rubric
 from pbcheck.model.rules import _is_activity_rule, _is_value_rule
@@ -301,6 +308,7 @@ class _Scoring:
         "plan",
         "problems",
         "refused",
+        "waived",
     )
 
     def __init__(
@@ -321,6 +329,8 @@ class _Scoring:
         self.refused: set[str] = set()
         self.activities: dict[str, list[Activity]] = {}
         self.as_of: date | None = None
+        # Indicators marked not applicable (合理缺项), with the marker's position.
+        self.waived: dict[str, tuple[int, NotApplicable]] = {}
 
     def scorecard(self) -> Scorecard | None:
         """The scorecard, or ``None`` when this evaluation has problems."""
@@ -332,6 +342,9 @@ class _Scoring:
         # An indicator whose values were all reported as problems is left out:
         # "no counted observation" would only repeat them.
         for indicator_id, indicator in plan.regular.items():
+            if indicator_id in self.waived:
+                results[indicator_id] = self._waived(indicator)
+                continue
             if indicator_id in self.refused and indicator_id not in self.observed:
                 continue
             result = self._indicator(
@@ -425,6 +438,77 @@ class _Scoring:
                 )
                 continue
             self.activities.setdefault(activity.indicator_id, []).append(activity)
+        self._sort_waivers()
+
+    def _sort_waivers(self) -> None:
+        """File each 合理缺项 marker under its indicator, or report it."""
+        plan, add = self.plan, self.problems.add
+        for index, marker in enumerate(self.evaluation.not_applicable):
+            where = (*self.path, "not_applicable", index, "indicator_id")
+            indicator_id = marker.indicator_id
+            indicator = plan.regular.get(indicator_id)
+            if indicator is None:
+                add(
+                    InvalidValueError(
+                        where,
+                        indicator_id,
+                        "is a bonus indicator (加分项): leave it unrecorded "
+                        "instead of marking it not applicable",
+                    )
+                    if indicator_id in plan.bonus
+                    else UnknownReferenceError(
+                        where, indicator_id, "names no indicator of the rubric"
+                    )
+                )
+            elif not indicator.waivable:
+                add(
+                    InvalidValueError(
+                        where,
+                        indicator_id,
+                        f"may not be marked not applicable: rubric "
+                        f"{plan.rubric.id} {plan.rubric.version} requires every "
+                        "unit to be scored on it (waivable=False)",
+                    )
+                )
+            elif indicator_id in self.waived:
+                first = self.waived[indicator_id][0]
+                add(
+                    DuplicateIdError(
+                        where,
+                        indicator_id,
+                        f"is already marked at not_applicable[{first}]",
+                    )
+                )
+            elif (
+                indicator_id in self.observed
+                or indicator_id in self.activities
+                or (indicator_id in self.refused)
+            ):
+                add(
+                    InvalidValueError(
+                        where,
+                        indicator_id,
+                        "is marked not applicable but also has records; keep the "
+                        "records or the marker, not both",
+                    )
+                )
+            else:
+                self.waived[indicator_id] = (index, marker)
+
+    def _waived(self, indicator: Indicator) -> IndicatorScore:
+        """A 合理缺项 indicator: full marks, or left out to be pro-rated."""
+        marker = self.waived[indicator.id][1]
+        policy = self.plan.rubric.not_applicable
+        full = policy.method == "full_marks"
+        return IndicatorScore(
+            indicator.id,
+            indicator.title,
+            indicator.max_points if full else Fraction(0),
+            indicator.max_points,
+            self.plan.possible[indicator.id] if full else Fraction(0),
+            f"合理缺项（{marker.reason}），{policy.label_zh}",
+            not_applicable=marker,
+        )
 
     def _indicator(
         self, indicator: Indicator, possible: Fraction, *, bonus: bool
@@ -445,12 +529,19 @@ class _Scoring:
             result = rule.points(observation.value, indicator.max_points)
             raters.append(RaterScore(observation, result.points, result.reason, weight))
         if not raters:
+            hint = (
+                "; if it does not apply to this unit, mark it not applicable "
+                "(合理缺项) with the reason"
+                if indicator.waivable and not bonus
+                else ""
+            )
             self.problems.add(
                 InvalidValueError(
                     (*self.path, "indicators", Id(indicator.id)),
                     None,
                     "has no counted observation"
-                    + ("（只有自评等不计分的记录）" if not_counted else ""),
+                    + ("（只有自评等不计分的记录）" if not_counted else "")
+                    + hint,
                 )
             )
             return None
@@ -526,10 +617,38 @@ class _Scoring:
         bonus_results: tuple[IndicatorScore, ...],
         deductions: tuple[DeductionScore, ...],
         vetoes: tuple[VetoFinding, ...],
-    ) -> Scorecard:
-        """The scorecard: the roll-up, then bonus, deductions, bounds and vetoes."""
+    ) -> Scorecard | None:
+        """The scorecard: the roll-up, then bonus, deductions, bounds and vetoes.
+
+        ``None`` when nothing of the rubric applies to the unit (reported).
+        """
         rubric = self.plan.rubric
-        sections = _roll_up(self.plan.root, results)
+        if self.waived and rubric.not_applicable.method == "pro_rata":
+            rolled = _roll_up_pro_rata(
+                self.plan.root,
+                results,
+                set(self.waived),
+                by_total=rubric.not_applicable.level == "total",
+            )
+            if rolled is None:
+                self.problems.add(
+                    InvalidValueError(
+                        (*self.path, "not_applicable"),
+                        sorted(self.waived),
+                        "marks every indicator not applicable: nothing is left "
+                        "to score",
+                    )
+                )
+                return None
+            sections, possible = rolled
+            results = {
+                key: result
+                if key not in possible
+                else attrs.evolve(result, possible=possible[key])
+                for key, result in results.items()
+            }
+        else:
+            sections = _roll_up(self.plan.root, results)
         base = sections[ROOT].attainment * rubric.total_points
         bonus_claimed = sum((b.points for b in bonus_results), Fraction(0))
         bonus_counted = min(bonus_claimed, rubric.bonus.cap)
@@ -647,6 +766,93 @@ def _roll_up(
 
     attainment(root)
     return out
+
+
+def _roll_up_pro_rata(
+    root: _NodePlan,
+    results: Mapping[str, IndicatorScore],
+    waived: set[str],
+    *,
+    by_total: bool,
+) -> tuple[dict[str, SectionScore], dict[str, Fraction]] | None:
+    """The roll-up when some indicators do not apply, pro-rata (按比例折算).
+
+    Each node rolls up only its applicable children, their weights rescaled
+    to sum to one.  ``by_total``: a child's weight is its nominal share times
+    the part of it that applies, so the total is earned ÷ applicable maximum
+    over the whole rubric; otherwise each applicable child keeps its nominal
+    share and the section keeps its full weight.  Returns the sections and
+    each applicable indicator's effective points (``possible``), or ``None``
+    when nothing applies.
+    """
+    out: dict[str, SectionScore] = {}
+    possible: dict[str, Fraction] = {}
+    applies: dict[str, Fraction] = {}
+
+    def applicable(node: _NodePlan) -> Fraction:
+        """The share of *node*'s nominal points that applies to the unit."""
+        value = Fraction(0)
+        for child, sub, share in zip(
+            node.children, node.subsections, node.shares, strict=True
+        ):
+            part = Fraction(child not in waived) if sub is None else applicable(sub)
+            applies[child] = part
+            value += share * part
+        applies[node.node_id] = value
+        return value
+
+    def left_out(node: _NodePlan) -> None:
+        for sub in node.subsections:
+            if sub is not None:
+                left_out(sub)
+        out[node.node_id] = SectionScore(
+            node.node_id, node.title, Fraction(0), Fraction(0),
+            node.strategy.name, node.children, tuple(Fraction(0) for _ in node.shares),
+            applicable=False,
+        )  # fmt: skip
+
+    def visit(node: _NodePlan, points: Fraction) -> Fraction:
+        weights = [
+            (share * applies[child] if by_total else share)
+            if applies[child]
+            else Fraction(0)
+            for child, share in zip(node.children, node.shares, strict=True)
+        ]
+        whole = sum(weights, Fraction(0))
+        shares = tuple(weight / whole for weight in weights)
+        values: list[Fraction] = []
+        used: list[Fraction] = []
+        for child, sub, share in zip(
+            node.children, node.subsections, shares, strict=True
+        ):
+            if not share and not applies[child]:
+                if sub is not None:
+                    left_out(sub)
+                continue
+            if sub is None:
+                possible[child] = points * share
+                values.append(results[child].attainment)
+            else:
+                values.append(visit(sub, points * share))
+            used.append(share)
+        value = node.strategy(values, used)
+        if not min(values) <= value <= max(values):
+            raise InvalidValueError(
+                (*item("aggregator", node.strategy.name), "result"),
+                _f(value),
+                f"must return a value within [min, max] of its inputs "
+                f"([{_f(min(values))}, {_f(max(values))}])",
+            )
+        out[node.node_id] = SectionScore(
+            node.node_id, node.title, value, points, node.strategy.name,
+            node.children, shares,
+        )  # fmt: skip
+        return value
+
+    if not applicable(root):
+        return None
+    visit(root, root.points)
+    return out, possible
 
 
 def _incidents(

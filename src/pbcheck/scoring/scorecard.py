@@ -19,7 +19,7 @@ import attrs
 
 from pbcheck._numbers import RoundingPolicy
 from pbcheck._numbers import format_exact as _f
-from pbcheck.model.evaluation import Activity, Incident, Observation
+from pbcheck.model.evaluation import Activity, Incident, NotApplicable, Observation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import ROOT
 from pbcheck.views import html
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: Any record an explanation can point to.
-Record = Observation | Activity | Incident
+Record = Observation | Activity | Incident | NotApplicable
 
 
 @attrs.frozen
@@ -87,6 +87,7 @@ class IndicatorScore:
     activities: tuple[Activity, ...] = ()
     aggregator: str | None = None
     bonus: bool = False
+    not_applicable: NotApplicable | None = None
 
     @property
     def attainment(self) -> Fraction:
@@ -126,6 +127,7 @@ class SectionScore:
     aggregator: str
     children: tuple[str, ...]
     shares: tuple[Fraction, ...]
+    applicable: bool = True
 
     @property
     def points(self) -> Fraction:
@@ -247,7 +249,13 @@ def _describe(record: Record) -> str:
         shown = value if isinstance(value, bool) else _f(Fraction(value))
         return f"{record.source.label_zh}{who}{when}：{shown}{tail}"
     if isinstance(record, Activity):
-        return f"活动 {record.occurred_at.isoformat()} {record.title}".rstrip()
+        branch = f" {record.branch}" if record.branch else ""
+        return f"活动 {record.occurred_at.isoformat()}{branch} {record.title}".rstrip()
+    if isinstance(record, NotApplicable):
+        when = f" {record.recorded_at.isoformat()}" if record.recorded_at else ""
+        evidence = "；".join(e.ref for e in record.evidence)
+        tail = f"（依据：{evidence}）" if evidence else ""
+        return f"合理缺项{when}：{record.reason}{tail}"
     category = f"（{record.category}）" if record.category else ""
     return f"事项 {record.item_id}{category} {record.occurred_at.isoformat()} {record.note}".rstrip()
 
@@ -411,14 +419,43 @@ class Scorecard:
         )
         weights = "，".join(
             f"{child} {_f(share * section.possible)} 分"
+            if share or self._applies(child)
+            else f"{child} 不适用"
             for child, share in zip(section.children, section.shares, strict=True)
         )
+        if not section.applicable:
+            return Explanation(
+                f"{section.title} [{section_id}]",
+                Fraction(0),
+                "本部分指标均为合理缺项，不计入，由其他部分按比例折算",
+                parts,
+            )
         formula = (
             f"{section.aggregator}（权重 {weights}）得完成度 "
             f"{_f(section.attainment)}，× {_f(section.possible)} 分"
         )
         return Explanation(
             f"{section.title} [{section_id}]", section.points, formula, parts
+        )
+
+    def _applies(self, item_id: str) -> bool:
+        """Whether a section or indicator applies to the unit (not 合理缺项)."""
+        if item_id in self.sections:
+            return self.sections[item_id].applicable
+        return self.indicators[item_id].not_applicable is None
+
+    @property
+    def not_applicable(self) -> tuple[NotApplicable, ...]:
+        """The 合理缺项 markers this scorecard honoured, in rubric order.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> scorecards({"a": 85})[0].not_applicable
+        ()
+        """
+        return tuple(
+            result.not_applicable
+            for result in self.indicators.values()
+            if result.not_applicable is not None
         )
 
     def _explain_total(self) -> Explanation:
@@ -483,8 +520,12 @@ def _explain_indicator(result: IndicatorScore) -> Explanation:
             for r in result.raters
         )
         records = result.activities
+    if result.not_applicable is not None:
+        records = (result.not_applicable,)
     formula = f"{result.reason}；满分 {_f(result.max_points)}"
-    if not result.bonus:
+    if result.not_applicable is not None and not result.possible:
+        formula += "，不计入，由适用的指标按比例折算"
+    elif not result.bonus:
         formula += f"，折合 {_f(result.contribution)} / {_f(result.possible)} 分"
     if result.not_counted:
         formula += f"；另有 {len(result.not_counted)} 条记录不计分（如自评）"
