@@ -87,3 +87,60 @@ class TestOrgTreeQueries:
             assert path[0].id in roots
             assert path[-1] == member
             assert member not in tree.descendants(member.id)
+
+
+class TestGroupings:
+    """Groupings (issue 14 §9): "A unit can belong to several groupings (e.g. 8
+    党建联系片 and 5 纪检联系片); rankings and reports can be made by any of them."
+    """
+
+    def test_a_unit_belongs_to_several_groupings(self):
+        """One group in each grouping; the tree lists the groupings in order of use."""
+        tree = OrgTree(
+            [
+                OrgUnit(
+                    "a",
+                    "甲",
+                    "branch",
+                    liaison_group="第一联系片",
+                    groupings={"党建联系片": "一片", "纪检联系片": "二片"},
+                ),
+                OrgUnit("b", "乙", "branch", groupings={"纪检联系片": "二片"}),
+            ]
+        )
+        assert tree.groupings == ("党建联系片", "纪检联系片")
+        assert tree["a"].group_of("党建联系片") == "一片"
+        assert tree["a"].group_of("liaison_group") == "第一联系片"
+        assert tree["b"].group_of("党建联系片") is None
+        groups = tree.by_grouping("纪检联系片")
+        assert {k: [u.id for u in v] for k, v in groups.items()} == {"二片": ["a", "b"]}
+
+    def test_bad_groupings_are_named_by_unit_and_grouping(self):
+        """Empty names, empty groups and reserved names are all reported at once."""
+        with pytest.raises(ValidationError) as caught:
+            OrgUnit(
+                "a",
+                "甲",
+                "branch",
+                groupings={"": "一片", "纪检联系片": " ", "series": "x"},
+            )
+        assert [p.path for p in caught.value.problems] == [
+            'unit[a].groupings[""]',
+            'unit[a].groupings["纪检联系片"]',
+            "unit[a].groupings.series",
+        ]
+        assert "reserved" in caught.value.problems[2].message
+
+    def test_not_a_mapping(self):
+        """A list of pairs is refused with the field named, not guessed."""
+        with pytest.raises(ValueError, match="mapping"):
+            OrgUnit("a", "甲", "branch", groupings=[("纪检联系片", "一片")])
+
+    def test_the_caller_dict_is_copied_and_units_stay_hashable(self):
+        """Changing the given dict later does not change the unit; a unit still hashes."""
+        given = {"纪检联系片": "一片"}
+        unit = OrgUnit("a", "甲", "branch", groupings=given)
+        given["纪检联系片"] = "二片"
+        assert unit.groupings == {"纪检联系片": "一片"}
+        assert hash(unit) == hash(OrgUnit("a", "甲", "branch"))
+        assert unit != OrgUnit("a", "甲", "branch")

@@ -3,7 +3,8 @@
 A working committee (机关工委) signs a responsibility letter (责任书) with each
 directly subordinate party organisation; those in turn lead general branches
 (党总支) and branches (党支部).  For comprehensive assessment units are grouped
-in *series* (系列) and *liaison groups* (联系片).
+in *series* (系列) and *liaison groups* (联系片), and in any further
+*groupings* an office keeps (分组方式: e.g. 8 党建联系片 and 5 纪检联系片).
 
 >>> tree = OrgTree(
 ...     [
@@ -47,6 +48,7 @@ from pbcheck.errors import (
 )
 
 __all__ = [
+    "RESERVED_GROUPINGS",
     "SERIES_GOVERNMENT",
     "SERIES_PARTY_MASS",
     "SERIES_VERTICAL",
@@ -63,6 +65,12 @@ SERIES_GOVERNMENT = "政府工作部门"
 SERIES_PARTY_MASS = "党群部门"
 #: 垂直管理部门 — vertically managed departments (led locally, guided by their ministry).
 SERIES_VERTICAL = "垂直管理部门"
+
+
+#: Names a grouping of :attr:`OrgUnit.groupings` may not take: they already name
+#: the series, the liaison group and the one group of every unit wherever a
+#: grouping is chosen by name (``rank_within(..., by=...)``).
+RESERVED_GROUPINGS = frozenset({"series", "liaison_group", "all"})
 
 
 class UnitKind(StrEnum):
@@ -151,6 +159,47 @@ def _persons(value: Iterable[ResponsiblePerson]) -> tuple[ResponsiblePerson, ...
     return tuple(value)
 
 
+def _mapping(value: object) -> object:
+    # A copy, so that changing the caller's dict later cannot change the unit;
+    # anything but a mapping is left for the validator to name.
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def _groupings(
+    instance: object, attribute: attrs.Attribute[Mapping[str, str]], value: object
+) -> None:
+    """Every grouping name and group is non-empty text; no name is reserved."""
+    where = _field(instance, attribute)
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(
+            where, value, "must be a mapping of grouping name to group name"
+        )
+    problems = _Problems("invalid groupings")
+    for name, group in value.items():
+        # A key of a mapping is a name step: groupings["纪检联系片"].
+        if not isinstance(name, str) or not name.strip():
+            problems.add(
+                InvalidValueError(
+                    (*where, str(name)), name, "a grouping name must be non-empty text"
+                )
+            )
+            continue
+        if name in RESERVED_GROUPINGS:
+            problems.add(
+                InvalidValueError(
+                    (*where, name),
+                    name,
+                    "is reserved (series, liaison_group and all are chosen by "
+                    "their own fields); choose another grouping name",
+                )
+            )
+        if not isinstance(group, str) or not group.strip():
+            problems.add(
+                InvalidValueError((*where, name), group, "must be a non-empty string")
+            )
+    problems.raise_if_any()
+
+
 @attrs.frozen
 class OrgUnit:
     """One party organisation in the tree.
@@ -166,9 +215,25 @@ class OrgUnit:
         responsible: the responsible persons (一岗双责).
         guided_by: for vertically managed units, who guides (指导) their work
             while ``parent`` leads (领导) it; free text or an id outside the tree.
+        groupings: further groupings the unit belongs to, grouping name →
+            group name, e.g. ``{"纪检联系片": "第二片"}``.  A unit may be in
+            any number of groupings, one group in each; a grouping it is not
+            in is simply absent.  ``liaison_group`` stays its own field (the
+            联系片 most offices keep) and is chosen as ``"liaison_group"``
+            wherever a grouping is named, so the names ``series``,
+            ``liaison_group`` and ``all`` are reserved (:data:`RESERVED_GROUPINGS`).
 
     >>> OrgUnit(id="sj", name="市税务局党委", kind="party_committee").kind
     <UnitKind.PARTY_COMMITTEE: 'party_committee'>
+    >>> unit = OrgUnit(
+    ...     "sj",
+    ...     "市税务局党委",
+    ...     "party_committee",
+    ...     liaison_group="第一联系片",
+    ...     groupings={"纪检联系片": "第二片"},
+    ... )
+    >>> unit.group_of("纪检联系片"), unit.group_of("liaison_group")
+    ('第二片', '第一联系片')
 
     A problem of a unit names the unit by its id:
 
@@ -176,6 +241,14 @@ class OrgUnit:
     Traceback (most recent call last):
     ...
     pbcheck.errors.InvalidValueError: unit[sj].name: must be a non-empty string (got ' ')
+
+    A grouping names its group with non-empty text:
+
+    >>> OrgUnit("sj", "市税务局党委", "party_committee", groupings={"纪检联系片": ""})
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid groupings: 1 problem
+      unit[sj].groupings["纪检联系片"]: must be a non-empty string (got '')
     """
 
     id: str = attrs.field(validator=_non_empty)
@@ -188,6 +261,29 @@ class OrgUnit:
         default=(), converter=_persons
     )
     guided_by: str | None = None
+    # Left out of the hash (a dict has none); equality still compares it.
+    groupings: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_mapping, validator=_groupings, hash=False
+    )
+
+    def group_of(self, grouping: str) -> str | None:
+        """The unit's group in *grouping*, or ``None`` if it is in none.
+
+        *grouping* is ``"series"``, ``"liaison_group"`` or a key of
+        :attr:`groupings`; ``"all"`` puts every unit in ``全部``.
+
+        >>> OrgUnit("a", "甲", "branch", series="党群部门").group_of("series")
+        '党群部门'
+        >>> OrgUnit("a", "甲", "branch").group_of("纪检联系片") is None
+        True
+        """
+        if grouping == "series":
+            return self.series
+        if grouping == "liaison_group":
+            return self.liaison_group
+        if grouping == "all":
+            return "全部"
+        return self.groupings.get(grouping)
 
 
 def _units(value: Iterable[OrgUnit]) -> tuple[OrgUnit, ...]:
@@ -357,6 +453,39 @@ class OrgTree:
     def by_liaison_group(self) -> dict[str | None, tuple[OrgUnit, ...]]:
         """Units grouped by liaison group (联系片), in tree order."""
         return _group(self.units, lambda unit: unit.liaison_group)
+
+    @property
+    def groupings(self) -> tuple[str, ...]:
+        """The names of the groupings its units belong to, in order of first use.
+
+        >>> tree = OrgTree(
+        ...     [
+        ...         OrgUnit("a", "甲", "branch", groupings={"党建联系片": "一片"}),
+        ...         OrgUnit("b", "乙", "branch", groupings={"纪检联系片": "二片"}),
+        ...     ]
+        ... )
+        >>> tree.groupings
+        ('党建联系片', '纪检联系片')
+        """
+        return tuple(
+            dict.fromkeys(name for unit in self.units for name in unit.groupings)
+        )
+
+    def by_grouping(self, grouping: str) -> dict[str | None, tuple[OrgUnit, ...]]:
+        """Units grouped by *grouping* (as :meth:`OrgUnit.group_of`), in tree order.
+
+        Units outside the grouping are under ``None``.
+
+        >>> tree = OrgTree(
+        ...     [
+        ...         OrgUnit("a", "甲", "branch", groupings={"纪检联系片": "一片"}),
+        ...         OrgUnit("b", "乙", "branch"),
+        ...     ]
+        ... )
+        >>> {k: [u.id for u in v] for k, v in tree.by_grouping("纪检联系片").items()}
+        {'一片': ['a'], None: ['b']}
+        """
+        return _group(self.units, lambda unit: unit.group_of(grouping))
 
 
 def _group(
