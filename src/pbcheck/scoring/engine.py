@@ -461,6 +461,8 @@ class _Scoring:
                     )
                 )
             elif not indicator.waivable:
+                # Reported here; "no counted observation" would only repeat it.
+                self.refused.add(indicator_id)
                 add(
                     InvalidValueError(
                         where,

@@ -41,6 +41,11 @@ from pbcheck.testing._rubrics import (
 )
 from pbcheck.testing._simulation import weight_sets, weighted_seasons
 from pbcheck.testing._spreadsheets import rows_to_csv, rows_to_xlsx, spreadsheet_rows
+from pbcheck.testing._waivers import (
+    not_applicable_policies,
+    season_with_waivers,
+    waived,
+)
 
 __all__ = [
     "MUTATIONS",
@@ -59,6 +64,7 @@ __all__ = [
     "exact_numbers",
     "indicators",
     "json_values",
+    "not_applicable_policies",
     "observed_values",
     "org_trees",
     "outcome_policies",
@@ -67,9 +73,11 @@ __all__ = [
     "rows_to_xlsx",
     "rubric_and_evaluation",
     "rubrics",
+    "season_with_waivers",
     "seasons",
     "spreadsheet_rows",
     "value_rules",
+    "waived",
     "weight_sets",
     "weighted_seasons",
     "zones",

@@ -55,6 +55,12 @@ dropped.
 * Pass/fail (达标) indicators read ``达标/未达标``, ``是/否``, ``合格/不合格``,
   ``通过/未通过``, ``✓/✗`` (also ``✔ √ / ✘ ×``), ``TRUE/FALSE`` (any case) and
   Excel's boolean cells.  Numbers are refused: ``1`` could mean one point.
+* An indicator that does not apply to the unit (合理缺项) is written
+  ``合理缺项：原因`` or ``不适用：原因`` in its value cell (in the long layout
+  the reason may stand in 备注 instead); it becomes a
+  :class:`~pbcheck.model.evaluation.NotApplicable` marker.  Without a reason
+  the cell is refused.  Several rater rows may mark the same indicator with
+  the same reason; a different reason is an error naming both cells.
 * Sources are written as :class:`~pbcheck.model.evaluation.Source` values
   (``team``) or their Chinese labels (``考评组``, ``自评``, ``部门评议``,
   ``明察暗访``, ``电子台账``); with a ``评分来源`` column every row must fill
@@ -97,6 +103,7 @@ written.  Nothing is returned half-imported.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from fractions import Fraction
@@ -126,7 +133,13 @@ from pbcheck.io.spreadsheets._grid import (
     load_bytes,
     xlsx_grid,
 )
-from pbcheck.model.evaluation import Evaluation, Evidence, Observation, Source
+from pbcheck.model.evaluation import (
+    Evaluation,
+    Evidence,
+    NotApplicable,
+    Observation,
+    Source,
+)
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Indicator, Rubric
 from pbcheck.model.rules import _is_value_rule
@@ -411,6 +424,8 @@ class _SheetReader:
         self.fixed: dict[str, _Column] = {}
         self.by_header: dict[str, Indicator] = self._indicator_headers()
         self.observations: dict[str, list[Observation]] = {}
+        # 合理缺项 cells per unit and indicator, with the first cell marking it.
+        self.marked: dict[str, dict[str, tuple[NotApplicable, CellRef]]] = {}
         self.seen: dict[tuple[str, str, Source, str], CellRef] = {}
         self.unread: set[int] = set()  # ignored columns and those already reported
 
@@ -470,7 +485,13 @@ class _SheetReader:
             )
         self.problems.raise_if_any()
         evaluations = tuple(
-            Evaluation(unit, observations)
+            Evaluation(
+                unit,
+                observations,
+                not_applicable=[
+                    marker for marker, _ in self.marked.get(unit, {}).values()
+                ],
+            )
             for unit, observations in self.observations.items()
         )
         return EvaluationImport(
@@ -704,6 +725,10 @@ class _SheetReader:
         note: str = "",
         evidence: tuple[Evidence, ...] = (),
     ) -> None:
+        value_column = column if self.layout == "wide" else self.fixed["value"]
+        if isinstance(raw, str) and _NOT_APPLICABLE.match(raw.strip()):
+            self._mark(number, value_column, unit, indicator, raw.strip(), note, origin)
+            return
         rule = indicator.rule
         if not _is_value_rule(rule):
             self.problem(self.ref(number, column), indicator.id, _FREQUENCY)
@@ -713,7 +738,6 @@ class _SheetReader:
         def convert(raw: RawValue, notes: list[_values.Note]) -> object:
             return _values.value(raw, rule, max_points, notes)
 
-        value_column = column if self.layout == "wide" else self.fixed["value"]
         good, value = self._convert(number, value_column, raw, convert)
         if unit is None or origin is None:
             return
@@ -747,6 +771,45 @@ class _SheetReader:
                 note=note,
             )
         )
+
+    def _mark(  # noqa: PLR0913, PLR0917 - internal
+        self,
+        number: int,
+        column: _Column,
+        unit: str | None,
+        indicator: Indicator,
+        written: str,
+        note: str,
+        origin: _Origin | None,
+    ) -> None:
+        """A ``合理缺项：原因`` cell: the indicator does not apply to the unit."""
+        here = self.ref(number, column)
+        found = _NOT_APPLICABLE.match(written)
+        reason = ((found and found.group("reason")) or "").strip() or note.strip()
+        if not reason:
+            self.problem(
+                here,
+                written,
+                "a 合理缺项 needs its reason: write 合理缺项：原因 "
+                "(e.g. 合理缺项：本单位无行政审批职能)"
+                + ("" if self.layout == "wide" else " or put the reason in 备注"),
+            )
+            return
+        if unit is None:
+            return
+        marks = self.marked.setdefault(unit, {})
+        if indicator.id in marks:
+            first, place = marks[indicator.id]
+            if first.reason != reason:
+                self.problem(
+                    here,
+                    written,
+                    f"marks {indicator.id} not applicable for {unit} with another "
+                    f"reason than {place} ({first.reason})",
+                )
+            return
+        recorded = None if origin is None else origin.recorded_at
+        marks[indicator.id] = (NotApplicable(indicator.id, reason, recorded), here)
 
     def _read_long(
         self,
@@ -814,6 +877,12 @@ class _SheetReader:
             if _blank(raw):
                 continue
             self._observe(number, column, unit, column.indicator, raw, origin)
+
+
+#: A cell saying the indicator does not apply: ``合理缺项：原因`` / ``不适用：原因``.
+_NOT_APPLICABLE = re.compile(
+    r"^(?:合理缺项|不适用)(?:\s*[:：]\s*(?P<reason>.*))?$", re.DOTALL
+)
 
 
 @attrs.frozen
