@@ -38,13 +38,24 @@ class TestTies:
         assert "基础分" in table.entry("a").reason
 
     def test_exact_basis_separates_what_rounding_would_tie(self):
-        """80.004 and 80 both show as 80.00 but are not tied on exact totals."""
+        """80.004 and 80 both show as 80.00: tied by default, apart on exact totals.
+
+        The default changed on purpose (issue 14 §3: offices rank on the
+        published value), so the exact basis is now asked for; its reason
+        shows the longer decimal that decided, never a fraction.
+        """
         cards = scorecards({"a": "80.004", "b": 80})
-        exact = rank(cards)
+        exact = rank(cards, RankingPolicy(basis="exact"))
         assert [e.rank for e in exact] == [1, 2]
-        assert "精确值 80.004" in exact.entry("a").reason
-        shown = rank(cards, RankingPolicy(basis="rounded"))
+        assert exact.entry("a").reason.startswith(
+            "总分 80.004（公布为 80.00），排第 1 名"
+        )
+        assert "公布分相同，但本表按未经四舍五入的总分排名，不并列" in (
+            exact.entry("b").reason
+        )
+        shown = rank(cards)
         assert [e.rank for e in shown] == [1, 1]
+        assert "与 b 公布分 80.00 相同，并列" in shown.entry("a").reason
         # the strict order still puts the higher exact total first
         assert shown.unit_ids == ("a", "b")
 

@@ -68,21 +68,28 @@ class TestBottom:
         policy = BottomPolicy(Quota(count=1), per_series={"党群部门": Quota(count=2)})
         assert bottom_list(cards, tree, policy).unit_ids == ("d", "g", "h")
 
-    def test_ties_at_the_cut_off_are_spared_or_included(self):
-        """Spared by default (never more than the quota); included on request."""
+    def test_ties_at_the_cut_off_are_included_or_spared(self):
+        """Included by default; spared on request (never more than the quota).
+
+        The default changed on purpose (issue 14 §4: "Units tied at the last
+        bottom place are all named"); ``ties="spare"`` keeps the old rule.
+        """
         tree = org_tree({"政府工作部门": list("abc")})
         cards = scorecards({"a": 90, "b": 60, "c": 60})
-        assert bottom_list(cards, tree, BottomPolicy(Quota(count=1))).unit_ids == ()
-        both = bottom_list(cards, tree, BottomPolicy(Quota(count=1), ties="include"))
+        both = bottom_list(cards, tree, BottomPolicy(Quota(count=1)))
         assert both.unit_ids == ("b", "c")
         assert "一并列入" in both.of("b").reason
+        spared = bottom_list(cards, tree, BottomPolicy(Quota(count=1), ties="spare"))
+        assert spared.unit_ids == ()
 
     def test_below_a_score_and_vetoes(self):
         """Every unit below the line, and every vetoed unit, is at the bottom."""
         cards = scorecards({"a": 95, "b": 59, "c": 99}, vetoed={"c"})
         bottom = bottom_list(cards, None, BottomPolicy(below=60))
         assert set(bottom.unit_ids) == {"b", "c"}
-        assert bottom.of("c").reason.endswith("一票否决")
+        assert bottom.of("c").reason.endswith(
+            "一票否决（按否决事项处理，不占后位名额）"
+        )
         spared = bottom_list(cards, None, BottomPolicy(below=60, vetoed=False))
         assert spared.unit_ids == ("b",)
 

@@ -1,28 +1,42 @@
-"""Rankings (排名) within a series, a liaison group, or overall.
+"""Rankings (排名) within a series, a liaison group, any grouping, or overall.
 
 Comprehensive assessment compares units within their *series* (系列:
 政府工作部门 / 党群部门 / 垂直管理部门); :func:`rank_within` ranks each series
-(or each liaison group, 联系片) on its own, :func:`rank` ranks any set of
+(or each liaison group, 联系片, or each group of any grouping of the org
+tree, e.g. a 纪检联系片) on its own, :func:`rank` ranks any set of
 scorecards.
 
 The rules, each a field of :class:`RankingPolicy`:
 
+* **What is compared** (比较依据): ``basis="rounded"`` (the default) compares
+  the *published* totals (公布分), the totals as shown — rounded once by the
+  rubric's :class:`~pbcheck.RoundingPolicy`, two places 四舍五入 unless the
+  rubric says otherwise — because offices publish totals to two decimals and
+  rank on what they publish: two units both shown as 85.33 are tied, even if
+  they differ by 1/300 of a point.  ``basis="exact"`` compares the exact
+  totals (:class:`~fractions.Fraction`) instead; each entry's reason then
+  shows the longer decimal that decided (``总分 85.3333…（公布为 85.33）``).
+  This is pbcheck's default, not a regulation: choose what your office's
+  rules say.
 * **Ties** (并列): ``"competition"`` by default — 1, 2, 2, 4, as sports tables
   and most party offices write them; ``"dense"`` — 1, 2, 2, 3;
   ``"ordinal"`` — a strict order 1, 2, 3, 4 in which tied units are put in
-  order by exact total, then base score (基础分, before bonus and deductions),
-  then unit id (so the order never depends on the input order).
-* **What ties compare**: ``basis="exact"`` (the default) compares the exact
-  totals (:class:`~fractions.Fraction`); ``basis="rounded"`` compares the
-  totals as shown (the scorecard's :class:`~pbcheck.RoundingPolicy`).  Exact
-  is the default because rounding happens only at presentation: two units
-  that both *show* 85.33 but differ by 1/300 of a point are not tied, and the
-  reason of each entry says so, so an office can see why.  Choose
-  ``"rounded"`` when the published table must be the sole basis.
+  order by the total before rounding, then base score (基础分, before bonus
+  and deductions), then unit id (so the order never depends on the input
+  order).
 * **Vetoed units** (一票否决, :attr:`~pbcheck.Scorecard.disqualified`) are
   ranked after every unit that was not vetoed, whatever they scored, and
   among themselves by score with the same tie rule; their ranks continue the
   numbering (in a series of five with one vetoed unit, it is 5th).
+* **Comparable groups only** (可比): units are ranked against each other
+  only when their scorecards come from the same rubric (the same
+  ``rubric_id`` and ``rubric_version``), or from rubrics the policy declares
+  comparable (``comparable=``, allowed only for rubrics with the same full
+  points, 满分).  A group that mixes other rubrics is an error naming the
+  group, its units and their rubrics, unless ``mixed_rubrics="split"``: then
+  each rubric's units are ranked apart, in a group whose name says the
+  rubric (``政府工作部门（细则 zf 1）``).  Per-unit rubrics made from one
+  template keep its id and version, so they are comparable by construction.
 
 Quotas (名额) for grades, commendation and bottom lists are :class:`Quota`
 values: at most ``count`` units, at most ``share`` of the group's units
@@ -32,11 +46,13 @@ rounded down (向下取整), or the smaller of the two.
 >>> table = rank(scorecards({"a": 90, "b": 85, "c": 85, "d": 70}))
 >>> [(e.unit_id, e.rank) for e in table]
 [('a', 1), ('b', 2), ('c', 2), ('d', 4)]
+>>> table.entry("b").reason
+'总分 85.00，排第 2 名；与 c 公布分 85.00 相同，并列'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, TypeAlias
@@ -47,13 +63,14 @@ from pbcheck._numbers import format_exact as _f
 from pbcheck._numbers import to_exact
 from pbcheck.errors import (
     DuplicateIdError,
+    Id,
     InvalidTypeError,
     InvalidValueError,
     UnknownReferenceError,
     _Problems,
     member,
 )
-from pbcheck.model.org import OrgTree, OrgUnit
+from pbcheck.model.org import OrgTree
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
 from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
@@ -64,6 +81,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_GROUP",
     "NO_SERIES",
+    "MixedRubrics",
     "Quota",
     "RankedUnit",
     "Ranking",
@@ -71,7 +89,9 @@ __all__ = [
     "TieBasis",
     "TieMethod",
     "by_unit",
+    "comparable_groups",
     "group_cards",
+    "group_name",
     "rank",
     "rank_within",
     "ranking_frame",
@@ -80,13 +100,67 @@ __all__ = [
 
 #: How tied units are numbered.
 TieMethod: TypeAlias = Literal["competition", "dense", "ordinal"]
-#: What is compared to decide a tie: exact totals or totals as shown.
+#: What is compared to order units and decide a tie: totals as shown
+#: (published, ``"rounded"``) or exact totals.
 TieBasis: TypeAlias = Literal["exact", "rounded"]
+#: What to do with a group whose scorecards come from rubrics that are not
+#: comparable: refuse it, or rank each rubric's units apart.
+MixedRubrics: TypeAlias = Literal["refuse", "split"]
 
 #: The group name of units whose ``series`` is ``None``.
 NO_SERIES = "未分系列"
 #: The group name of units whose ``liaison_group`` is ``None``.
 NO_GROUP = "未分联系片"
+
+
+def _comparable(value: object) -> object:
+    # Sets of ids in any iterable form; anything else is left to the validator.
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        return tuple(
+            frozenset(ids)
+            if isinstance(ids, Iterable) and not isinstance(ids, str | bytes)
+            else ids
+            for ids in value
+        )
+    return value
+
+
+def _check_comparable(
+    _: object, attribute: attrs.Attribute[tuple[frozenset[str], ...]], value: object
+) -> None:
+    """Each declared set holds rubric ids as text, no id in two sets."""
+    where = ("policy", attribute.name)
+    if not isinstance(value, tuple):
+        raise InvalidValueError(where, value, "must be a tuple of sets of rubric ids")
+    problems = _Problems("invalid comparable rubrics")
+    seen: dict[str, int] = {}
+    for index, ids in enumerate(value):
+        if not isinstance(ids, frozenset) or not ids:
+            problems.add(
+                InvalidValueError(
+                    (*where, index), ids, "must be a non-empty set of rubric ids"
+                )
+            )
+            continue
+        for rubric_id in sorted(ids, key=str):
+            if not isinstance(rubric_id, str) or not rubric_id.strip():
+                problems.add(
+                    InvalidValueError(
+                        (*where, index), rubric_id, "a rubric id must be non-empty text"
+                    )
+                )
+            elif rubric_id in seen:
+                problems.add(
+                    InvalidValueError(
+                        (*where, index),
+                        rubric_id,
+                        f"is already declared comparable in set {seen[rubric_id]}; "
+                        "put the rubrics in one set",
+                    )
+                )
+            else:
+                seen[rubric_id] = index
+    problems.raise_if_any()
 
 
 @attrs.frozen
@@ -95,12 +169,24 @@ class RankingPolicy:
 
     Args:
         ties: ``"competition"`` (1, 2, 2, 4; default), ``"dense"`` (1, 2, 2, 3)
-            or ``"ordinal"`` (1, 2, 3, 4, tie-broken by exact total, base,
-            unit id).
-        basis: ``"exact"`` (default) or ``"rounded"`` totals decide ties.
+            or ``"ordinal"`` (1, 2, 3, 4, tie-broken by the total before
+            rounding, base, unit id).
+        basis: ``"rounded"`` (default: the published totals, 公布分) or
+            ``"exact"`` totals decide order and ties.
+        comparable: sets of rubric ids declared comparable (every version of
+            each), e.g. ``({"zf", "qz"},)``; units of those rubrics are ranked
+            together.  Only rubrics with the same full points may be declared
+            so; ranking checks it.
+        mixed_rubrics: a group holding rubrics that are not comparable is
+            refused (``"refuse"``, default) or ranked rubric by rubric
+            (``"split"``).
 
-    >>> RankingPolicy(ties="dense").ties
-    'dense'
+    >>> RankingPolicy(ties="dense").ties, RankingPolicy().basis
+    ('dense', 'rounded')
+    >>> RankingPolicy(comparable=[["zf", "qz"]]).comparable == (
+    ...     frozenset({"zf", "qz"}),
+    ... )
+    True
     """
 
     ties: TieMethod = attrs.field(
@@ -108,7 +194,13 @@ class RankingPolicy:
         validator=attrs.validators.in_(("competition", "dense", "ordinal")),
     )
     basis: TieBasis = attrs.field(
-        default="exact", validator=attrs.validators.in_(("exact", "rounded"))
+        default="rounded", validator=attrs.validators.in_(("exact", "rounded"))
+    )
+    comparable: tuple[frozenset[str], ...] = attrs.field(
+        default=(), converter=_comparable, validator=_check_comparable
+    )
+    mixed_rubrics: MixedRubrics = attrs.field(
+        default="refuse", validator=attrs.validators.in_(("refuse", "split"))
     )
 
     def compared(self, card: Scorecard) -> Fraction:
@@ -116,12 +208,30 @@ class RankingPolicy:
 
         >>> from pbcheck.examples.small import scorecards
         >>> (card,) = scorecards({"a": "85.333"})
-        >>> RankingPolicy(basis="rounded").compared(card)
-        Fraction(8533, 100)
+        >>> RankingPolicy().compared(card), RankingPolicy(basis="exact").compared(card)
+        (Fraction(8533, 100), Fraction(85333, 1000))
         """
         if self.basis == "rounded":
             return Fraction(card.rounded_total)
         return card.total
+
+    def rubric_group(self, card: Scorecard) -> str:
+        """The name of the rubrics *card* may be ranked with.
+
+        ``细则 <id> <version>`` for a rubric of its own, or the declared
+        ids, ``、``-joined, for rubrics declared comparable.
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> (card,) = scorecards({"a": 80})
+        >>> RankingPolicy().rubric_group(card)
+        '细则 simple 1'
+        >>> RankingPolicy(comparable=[{"simple", "other"}]).rubric_group(card)
+        '细则 other、simple（声明可比）'
+        """
+        for ids in self.comparable:
+            if card.rubric_id in ids:
+                return f"细则 {'、'.join(sorted(ids))}（声明可比）"
+        return f"细则 {card.rubric_id} {card.rubric_version}"
 
 
 @attrs.frozen
@@ -145,7 +255,7 @@ class RankedUnit:
     >>> first.rank, first.shown, first.tied_with
     (1, Decimal('80.00'), ('b',))
     >>> first.reason
-    '总分 80.00，排第 1 名；与 b 精确总分相同，并列'
+    '总分 80.00，排第 1 名；与 b 公布分 80.00 相同，并列'
     """
 
     unit_id: str
@@ -432,6 +542,13 @@ def _ranked(
             groups[-1].append(card)
         else:
             groups.append([card])
+    # Units that show the same total but were not tied (exact basis): each
+    # reason says why, so the table never seems to contradict what is shown.
+    showing: dict[tuple[bool, Decimal], list[str]] = {}
+    for card in ordered:
+        showing.setdefault((card.disqualified, card.rounded_total), []).append(
+            card.unit_id
+        )
     entries: list[RankedUnit] = []
     position = 0
     for dense, group in enumerate(groups, start=1):
@@ -442,6 +559,11 @@ def _ranked(
                 policy.ties
             ]
             others = tuple(c.unit_id for c in group if c is not card)
+            same_shown = tuple(
+                uid
+                for uid in showing[card.disqualified, card.rounded_total]
+                if uid != card.unit_id and uid not in others
+            )
             entries.append(
                 RankedUnit(
                     unit_id=card.unit_id,
@@ -452,35 +574,214 @@ def _ranked(
                     compared=policy.compared(card),
                     disqualified=card.disqualified,
                     tied_with=others,
-                    reason=_reason(card, number, others, offset, policy),
+                    reason=_reason(
+                        card, number, group, offset, policy, same_shown=same_shown
+                    ),
                 )
             )
     return tuple(entries)
 
 
-def _reason(
+def _longer(value: Fraction, places: int) -> str:
+    """*value* as a decimal longer than its shown form, never as a fraction.
+
+    Exactly, when it ends within six more places than shown; else its first
+    four more places and ``…`` (digits cut, not rounded, so each one is true).
+
+    >>> _longer(Fraction("89.996"), 2), _longer(Fraction(26749787, 306000), 2)
+    ('89.996', '87.417604…')
+    >>> _longer(Fraction(-1, 3), 2)
+    '-0.333333…'
+    """
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    for extra in range(places + 1, places + 7):
+        scaled = size * 10**extra
+        if scaled.denominator == 1:
+            digits = str(scaled.numerator).rjust(extra + 1, "0")
+            return f"{sign}{digits[:-extra]}.{digits[-extra:]}"
+    extra = places + 4
+    digits = str((size * 10**extra).__floor__()).rjust(extra + 1, "0")
+    return f"{sign}{digits[:-extra]}.{digits[-extra:]}…"
+
+
+def _total_text(total: Fraction, shown: Decimal, *, exact: bool) -> str:
+    """The total as a reason shows it: ``总分 90.00``, or with the longer value.
+
+    With *exact* and an exact total that differs from the shown one, the
+    longer decimal comes first and the published value after it, so the
+    reason says what decided and still agrees with the table.
+
+    >>> _total_text(Fraction("89.996"), Decimal("90.00"), exact=False)
+    '总分 90.00'
+    >>> _total_text(Fraction("89.996"), Decimal("90.00"), exact=True)
+    '总分 89.996（公布为 90.00）'
+    """
+    if exact and Fraction(shown) != total:
+        places = -int(shown.as_tuple().exponent)
+        return f"总分 {_longer(total, places)}（公布为 {shown}）"
+    return f"总分 {shown}"
+
+
+def _same_text(entry: RankedUnit, others: str, policy: RankingPolicy) -> str:
+    """``与 b 公布分 80.00 相同``: what *entry* shares with *others*, by basis."""
+    if policy.basis == "exact":
+        return f"与 {others} 总分（未经四舍五入）相同"
+    return f"与 {others} 公布分 {entry.shown} 相同"
+
+
+def _reason(  # noqa: PLR0913 - the entry, its tie group and what it decided
     card: Scorecard,
     number: int,
-    others: tuple[str, ...],
+    group: Sequence[Scorecard],
     offset: int,
     policy: RankingPolicy,
+    *,
+    same_shown: tuple[str, ...],
 ) -> str:
-    score = f"总分 {card.show(card.total)}"
-    if Fraction(card.rounded_total) != card.total:
-        score += f"（精确值 {_f(card.total)}）"
-    text = f"{score}，排第 {number} 名"
+    others = [c.unit_id for c in group if c is not card]
+    exact_basis = policy.basis == "exact"
+    # On the published basis the value before rounding matters only when it
+    # orders units that tie (ordinal ties) and differs between them.
+    breaks_tie = policy.ties == "ordinal" and len({c.total for c in group}) > 1
+    text = (
+        f"{_total_text(card.total, card.rounded_total, exact=exact_basis or breaks_tie)}"
+        f"，排第 {number} 名"
+    )
     if card.disqualified:
         text += "；一票否决，排在所有未被否决的单位之后"
     if others:
-        basis = "展示分" if policy.basis == "rounded" else "精确总分"
+        names = "、".join(others)
+        if exact_basis:
+            same = f"与 {names} 总分（未经四舍五入）相同"
+            order = "按基础分、单位编号"
+        else:
+            same = f"与 {names} 公布分 {card.show(card.total)} 相同"
+            order = "按未经四舍五入的总分、基础分、单位编号"
         if policy.ties == "ordinal":
-            text += (
-                f"；与 {'、'.join(others)} {basis}相同，按精确总分、基础分、单位编号"
-                f"依次排序，居同分第 {offset + 1} 位"
+            text += f"；{same}，{order}依次排序，居同分第 {offset + 1} 位"
+        else:
+            text += f"；{same}，并列"
+    if same_shown:
+        text += (
+            f"；与 {'、'.join(same_shown)} 公布分相同，但本表按未经四舍五入的总分"
+            "排名，不并列"
+        )
+    return text
+
+
+def _declared(policy: RankingPolicy, card: Scorecard) -> int | None:
+    """The index of the set of ``policy.comparable`` that holds *card*'s rubric."""
+    for index, ids in enumerate(policy.comparable):
+        if card.rubric_id in ids:
+            return index
+    return None
+
+
+def _split(
+    groups: Mapping[str, Sequence[Scorecard]], policy: RankingPolicy, by: str
+) -> list[tuple[str, str, list[Scorecard]]]:
+    """Comparable groups as ``(name, group it came from, scorecards)``.
+
+    Raises:
+        ValidationError: see :func:`comparable_groups`.
+    """
+    problems = _Problems("incomparable rubrics in a ranking group")
+    out: list[tuple[str, str, list[Scorecard]]] = []
+    for name, cards in groups.items():
+        classes: dict[str, list[Scorecard]] = {}
+        for card in cards:
+            classes.setdefault(policy.rubric_group(card), []).append(card)
+        for label, members in classes.items():
+            full = {c.max_total for c in members}
+            if len(full) == 1:
+                continue
+            points = "；".join(
+                f"{c.rubric_id} {c.rubric_version} 满分 {_f(c.max_total)}"
+                for c in {(c.rubric_id, c.rubric_version): c for c in members}.values()
+            )
+            declared = _declared(policy, members[0])
+            if declared is not None:
+                problems.add(
+                    InvalidValueError(
+                        ("policy", "comparable", declared),
+                        sorted(policy.comparable[declared]),
+                        f"declares rubrics comparable whose full points differ "
+                        f"({points}) in {by} group {name}; only rubrics with the "
+                        "same full points can be ranked together",
+                    )
+                )
+            else:
+                problems.add(
+                    InvalidValueError(
+                        (by, Id(name)),
+                        label,
+                        f"holds scorecards of one rubric with different full "
+                        f"points ({points})",
+                    )
+                )
+        if len(classes) <= 1:
+            out.append((name, name, list(cards)))
+        elif policy.mixed_rubrics == "split":
+            out.extend(
+                (f"{name}（{label}）", name, members)
+                for label, members in classes.items()
             )
         else:
-            text += f"；与 {'、'.join(others)} {basis}相同，并列"
-    return text
+            held = "; ".join(
+                f"{label}: {', '.join(c.unit_id for c in members)}"
+                for label, members in classes.items()
+            )
+            problems.add(
+                InvalidValueError(
+                    (by, Id(name)),
+                    name,
+                    f"mixes rubrics that are not comparable ({held}); rank each "
+                    "rubric's units apart (RankingPolicy(mixed_rubrics='split')) "
+                    "or declare rubrics of equal full points comparable "
+                    "(RankingPolicy(comparable=...))",
+                )
+            )
+    problems.raise_if_any()
+    return out
+
+
+def comparable_groups(
+    groups: Mapping[str, Sequence[Scorecard]],
+    policy: RankingPolicy | None = None,
+    *,
+    by: str = "all",
+) -> dict[str, list[Scorecard]]:
+    """*groups* made comparable under *policy*: refused, or split by rubric.
+
+    A group whose scorecards all come from one rubric (or from rubrics
+    declared comparable, of equal full points) is kept as it is.  A group
+    mixing others is refused, or, with ``mixed_rubrics="split"``, becomes
+    one group per rubric named ``<group>（细则 <id> <version>）``.
+
+    Args:
+        groups: group name → scorecards, e.g. from :func:`group_cards`.
+        policy: the ranking rules (``comparable``, ``mixed_rubrics``).
+        by: the grouping the groups belong to, to name a refused group.
+
+    Raises:
+        ValidationError: every refused group (naming it, its units and their
+            rubrics), and every declared set whose full points differ.
+
+    >>> import attrs
+    >>> from pbcheck.examples.small import scorecards
+    >>> a, b = scorecards({"a": 80, "b": 90})
+    >>> groups = {"党群部门": [a, attrs.evolve(b, rubric_id="other")]}
+    >>> list(comparable_groups(groups, RankingPolicy(mixed_rubrics="split")))
+    ['党群部门（细则 simple 1）', '党群部门（细则 other 1）']
+    >>> comparable_groups(groups, by="series")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: incomparable rubrics in a ranking group: 1 problem
+      series[党群部门]: mixes rubrics that are not comparable (细则 simple 1: a; 细则 other 1: b); ...
+    """
+    split = _split(groups, policy or RankingPolicy(), by)
+    return {name: cards for name, _, cards in split}
 
 
 def rank(
@@ -491,11 +792,15 @@ def rank(
 ) -> Ranking:
     """Rank *scorecards* against each other under *policy*.
 
-    The result never depends on the order of *scorecards*.
+    The result never depends on the order of *scorecards*.  They must be
+    comparable (see the module documentation): one table cannot be split,
+    so a mix of rubrics is refused even with ``mixed_rubrics="split"``;
+    :func:`rank_within` splits.
 
     Raises:
-        ValidationError: a unit has two scorecards, or an item is not a
-            :class:`~pbcheck.Scorecard`.
+        ValidationError: a unit has two scorecards, an item is not a
+            :class:`~pbcheck.Scorecard`, or the scorecards mix rubrics that
+            are not comparable.
 
     >>> from pbcheck.examples.small import scorecards
     >>> table = rank(scorecards({"a": 80, "b": 90}, vetoed={"b"}))
@@ -506,48 +811,83 @@ def rank(
     problems = _Problems("invalid scorecards for ranking")
     cards = _check_cards(scorecards, problems, None)
     problems.raise_if_any()
+    comparable_groups({scope: cards}, attrs.evolve(policy, mixed_rubrics="refuse"))
     return Ranking(scope, policy, _ranked(cards, policy))
+
+
+#: The grouping names every tree knows, besides its own groupings.
+_BUILT_IN = ("series", "liaison_group", "all")
+
+
+def group_name(by: str, group: str | None) -> str:
+    """The name of *group* of grouping *by*, with the name of "in no group".
+
+    A unit outside every series is in :data:`NO_SERIES`, outside every
+    liaison group in :data:`NO_GROUP`, and outside a grouping of its tree's
+    own in ``未分<grouping>``.
+
+    >>> group_name("series", None), group_name("纪检联系片", None)
+    ('未分系列', '未分纪检联系片')
+    >>> group_name("纪检联系片", "第二片")
+    '第二片'
+    """
+    if group is not None:
+        return group
+    if by == "series":
+        return NO_SERIES
+    if by == "liaison_group":
+        return NO_GROUP
+    return f"未分{by}"
+
+
+def _scope(by: str, name: str) -> str:
+    prefix = {"series": "系列：", "liaison_group": "联系片：", "all": ""}
+    return f"{prefix.get(by, f'{by}：')}{name}"
 
 
 def group_cards(
     scorecards: Iterable[Scorecard],
     tree: OrgTree,
-    by: Literal["series", "liaison_group", "all"],
+    by: str,
 ) -> dict[str, list[Scorecard]]:
-    """Scorecards grouped by their unit's series or liaison group (or all in one).
+    """Scorecards grouped by their unit's group in grouping *by* (or all in one).
 
-    Groups appear in tree order; a unit whose series (liaison group) is
-    ``None`` is in :data:`NO_SERIES` (:data:`NO_GROUP`).
+    *by* is ``"series"``, ``"liaison_group"``, ``"all"`` or the name of a
+    grouping of the tree's units (:attr:`~pbcheck.OrgUnit.groupings`).
+    Groups appear in tree order; a unit in no group is in the group named by
+    :func:`group_name` (e.g. :data:`NO_SERIES`).
 
     Raises:
         ValidationError: a scorecard names no unit of *tree*, or a unit has
             two scorecards.
+        InvalidValueError: *by* names no grouping of *tree*; the message
+            lists those it has.
 
     >>> from pbcheck.examples.small import org_tree, scorecards
     >>> tree = org_tree({"党群部门": ["a"], "政府工作部门": ["b"]})
     >>> list(group_cards(scorecards({"a": 1, "b": 2}), tree, "series"))
     ['党群部门', '政府工作部门']
+    >>> group_cards(scorecards({"a": 1}), tree, "纪检联系片")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: by: is not a grouping of the org tree (known: series, liaison_group, all) (got '纪检联系片')
     """
     problems = _Problems("invalid scorecards for ranking")
     cards = _check_cards(scorecards, problems, tree)
     problems.raise_if_any()
-    if by not in ("series", "liaison_group", "all"):
+    known = (*_BUILT_IN, *tree.groupings)
+    if not isinstance(by, str) or by not in known:
         raise InvalidValueError(
-            ("by",), by, "must be 'series', 'liaison_group' or 'all'"
+            ("by",),
+            by,
+            f"is not a grouping of the org tree (known: {', '.join(known)})",
         )
-    key: Callable[[OrgUnit], str] = {
-        "series": lambda u: u.series or NO_SERIES,
-        "liaison_group": lambda u: u.liaison_group or NO_GROUP,
-        "all": lambda _: "全部",
-    }[by]
     order = {unit.id: index for index, unit in enumerate(tree)}
     groups: dict[str, list[Scorecard]] = {}
     for card in sorted(cards, key=lambda c: order[c.unit_id]):
-        groups.setdefault(key(tree[card.unit_id]), []).append(card)
+        name = group_name(by, tree[card.unit_id].group_of(by))
+        groups.setdefault(name, []).append(card)
     return groups
-
-
-_SCOPE_PREFIX = {"series": "系列：", "liaison_group": "联系片：", "all": ""}
 
 
 def rank_within(
@@ -555,18 +895,26 @@ def rank_within(
     tree: OrgTree,
     policy: RankingPolicy | None = None,
     *,
-    by: Literal["series", "liaison_group", "all"] = "series",
+    by: str = "series",
 ) -> dict[str, Ranking]:
-    """One :class:`Ranking` per series (系列) or per liaison group (联系片).
+    """One :class:`Ranking` per series (系列), liaison group (联系片) or any group.
 
     Args:
         scorecards: the season's scorecards; each must name a unit of *tree*.
-        tree: the org tree that says which series / group a unit is in.
-        policy: ranking rules (competition ties on exact totals by default).
-        by: ``"series"`` (default), ``"liaison_group"``, or ``"all"`` for one
-            overall ranking keyed ``全部``.
+        tree: the org tree that says which group a unit is in.
+        policy: ranking rules (competition ties on published totals by
+            default; groups must be comparable, see the module docs).
+        by: ``"series"`` (default), ``"liaison_group"``, the name of a
+            grouping of the tree (e.g. ``"纪检联系片"``), or ``"all"`` for
+            one overall ranking keyed ``全部``.
 
-    Units of the tree without a scorecard are not ranked.
+    Units of the tree without a scorecard are not ranked.  A group split by
+    rubric (``mixed_rubrics="split"``) gives one ranking per rubric, keyed
+    ``<group>（细则 <id> <version>）``.
+
+    Raises:
+        ValidationError: as :func:`group_cards`, and a group mixing rubrics
+            that are not comparable (see :func:`comparable_groups`).
 
     >>> from pbcheck.examples.small import org_tree, scorecards
     >>> tree = org_tree({"政府工作部门": ["a", "b"], "党群部门": ["c"]})
@@ -575,9 +923,9 @@ def rank_within(
     {'政府工作部门': ('b', 'a'), '党群部门': ('c',)}
     """
     policy = policy or RankingPolicy()
-    groups = group_cards(scorecards, tree, by)
+    groups = comparable_groups(group_cards(scorecards, tree, by), policy, by=by)
     return {
-        name: Ranking(f"{_SCOPE_PREFIX[by]}{name}", policy, _ranked(cards, policy))
+        name: Ranking(_scope(by, name), policy, _ranked(cards, policy))
         for name, cards in groups.items()
     }
 

@@ -11,8 +11,21 @@ So there are two lists, each decided per series (系列) by default:
   ``count`` / ``share`` of a series (:class:`~pbcheck.outcomes.ranking.Quota`; each
   series may have its own, e.g. bottom 3 in one and bottom 5 in another),
   and/or every unit below a score, and (by default) every vetoed unit.
-  Units tied at the cut-off of a bottom quota are all spared, so the list
-  never exceeds the quota (``ties="include"`` puts them all on it instead).
+  pbcheck's defaults, as offices apply the rule (none of them is a
+  regulation; each is a field of :class:`BottomPolicy`):
+
+  - a vetoed unit (一票否决) is handled by its veto consequence and listed
+    for it, but takes **no** quota place: the bottom places go to the
+    lowest-ranked units without a veto, so the weakest real performer does
+    not escape (``vetoed_in_quota=True`` lets vetoed units fill the places,
+    as pbcheck did before);
+  - units tied at the last bottom place are **all** named (``ties="include"``;
+    ``"spare"`` spares them all, so the list never exceeds the quota);
+  - a group with fewer than ``min_group_size`` units competing for the
+    places (default 2) has no bottom place: one unit is not "behind" anyone.
+
+  Scores are compared on the ranking's basis (the published total by
+  default), for the quota's cut-off and for ``below`` alike.
 * :func:`commendation_list` — who is **eligible** and who is **selected**.
   Eligibility gates are separate from the score, and each is reported:
 
@@ -35,7 +48,13 @@ So there are two lists, each decided per series (系列) by default:
   is neither eligible nor ineligible until the case is decided, and takes no
   place.  Eligible units are then selected in ranking order up to the
   series' quota; units tied at the cut-off all drop, so the quota is never
-  exceeded.
+  exceeded (pbcheck's default: a commendation quota is a number of awards
+  the office may not exceed, unlike a bottom quota, which must not let a
+  unit escape).  ``min_score`` compares on the ranking's basis.
+
+Both lists are decided within comparable groups only (see
+:mod:`pbcheck.outcomes.ranking`): units of rubrics that are not comparable
+never compete for the same places.
 
 >>> from pbcheck.examples.small import org_tree, scorecards
 >>> tree = org_tree({"政府工作部门": ["a", "b", "c", "d"]})
@@ -60,7 +79,7 @@ from typing import Literal
 
 import attrs
 
-from pbcheck._numbers import Exact, to_exact
+from pbcheck._numbers import Exact, to_exact, whole_at_least
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import InvalidTypeError, InvalidValueError, _Problems
 from pbcheck.model.cycle import AssessmentCycle
@@ -70,10 +89,14 @@ from pbcheck.outcomes.ranking import (
     RankedUnit,
     Ranking,
     RankingPolicy,
-    rank_within,
+    _check_cards,
+    _ranked,
+    _same_text,
+    _split,
+    _total_text,
+    group_cards,
     take_top,
 )
-from pbcheck.outcomes.ranking import rank as rank_overall
 from pbcheck.outcomes.rating import RatingResult
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
@@ -193,21 +216,35 @@ class BottomPolicy:
 
     Args:
         quota: the bottom ``count`` / ``share`` of each group, or ``None``.
+            A share counts every unit of the group, vetoed ones included.
         per_series: a different quota for some series, e.g.
             ``{"政府工作部门": Quota(count=5)}``.
-        below: every unit whose total is below this score is at the bottom.
-        vetoed: vetoed units (一票否决) are at the bottom (default ``True``).
-            Vetoed units rank last, so they take the places of a bottom
-            quota first.
-        ties: ``"spare"`` (default) — units tied at the quota's cut-off are
-            all spared, so the list never exceeds the quota; ``"include"`` —
-            they are all on it.
+        below: every unit whose total (on the ranking's basis: the
+            published total by default) is below this score is at the bottom.
+        vetoed: vetoed units (一票否决) are listed at the bottom (default
+            ``True``), each with its veto as the reason.
+        vetoed_in_quota: vetoed units take places of the bottom quota
+            (default ``False``: the places go to the lowest-ranked units
+            without a veto; a vetoed unit is handled by its veto).
+        ties: ``"include"`` (default) — units tied at the quota's last place
+            are all on the list; ``"spare"`` — they are all spared, so the
+            list never exceeds the quota.
+        min_group_size: a group with fewer units competing for the quota's
+            places (vetoed units not counted unless ``vetoed_in_quota``) has
+            no bottom place (default 2).  ``below`` and ``vetoed`` still
+            apply: they compare no unit with another.
         group_by: ``"series"`` (default) or ``"all"``.
 
     >>> BottomPolicy(Quota(count=3), per_series={"党群部门": Quota(count=5)}).quota_for(
     ...     "党群部门"
     ... )
     Quota(count=5, share=None)
+    >>> (
+    ...     BottomPolicy().ties,
+    ...     BottomPolicy().vetoed_in_quota,
+    ...     BottomPolicy().min_group_size,
+    ... )
+    ('include', False, 2)
     """
 
     quota: Quota | None = None
@@ -215,11 +252,13 @@ class BottomPolicy:
     below: Fraction | None = attrs.field(default=None, converter=_below)
     vetoed: bool = True
     ties: Literal["spare", "include"] = attrs.field(
-        default="spare", validator=attrs.validators.in_(("spare", "include"))
+        default="include", validator=attrs.validators.in_(("spare", "include"))
     )
     group_by: Literal["series", "all"] = attrs.field(
         default="series", validator=attrs.validators.in_(("series", "all"))
     )
+    vetoed_in_quota: bool = False
+    min_group_size: int = attrs.field(default=2, validator=whole_at_least(1, "policy"))
 
     def quota_for(self, group: str) -> Quota | None:
         """The bottom quota of *group*.
@@ -265,10 +304,16 @@ class BottomList:
     (('a',), '总分 50.00，排第 2 名；低于 60 分')
     >>> bottom
     <BottomList: 处于后位 1 个，共 2 个单位>
+
+    Args:
+        policy: the rules applied.
+        decisions: one per ranked unit.
+        notes: group → why it has no bottom place (too few units).
     """
 
     policy: BottomPolicy
     decisions: tuple[BottomDecision, ...] = attrs.field(converter=_decisions)
+    notes: Mapping[str, str] = attrs.field(factory=dict)
 
     def __repr__(self) -> str:
         return f"<BottomList: 处于后位 {len(self.unit_ids)} 个，共 {len(self.decisions)} 个单位>"
@@ -310,11 +355,17 @@ class BottomList:
         raise KeyError(unit_id)
 
     def lines(self) -> list[str]:
-        """Plain text: a heading, then one line per unit at the bottom.
+        """Plain text: a heading, one line per unit at the bottom, then the notes.
 
         >>> from pbcheck.examples.small import scorecards
         >>> bottom_list(scorecards({"a": 50}), None, BottomPolicy(below=60)).lines()
         ['处于后位（1 个单位）', '  全部  a：总分 50.00，排第 1 名；低于 60 分']
+        >>> for line in bottom_list(
+        ...     scorecards({"a": 50}), None, BottomPolicy(Quota(count=1))
+        ... ).lines():
+        ...     print(line)
+        处于后位（0 个单位）
+          全部：参与后位排名的单位 1 个，不足 2 个，不设后位名额
         """
         out = [f"处于后位（{len(self.unit_ids)} 个单位）"]
         out.extend(
@@ -322,6 +373,7 @@ class BottomList:
             for d in self.decisions
             if d.at_bottom
         )
+        out.extend(f"  {group}：{note}" for group, note in self.notes.items())
         return out
 
     def __str__(self) -> str:
@@ -333,14 +385,124 @@ def _tables(
     tree: OrgTree | None,
     ranking: RankingPolicy,
     group_by: Literal["series", "all"],
-) -> dict[str, Ranking]:
+) -> list[tuple[str, str, Ranking]]:
+    """``(group, group it came from, ranking)``: comparable groups, ranked.
+
+    The second name is the series before any split by rubric, so that a
+    series' own quota still applies to each of its parts.
+    """
     if tree is None:
-        return {"全部": rank_overall(scorecards, ranking)}
-    return rank_within(scorecards, tree, ranking, by=group_by)
+        problems = _Problems("invalid scorecards for ranking")
+        groups = {"全部": _check_cards(scorecards, problems, None)}
+        problems.raise_if_any()
+        by = "all"
+    else:
+        groups = group_cards(scorecards, tree, group_by)
+        by = group_by
+    prefix = {"series": "系列：", "all": ""}[by]
+    return [
+        (name, base, Ranking(f"{prefix}{name}", ranking, _ranked(cards, ranking)))
+        for name, base, cards in _split(groups, ranking, by)
+    ]
 
 
-def _head(entry: RankedUnit) -> str:
-    return f"总分 {entry.shown}，排第 {entry.rank} 名"
+def _head(entry: RankedUnit, ranking: RankingPolicy) -> str:
+    exact = ranking.basis == "exact"
+    return f"{_total_text(entry.total, entry.shown, exact=exact)}，排第 {entry.rank} 名"
+
+
+def _from_bottom(pool: Sequence[RankedUnit], entry: RankedUnit) -> int:
+    """*entry*'s place counted from the bottom of *pool*; tied units share it."""
+    for index, other in enumerate(reversed(pool), start=1):
+        if other.ties(entry):
+            return index
+    raise KeyError(entry.unit_id)  # pragma: no cover - entry is in pool
+
+
+class _Bottom:
+    """The decision of one group: quota places, ``below``, vetoes, reasons."""
+
+    def __init__(
+        self, table: Ranking, quota: Quota | None, policy: BottomPolicy
+    ) -> None:
+        self.table, self.quota, self.policy = table, quota, policy
+        self.why: dict[str, list[str]] = {}
+        self.spared: dict[str, str] = {}
+        self.note: str | None = None
+        self.vetoed_apart = not policy.vetoed_in_quota and any(
+            e.disqualified for e in table
+        )
+        self.pool = [e for e in table if policy.vetoed_in_quota or not e.disqualified]
+
+    def decide(self) -> None:
+        if self.quota is not None:
+            self._quota(self.quota)
+        policy = self.policy
+        for entry in self.table:
+            if policy.below is not None and entry.compared < policy.below:
+                # The head already shows the value that decided.
+                self.why.setdefault(entry.unit_id, []).append(
+                    f"低于 {_f(policy.below)} 分"
+                )
+            if entry.disqualified and policy.vetoed:
+                self.why.setdefault(entry.unit_id, []).append(
+                    "一票否决"
+                    if policy.vetoed_in_quota
+                    else "一票否决（按否决事项处理，不占后位名额）"
+                )
+            elif entry.disqualified and not policy.vetoed_in_quota:
+                self.spared[entry.unit_id] = "一票否决，按否决事项处理，不占后位名额"
+
+    def _quota(self, quota: Quota) -> None:
+        size, pool, policy = len(self.table), self.pool, self.policy
+        counted = "（一票否决单位不计）" if self.vetoed_apart else ""
+        if len(pool) < policy.min_group_size:
+            self.note = (
+                f"参与后位排名的单位 {len(pool)} 个{counted}，"
+                f"不足 {policy.min_group_size} 个，不设后位名额"
+            )
+            return
+        limit = min(quota.limit(size), len(pool))
+        described = quota.describe(size)
+        taken, dropped = take_top(list(reversed(pool)), limit)
+        among = "在本组未被一票否决的单位中" if self.vetoed_apart else "在本组"
+        for entry in dropped:
+            others = "、".join(e.unit_id for e in dropped if e is not entry)
+            tied = (
+                f"{_same_text(entry, others, self.table.policy)}，"
+                f"{among}并列倒数第 {_from_bottom(pool, entry)}"
+            )
+            if policy.ties == "include":
+                self.why.setdefault(entry.unit_id, []).append(
+                    f"{tied}，处于后位{described}的名额线上，同分单位一并列入"
+                )
+            else:
+                self.spared[entry.unit_id] = (
+                    f"{tied}，处于后位{described}的名额线上，按本政策同分单位一律不列入"
+                )
+        for entry in taken:
+            others = "、".join(
+                e.unit_id for e in taken if e is not entry and e.ties(entry)
+            )
+            tied = (
+                f"{_same_text(entry, others, self.table.policy)}，并列"
+                if others
+                else ""
+            )
+            self.why.setdefault(entry.unit_id, []).append(
+                f"{tied}{among}位列倒数第 {_from_bottom(pool, entry)}，"
+                f"在后位{described}之内"
+            )
+
+    def reason(self, entry: RankedUnit) -> str:
+        head = _head(entry, self.table.policy)
+        if entry.unit_id in self.why:
+            return f"{head}；{'；'.join(self.why[entry.unit_id])}"
+        if entry.unit_id in self.spared:
+            return f"{head}；{self.spared[entry.unit_id]}"
+        if self.note is not None:
+            return f"{head}；不处于后位（{self.note}）"
+        return f"{head}；不处于后位"
 
 
 def bottom_list(
@@ -356,65 +518,51 @@ def bottom_list(
         scorecards: one per unit.
         tree: the org tree (for series); ``None`` treats all units as one group.
         policy: the bottom rules.
-        ranking: how units are ordered and what a tie is.
+        ranking: how units are ordered, what a tie is, and which rubrics are
+            comparable.
+
+    Raises:
+        ValidationError: a unit has two scorecards, names no unit of *tree*,
+            or a group mixes rubrics that are not comparable.
 
     >>> from pbcheck.examples.small import org_tree, scorecards
     >>> tree = org_tree({"政府工作部门": ["a", "b", "c"], "党群部门": ["d", "e"]})
     >>> cards = scorecards({"a": 90, "b": 80, "c": 80, "d": 70, "e": 60})
     >>> policy = BottomPolicy(Quota(count=1))
     >>> bottom_list(cards, tree, policy).unit_ids
-    ('e',)
+    ('b', 'c', 'e')
     >>> print(bottom_list(cards, tree, policy).of("b").reason)
-    总分 80.00，排第 2 名；与 c 同分处于后位名额线上（名额 1 个（至多 1 个）），同分单位一律不列入
+    总分 80.00，排第 2 名；与 c 公布分 80.00 相同，在本组并列倒数第 1，处于后位名额 1 个（至多 1 个）的名额线上，同分单位一并列入
+
+    A vetoed unit is listed for its veto; the quota place goes to the lowest
+    unit without one:
+
+    >>> cards = scorecards({"a": 90, "b": 80, "c": 99}, vetoed={"c"})
+    >>> bottom = bottom_list(cards, None, policy)
+    >>> bottom.unit_ids
+    ('b', 'c')
+    >>> print(bottom.of("b").reason)
+    总分 80.00，排第 2 名；在本组未被一票否决的单位中位列倒数第 1，在后位名额 1 个（至多 1 个）之内
     """
-    tables = _tables(scorecards, tree, ranking or RankingPolicy(), policy.group_by)
+    ranking = ranking or RankingPolicy()
     decisions: list[BottomDecision] = []
-    for group, table in tables.items():
-        size = len(table)
-        why: dict[str, list[str]] = {}
-        spared: dict[str, str] = {}
-        quota = policy.quota_for(group)
-        if quota is not None:
-            limit = quota.limit(size)
-            from_bottom = list(reversed(table.entries))
-            taken, dropped = take_top(from_bottom, limit)
-            described = quota.describe(size)
-            if policy.ties == "include" and dropped:
-                taken = (*taken, *dropped)
-                for entry in dropped:
-                    others = "、".join(e.unit_id for e in dropped if e is not entry)
-                    why.setdefault(entry.unit_id, []).append(
-                        f"倒数{described}，与 {others} 同分处于名额线上，同分单位一并列入"
-                    )
-            else:
-                for entry in dropped:
-                    others = "、".join(e.unit_id for e in dropped if e is not entry)
-                    spared[entry.unit_id] = (
-                        f"与 {others} 同分处于后位名额线上（{described}），同分单位一律不列入"
-                    )
-            for entry in taken:
-                if entry.unit_id not in why:
-                    why.setdefault(entry.unit_id, []).append(
-                        f"位列本组倒数 {size - entry.position + 1}，在后位{described}之内"
-                    )
-        for entry in table:
-            if policy.below is not None and entry.total < policy.below:
-                why.setdefault(entry.unit_id, []).append(f"低于 {_f(policy.below)} 分")
-            if policy.vetoed and entry.disqualified:
-                why.setdefault(entry.unit_id, []).append("一票否决")
-        for entry in table:
-            if entry.unit_id in why:
-                reason = f"{_head(entry)}；{'；'.join(why[entry.unit_id])}"
-            elif entry.unit_id in spared:
-                reason = f"{_head(entry)}；{spared[entry.unit_id]}"
-            else:
-                reason = f"{_head(entry)}；不处于后位"
-            decisions.append(
-                BottomDecision(
-                    entry.unit_id, group, entry.rank, entry.unit_id in why, reason
-                )
+    notes: dict[str, str] = {}
+    for group, base, table in _tables(scorecards, tree, ranking, policy.group_by):
+        decided = _Bottom(table, policy.quota_for(base), policy)
+        decided.decide()
+        if decided.note is not None:
+            notes[group] = decided.note
+        decisions.extend(
+            BottomDecision(
+                entry.unit_id,
+                group,
+                entry.rank,
+                entry.unit_id in decided.why,
+                decided.reason(entry),
             )
-    return BottomList(policy, decisions)
+            for entry in table
+        )
+    return BottomList(policy, decisions, notes)
 
 
 def _min_score(value: object) -> Fraction | None:
@@ -636,6 +784,7 @@ def _gates(  # noqa: PLR0913, PLR0917 - one argument per gate input
     ratings: Mapping[str, RatingResult] | None,
     records: Iterable[AccountabilityRecord],
     cycle: AssessmentCycle | None,
+    basis: str,
 ) -> tuple[GateResult, ...]:
     gates = [
         GateResult("veto", "fail", "一票否决，取消评先评优资格")
@@ -654,13 +803,15 @@ def _gates(  # noqa: PLR0913, PLR0917 - one argument per gate input
         else:
             gates.append(GateResult("bottom", "pass", "不处于后位"))
     if policy.min_score is not None:
-        ok = entry.total >= policy.min_score
+        # On the ranking's basis: a unit shown as 85.00 meets a line of 85
+        # on the published basis, whatever its total was before rounding.
+        ok = entry.compared >= policy.min_score
+        value = _total_text(entry.total, entry.shown, exact=basis == "exact")
         gates.append(
             GateResult(
                 "min_score",
                 "pass" if ok else "fail",
-                f"总分 {entry.shown} {'达到' if ok else '低于'}评先最低分 "
-                f"{_f(policy.min_score)}",
+                f"{value} {'达到' if ok else '低于'}评先最低分 {_f(policy.min_score)}",
             )
         )
     if policy.min_rating is not None or (
@@ -785,8 +936,9 @@ def commendation_list(  # noqa: PLR0913 - every input of the decision is named
     '不具备评先资格：考核期内受到诫勉或更重的问责（2025-10-08 诫勉）'
     """
     records = tuple(accountability)
-    tables = _tables(scorecards, tree, ranking or RankingPolicy(), policy.group_by)
-    ranked = {entry.unit_id for table in tables.values() for entry in table}
+    ranking = ranking or RankingPolicy()
+    tables = _tables(scorecards, tree, ranking, policy.group_by)
+    ranked = {entry.unit_id for _, _, table in tables for entry in table}
     problems = _Problems("invalid commendation inputs")
     for index, record in enumerate(records):
         if not isinstance(record, AccountabilityRecord):
@@ -815,14 +967,16 @@ def commendation_list(  # noqa: PLR0913 - every input of the decision is named
             )
     problems.raise_if_any()
     decisions: list[CommendationDecision] = []
-    for group, table in tables.items():
+    for group, base, table in tables:
         gates = {
-            entry.unit_id: _gates(entry, policy, bottom, ratings, records, cycle)
+            entry.unit_id: _gates(
+                entry, policy, bottom, ratings, records, cycle, ranking.basis
+            )
             for entry in table
         }
         status = {uid: _status(g) for uid, g in gates.items()}
         eligible = [e for e in table if status[e.unit_id] == "eligible"]
-        quota = policy.quota_for(group)
+        quota = policy.quota_for(base)
         described = quota.describe(len(table))
         taken, dropped = take_top(eligible, quota.limit(len(table)))
         chosen = {e.unit_id for e in taken}
@@ -835,12 +989,15 @@ def commendation_list(  # noqa: PLR0913 - every input of the decision is named
                 held = [g.reason for g in gates[uid] if g.status == "held"]
                 reason = f"暂缓：{'；'.join(held)}，不占名额"
             elif uid in chosen:
-                reason = f"{_head(entry)}，符合评先条件，在{described}之内，评为{policy.title}"
+                reason = (
+                    f"{_head(entry, ranking)}，符合评先条件，在{described}之内，"
+                    f"评为{policy.title}"
+                )
             elif entry in dropped:
                 others = "、".join(e.unit_id for e in dropped if e is not entry)
                 reason = (
-                    f"符合评先条件，但与 {others} 同分处于名额线上（{described}），"
-                    "同分单位一律不占名额"
+                    f"符合评先条件，但{_same_text(entry, others, ranking)}，"
+                    f"同处于名额线上（{described}），同分单位一律不占名额"
                 )
             else:
                 reason = f"符合评先条件，但{described}已满"
