@@ -37,6 +37,7 @@ from pbcheck.errors import (
     InvalidWeightsError,
     Path,
     Problem,
+    UnknownReferenceError,
     _Problems,
     item,
     render_path,
@@ -242,6 +243,10 @@ class Section:
         indicators: indicators directly in this section.
         aggregator: how the children's attainments roll up; weighted sum by
             default.
+        individual: a slot for each unit's own indicators (个性指标, e.g. the
+            service-development block): in a template it has no children, and
+            a :class:`~pbcheck.model.rubric_set.RubricSet` fills it per unit
+            with indicators summing exactly to its weight.
 
     With ``"points"`` weighting (the default) an indicator's weight defaults to
     its ``max_points`` and the children of a section sum to its own points
@@ -281,6 +286,7 @@ class Section:
     sections: tuple[Section, ...] = attrs.field(default=(), converter=_sections)
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_indicators)
     aggregator: Aggregator = attrs.field(factory=WeightedSum)
+    individual: bool = False
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid section")
@@ -291,7 +297,21 @@ class Section:
             problems.add(
                 InvalidWeightsError((*here, "weight"), _raw(self.weight), "must be ≥ 0")
             )
-        if not self.sections and not self.indicators:
+        if not isinstance(self.individual, bool):
+            problems.add(
+                InvalidTypeError(
+                    (*here, "individual"), self.individual, "must be true or false"
+                )
+            )
+        elif self.individual and self.sections:
+            problems.add(
+                InvalidValueError(
+                    (*here, "sections"),
+                    [child.id for child in self.sections],
+                    "a slot for each unit's own indicators holds indicators only",
+                )
+            )
+        if not self.sections and not self.indicators and not self.individual:
             problems.add(
                 InvalidValueError(
                     (*here, "indicators"), [], "a section needs sections or indicators"
@@ -858,6 +878,9 @@ class Rubric:
             leaves: Sequence[Indicator],
         ) -> None:
             children: list[Section | Indicator] = [*sections, *leaves]
+            if not children:  # an unfilled slot (个性指标): see Rubric.slots
+                nodes[node_id] = _Node(path, points, (), ())
+                return
             weights: list[Fraction] = []
             for child in children:
                 kind = "sections" if isinstance(child, Section) else "indicators"
@@ -952,6 +975,106 @@ class Rubric:
         if self.scheme == "open":
             return self.total_points + self.bonus.cap
         return self.total_points
+
+    @property
+    def slots(self) -> tuple[Section, ...]:
+        """Sections left for each unit's own indicators (个性指标), not yet filled.
+
+        A rubric with slots is a template: it cannot score until a
+        :class:`~pbcheck.model.rubric_set.RubricSet` fills them per unit
+        (:meth:`filled`).
+
+        >>> from pbcheck.model.rules import DirectScore
+        >>> template = Rubric(
+        ...     "jgdj",
+        ...     "2025",
+        ...     "细则",
+        ...     [
+        ...         Section(
+        ...             "A",
+        ...             "常规",
+        ...             70,
+        ...             indicators=[Indicator("A1", "台账", 70, DirectScore())],
+        ...         ),
+        ...         Section("B", "服务发展", 30, individual=True),
+        ...     ],
+        ... )
+        >>> [slot.id for slot in template.slots]
+        ['B']
+        """
+        return tuple(
+            section
+            for section in self.sections_by_id().values()
+            if section.individual and not section.indicators
+        )
+
+    def filled(self, indicators: Mapping[str, Sequence[Indicator]]) -> Rubric:
+        """This template with each slot filled: slot id → the unit's indicators.
+
+        The result keeps the template's id and version, so units whose slots
+        hold different indicators are still ranked together.  Their weights
+        must sum exactly to the slot's, like any section's.
+
+        Raises:
+            ValidationError: a slot is left empty, an id names no slot, or the
+                filled rubric is invalid (weights, duplicate ids).
+
+        >>> from pbcheck.model.rules import DirectScore
+        >>> template = Rubric(
+        ...     "jgdj",
+        ...     "2025",
+        ...     "细则",
+        ...     [
+        ...         Section(
+        ...             "A",
+        ...             "常规",
+        ...             70,
+        ...             indicators=[Indicator("A1", "台账", 70, DirectScore())],
+        ...         ),
+        ...         Section("B", "服务发展", 30, individual=True),
+        ...     ],
+        ... )
+        >>> rubric = template.filled(
+        ...     {"B": [Indicator("B-sfj-1", "公共法律服务体系建设", 30, DirectScore())]}
+        ... )
+        >>> rubric.points_of("B-sfj-1"), rubric.slots
+        (Fraction(30, 1), ())
+        """
+        problems = _Problems(f"cannot fill rubric {self.id!r}")
+        open_slots = {slot.id for slot in self.slots}
+        for slot_id in indicators:
+            if slot_id not in open_slots:
+                problems.add(
+                    UnknownReferenceError(
+                        ("slots", slot_id),
+                        slot_id,
+                        "names no unfilled slot of the rubric "
+                        f"(slots: {', '.join(sorted(open_slots)) or 'none'})",
+                    )
+                )
+        for slot_id in sorted(open_slots - set(indicators)):
+            problems.add(
+                InvalidValueError(
+                    ("slots", slot_id), [], "is left empty: give the unit's indicators"
+                )
+            )
+        problems.raise_if_any()
+
+        def fill(section: Section) -> Section:
+            if section.id in indicators and not section.indicators:
+                return attrs.evolve(
+                    section, indicators=cast("Any", tuple(indicators[section.id]))
+                )
+            if not section.sections:
+                return section
+            return attrs.evolve(
+                section,
+                sections=cast("Any", tuple(fill(child) for child in section.sections)),
+            )
+
+        return attrs.evolve(
+            self, sections=cast("Any", tuple(fill(s) for s in self.sections))
+        )
 
     def indicators(self) -> tuple[Indicator, ...]:
         """Every regular (non-bonus) indicator, depth first."""

@@ -56,6 +56,7 @@ from pbcheck.model.evaluation import (
 )
 from pbcheck.model.frequency import evaluate_activities
 from pbcheck.model.rubric import ROOT, Deduction, Indicator, Rubric
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import _is_activity_rule, _is_value_rule
 
 if TYPE_CHECKING:
@@ -79,10 +80,11 @@ __all__ = ["score", "score_all"]
 
 
 def score(
-    rubric: Rubric,
+    rubric: Rubric | RubricSet,
     evaluation: Evaluation,
     *,
     cycle: AssessmentCycle | None = None,
+    tree: OrgTree | None = None,
 ) -> Scorecard:
     """Score one evaluation against *rubric*.
 
@@ -90,7 +92,9 @@ def score(
     score, scores above the maximum, missing indicators, duplicate raters,
     records dated outside *cycle* — is raised at once in a
     :class:`~pbcheck.errors.ValidationError`.  *cycle* is required when the
-    rubric has frequency indicators, and checks every record's date.
+    rubric has frequency indicators, and checks every record's date.  With a
+    :class:`~pbcheck.model.rubric_set.RubricSet` the unit's own rubric is used
+    (*tree* gives its series).
 
     >>> from pbcheck.model.evaluation import Evaluation, Observation
     >>> from pbcheck.examples.small import simple_rubric
@@ -105,14 +109,17 @@ def score(
       evaluations[ZF02].observations[0].value: must not exceed max_points (100) (got 120)
     """
     problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
-    card = _Scoring(_plan(rubric), evaluation, cycle, problems).scorecard()
+    plan = _Plans(rubric, tree).plan_for(evaluation.unit_id, problems)
+    card = None
+    if plan is not None:
+        card = _Scoring(plan, evaluation, cycle, problems).scorecard()
     problems.raise_if_any()
     assert card is not None  # noqa: S101 - no problems means a scorecard was built
     return card
 
 
 def score_all(
-    rubric: Rubric,
+    rubric: Rubric | RubricSet,
     evaluations: Iterable[Evaluation],
     *,
     tree: OrgTree | None = None,
@@ -122,7 +129,9 @@ def score_all(
 
     Problems of *all* evaluations are gathered and raised together; nothing
     is scored unless everything is valid.  With *tree*, every evaluation must
-    name a unit of the tree; unit ids must be unique.
+    name a unit of the tree; unit ids must be unique.  With a
+    :class:`~pbcheck.model.rubric_set.RubricSet` (分类考核) each unit is scored
+    on its own rubric, found by unit id or by its series in *tree*.
 
     >>> from pbcheck.model.evaluation import Evaluation, Observation
     >>> from pbcheck.examples.small import simple_rubric
@@ -146,7 +155,7 @@ def score_all(
 
 
 def _season(
-    rubric: Rubric,
+    rubric: Rubric | RubricSet,
     evaluations: Iterable[Evaluation],
     cycle: AssessmentCycle | None,
     tree: OrgTree | None,
@@ -158,7 +167,7 @@ def _season(
     unit ids are unique, name units of *tree* if given, and each evaluation
     is scored.  A scorecard comes only with no problems.
     """
-    plan: _Plan | None = None
+    plans = _Plans(rubric, tree)
     seen: set[str] = set()
     for evaluation in evaluations:
         where = (*_evaluation_path(evaluation.unit_id), "unit_id")
@@ -176,9 +185,10 @@ def _season(
                     where, evaluation.unit_id, "names no unit in the org tree"
                 )
             )
-        if plan is None:
-            plan = _plan(rubric)
-        card = _Scoring(plan, evaluation, cycle, problems).scorecard()
+        plan = plans.plan_for(evaluation.unit_id, problems)
+        card = None
+        if plan is not None:
+            card = _Scoring(plan, evaluation, cycle, problems).scorecard()
         yield evaluation, None if problems else card, problems
 
 
@@ -222,6 +232,50 @@ class _Plan:
     bonus: Mapping[str, Indicator]
     possible: Mapping[str, Fraction]
     root: _NodePlan
+    # How problems name the rubric: "the rubric", or which one of a set.
+    named: str = "the rubric"
+
+
+class _Plans:
+    """The plan of each unit's rubric: one rubric, or a set (分类考核), planned once."""
+
+    __slots__ = ("_plans", "_rubric", "_tree")
+
+    def __init__(self, rubric: Rubric | RubricSet, tree: OrgTree | None) -> None:
+        self._rubric = rubric
+        self._tree = tree
+        self._plans: dict[int, _Plan] = {}
+
+    def plan_for(self, unit_id: str, problems: _Problems) -> _Plan | None:
+        """The plan for *unit_id*, or ``None`` with the problem reported."""
+        rubric = self._rubric
+        named = "the rubric"
+        if isinstance(rubric, RubricSet):
+            unit = None
+            if self._tree is not None and unit_id in self._tree:
+                unit = self._tree[unit_id]
+            try:
+                rubric = rubric.rubric_for(
+                    unit_id, series=None if unit is None else unit.series
+                )
+            except Problem as problem:
+                problems.add(problem.moved(_evaluation_path(unit_id)))
+                return None
+            named = f"rubric {rubric.id} {rubric.version} (this unit's rubric)"
+        if rubric.slots:
+            problems.add(
+                InvalidValueError(
+                    ("rubric", "sections", Id(rubric.slots[0].id), "indicators"),
+                    [],
+                    "is a slot for each unit's own indicators (个性指标): score "
+                    "through a RubricSet that fills it",
+                )
+            )
+            return None
+        key = id(rubric)
+        if key not in self._plans:
+            self._plans[key] = attrs.evolve(_plan(rubric), named=named)
+        return self._plans[key]
 
 
 def _plan(rubric: Rubric) -> _Plan:
@@ -378,7 +432,7 @@ class _Scoring:
                     UnknownReferenceError(
                         (*self.path, "observations", index, "indicator_id"),
                         observation.indicator_id,
-                        "names no indicator of the rubric",
+                        f"names no indicator of {self.plan.named}",
                     )
                 )
                 continue
@@ -433,7 +487,7 @@ class _Scoring:
                     UnknownReferenceError(
                         (*self.path, "activities", index, "indicator_id"),
                         activity.indicator_id,
-                        "names no frequency indicator of the rubric",
+                        f"names no frequency indicator of {self.plan.named}",
                     )
                 )
                 continue
@@ -457,7 +511,7 @@ class _Scoring:
                     )
                     if indicator_id in plan.bonus
                     else UnknownReferenceError(
-                        where, indicator_id, "names no indicator of the rubric"
+                        where, indicator_id, f"names no indicator of {plan.named}"
                     )
                 )
             elif not indicator.waivable:
