@@ -39,14 +39,41 @@ class TestThresholds:
         cards = scorecards({"a": 90, "b": "89.99", "c": 60, "d": "59.99"})
         grades = grade(cards, GradingPolicy.standard())
         assert [g.label for g in grades] == ["好", "较好", "一般", "差"]
-        assert grades.of("d").reason == "总分 59.99，评为“差”（未达到 60）"
+        assert grades.of("d").reason == "公布分 59.99 未达到“一般”等次线 60，评为“差”"
 
     def test_exact_versus_rounded_basis(self):
-        """89.996 shows as 90.00: exact basis grades 较好, rounded basis 好."""
+        """89.996 shows as 90.00: the published basis (default) grades 好, exact 较好."""
         cards = scorecards({"a": "89.996"})
-        assert grade(cards, GradingPolicy.standard()).of("a").label == "较好"
-        rounded = GradingPolicy(GradingPolicy.standard().tiers, basis="rounded")
-        assert grade(cards, rounded).of("a").label == "好"
+        published = grade(cards, GradingPolicy.standard()).of("a")
+        assert published.label == "好"
+        assert published.reason == "公布分 90.00 达到“好”等次线 90，评为“好”"
+        exact = GradingPolicy(GradingPolicy.standard().tiers, basis="exact")
+        assert grade(cards, exact).of("a").label == "较好"
+
+    def test_the_default_basis_is_the_published_total(self):
+        """GradingPolicy and from_ranges default to the published (rounded) total."""
+        assert GradingPolicy.standard().basis == "rounded"
+        ranges = GradingPolicy.from_ranges([("好", 90, 100), ("差", 0, 90)])
+        assert ranges.basis == "rounded"
+
+    def test_an_exact_reason_agrees_with_the_published_total(self):
+        """On the exact basis a published 90.00 graded 较好 says why, in decimals.
+
+        Issue 14 §3: "reasons always say which value decided and never
+        contradict what is shown" — no fraction is printed.
+        """
+        cards = scorecards({"a": "89.996", "b": "85.3333333333333"})
+        grades = grade(
+            cards, GradingPolicy(GradingPolicy.standard().tiers, basis="exact")
+        )
+        assert grades.of("a").reason == (
+            "总分 89.996（公布为 90.00），按未经四舍五入的总分未达到“好”等次线 90；"
+            "达到“较好”等次线 80，评为“较好”"
+        )
+        assert grades.of("b").reason == (
+            "总分 85.333333…（公布为 85.33），达到“较好”等次线 80，评为“较好”"
+        )
+        assert "/" not in grades.of("b").reason
 
     def test_labels_are_data(self):
         """Any labels work, e.g. 优秀 / 良好 / 合格 / 不合格."""

@@ -15,18 +15,40 @@ Written as ranges (``96–100 / 76–95 / …``) through
 :meth:`GradingPolicy.from_ranges`, the ranges are checked to meet exactly:
 ``96–100`` then ``76–95`` leaves 95.5 nowhere and is rejected.
 
-How a group (a series by default) is graded, in ranking order:
+Thresholds compare the **published total** (公布分, the total as shown:
+:attr:`~pbcheck.Scorecard.rounded_total`) by default (``basis="rounded"``),
+because offices grade on what they publish: a unit shown as 90.00 reaches a
+90 band.  ``basis="exact"`` compares the totals before rounding instead;
+reasons then show the longer decimal that decided next to the published one
+(``总分 89.996（公布为 90.00）未达到“好”等次线 90``).  Either way a reason
+says which value decided and never contradicts the published table.
 
-1. A vetoed unit (一票否决) gets the lowest tier, whatever it scored, and
-   takes no quota.
-2. Top-down, each tier takes the units that reach its threshold and were
-   not placed above; with a quota, the best ones up to the limit.  **Units
-   tied at the cut-off all drop** to the next tier, so a quota is never
-   exceeded.
-3. The last tier takes the rest.
+**Gates and overrides** (:class:`GradeGate`, :class:`GradeOverride`) are the
+rubric's own rules about facts beside the score, e.g. "被问责、受到通报批评的
+单位不得评为‘好’" (a gate: it caps the best grade a unit may receive) or
+"获中央表彰的直接评为‘好’" (an override: it sets the grade).  Their text is
+data (``basis``), quoted in the reason as the rule of ``source`` (本细则 by
+default); pbcheck ships none.
 
-Thresholds and ties compare exact totals by default (``basis="exact"``); with
-``basis="rounded"`` they compare the totals as shown.
+How a group (a series by default) is graded, in this order:
+
+1. **Veto.** A vetoed unit (一票否决) gets the lowest tier, whatever it scored
+   and whatever else applies, and takes no quota.
+2. **Overrides.** A unit that meets an override (the first that applies, in
+   the policy's order) gets its declared grade, outside the competition for
+   places; with ``takes_quota`` (the default) it uses one of that tier's
+   places first.
+3. **Gates.** A gate never raises a grade: a unit it applies to cannot be
+   placed above the gate's ``highest`` grade (the strictest gate that
+   applies wins), and does not take a place in the quota of a tier it may
+   not receive, so that place goes to the next unit.  A gate also caps an
+   override (a prohibition, "不得评为", is not lifted by an honour), unless
+   the policy says ``override_beats_gate=True``.
+4. **Thresholds and quotas.** Top-down, each tier takes the units that reach
+   its threshold, were not placed above and may receive it; with a quota,
+   the best ones up to the limit.  **Units tied at the cut-off all drop** to
+   the next tier, so a quota is never exceeded.
+5. The last tier takes the rest.
 
 >>> from pbcheck.examples.small import org_tree, scorecards
 >>> policy = GradingPolicy(
@@ -43,12 +65,15 @@ Thresholds and ties compare exact totals by default (``basis="exact"``); with
 >>> [(g.unit_id, g.label) for g in grades]
 [('a', '好'), ('b', '较好'), ('c', '较好'), ('d', '差'), ('e', '差')]
 >>> print(grades.of("b").reason)
-总分 92.00，达到“好”等次线 90，但“好”名额 1 个（5 个单位 × 20%，向下取整）已用完，评为“较好”（达到 80）
+公布分 92.00 达到“好”等次线 90，但“好”名额 1 个（5 个单位 × 20%，向下取整）已用完；达到“较好”等次线 80，评为“较好”
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from enum import StrEnum
 from fractions import Fraction
 from itertools import pairwise
 from typing import Literal
@@ -65,10 +90,12 @@ from pbcheck.errors import (
     Path,
     Problem,
     Step,
+    UnknownReferenceError,
     _Problems,
     item,
     member,
 )
+from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.org import OrgTree
 from pbcheck.outcomes.ranking import (
     Quota,
@@ -79,16 +106,21 @@ from pbcheck.outcomes.ranking import (
     rank,
     take_top,
 )
+from pbcheck.outcomes.selection import AccountabilityKind, AccountabilityRecord
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
 
 __all__ = [
     "EXCELLENT_LABELS",
     "GOOD_LABELS",
+    "GradeGate",
+    "GradeOverride",
     "GradeResult",
     "GradeTier",
     "Grades",
     "GradingPolicy",
+    "Honour",
+    "HonourLevel",
     "grade",
 ]
 
@@ -137,25 +169,228 @@ class GradeTier:
         problems.raise_if_any()
 
 
+class HonourLevel(StrEnum):
+    """The level of the body that gave an honour (表彰), highest first.
+
+    >>> [level.label_zh for level in HonourLevel]
+    ['中央', '省级', '市级', '县级']
+    """
+
+    CENTRAL = "central"
+    """中央 — the Party Central Committee or a central organ."""
+    PROVINCIAL = "provincial"
+    """省级 — a provincial party committee or its organs."""
+    MUNICIPAL = "municipal"
+    """市级 — a city party committee or its organs."""
+    COUNTY = "county"
+    """县级 — a county party committee or its organs."""
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name, e.g. ``中央``."""
+        return _LEVEL_LABELS[self]
+
+
+_LEVEL_LABELS = {
+    HonourLevel.CENTRAL: "中央",
+    HonourLevel.PROVINCIAL: "省级",
+    HonourLevel.MUNICIPAL: "市级",
+    HonourLevel.COUNTY: "县级",
+}
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(
+            ("honour", attribute.name), value, "must be a non-empty string"
+        )
+
+
+def _day(_: object, attribute: attrs.Attribute[date], value: date) -> None:
+    if not isinstance(value, date):
+        raise InvalidTypeError(
+            ("honour", attribute.name), value, "must be a datetime.date"
+        )
+
+
+@attrs.frozen
+class Honour:
+    """An honour a unit received (表彰), an input to grade overrides.
+
+    Kept apart from the :class:`~pbcheck.Evaluation`, like an
+    :class:`~pbcheck.outcomes.selection.AccountabilityRecord`: it decides a
+    grade by rule, not points.
+
+    Args:
+        unit_id: the unit honoured (its party organisation included).
+        level: who gave it (:class:`HonourLevel`, or its value such as
+            ``"central"``).
+        title: the honour, e.g. ``全国先进基层党组织``.
+        awarded_on: the date of the decision.
+        evidence: where it is recorded, e.g. the document number.
+
+    >>> Honour("czj", "central", "全国先进基层党组织", date(2025, 6, 28)).level.label_zh
+    '中央'
+    """
+
+    unit_id: str = attrs.field(validator=_text)
+    level: HonourLevel = attrs.field(converter=HonourLevel)
+    title: str = attrs.field(validator=_text)
+    awarded_on: date = attrs.field(validator=_day)
+    evidence: str = ""
+
+
+def _kinds(value: Iterable[AccountabilityKind | str]) -> tuple[AccountabilityKind, ...]:
+    return tuple(AccountabilityKind(kind) for kind in value)
+
+
+def _levels(value: Iterable[HonourLevel | str]) -> tuple[HonourLevel, ...]:
+    return tuple(HonourLevel(level) for level in value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _check_rule(
+    rule: GradeGate | GradeOverride, kind: str, conditions: Sequence[object]
+) -> None:
+    problems = _Problems(f"invalid grade {kind}")
+    here = item(kind, rule.key) if isinstance(rule.key, str) else (kind,)
+    for name in ("key", "source"):
+        value = getattr(rule, name)
+        if not isinstance(value, str) or not value.strip():
+            problems.add(
+                InvalidValueError((*here, name), value, "must be a non-empty string")
+            )
+    if not isinstance(rule.basis, str):
+        problems.add(InvalidTypeError((*here, "basis"), rule.basis, "must be text"))
+    if not any(conditions):
+        problems.add(
+            InvalidValueError(
+                (*here, "facts"), rule.facts, "needs at least one condition to apply"
+            )
+        )
+    for index, fact in enumerate(rule.facts):
+        if not isinstance(fact, str) or not fact.strip():
+            problems.add(
+                InvalidValueError(
+                    (*here, "facts", index), fact, "must be a non-empty string"
+                )
+            )
+    problems.raise_if_any()
+
+
+@attrs.frozen
+class GradeGate:
+    """A rule that caps the best grade a unit may receive (不得评为…).
+
+    The gate applies to a unit with a decided accountability record of one
+    of ``kinds`` dated within the cycle (when the cycle is known), or with
+    one of ``facts`` supplied by the caller.  A pending case does not apply
+    a gate: it is not decided.
+
+    Args:
+        key: a stable id, e.g. ``accountability``.
+        highest: the best grade the unit may receive, e.g. ``较好`` for
+            "不得评为‘好’".
+        kinds: accountability kinds that apply it
+            (:class:`~pbcheck.outcomes.selection.AccountabilityKind` or their
+            values); every kind for "被问责".
+        facts: facts that apply it, as the caller names them, e.g.
+            ``发生重大安全责任事故``.
+        basis: the rule's own text, quoted in the reason.
+        source: where the rule stands, e.g. ``本细则第十二条``.
+
+    >>> gate = GradeGate(
+    ...     "criticism", "较好", kinds=["circulated_criticism"],
+    ...     basis="受到通报批评的单位不得评为“好”",
+    ... )  # fmt: skip
+    >>> gate.kinds
+    (<AccountabilityKind.CIRCULATED_CRITICISM: 'circulated_criticism'>,)
+    """
+
+    key: str
+    highest: str
+    kinds: tuple[AccountabilityKind, ...] = attrs.field(default=(), converter=_kinds)
+    facts: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    basis: str = ""
+    source: str = "本细则"
+
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self, "gate", (self.kinds, self.facts))
+
+
+@attrs.frozen
+class GradeOverride:
+    """A rule that sets a unit's grade (直接评为…), e.g. for a central honour.
+
+    The override applies to a unit with an :class:`Honour` of one of
+    ``levels`` awarded within the cycle (when the cycle is known), or with
+    one of ``facts`` supplied by the caller.
+
+    Args:
+        key: a stable id, e.g. ``central_honour``.
+        grade: the grade it sets, e.g. ``好``.
+        levels: honour levels that apply it.
+        facts: facts that apply it, as the caller names them.
+        takes_quota: the unit uses a place of that grade's quota (default);
+            ``False`` when the rule says it does not count (不占名额).
+        basis: the rule's own text, quoted in the reason.
+        source: where the rule stands, e.g. ``本细则第十三条``.
+
+    >>> GradeOverride("central", "好", levels=["central"]).levels
+    (<HonourLevel.CENTRAL: 'central'>,)
+    """
+
+    key: str
+    grade: str
+    levels: tuple[HonourLevel, ...] = attrs.field(default=(), converter=_levels)
+    facts: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    takes_quota: bool = True
+    basis: str = ""
+    source: str = "本细则"
+
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self, "override", (self.levels, self.facts))
+
+
+def _gates(value: Iterable[GradeGate]) -> tuple[GradeGate, ...]:
+    return tuple(value)
+
+
+def _overrides(value: Iterable[GradeOverride]) -> tuple[GradeOverride, ...]:
+    return tuple(value)
+
+
 def _tiers(value: Iterable[GradeTier]) -> tuple[GradeTier, ...]:
     return tuple(value)
 
 
 @attrs.frozen
 class GradingPolicy:
-    """Grade tiers, best first, and what their thresholds compare.
+    """Grade tiers, best first, what their thresholds compare, gates and overrides.
 
     Args:
         tiers: the grades, best first; see the module documentation.
-        basis: ``"exact"`` (default) or ``"rounded"`` totals meet thresholds
-            and decide ties at a quota's cut-off.
+        basis: ``"rounded"`` (default: the published totals, 公布分) or
+            ``"exact"`` totals meet thresholds and decide ties at a quota's
+            cut-off.  The default is pbcheck's, not a regulation: choose
+            what your rules say.
         group_by: quotas apply per ``"series"`` (default) or to ``"all"``
             graded units together.
+        gates: rules that cap the best grade (:class:`GradeGate`).
+        overrides: rules that set the grade (:class:`GradeOverride`); the
+            first that applies to a unit decides.
+        override_beats_gate: an override sets its grade even where a gate
+            caps the unit lower (default ``False``: the gate wins).
 
     Raises:
         ValidationError: labels are empty or repeated; the last tier has a
             threshold or a quota (it must catch every remaining score); an
-            upper tier has neither; thresholds do not fall strictly.
+            upper tier has neither; thresholds do not fall strictly; a gate
+            or override names a grade the policy does not have, or repeats
+            a key.
 
     >>> from pbcheck.errors import ValidationError
     >>> try:
@@ -166,8 +401,11 @@ class GradingPolicy:
     """
 
     tiers: tuple[GradeTier, ...] = attrs.field(converter=_tiers)
-    basis: TieBasis = "exact"
+    basis: TieBasis = "rounded"
     group_by: Literal["series", "all"] = "series"
+    gates: tuple[GradeGate, ...] = attrs.field(default=(), converter=_gates)
+    overrides: tuple[GradeOverride, ...] = attrs.field(default=(), converter=_overrides)
+    override_beats_gate: bool = False
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid grading policy")
@@ -246,7 +484,58 @@ class GradingPolicy:
                     ("policy", "group_by"), self.group_by, "must be 'series' or 'all'"
                 )
             )
+        self._check_rules(problems, seen)
         problems.raise_if_any()
+
+    def _check_rules(self, problems: _Problems, labels: set[str]) -> None:
+        keys: set[str] = set()
+        rules: list[tuple[str, int, GradeGate | GradeOverride, str]] = []
+        rules.extend(("gates", i, g, "highest") for i, g in enumerate(self.gates))
+        rules.extend(("overrides", i, o, "grade") for i, o in enumerate(self.overrides))
+        for field, index, rule, target in rules:
+            wanted = GradeGate if field == "gates" else GradeOverride
+            if not isinstance(rule, wanted):
+                problems.add(
+                    InvalidTypeError(
+                        ("policy", field, index), rule, f"must be a {wanted.__name__}"
+                    )
+                )
+                continue
+            # A repeated key is named by its position, like a repeated label.
+            path: Path = (
+                "policy",
+                field,
+                index if rule.key in keys else Id(rule.key),
+            )
+            if rule.key in keys:
+                problems.add(
+                    DuplicateIdError((*path, "key"), rule.key, "is used twice")
+                )
+            keys.add(rule.key)
+            label = getattr(rule, target)
+            if label not in labels:
+                problems.add(
+                    UnknownReferenceError(
+                        (*path, target),
+                        label,
+                        "is not a grade of the policy ("
+                        + "、".join(
+                            t.label for t in self.tiers if isinstance(t, GradeTier)
+                        )
+                        + ")",
+                    )
+                )
+
+    def level(self, label: str) -> int:
+        """The position of grade *label*, 0 for the best; :class:`KeyError` if none.
+
+        >>> GradingPolicy.standard().level("一般")
+        2
+        """
+        for index, tier in enumerate(self.tiers):
+            if tier.label == label:
+                return index
+        raise KeyError(label)
 
     @classmethod
     def standard(cls) -> GradingPolicy:
@@ -274,13 +563,15 @@ class GradingPolicy:
         return tuple(tier.label for tier in self.tiers)
 
     @classmethod
-    def from_ranges(
+    def from_ranges(  # noqa: PLR0913 - every field of the policy is named
         cls,
         ranges: Sequence[tuple[str, Exact, Exact]],
         *,
         quotas: dict[str, Quota] | None = None,
-        basis: TieBasis = "exact",
+        basis: TieBasis = "rounded",
         group_by: Literal["series", "all"] = "series",
+        gates: Iterable[GradeGate] = (),
+        overrides: Iterable[GradeOverride] = (),
     ) -> GradingPolicy:
         r"""Build tiers from score ranges ``(label, low, high)``, best first.
 
@@ -371,7 +662,9 @@ class GradingPolicy:
             )
             for index, (label, low, _) in enumerate(bounds)
         ]
-        return cls(tiers, basis=basis, group_by=group_by)
+        return cls(
+            tiers, basis=basis, group_by=group_by, gates=gates, overrides=overrides
+        )
 
 
 @attrs.frozen
@@ -383,13 +676,21 @@ class GradeResult:
         group: the group whose quota applied (a series, or ``全部``).
         label: the grade given.
         level: its position in the policy, 0 for the best.
-        by_score: the grade its score alone reached (before quotas and veto).
-        reason: why, in Chinese.
+        by_score: the grade its score alone reached (before quotas, veto,
+            gates and overrides).
+        reason: why, in Chinese; it names the value that decided (公布分
+            or 总分) and quotes every gate or override that applied.
+        gate: the key of the :class:`GradeGate` that capped the grade, if
+            one did.
+        override: the key of the :class:`GradeOverride` that set the
+            grade, if one did.
 
     >>> from pbcheck.examples.small import scorecards
     >>> result = grade(scorecards({"a": 85}), GradingPolicy.standard()).of("a")
     >>> result.label, result.level, result.reason
-    ('较好', 1, '总分 85.00，评为“较好”（达到 80）')
+    ('较好', 1, '公布分 85.00 达到“较好”等次线 80，评为“较好”')
+    >>> result.gate, result.override
+    (None, None)
     """
 
     unit_id: str
@@ -398,6 +699,8 @@ class GradeResult:
     level: int
     by_score: str
     reason: str
+    gate: str | None = None
+    override: str | None = None
 
 
 def _results(value: Iterable[GradeResult]) -> tuple[GradeResult, ...]:
@@ -478,11 +781,15 @@ class Grades:
         return "\n".join(self.lines())
 
 
-def grade(
+def grade(  # noqa: PLR0913 - every input of the decision is named
     scorecards: Iterable[Scorecard],
     policy: GradingPolicy,
     *,
     tree: OrgTree | None = None,
+    accountability: Iterable[AccountabilityRecord] = (),
+    honours: Iterable[Honour] = (),
+    facts: Mapping[str, Iterable[str]] | None = None,
+    cycle: AssessmentCycle | None = None,
 ) -> Grades:
     """Grade *scorecards* under *policy*; see the module documentation.
 
@@ -490,9 +797,16 @@ def grade(
         scorecards: one per unit.
         policy: the tiers and their rules.
         tree: needed to group by series; without it all units form one group.
+        accountability: accountability records, for the policy's gates.
+        honours: honours, for the policy's overrides.
+        facts: unit id → facts the caller establishes (e.g.
+            ``发生重大安全责任事故``), for gates and overrides that name them.
+        cycle: the assessment cycle; records and honours count only when
+            dated within it.  Without it every record counts.
 
     Raises:
-        ValidationError: a unit has two scorecards, or is not in *tree*.
+        ValidationError: a unit has two scorecards, or is not in *tree*; a
+            record, honour or fact names no graded unit.
 
     >>> from pbcheck.examples.small import scorecards
     >>> policy = GradingPolicy(
@@ -500,8 +814,34 @@ def grade(
     ... )
     >>> [g.label for g in grade(scorecards({"a": 90, "b": 90, "c": 80}), policy)]
     ['合格', '合格', '合格']
+
+    A gate, with the rule's own text quoted:
+
+    >>> from datetime import date
+    >>> from pbcheck.outcomes.selection import AccountabilityRecord
+    >>> gated = GradingPolicy(
+    ...     GradingPolicy.standard().tiers,
+    ...     gates=[
+    ...         GradeGate(
+    ...             "criticism", "较好", kinds=["circulated_criticism"],
+    ...             basis="受到通报批评的单位不得评为“好”", source="本细则第十二条",
+    ...         )
+    ...     ],
+    ... )  # fmt: skip
+    >>> record = AccountabilityRecord("a", "circulated_criticism", date(2026, 3, 9))
+    >>> result = grade(scorecards({"a": "93.5"}), gated, accountability=[record]).of(
+    ...     "a"
+    ... )
+    >>> result.label, result.gate
+    ('较好', 'criticism')
+    >>> print(result.reason)
+    公布分 93.50 达到“好”等次线 90，但2026年3月受到通报批评，按本细则第十二条（受到通报批评的单位不得评为“好”）不得评为“好”；达到“较好”等次线 80，评为“较好”
     """
     cards = list(scorecards)
+    records = tuple(accountability)
+    awards = tuple(honours)
+    known = {card.unit_id for card in cards if isinstance(card, Scorecard)}
+    given = _check_inputs(known, records, awards, facts or {})
     ranking = RankingPolicy(ties="competition", basis=policy.basis)
     if tree is None or policy.group_by == "all":
         if tree is None:
@@ -516,10 +856,354 @@ def grade(
             name: list(rank(group, ranking).entries)
             for name, group in group_cards(cards, tree, "series").items()
         }
+    rules = _Rules.find(
+        policy, units=known, records=records, awards=awards, facts=given, cycle=cycle
+    )
     results: list[GradeResult] = []
     for name, entries in groups.items():
-        results.extend(_grade_group(name, entries, policy))
+        results.extend(_Group(name, entries, policy, rules).grade())
     return Grades(policy, results)
+
+
+def _check_inputs(
+    known: set[str],
+    records: Sequence[AccountabilityRecord],
+    awards: Sequence[Honour],
+    facts: Mapping[str, Iterable[str]],
+) -> dict[str, tuple[str, ...]]:
+    problems = _Problems("invalid grading inputs")
+    for field, values, wanted in (
+        ("accountability", records, AccountabilityRecord),
+        ("honours", awards, Honour),
+    ):
+        for index, value in enumerate(values):
+            if not isinstance(value, wanted):
+                problems.add(
+                    InvalidTypeError(
+                        (field, index), value, f"must be a {wanted.__name__}"
+                    )
+                )
+            elif value.unit_id not in known:
+                problems.add(
+                    UnknownReferenceError(
+                        (field, index, "unit_id"), value.unit_id, "names no graded unit"
+                    )
+                )
+    given: dict[str, tuple[str, ...]] = {}
+    for unit_id, texts in facts.items():
+        if unit_id not in known:
+            problems.add(
+                UnknownReferenceError(
+                    ("facts", unit_id), unit_id, "names no graded unit"
+                )
+            )
+        given[unit_id] = _strings(texts)
+    problems.raise_if_any()
+    return given
+
+
+@attrs.frozen
+class _Applied:
+    """A gate or override that applies to one unit, and the facts that apply it."""
+
+    level: int
+    rule: GradeGate | GradeOverride
+    events: tuple[str, ...]
+
+    def because(self) -> str:
+        """``2026年3月受到通报批评，按本细则（…）``: the facts and the rule."""
+        quoted = f"（{self.rule.basis}）" if self.rule.basis else ""
+        return f"{'、'.join(self.events)}，按{self.rule.source}{quoted}"
+
+
+def _month(day: date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
+def _in(day: date, cycle: AssessmentCycle | None) -> bool:
+    return cycle is None or cycle.start <= day <= cycle.end
+
+
+@attrs.frozen
+class _Rules:
+    """The gate (the strictest) and override (the first) that apply to each unit."""
+
+    caps: Mapping[str, _Applied]
+    sets: Mapping[str, _Applied]
+
+    @classmethod
+    def find(  # noqa: PLR0913 - one argument per kind of fact
+        cls,
+        policy: GradingPolicy,
+        *,
+        units: Iterable[str],
+        records: Sequence[AccountabilityRecord],
+        awards: Sequence[Honour],
+        facts: Mapping[str, tuple[str, ...]],
+        cycle: AssessmentCycle | None,
+    ) -> _Rules:
+        caps: dict[str, _Applied] = {}
+        sets: dict[str, _Applied] = {}
+        for unit_id in units:
+            own = facts.get(unit_id, ())
+            for gate in policy.gates:
+                events = [
+                    f"{_month(r.on)}受到{r.kind.label_zh}"
+                    for r in records
+                    if r.unit_id == unit_id
+                    and not r.pending
+                    and r.kind in gate.kinds
+                    and _in(r.on, cycle)
+                ]
+                events.extend(fact for fact in own if fact in gate.facts)
+                level = policy.level(gate.highest)
+                if events and (unit_id not in caps or level > caps[unit_id].level):
+                    caps[unit_id] = _Applied(level, gate, tuple(events))
+            for override in policy.overrides:
+                events = [
+                    f"{_month(h.awarded_on)}获{h.level.label_zh}表彰“{h.title}”"
+                    for h in awards
+                    if h.unit_id == unit_id
+                    and h.level in override.levels
+                    and _in(h.awarded_on, cycle)
+                ]
+                events.extend(fact for fact in own if fact in override.facts)
+                if events:
+                    level = policy.level(override.grade)
+                    sets[unit_id] = _Applied(level, override, tuple(events))
+                    break
+        return cls(caps, sets)
+
+
+class _Group:
+    """One group's grading: overrides, then tiers top-down with gates and quotas."""
+
+    def __init__(
+        self,
+        name: str,
+        entries: Sequence[RankedUnit],
+        policy: GradingPolicy,
+        rules: _Rules,
+    ) -> None:
+        self.name = name
+        self.entries = entries
+        self.policy = policy
+        self.rules = rules
+        self.last = len(policy.tiers) - 1
+        # unit id → (level, what placed it there)
+        self.placed: dict[str, tuple[int, str]] = {}
+        # unit id → why it did not get a tier above its own
+        self.notes: dict[str, list[str]] = {}
+        self.capped: set[str] = set()
+
+    def grade(self) -> list[GradeResult]:
+        """Every entry's grade, in ranking order."""
+        used = self._overrides()
+        remaining = [
+            e
+            for e in self.entries
+            if not e.disqualified and e.unit_id not in self.placed
+        ]
+        size = len(self.entries)
+        for level, tier in enumerate(self.policy.tiers[:-1]):
+            reached = [e for e in remaining if _meets(tier, e)]
+            allowed = []
+            for entry in reached:
+                cap = self.rules.caps.get(entry.unit_id)
+                if cap is None or cap.level <= level:
+                    allowed.append(entry)
+                elif entry.unit_id not in self.capped:
+                    self.capped.add(entry.unit_id)
+                    self._note(
+                        entry, f"{_line(tier)}但{cap.because()}{_barred(self, cap)}"
+                    )
+            taken: Sequence[RankedUnit] = allowed
+            if tier.quota is not None:
+                limit = max(0, tier.quota.limit(size) - used[level])
+                taken, dropped = take_top(allowed, limit)
+                described = tier.quota.describe(size)
+                for entry in allowed:
+                    if entry in dropped:
+                        others = "、".join(e.unit_id for e in dropped if e is not entry)
+                        self._note(
+                            entry,
+                            f"{_line(tier)}但与 {others} 同分处于“{tier.label}”"
+                            f"{described}的名额线上，同分单位一律不占该名额",
+                        )
+                    elif entry not in taken:
+                        self._note(
+                            entry, f"{_line(tier)}但“{tier.label}”{described}已用完"
+                        )
+            for entry in taken:
+                self.placed[entry.unit_id] = (level, _reached_text(tier, entry, size))
+            remaining = [e for e in remaining if e.unit_id not in self.placed]
+        for entry in remaining:
+            self.placed[entry.unit_id] = (self.last, "")
+        return [self._result(entry) for entry in self.entries]
+
+    def _note(self, entry: RankedUnit, text: str) -> None:
+        self.notes.setdefault(entry.unit_id, []).append(text)
+
+    def _overrides(self) -> Counter[int]:
+        """Place every overridden unit; count the quota places they use."""
+        used: Counter[int] = Counter()
+        for entry in self.entries:
+            applied = self.rules.sets.get(entry.unit_id)
+            if entry.disqualified or applied is None:
+                continue
+            level = applied.level
+            rule = applied.rule
+            assert isinstance(rule, GradeOverride)  # noqa: S101 - _Rules.find
+            text = f"{applied.because()}直接评为“{rule.grade}”"
+            cap = self.rules.caps.get(entry.unit_id)
+            if cap is not None and cap.level > level:
+                if self.policy.override_beats_gate:
+                    text += f"（{cap.because()}{_barred(self, cap)}，但直接评定优先）"
+                else:
+                    level = cap.level
+                    self.capped.add(entry.unit_id)
+                    text += f"，但{cap.because()}{_barred(self, cap)}"
+            tier = self.policy.tiers[level]
+            if level == applied.level and rule.takes_quota and tier.quota is not None:
+                used[level] += 1
+                text += f"（占“{tier.label}”名额）"
+            self.placed[entry.unit_id] = (level, text)
+        return used
+
+    def _result(self, entry: RankedUnit) -> GradeResult:
+        policy = self.policy
+        head = _head(entry, policy)
+        by_score = policy.tiers[_reached(policy, entry.compared)].label
+        cap = self.rules.caps.get(entry.unit_id)
+        applied = self.rules.sets.get(entry.unit_id)
+        if entry.disqualified:
+            label = policy.tiers[self.last].label
+            return GradeResult(
+                entry.unit_id,
+                self.name,
+                label,
+                self.last,
+                by_score,
+                f"{head}，但一票否决，直接评为最低等次“{label}”",
+            )
+        level, how = self.placed[entry.unit_id]
+        label = policy.tiers[level].label
+        gate = (
+            cap.rule.key if cap is not None and entry.unit_id in self.capped else None
+        )
+        if applied is not None:
+            reason = f"{head}；{how}，评为“{label}”"
+            return GradeResult(
+                entry.unit_id,
+                self.name,
+                label,
+                level,
+                by_score,
+                reason,
+                gate=gate,
+                override=applied.rule.key,
+            )
+        clauses = _unrounded(entry, policy, level)
+        clauses.extend(self.notes.get(entry.unit_id, []))
+        if how:
+            clauses.append(how)
+        elif not clauses and level == self.last and self.last:
+            above = policy.tiers[self.last - 1]
+            if above.min_score is not None:
+                clauses.append(
+                    f"未达到“{above.label}”等次线 {_number(above.min_score)}"
+                )
+        joint = "，" if head.endswith("）") else " "
+        reason = (
+            f"{head}{joint}{'；'.join(clauses)}，评为“{label}”"
+            if clauses
+            else f"{head}，评为“{label}”"
+        )
+        return GradeResult(
+            entry.unit_id, self.name, label, level, by_score, reason, gate=gate
+        )
+
+
+def _barred(group: _Group, cap: _Applied) -> str:
+    """``不得评为“好”``: every grade above the cap."""
+    above = "、".join(f"“{t.label}”" for t in group.policy.tiers[: cap.level])
+    return f"不得评为{above}"
+
+
+def _unrounded(entry: RankedUnit, policy: GradingPolicy, level: int) -> list[str]:
+    """Why a published total that reaches a better tier did not, on the exact basis.
+
+    The table shows the published total; when it reaches a threshold that
+    the exact total misses, the reason says so, or it would read as a
+    mistake.
+    """
+    if policy.basis != "exact":
+        return []
+    shown = Fraction(entry.shown)
+    return [
+        f"按未经四舍五入的总分未达到“{tier.label}”等次线 {_number(tier.min_score)}"
+        for tier in policy.tiers[:level]
+        if tier.min_score is not None and entry.total < tier.min_score <= shown
+    ]
+
+
+def _meets(tier: GradeTier, entry: RankedUnit) -> bool:
+    return tier.min_score is None or entry.compared >= tier.min_score
+
+
+def _line(tier: GradeTier) -> str:
+    """``达到“好”等次线 90，``, or nothing for a tier given by quota alone."""
+    if tier.min_score is None:
+        return ""
+    return f"达到“{tier.label}”等次线 {_number(tier.min_score)}，"
+
+
+def _reached_text(tier: GradeTier, entry: RankedUnit, size: int) -> str:
+    parts = []
+    if tier.min_score is not None:
+        parts.append(f"达到“{tier.label}”等次线 {_number(tier.min_score)}")
+    if tier.quota is not None:
+        parts.append(
+            f"在“{tier.label}”{tier.quota.describe(size)}之内，名次 {entry.rank}"
+        )
+    return "，".join(parts)
+
+
+def _head(entry: RankedUnit, policy: GradingPolicy) -> str:
+    """The value that decided: ``公布分 90.00``, or ``总分 89.996（公布为 90.00）``."""
+    if policy.basis == "rounded":
+        return f"公布分 {entry.shown}"
+    if Fraction(entry.shown) == entry.total:
+        return f"总分 {entry.shown}"
+    places = -int(entry.shown.as_tuple().exponent)
+    return f"总分 {_longer(entry.total, places)}（公布为 {entry.shown}）"
+
+
+def _number(value: Fraction) -> str:
+    """A threshold as written: ``90``, ``89.5``; never a fraction."""
+    text = _f(value)
+    return _longer(value, 0) if "/" in text else text
+
+
+def _longer(value: Fraction, places: int) -> str:
+    """*value* as a decimal longer than *places*, never as a fraction.
+
+    Exactly, when it ends within six more places; else its first four more
+    places and ``…`` (digits cut, not rounded, so each shown digit is true).
+
+    >>> _longer(Fraction("89.996"), 2), _longer(Fraction(269, 3), 2)
+    ('89.996', '89.666666…')
+    """
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    for extra in range(places + 1, places + 7):
+        scaled = size * 10**extra
+        if scaled.denominator == 1:
+            digits = str(scaled.numerator).rjust(extra + 1, "0")
+            return f"{sign}{digits[:-extra]}.{digits[-extra:]}"
+    extra = places + 4
+    digits = str(int(size * 10**extra)).rjust(extra + 1, "0")
+    return f"{sign}{digits[:-extra]}.{digits[-extra:]}…"
 
 
 def _reached(policy: GradingPolicy, value: Fraction) -> int:
@@ -529,88 +1213,3 @@ def _reached(policy: GradingPolicy, value: Fraction) -> int:
                 continue  # a quota-only tier is not reached by score alone
             return level
     return len(policy.tiers) - 1
-
-
-def _grade_group(
-    name: str, entries: Sequence[RankedUnit], policy: GradingPolicy
-) -> list[GradeResult]:
-    size = len(entries)
-    placed: dict[str, tuple[int, str]] = {}
-    notes: dict[str, list[str]] = {}
-    remaining = [e for e in entries if not e.disqualified]
-    last = len(policy.tiers) - 1
-    for level, tier in enumerate(policy.tiers[:-1]):
-        qualified = [
-            e
-            for e in remaining
-            if tier.min_score is None or e.compared >= tier.min_score
-        ]
-        taken: Sequence[RankedUnit] = qualified
-        dropped: Sequence[RankedUnit] = ()
-        if tier.quota is not None:
-            limit = tier.quota.limit(size)
-            taken, dropped = take_top(qualified, limit)
-            described = tier.quota.describe(size)
-            line = (
-                f"达到“{tier.label}”等次线 {_f(tier.min_score)}，但"
-                if tier.min_score is not None
-                else ""
-            )
-            for entry in qualified:
-                if entry in taken:
-                    continue
-                if entry in dropped:
-                    others = "、".join(e.unit_id for e in dropped if e is not entry)
-                    notes.setdefault(entry.unit_id, []).append(
-                        f"{line}与 {others} 同分处于“{tier.label}”{described}的"
-                        "名额线上，同分单位一律不占该名额"
-                    )
-                else:
-                    notes.setdefault(entry.unit_id, []).append(
-                        f"{line}“{tier.label}”{described}已用完"
-                    )
-        for entry in taken:
-            placed[entry.unit_id] = (level, _threshold_text(tier, entry, size))
-        remaining = [e for e in remaining if e.unit_id not in placed]
-    for entry in remaining:
-        placed[entry.unit_id] = (last, "")
-    out = []
-    for entry in entries:
-        shown = f"总分 {entry.shown}"
-        if policy.basis == "exact" and Fraction(entry.shown) != entry.total:
-            shown += f"（精确值 {_f(entry.total)}）"
-        by_score = policy.tiers[_reached(policy, entry.compared)].label
-        if entry.disqualified:
-            level = last
-            reason = (
-                f"{shown}，但一票否决，直接评为最低等次“{policy.tiers[last].label}”"
-            )
-        else:
-            level, how = placed[entry.unit_id]
-            label = policy.tiers[level].label
-            blocked = notes.get(entry.unit_id, [])
-            if blocked:
-                reason = f"{shown}，{'；'.join(blocked)}，评为“{label}”"
-                if how:
-                    reason += f"（{how}）"
-            elif level == last:
-                above = policy.tiers[last - 1].min_score if last else None
-                tail = f"（未达到 {_f(above)}）" if above is not None else ""
-                reason = f"{shown}，评为“{label}”{tail}"
-            else:
-                reason = f"{shown}，评为“{label}”（{how}）"
-        out.append(
-            GradeResult(
-                entry.unit_id, name, policy.tiers[level].label, level, by_score, reason
-            )
-        )
-    return out
-
-
-def _threshold_text(tier: GradeTier, entry: RankedUnit, size: int) -> str:
-    parts = []
-    if tier.min_score is not None:
-        parts.append(f"达到 {_f(tier.min_score)}")
-    if tier.quota is not None:
-        parts.append(f"在{tier.quota.describe(size)}之内，名次 {entry.rank}")
-    return "，".join(parts)
