@@ -55,13 +55,16 @@ class TestAssessOutcomes:
         assert list(outcomes.rankings) == ["政府工作部门", "党群部门", "垂直管理部门"]
         assert outcomes.rankings["政府工作部门"].unit_ids == tuple("abdec")
         assert outcomes.commendation.unit_ids == ("a", "f", "i")
-        assert outcomes.bottom.unit_ids == ("c", "h")
+        # Changed on purpose (issue 14 §4): vetoed c is listed for its veto
+        # and no longer takes 政府工作部门's one bottom place, which goes to
+        # e, the lowest unit without a veto.
+        assert outcomes.bottom.unit_ids == ("e", "c", "h")
         assert outcomes.grades.of("b").label == "好"
         assert outcomes.grades.of("c").label == "差"
         assert len(outcomes.overall) == 10
         assert (
             repr(outcomes)
-            == "<Outcomes: 10 个单位，3 个系列；表彰 3 个，处于后位 2 个>"
+            == "<Outcomes: 10 个单位，3 个系列；表彰 3 个，处于后位 3 个>"
         )
         text = str(outcomes)
         for heading in (

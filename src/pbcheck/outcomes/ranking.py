@@ -52,6 +52,7 @@ rounded down (向下取整), or the smaller of the two.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -394,18 +395,36 @@ class Ranking:
         排名（全部，2 个单位）
             1  b  90.00
             2  a  70.00
+        >>> for line in rank(scorecards({"ZF08": 100, "党1": 90})).lines():
+        ...     print(line)
+        排名（全部，2 个单位）
+            1  ZF08  100.00
+            2  党1    90.00
         """
+        # Columns line up: ids padded to the widest (a CJK character is two
+        # columns wide in a terminal), totals right-aligned.
+        id_width = max((_width(e.unit_id) for e in self.entries), default=0)
+        total_width = max((len(str(e.shown)) for e in self.entries), default=0)
         out = [f"排名（{self.scope}，{len(self)} 个单位）"]
         out.extend(
-            f"  {entry.rank:>3}  {entry.unit_id}  {entry.shown}"
-            + ("  一票否决" if entry.disqualified else "")
-            + (f"  并列：{'、'.join(entry.tied_with)}" if entry.tied_with else "")
+            (
+                f"  {entry.rank:>3}  {entry.unit_id}"
+                f"{' ' * (id_width - _width(entry.unit_id))}"
+                f"  {entry.shown!s:>{total_width}}"
+                + ("  一票否决" if entry.disqualified else "")
+                + (f"  并列：{'、'.join(entry.tied_with)}" if entry.tied_with else "")
+            )
             for entry in self.entries
         )
         return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _width(text: str) -> int:
+    """Terminal columns of *text*: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _optional_exact(value: object) -> Fraction | None:

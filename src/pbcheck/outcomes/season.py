@@ -44,7 +44,7 @@ from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.grading import Grades, GradingPolicy, grade
 from pbcheck.outcomes.history import CycleResult
-from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank, rank_within
+from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank_within
 from pbcheck.outcomes.rating import RatingResult
 from pbcheck.outcomes.selection import (
     AccountabilityRecord,
@@ -85,9 +85,12 @@ class OutcomePolicy:
     """Every rule of the outcome layer, as data.
 
     Args:
-        ranking: competition ties on exact totals by default.
+        ranking: competition ties on the published totals (公布分) by
+            default, within comparable rubrics only.
         grading: 好 ≥ 90 / 较好 ≥ 80 / 一般 ≥ 60 / 差 by default.
-        bottom: the last unit of each series by default (and vetoed units).
+        bottom: by default the last unit without a veto of each series
+            (every unit tied for that place included; none in a series of
+            one unit), and vetoed units for their veto.
         commendation: the top 20% of each series (rounded down) by default,
             excluding vetoed and bottom units and 诫勉 or heavier.
 
@@ -109,10 +112,18 @@ class Outcomes:
         policy: the rules applied.
         rankings: one ranking per series (系列), in tree order.
         liaison_groups: one ranking per liaison group (联系片).
-        overall: every unit ranked together.
+        overall: every unit ranked together, when all are comparable; when
+            the policy splits a season of incomparable rubrics, an empty
+            ranking whose scope says so, and the rankings are in
+            ``overall_by_rubric``.
         grades: each unit's grade (等次) and why.
         bottom: who is at the bottom (处于后位) and why.
         commendation: who is eligible and selected (评先评优) and why.
+        groupings: for each grouping of the tree's units
+            (:attr:`~pbcheck.OrgUnit.groupings`), one ranking per group,
+            e.g. ``outcomes.groupings["纪检联系片"]["第二片"]``.
+        overall_by_rubric: the overall rankings of a season split by rubric
+            (``mixed_rubrics="split"``), one per rubric; empty otherwise.
 
     ``repr`` fits a terminal line, ``print`` gives every table and list, a
     notebook shows a summary per series (``_repr_html_``) and
@@ -136,10 +147,37 @@ class Outcomes:
     grades: Grades
     bottom: BottomList
     commendation: CommendationList
+    groupings: Mapping[str, Mapping[str, Ranking]] = attrs.field(factory=dict)
+    overall_by_rubric: Mapping[str, Ranking] = attrs.field(factory=dict)
+
+    @property
+    def unit_count(self) -> int:
+        """How many units were ranked (over every overall ranking).
+
+        >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> assess_outcomes(
+        ...     scorecards({"a": 90, "b": 80}), org_tree({"党群部门": ["a", "b"]})
+        ... ).unit_count
+        2
+        """
+        return len(self.overall) + sum(len(t) for t in self.overall_by_rubric.values())
+
+    def overall_tables(self) -> dict[str, Ranking]:
+        """Every overall ranking by name: ``全部``, or one per rubric if split.
+
+        >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> list(
+        ...     assess_outcomes(
+        ...         scorecards({"a": 90}), org_tree({"党群部门": ["a"]})
+        ...     ).overall_tables()
+        ... )
+        ['全部']
+        """
+        return dict(self.overall_by_rubric) or {"全部": self.overall}
 
     def __repr__(self) -> str:
         return (
-            f"<Outcomes: {len(self.overall)} 个单位，{len(self.rankings)} 个系列；"
+            f"<Outcomes: {self.unit_count} 个单位，{len(self.rankings)} 个系列；"
             f"表彰 {len(self.commendation.unit_ids)} 个，"
             f"处于后位 {len(self.bottom.unit_ids)} 个>"
         )
@@ -160,7 +198,7 @@ class Outcomes:
             )
         summary = html.table(["系列", "单位数", "表彰", "处于后位", "第 1 名"], rows)
         return html.titled(
-            f"考评结果（{len(self.overall)} 个单位，{len(self.rankings)} 个系列）",
+            f"考评结果（{self.unit_count} 个单位，{len(self.rankings)} 个系列）",
             summary + self.commendation._repr_html_() + self.bottom._repr_html_(),
         )
 
@@ -188,9 +226,12 @@ class Outcomes:
         ... ).summary_lines()[0]
         '考评结果（1 个单位，1 个系列）'
         """
-        out = [f"考评结果（{len(self.overall)} 个单位，{len(self.rankings)} 个系列）"]
+        out = [f"考评结果（{self.unit_count} 个单位，{len(self.rankings)} 个系列）"]
         for table in self.rankings.values():
             out.extend(table.lines())
+        for tables in self.groupings.values():
+            for table in tables.values():
+                out.extend(table.lines())
         out.extend(self.grades.lines())
         out.extend(self.commendation.lines())
         out.extend(self.bottom.lines())
@@ -256,7 +297,18 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
     cards = tuple(scorecards)
     rankings = rank_within(cards, tree, policy.ranking, by="series")
     groups = rank_within(cards, tree, policy.ranking, by="liaison_group")
-    overall = rank(cards, policy.ranking)
+    groupings = {
+        name: rank_within(cards, tree, policy.ranking, by=name)
+        for name in tree.groupings
+    }
+    # The overall ranking obeys the comparability rule like every other:
+    # refused, or one per rubric (then ``overall`` is empty and says why).
+    everything = rank_within(cards, tree, policy.ranking, by="all")
+    if list(everything) == ["全部"]:
+        overall, by_rubric = everything["全部"], {}
+    else:
+        overall = Ranking(_SPLIT_OVERALL, policy.ranking, ())
+        by_rubric = everything
     grades = grade(cards, policy.grading, tree=tree)
     bottom = bottom_list(cards, tree, policy.bottom, ranking=policy.ranking)
     commendation = commendation_list(
@@ -269,7 +321,21 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
         cycle=cycle,
         ranking=policy.ranking,
     )
-    return Outcomes(policy, rankings, groups, overall, grades, bottom, commendation)
+    return Outcomes(
+        policy,
+        rankings,
+        groups,
+        overall,
+        grades,
+        bottom,
+        commendation,
+        groupings=groupings,
+        overall_by_rubric=by_rubric,
+    )
+
+
+#: The scope of the empty overall ranking of a season split by rubric.
+_SPLIT_OVERALL = "全部（细则不可比，按细则分别排名，见 overall_by_rubric）"
 
 
 def _cards(value: Iterable[Scorecard]) -> tuple[Scorecard, ...]:
@@ -348,16 +414,24 @@ class Results:
                         f"{self.rubric.version}",
                     )
                 )
-        for index, entry in enumerate(self.outcomes.overall.entries):
-            if entry.unit_id not in seen:
-                problems.add(
-                    UnknownReferenceError(
-                        ("results", "outcomes", "overall", "entries", index, "unit_id"),
-                        entry.unit_id,
-                        "names no scored unit",
+        tables: list[tuple[Path, Ranking]] = [
+            (("results", "outcomes", "overall"), self.outcomes.overall)
+        ]
+        tables += [
+            (("results", "outcomes", "overall_by_rubric", name), table)
+            for name, table in self.outcomes.overall_by_rubric.items()
+        ]
+        for where, table in tables:
+            for index, entry in enumerate(table.entries):
+                if entry.unit_id not in seen:
+                    problems.add(
+                        UnknownReferenceError(
+                            (*where, "entries", index, "unit_id"),
+                            entry.unit_id,
+                            "names no scored unit",
+                        )
                     )
-                )
-        ranked = {entry.unit_id for entry in self.outcomes.overall.entries}
+        ranked = {entry.unit_id for _, table in tables for entry in table.entries}
         for index, card in enumerate(self.scorecards):
             if isinstance(card, Scorecard) and card.unit_id not in ranked:
                 problems.add(
@@ -465,7 +539,7 @@ def outcomes_frame(
     >>> int(row["rank"]), row["grade"], bool(row["commended"]), bool(row["bottom"])
     (1, '好', True, False)
     >>> frame.loc["c", "bottom_reason"]
-    '总分 60.00，排第 5 名；位列本组倒数 1，在后位名额 1 个（至多 1 个）之内'
+    '总分 60.00，排第 5 名；在本组位列倒数第 1，在后位名额 1 个（至多 1 个）之内'
     """
     check_numeric(numeric)
     cells = Cells(numeric)

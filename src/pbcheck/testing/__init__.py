@@ -27,6 +27,7 @@ from pbcheck.testing._interchange import (
     outcome_policies,
     results,
 )
+from pbcheck.testing._offices import OFFICE_RUBRICS, office_rubric, office_seasons
 from pbcheck.testing._outcomes import bottom_matrices, seasons
 from pbcheck.testing._rubrics import (
     ROLL_UP_AGGREGATORS,
@@ -49,6 +50,7 @@ from pbcheck.testing._waivers import (
 
 __all__ = [
     "MUTATIONS",
+    "OFFICE_RUBRICS",
     "ROLL_UP_AGGREGATORS",
     "aware_datetimes",
     "bottom_matrices",
@@ -66,6 +68,8 @@ __all__ = [
     "json_values",
     "not_applicable_policies",
     "observed_values",
+    "office_rubric",
+    "office_seasons",
     "org_trees",
     "outcome_policies",
     "results",
