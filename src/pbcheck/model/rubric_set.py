@@ -78,6 +78,7 @@ from pbcheck.errors import (
     ValidationError,
     _Problems,
 )
+from pbcheck._numbers import RoundingPolicy
 from pbcheck.model.rubric import Indicator, Rubric
 
 __all__ = ["RubricSet"]
@@ -111,6 +112,13 @@ class RubricSet:
         default: the rubric id of every unit no other rule reaches.
         individual: unit id → slot id → that unit's own indicators (个性指标),
             filling the slot of the unit's rubric.
+        title: the season's rubrics as one document names them; by default
+            the rubrics' titles joined.
+        version: by default the rubrics' common version (or theirs joined).
+
+    Every rubric of a set must show totals by the same
+    :class:`~pbcheck.RoundingPolicy` (:attr:`rounding`): published totals of
+    different series are read side by side.
 
     Raises:
         ValidationError: repeated rubric ids; a rule naming no rubric of the
@@ -135,6 +143,8 @@ class RubricSet:
     individual: Mapping[str, Mapping[str, tuple[Indicator, ...]]] = attrs.field(
         factory=dict, converter=_individual
     )
+    title: str = ""
+    version: str = ""
     _by_id: Mapping[str, Rubric] = attrs.field(
         init=False, repr=False, eq=False, alias="_by_id"
     )
@@ -166,6 +176,22 @@ class RubricSet:
             problems.add(
                 InvalidValueError(("rubric_set", "rubrics"), [], "must not be empty")
             )
+        roundings = {rubric.rounding for rubric in by_id.values()}
+        if len(roundings) > 1:
+            problems.add(
+                InvalidValueError(
+                    ("rubric_set", "rubrics"),
+                    {r.id: str(r.rounding) for r in by_id.values()},
+                    "must all show totals by the same rounding policy",
+                )
+            )
+        for name in ("title", "version"):
+            if not isinstance(getattr(self, name), str):
+                problems.add(
+                    InvalidTypeError(
+                        ("rubric_set", name), getattr(self, name), "must be a string"
+                    )
+                )
         known = ", ".join(by_id) or "none"
         rules: list[tuple[tuple[str, ...], str]] = [
             (("rubric_set", "by_series", name), rubric_id)
@@ -215,8 +241,18 @@ class RubricSet:
             except Problem as problem:
                 problems.add(problem.moved(here))
         problems.raise_if_any()
+        if not self.title:
+            object.__setattr__(self, "title", "、".join(r.title for r in self.rubrics))
+        if not self.version:
+            versions = dict.fromkeys(r.version for r in self.rubrics)
+            object.__setattr__(self, "version", "、".join(versions))
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_filled", filled)
+
+    @property
+    def rounding(self) -> RoundingPolicy:
+        """How every rubric of the set shows totals (they agree)."""
+        return self.rubrics[0].rounding
 
     def rubric(self, rubric_id: str) -> Rubric:
         """The rubric of the set with *rubric_id*; :class:`KeyError` if none."""

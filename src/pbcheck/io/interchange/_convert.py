@@ -56,7 +56,7 @@ from pbcheck.model.aggregation import Aggregator, AggregatorRegistry, FunctionAg
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Source
 from pbcheck.model.org import Role, UnitKind
-from pbcheck.model.rubric import ROOT, Section
+from pbcheck.model.rubric import ROOT, Rubric, Section
 from pbcheck.model.rules import (
     RULE_TAG_PATTERN,
     ActivityRule,
@@ -569,32 +569,38 @@ def _reordered(results: Results) -> Results:
     loaded scorecard should see indicators in rubric order and series in tree
     order, as it would on a freshly computed season.
     """
-    rubric = results.rubric
-    indicator_order = [indicator.id for indicator in rubric.indicators()]
-    section_order: list[str] = []
 
-    def post_order(section: Section) -> None:
-        for child in section.sections:
-            post_order(child)
-        section_order.append(section.id)
+    def orders(rubric: Rubric) -> tuple[list[str], list[str]]:
+        """The rubric's sections (post-order, then the root) and indicators."""
+        section_order: list[str] = []
 
-    for section in rubric.sections:
-        post_order(section)
-    section_order.append(ROOT)
+        def post_order(section: Section) -> None:
+            for child in section.sections:
+                post_order(child)
+            section_order.append(section.id)
+
+        for section in rubric.sections:
+            post_order(section)
+        section_order.append(ROOT)
+        return section_order, [indicator.id for indicator in rubric.indicators()]
 
     def ordered(mapping: Mapping[str, T], order: Sequence[str]) -> dict[str, T]:
         rank = {key: index for index, key in enumerate(order)}
         keys = sorted(mapping, key=lambda key: (rank.get(key, len(rank)), key))
         return {key: mapping[key] for key in keys}
 
-    cards = tuple(
-        attrs.evolve(
-            card,
-            sections=ordered(card.sections, section_order),
-            indicators=ordered(card.indicators, indicator_order),
+    known: dict[int, tuple[list[str], list[str]]] = {}
+    cards = []
+    for card in results.scorecards:
+        rubric = results.rubric_of(card.unit_id)
+        section_order, indicator_order = known.setdefault(id(rubric), orders(rubric))
+        cards.append(
+            attrs.evolve(
+                card,
+                sections=ordered(card.sections, section_order),
+                indicators=ordered(card.indicators, indicator_order),
+            )
         )
-        for card in results.scorecards
-    )
     tree_order = {unit.id: index for index, unit in enumerate(results.tree)}
 
     def by_tree(tables: Mapping[str, Ranking]) -> dict[str, Ranking]:
