@@ -68,6 +68,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
+from pbcheck._numbers import RoundingPolicy
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -78,7 +79,6 @@ from pbcheck.errors import (
     ValidationError,
     _Problems,
 )
-from pbcheck._numbers import RoundingPolicy
 from pbcheck.model.rubric import Indicator, Rubric
 
 __all__ = ["RubricSet"]
@@ -154,6 +154,20 @@ class RubricSet:
 
     def __attrs_post_init__(self) -> None:
         problems = _Problems("invalid rubric set")
+        by_id = self._check_rubrics(problems)
+        self._check_rules(problems, by_id)
+        filled = self._fill(problems, by_id)
+        problems.raise_if_any()
+        if not self.title:
+            object.__setattr__(self, "title", "、".join(r.title for r in self.rubrics))
+        if not self.version:
+            versions = dict.fromkeys(r.version for r in self.rubrics)
+            object.__setattr__(self, "version", "、".join(versions))
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_filled", filled)
+
+    def _check_rubrics(self, problems: _Problems) -> dict[str, Rubric]:
+        """The rubrics by id; repeated ids, foreign objects and roundings reported."""
         by_id: dict[str, Rubric] = {}
         for index, rubric in enumerate(self.rubrics):
             if not isinstance(rubric, Rubric):
@@ -176,8 +190,7 @@ class RubricSet:
             problems.add(
                 InvalidValueError(("rubric_set", "rubrics"), [], "must not be empty")
             )
-        roundings = {rubric.rounding for rubric in by_id.values()}
-        if len(roundings) > 1:
+        if len({rubric.rounding for rubric in by_id.values()}) > 1:
             problems.add(
                 InvalidValueError(
                     ("rubric_set", "rubrics"),
@@ -192,6 +205,10 @@ class RubricSet:
                         ("rubric_set", name), getattr(self, name), "must be a string"
                     )
                 )
+        return by_id
+
+    def _check_rules(self, problems: _Problems, by_id: Mapping[str, Rubric]) -> None:
+        """Every rule of assignment names a rubric of the set."""
         known = ", ".join(by_id) or "none"
         rules: list[tuple[tuple[str, ...], str]] = [
             (("rubric_set", "by_series", name), rubric_id)
@@ -212,6 +229,11 @@ class RubricSet:
                         f"names no rubric of the set (rubrics: {known})",
                     )
                 )
+
+    def _fill(
+        self, problems: _Problems, by_id: Mapping[str, Rubric]
+    ) -> dict[str, Rubric]:
+        """Each unit's rubric with its own indicators in the slots (个性指标)."""
         filled: dict[str, Rubric] = {}
         for unit, slots in self.individual.items():
             here = ("rubric_set", "individual", Id(unit))
@@ -240,14 +262,7 @@ class RubricSet:
                 problems.extend([p.moved(here) for p in error.problems])
             except Problem as problem:
                 problems.add(problem.moved(here))
-        problems.raise_if_any()
-        if not self.title:
-            object.__setattr__(self, "title", "、".join(r.title for r in self.rubrics))
-        if not self.version:
-            versions = dict.fromkeys(r.version for r in self.rubrics)
-            object.__setattr__(self, "version", "、".join(versions))
-        object.__setattr__(self, "_by_id", by_id)
-        object.__setattr__(self, "_filled", filled)
+        return filled
 
     @property
     def rounding(self) -> RoundingPolicy:
