@@ -18,6 +18,7 @@ from pbcheck.testing._cycles import (
     dates_in,
     zones,
 )
+from pbcheck.testing._grades import GradeCase, grade_cases, grading_policies
 from pbcheck.testing._interchange import (
     MUTATIONS,
     broken_documents,
@@ -52,6 +53,7 @@ __all__ = [
     "MUTATIONS",
     "OFFICE_RUBRICS",
     "ROLL_UP_AGGREGATORS",
+    "GradeCase",
     "aware_datetimes",
     "bottom_matrices",
     "broken_documents",
@@ -64,6 +66,8 @@ __all__ = [
     "evaluation_lists",
     "evaluations_for",
     "exact_numbers",
+    "grade_cases",
+    "grading_policies",
     "indicators",
     "json_values",
     "not_applicable_policies",
