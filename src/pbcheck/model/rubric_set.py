@@ -259,9 +259,9 @@ class RubricSet:
             try:
                 filled[unit] = fits[0].filled(slots)
             except ValidationError as error:
-                problems.extend([p.moved(here) for p in error.problems])
+                problems.extend([p.moved((*here, *p.steps)) for p in error.problems])
             except Problem as problem:
-                problems.add(problem.moved(here))
+                problems.add(problem.moved((*here, *problem.steps)))
         return filled
 
     @property

@@ -259,7 +259,9 @@ class _Plans:
                     unit_id, series=None if unit is None else unit.series
                 )
             except Problem as problem:
-                problems.add(problem.moved(_evaluation_path(unit_id)))
+                problems.add(
+                    problem.moved((*_evaluation_path(unit_id), *problem.steps))
+                )
                 return None
             named = f"rubric {rubric.id} {rubric.version} (this unit's rubric)"
         if rubric.slots:
