@@ -35,6 +35,7 @@ from pbcheck.errors import (
     DuplicateIdError,
     InvalidTypeError,
     Path,
+    Problem,
     UnknownReferenceError,
     _Problems,
 )
@@ -42,6 +43,7 @@ from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.outcomes.grading import Grades, GradingPolicy, grade
 from pbcheck.outcomes.history import CycleResult
 from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank_within
@@ -350,15 +352,18 @@ class Results:
     computed from, so that a report can be produced from that one file.
 
     Args:
-        rubric: the rubric the scorecards were computed with.
+        rubric: the rubric the scorecards were computed with, or the
+            :class:`~pbcheck.model.rubric_set.RubricSet` of a season with
+            several rubrics (分类考核).
         tree: the org tree (series and liaison groups).
         cycle: the assessment cycle.
         scorecards: one per unit.
         outcomes: rankings, grades, commendation and bottom lists.
 
     Construction checks that the parts belong together: every scorecard
-    names a unit of the tree once and was computed with this rubric, and the
-    outcomes rank exactly the scored units.
+    names a unit of the tree once and was computed with this rubric (with a
+    set: with the unit's own rubric of the set), and the outcomes rank
+    exactly the scored units.
 
     >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
     >>> from pbcheck.examples import example_evaluations
@@ -372,7 +377,7 @@ class Results:
     (90, 1)
     """
 
-    rubric: Rubric
+    rubric: Rubric | RubricSet
     tree: OrgTree
     cycle: AssessmentCycle
     scorecards: tuple[Scorecard, ...] = attrs.field(converter=_cards)
@@ -402,16 +407,18 @@ class Results:
                         "names no unit in the org tree",
                     )
                 )
-            if (card.rubric_id, card.rubric_version) != (
-                self.rubric.id,
-                self.rubric.version,
-            ):
+            try:
+                own = self.rubric_of(card.unit_id)
+            except Problem as problem:
+                problems.add(problem.moved((*path, *problem.steps)))
+                continue
+            if (card.rubric_id, card.rubric_version) != (own.id, own.version):
                 problems.add(
                     UnknownReferenceError(
                         (*path, "rubric_id"),
                         f"{card.rubric_id} {card.rubric_version}",
-                        f"must be the embedded rubric {self.rubric.id} "
-                        f"{self.rubric.version}",
+                        f"must be the embedded rubric {own.id} {own.version}"
+                        + ("" if own is self.rubric else " (the unit's rubric)"),
                     )
                 )
         tables: list[tuple[Path, Ranking]] = [
@@ -446,7 +453,7 @@ class Results:
     @classmethod
     def compute(
         cls,
-        rubric: Rubric,
+        rubric: Rubric | RubricSet,
         tree: OrgTree,
         cycle: AssessmentCycle,
         evaluations: Iterable[Evaluation],
@@ -473,6 +480,25 @@ class Results:
         cards = tuple(sorted(scored, key=lambda card: place[card.unit_id]))
         outcomes = assess_outcomes(cards, tree, policy, cycle=cycle)
         return cls(rubric, tree, cycle, cards, outcomes)
+
+    def rubric_of(self, unit_id: str) -> Rubric:
+        """The rubric *unit_id* was scored on: the rubric, or its own of the set.
+
+        Raises:
+            UnknownReferenceError: with a rubric set, no rubric of the set
+                assesses the unit.
+
+        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+        >>> results = Results.compute(
+        ...     example_rubric(), example_tree(), example_cycle(), ()
+        ... )
+        >>> results.rubric_of("ZF01") is results.rubric
+        True
+        """
+        if isinstance(self.rubric, Rubric):
+            return self.rubric
+        series = self.tree[unit_id].series if unit_id in self.tree else None
+        return self.rubric.rubric_for(unit_id, series=series)
 
     def scorecard(self, unit_id: str) -> Scorecard:
         """The scorecard of *unit_id*; :class:`KeyError` if there is none.
