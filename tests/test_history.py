@@ -263,7 +263,7 @@ class TestTrendsAndHonours:
         assert (found["a"].rank_change, found["a"].score_change) == (2, 5)
         assert (
             found["b"].reason
-            == "排名由第 1 名降至第 2 名（下降 1 位），总分 90 → 84（−6）"
+            == "排名由第 1 名降至第 2 名（下降 1 位），总分 90.00 → 84.00（−6.00）"
         )
         assert found["c"].rank_change is None
         assert found["c"].reason == "无上期结果可比"
@@ -282,3 +282,107 @@ class TestTrendsAndHonours:
         second = assess_outcomes(scorecards({"a": 91, "b": 81, "c": 59}), tree)
         history = History([first.cycle_result(C[2024]), second.cycle_result(C[2025])])
         assert {a.unit_id for a in escalations(history)} == {"c"}
+
+
+class TestAcrossRubricVersions:
+    """Issue 14 §8: trends across rubric versions warn and can compare percentiles or parts."""
+
+    def two_cycles(self):
+        return History(
+            [
+                cycle(
+                    2024,
+                    UnitResult(
+                        "a",
+                        Fraction(90),
+                        2,
+                        group="g",
+                        rubric="zf 2024",
+                        attainment={"dj": Fraction(3, 4), "yw": Fraction(1, 2)},
+                    ),
+                    UnitResult("b", Fraction(95), 1, group="g", rubric="zf 2024"),
+                ),
+                cycle(
+                    2025,
+                    UnitResult(
+                        "a",
+                        Fraction(70),
+                        1,
+                        group="g",
+                        rubric="zf 2025",
+                        attainment={"dj": Fraction(9, 10), "new": Fraction(1)},
+                    ),
+                    UnitResult("b", Fraction(60), 2, group="g", rubric="zf 2025"),
+                ),
+            ]
+        )
+
+    def test_a_change_of_rubric_is_a_structured_warning(self):
+        """Totals of two rubric versions: the trend says so in a field and in its reason."""
+        trend = trends(self.two_cycles())[0]
+        assert trend.rubric_change == ("zf 2024", "zf 2025")
+        assert trend.warning == "考核细则由 zf 2024 改为 zf 2025，总分不宜直接比较"
+        assert trend.reason.startswith(trend.warning + "；")
+
+    def test_the_same_rubric_gives_no_warning(self):
+        """No rubric recorded, or the same one: no warning."""
+        history = History(
+            [
+                cycle(y, UnitResult("a", Fraction(80), 1, rubric="zf 1"))
+                for y in (2024, 2025)
+            ]
+        )
+        (trend,) = trends(history)
+        assert (trend.warning, trend.rubric_change) == (None, None)
+
+    def test_percentiles_compare_places_in_groups_of_any_size(self):
+        """Rank 2 of 2 then 1 of 2: percentile 100% → 50%, up 50 points."""
+        trend = trends(self.two_cycles(), compare="percentile")[0]
+        assert (trend.previous_percentile, trend.percentile) == (
+            Fraction(1),
+            Fraction(1, 2),
+        )
+        assert trend.percentile_change == Fraction(1, 2)
+        assert "名次百分位 100.0% → 50.0%（前移 50.0 个百分点）" in trend.reason
+        assert "总分" in trend.reason  # only in the warning
+        assert "→ 70" not in trend.reason
+
+    def test_attainment_compares_the_parts_both_rubrics_have(self):
+        """dj 75% → 90%: a part only one version has is left out."""
+        trend = trends(self.two_cycles(), compare="attainment")[0]
+        assert trend.attainment_change == {"dj": Fraction(3, 20)}
+        assert "各部分得分率：dj 75.0% → 90.0%（+15.0 个百分点）" in trend.reason
+
+    def test_an_unknown_comparison_is_refused(self):
+        """compare= names its value when it is none of the three."""
+        with pytest.raises(ValueError, match="compare: must be one of"):
+            trends(self.two_cycles(), compare="median")  # type: ignore[arg-type]
+
+    def test_a_cycle_result_carries_grade_veto_rubric_and_parts(self):
+        """from_lists fills grade, vetoed, rubric and per-part attainment when given."""
+        tree = org_tree({"党群部门": ["a", "b"]})
+        cards = scorecards({"a": 85, "b": 50}, vetoed={"b"})
+        outcomes = assess_outcomes(cards, tree)
+        result = CycleResult.from_lists(
+            C[2025],
+            outcomes.rankings,
+            bottom=outcomes.bottom,
+            grades=outcomes.grades,
+            scorecards=cards,
+        )
+        a, b = result.get("a"), result.get("b")
+        assert (a.grade, a.vetoed, a.rubric) == ("较好", False, "simple 1")
+        assert (b.grade, b.vetoed) == ("差", True)
+        assert a.attainment == {"s": Fraction(85, 100)}
+
+    def test_streaks_of_any_test(self):
+        """A streak can count any test of a result, e.g. graded 一般 or below."""
+        history = History(
+            [
+                cycle(2023, UnitResult("a", grade="一般")),
+                cycle(2024, UnitResult("a", grade="差")),
+                cycle(2025, UnitResult("a", grade="较好")),
+            ]
+        )
+        runs = history.streaks(lambda unit: unit.grade in {"一般", "差"})
+        assert [r["a"] for r in runs] == [1, 2, 0]

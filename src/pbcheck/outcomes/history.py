@@ -50,15 +50,15 @@ at the top, :func:`trends` the change of rank and score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from pbcheck._numbers import format_exact as _f
+from pbcheck._numbers import RoundingPolicy
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -71,23 +71,32 @@ from pbcheck.errors import (
     item,
 )
 from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.rubric import ROOT
+from pbcheck.outcomes.grading import Grades
 from pbcheck.outcomes.ranking import Ranking
 from pbcheck.outcomes.selection import BottomList, CommendationList
+from pbcheck.scoring.scorecard import Scorecard
 
 __all__ = [
     "DEFAULT_ESCALATION_STEPS",
+    "Compare",
     "CycleResult",
     "EscalationAction",
     "EscalationPolicy",
     "EscalationStep",
     "History",
     "HonourNote",
+    "StreakTest",
     "Trend",
     "UnitResult",
     "escalations",
     "honours",
     "trends",
 ]
+
+
+def _attainments(value: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    return dict(value)
 
 
 @attrs.frozen
@@ -101,6 +110,12 @@ class UnitResult:
         at_bottom: it was at the bottom (处于后位).
         top: it was commended (or in the top N).
         group: its series (or the group it was ranked in).
+        grade: its grade (等次) label, if graded.
+        vetoed: it was vetoed (一票否决).
+        rubric: the rubric it was scored on, ``<id> <version>``, if known;
+            trends and streaks across a change of rubric warn.
+        attainment: per part of the rubric (top-level section id), the
+            share of the part's points earned (得分率), if known.
 
     >>> UnitResult("a", total=Fraction(90), rank=1, top=True).top
     True
@@ -112,6 +127,12 @@ class UnitResult:
     at_bottom: bool = False
     top: bool = False
     group: str | None = None
+    grade: str | None = None
+    vetoed: bool = False
+    rubric: str | None = None
+    attainment: Mapping[str, Fraction] = attrs.field(
+        factory=dict, converter=_attainments, hash=False
+    )
 
 
 def _units(value: Iterable[UnitResult]) -> tuple[UnitResult, ...]:
@@ -173,7 +194,7 @@ class CycleResult:
         return tuple(unit.unit_id for unit in self.units)
 
     @classmethod
-    def from_lists(
+    def from_lists(  # noqa: PLR0913 - every list of the cycle is named
         cls,
         cycle: AssessmentCycle,
         rankings: Mapping[str, Ranking],
@@ -181,11 +202,15 @@ class CycleResult:
         bottom: BottomList | None = None,
         commendation: CommendationList | None = None,
         top_n: int | None = None,
+        grades: Grades | None = None,
+        scorecards: Iterable[Scorecard] = (),
     ) -> CycleResult:
         """Build from a cycle's rankings and lists.
 
         ``top`` is "commended" when *commendation* is given, else "rank ≤
-        *top_n*" when that is given, else ``False``.
+        *top_n*" when that is given, else ``False``.  Each unit's grade comes
+        from *grades*, its rubric and per-part attainment from its scorecard
+        in *scorecards*, when given; ``vetoed`` from the ranking.
 
         >>> from pbcheck import AssessmentCycle
         >>> from pbcheck.outcomes.ranking import rank
@@ -197,6 +222,8 @@ class CycleResult:
         >>> [(u.unit_id, u.rank, u.top) for u in result.units]
         [('a', 1, True), ('b', 2, False)]
         """
+        cards = {card.unit_id: card for card in scorecards}
+        graded = {} if grades is None else {g.unit_id: g.label for g in grades}
         units = []
         for group, table in rankings.items():
             for entry in table:
@@ -204,6 +231,7 @@ class CycleResult:
                     top = entry.unit_id in commendation
                 else:
                     top = top_n is not None and entry.rank <= top_n
+                card = cards.get(entry.unit_id)
                 units.append(
                     UnitResult(
                         entry.unit_id,
@@ -212,9 +240,37 @@ class CycleResult:
                         at_bottom=bottom is not None and entry.unit_id in bottom,
                         top=top,
                         group=group,
+                        grade=graded.get(entry.unit_id),
+                        vetoed=entry.disqualified,
+                        rubric=None if card is None else _rubric(card),
+                        attainment={} if card is None else _attainment(card),
                     )
                 )
         return cls(cycle, units)
+
+    def group_size(self, unit: UnitResult) -> int:
+        """How many units of this cycle were ranked in *unit*'s group."""
+        return sum(1 for other in self.units if other.group == unit.group)
+
+
+def _rubric(card: Scorecard) -> str:
+    return f"{card.rubric_id} {card.rubric_version}"
+
+
+def _attainment(card: Scorecard) -> dict[str, Fraction]:
+    """Each part's (top-level section's) attainment, by section id."""
+    root = card.sections.get(ROOT)
+    if root is None:
+        return {}
+    return {
+        part: card.sections[part].attainment
+        for part in root.children
+        if part in card.sections
+    }
+
+
+#: What a streak counts: the bottom or top flag, or any test of a unit's result.
+StreakTest: TypeAlias = Literal["bottom", "top"] | Callable[[UnitResult], bool]
 
 
 def _successor_ids(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -359,13 +415,12 @@ class History:
             old for old in before.unit_ids if unit_id in self.successors(index - 1, old)
         )
 
-    def streaks(
-        self, kind: Literal["bottom", "top"] = "bottom"
-    ) -> tuple[dict[str, int], ...]:
+    def streaks(self, kind: StreakTest = "bottom") -> tuple[dict[str, int], ...]:
         """Per cycle, each unit's run of consecutive cycles at the bottom (top).
 
         A unit's run is 0 in a cycle where it is not at the bottom (top);
-        otherwise 1 + the longest run of its predecessors.
+        otherwise 1 + the longest run of its predecessors.  *kind* may also
+        be any test of a :class:`UnitResult`, e.g. "graded 一般 or 差".
 
         >>> from pbcheck import AssessmentCycle
         >>> history = History(
@@ -383,7 +438,12 @@ class History:
         for index, result in enumerate(self.results):
             runs: dict[str, int] = {}
             for unit in result.units:
-                flag = unit.at_bottom if kind == "bottom" else unit.top
+                if kind == "bottom":
+                    flag = unit.at_bottom
+                elif kind == "top":
+                    flag = unit.top
+                else:
+                    flag = kind(unit)
                 if not flag:
                     runs[unit.unit_id] = 0
                     continue
@@ -667,13 +727,29 @@ def honours(history: History, length: int = 3) -> tuple[HonourNote, ...]:
     return tuple(notes)
 
 
+#: What a trend compares: totals, rank percentiles within the group, or each
+#: part's attainment (得分率).
+Compare: TypeAlias = Literal["total", "percentile", "attainment"]
+
+_COMPARE = ("total", "percentile", "attainment")
+_COMPARED = {"percentile": "名次百分位", "attainment": "各部分得分率"}
+
+
 @attrs.frozen
 class Trend:
-    """How one unit's rank and total changed since the cycle before.
+    """How one unit's rank and result changed since the cycle before.
 
     ``rank_change`` is positive when the unit moved *up* (previous rank −
-    rank); both changes are ``None`` without exactly one comparable
+    rank); every change is ``None`` without exactly one comparable
     predecessor (a new unit, a merger, a gap).
+
+    ``percentile`` is the unit's rank as a share of its group (名次百分位:
+    rank ÷ units in the group, so 1/5 is "first of five"); its change is
+    positive when the unit moved up.  ``attainment_change`` is, per part of
+    the rubric present in both cycles, the change of the share of the part's
+    points earned.  ``rubric_change`` is ``(before, after)`` when the two
+    cycles were scored on different rubrics (or versions); the ``warning``
+    then says so, and the reason begins with it.
 
     >>> from pbcheck import AssessmentCycle
     >>> history = History(
@@ -703,10 +779,38 @@ class Trend:
     previous_total: Fraction | None
     score_change: Fraction | None
     reason: str
+    compare: Compare = "total"
+    percentile: Fraction | None = None
+    previous_percentile: Fraction | None = None
+    percentile_change: Fraction | None = None
+    attainment_change: Mapping[str, Fraction] = attrs.field(
+        factory=dict, converter=_attainments, hash=False
+    )
+    rubric_change: tuple[str, str] | None = None
+    warning: str | None = None
 
 
-def trends(history: History, index: int = -1) -> tuple[Trend, ...]:
-    """Rank and score change of every unit of cycle *index* (the latest by default).
+def trends(
+    history: History, index: int = -1, *, compare: Compare = "total"
+) -> tuple[Trend, ...]:
+    """Change of every unit of cycle *index* (the latest by default) since the cycle before.
+
+    Args:
+        history: the cycles.
+        index: which cycle's units; the latest by default.
+        compare: what the reason compares besides the rank: ``"total"``
+            (default), ``"percentile"`` (the rank as a share of the group,
+            comparable across groups of different size) or ``"attainment"``
+            (each part's share of its points, comparable across rubric
+            versions whose parts keep their ids).  Every change is computed
+            whatever *compare* says; it chooses what the reason shows.
+
+    When the unit's rubric differs between the two cycles (:attr:`UnitResult.rubric`,
+    both known), the trend carries a ``warning`` and ``rubric_change``:
+    totals of different rubrics need not be comparable.
+
+    Raises:
+        InvalidValueError: *compare* is not one of the three.
 
     >>> from pbcheck import AssessmentCycle
     >>> history = History(
@@ -721,8 +825,32 @@ def trends(history: History, index: int = -1) -> tuple[Trend, ...]:
     ... )
     >>> (trend,) = trends(history)
     >>> trend.rank_change, trend.score_change, trend.reason
-    (2, Fraction(5, 1), '排名由第 3 名升至第 1 名（上升 2 位），总分 80 → 85（+5）')
+    (2, Fraction(5, 1), '排名由第 3 名升至第 1 名（上升 2 位），总分 80.00 → 85.00（+5.00）')
+
+    Across a change of rubric, compare rank percentiles instead:
+
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2024),
+    ...             [UnitResult("a", Fraction(80), 2, rubric="zf 2024"), UnitResult("b", rank=1)],
+    ...         ),
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2025),
+    ...             [UnitResult("a", Fraction(70), 1, rubric="zf 2025"), UnitResult("b", rank=2)],
+    ...         ),
+    ...     ]
+    ... )  # fmt: skip
+    >>> trend = trends(history, compare="percentile")[0]
+    >>> trend.rubric_change, trend.percentile_change
+    (('zf 2024', 'zf 2025'), Fraction(1, 2))
+    >>> print(trend.reason)
+    考核细则由 zf 2024 改为 zf 2025，总分不宜直接比较，改为比较名次百分位；排名由第 2 名升至第 1 名（上升 1 位），名次百分位 100.0% → 50.0%（前移 50.0 个百分点）
     """
+    if compare not in _COMPARE:
+        raise InvalidValueError(
+            ("compare",), compare, f"must be one of {', '.join(_COMPARE)}"
+        )
     if not history.results:
         return ()
     index = index % len(history)
@@ -733,29 +861,118 @@ def trends(history: History, index: int = -1) -> tuple[Trend, ...]:
         before = None
         if len(previous) == 1:
             before = history.results[index - 1].get(previous[0])
-        rank_change = score_change = None
-        prev_rank = prev_total = None
-        if before is not None:
-            prev_rank, prev_total = before.rank, before.total
-            if unit.rank is not None and before.rank is not None:
-                rank_change = before.rank - unit.rank
-            if unit.total is not None and before.total is not None:
-                score_change = unit.total - before.total
-        out.append(
-            Trend(
-                unit.unit_id,
-                result.cycle.label_zh,
-                previous,
-                unit.rank,
-                prev_rank,
-                rank_change,
-                unit.total,
-                prev_total,
-                score_change,
-                _trend_reason(history, index, unit, before, rank_change, score_change),
-            )
-        )
+        out.append(_trend(history, index, unit, before, compare))
     return tuple(out)
+
+
+def _change(
+    after: Fraction | int | None, before: Fraction | int | None
+) -> Fraction | None:
+    if after is None or before is None:
+        return None
+    return Fraction(after) - Fraction(before)
+
+
+def _trend(
+    history: History,
+    index: int,
+    unit: UnitResult,
+    before: UnitResult | None,
+    compare: Compare,
+) -> Trend:
+    result = history.results[index]
+    percentile = _percentile(result, unit)
+    if before is None:
+        return Trend(
+            unit.unit_id,
+            result.cycle.label_zh,
+            history.predecessors(index, unit.unit_id),
+            unit.rank,
+            None,
+            None,
+            unit.total,
+            None,
+            None,
+            _trend_reason(history, index, unit, None, None, None),
+            compare=compare,
+            percentile=percentile,
+        )
+    earlier = _percentile(history.results[index - 1], before)
+    rank_change = _change(before.rank, unit.rank)
+    percentile_change = _change(earlier, percentile)
+    attainment = {
+        part: value - before.attainment[part]
+        for part, value in unit.attainment.items()
+        if part in before.attainment
+    }
+    rubric_change = None
+    warning = None
+    if unit.rubric and before.rubric and unit.rubric != before.rubric:
+        rubric_change = (before.rubric, unit.rubric)
+        warning = f"考核细则由 {before.rubric} 改为 {unit.rubric}，总分不宜直接比较" + (
+            "" if compare == "total" else f"，改为比较{_COMPARED[compare]}"
+        )
+    parts = [] if warning is None else [warning]
+    body = _trend_reason(
+        history,
+        index,
+        unit,
+        before,
+        None if rank_change is None else int(rank_change),
+        _change(unit.total, before.total) if compare == "total" else None,
+    )
+    if compare == "percentile" and percentile is not None and earlier is not None:
+        assert percentile_change is not None  # noqa: S101 - both known
+        moved = "前移" if percentile_change >= 0 else "后移"
+        body += (
+            f"，名次百分位 {_percent(earlier)} → {_percent(percentile)}"
+            f"（{moved} {_points(abs(percentile_change))} 个百分点）"
+        )
+    if compare == "attainment" and attainment:
+        body += "，各部分得分率：" + "；".join(
+            f"{part} {_percent(before.attainment[part])} → "
+            f"{_percent(unit.attainment[part])}"
+            f"（{'+' if change >= 0 else '−'}{_points(abs(change))} 个百分点）"
+            for part, change in attainment.items()
+        )
+    parts.append(body)
+    return Trend(
+        unit.unit_id,
+        result.cycle.label_zh,
+        history.predecessors(index, unit.unit_id),
+        unit.rank,
+        before.rank,
+        None if rank_change is None else int(rank_change),
+        unit.total,
+        before.total,
+        _change(unit.total, before.total),
+        "；".join(parts),
+        compare=compare,
+        percentile=percentile,
+        previous_percentile=earlier,
+        percentile_change=percentile_change,
+        attainment_change=attainment,
+        rubric_change=rubric_change,
+        warning=warning,
+    )
+
+
+def _percentile(result: CycleResult, unit: UnitResult) -> Fraction | None:
+    if unit.rank is None:
+        return None
+    return Fraction(unit.rank, result.group_size(unit))
+
+
+def _percent(value: Fraction) -> str:
+    return f"{_ONE_PLACE.format(value * 100)}%"
+
+
+def _points(value: Fraction) -> str:
+    return _ONE_PLACE.format(value * 100)
+
+
+_ONE_PLACE = RoundingPolicy(places=1)
+_SHOWN = RoundingPolicy()
 
 
 def _trend_reason(  # noqa: PLR0913, PLR0917 - internal
@@ -793,6 +1010,7 @@ def _trend_reason(  # noqa: PLR0913, PLR0917 - internal
         assert before.total is not None  # noqa: S101
         sign = "+" if score_change >= 0 else "−"
         parts.append(
-            f"总分 {_f(before.total)} → {_f(unit.total)}（{sign}{_f(abs(score_change))}）"
+            f"总分 {_SHOWN.format(before.total)} → {_SHOWN.format(unit.total)}"
+            f"（{sign}{_SHOWN.format(abs(score_change))}）"
         )
     return "，".join(parts) or "无可比数据"
