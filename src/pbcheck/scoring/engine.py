@@ -25,8 +25,8 @@ Every number can be explained with :meth:`Scorecard.explain`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
 from fractions import Fraction
 from math import gcd
 from typing import TYPE_CHECKING
@@ -85,6 +85,7 @@ def score(
     *,
     cycle: AssessmentCycle | None = None,
     tree: OrgTree | None = None,
+    as_of: date | None = None,
 ) -> Scorecard:
     """Score one evaluation against *rubric*.
 
@@ -95,6 +96,12 @@ def score(
     rubric has frequency indicators, and checks every record's date.  With a
     :class:`~pbcheck.model.rubric_set.RubricSet` the unit's own rubric is used
     (*tree* gives its series).
+
+    With *as_of* (a mid-cycle check, 半年自查) only what had happened by that
+    date counts: observations recorded, activities held and incidents dated
+    after it are left out (undated observations count), frequency rules count
+    only the sub-periods already over, and the scorecard is marked
+    provisional (:attr:`Scorecard.as_of`).  *as_of* must lie in *cycle*.
 
     >>> from pbcheck.model.evaluation import Evaluation, Observation
     >>> from pbcheck.examples.small import simple_rubric
@@ -111,8 +118,8 @@ def score(
     problems = _Problems(f"invalid evaluation for unit {evaluation.unit_id!r}")
     plan = _Plans(rubric, tree).plan_for(evaluation.unit_id, problems)
     card = None
-    if plan is not None:
-        card = _Scoring(plan, evaluation, cycle, problems).scorecard()
+    if plan is not None and _check_as_of(as_of, cycle, problems):
+        card = _Scoring(plan, evaluation, cycle, problems, as_of).scorecard()
     problems.raise_if_any()
     assert card is not None  # noqa: S101 - no problems means a scorecard was built
     return card
@@ -124,6 +131,7 @@ def score_all(
     *,
     tree: OrgTree | None = None,
     cycle: AssessmentCycle | None = None,
+    as_of: date | None = None,
 ) -> tuple[Scorecard, ...]:
     """Score a season: one scorecard per evaluation, in the order given.
 
@@ -131,7 +139,8 @@ def score_all(
     is scored unless everything is valid.  With *tree*, every evaluation must
     name a unit of the tree; unit ids must be unique.  With a
     :class:`~pbcheck.model.rubric_set.RubricSet` (分类考核) each unit is scored
-    on its own rubric, found by unit id or by its series in *tree*.
+    on its own rubric, found by unit id or by its series in *tree*.  *as_of*
+    scores the season as it stood on that date, as :func:`score` does.
 
     >>> from pbcheck.model.evaluation import Evaluation, Observation
     >>> from pbcheck.examples.small import simple_rubric
@@ -146,7 +155,9 @@ def score_all(
     """
     problems = _Problems("invalid evaluations")
     cards: list[Scorecard] = []
-    for _, card, found in _season(rubric, evaluations, cycle, tree):
+    if not _check_as_of(as_of, cycle, problems):
+        problems.raise_if_any()
+    for _, card, found in _season(rubric, evaluations, cycle, tree, as_of):
         problems.extend(list(found))
         if card is not None:
             cards.append(card)
@@ -159,6 +170,7 @@ def _season(
     evaluations: Iterable[Evaluation],
     cycle: AssessmentCycle | None,
     tree: OrgTree | None,
+    as_of: date | None = None,
 ) -> Iterator[tuple[Evaluation, Scorecard | None, _Problems]]:
     """Each evaluation of a season with its scorecard, or with its problems.
 
@@ -188,8 +200,39 @@ def _season(
         plan = plans.plan_for(evaluation.unit_id, problems)
         card = None
         if plan is not None:
-            card = _Scoring(plan, evaluation, cycle, problems).scorecard()
+            card = _Scoring(plan, evaluation, cycle, problems, as_of).scorecard()
         yield evaluation, None if problems else card, problems
+
+
+def _check_as_of(
+    as_of: date | None, cycle: AssessmentCycle | None, problems: _Problems
+) -> bool:
+    """Whether *as_of* is usable: a date within *cycle* (required with it)."""
+    if as_of is None:
+        return True
+    if isinstance(as_of, datetime) or not isinstance(as_of, date):
+        problems.add(InvalidValueError(("as_of",), as_of, "must be a date"))
+        return False
+    if cycle is None:
+        problems.add(
+            InvalidValueError(
+                ("as_of",),
+                as_of.isoformat(),
+                "needs the assessment cycle: pass cycle=",
+            )
+        )
+        return False
+    if not cycle.start <= as_of <= cycle.end:
+        problems.add(
+            OutOfCycleError(
+                ("as_of",),
+                as_of.isoformat(),
+                f"lies outside the cycle {cycle.label_zh} "
+                f"({cycle.start.isoformat()}—{cycle.end.isoformat()})",
+            )
+        )
+        return False
+    return True
 
 
 def _evaluation_path(unit_id: str) -> Path:
@@ -373,6 +416,7 @@ class _Scoring:
         evaluation: Evaluation,
         cycle: AssessmentCycle | None,
         problems: _Problems,
+        as_of: date | None = None,
     ) -> None:
         self.plan = plan
         self.evaluation = evaluation
@@ -384,7 +428,7 @@ class _Scoring:
         # Indicators with a value reported as a problem.
         self.refused: set[str] = set()
         self.activities: dict[str, list[Activity]] = {}
-        self.as_of: date | None = None
+        self.as_of = as_of
         # Indicators marked not applicable (合理缺项), with the marker's position.
         self.waived: dict[str, tuple[int, NotApplicable]] = {}
 
@@ -415,7 +459,7 @@ class _Scoring:
                 if result is not None:
                     bonus_results.append(result)
         deductions, vetoes = _incidents(
-            plan.rubric, self.evaluation, self.problems, self.path
+            plan.rubric, self.evaluation, self.problems, self.path, self._later
         )
         if len(self.problems) > found:
             return None
@@ -426,6 +470,8 @@ class _Scoring:
         regular, bonus, add = self.plan.regular, self.plan.bonus, self.problems.add
         duplicates: set[tuple[str, str, str]] = set()
         for index, observation in enumerate(self.evaluation.observations):
+            if self._later(observation.recorded_at):
+                continue
             indicator = regular.get(observation.indicator_id) or bonus.get(
                 observation.indicator_id
             )
@@ -481,6 +527,8 @@ class _Scoring:
                 (index, observation)
             )
         for index, activity in enumerate(self.evaluation.activities):
+            if self._later(activity.occurred_at):
+                continue
             indicator = regular.get(activity.indicator_id) or bonus.get(
                 activity.indicator_id
             )
@@ -495,6 +543,12 @@ class _Scoring:
                 continue
             self.activities.setdefault(activity.indicator_id, []).append(activity)
         self._sort_waivers()
+
+    def _later(self, moment: Moment | None) -> bool:
+        """Whether a record dated *moment* comes after ``as_of`` (left out then)."""
+        if self.as_of is None or moment is None or self.cycle is None:
+            return False
+        return self.cycle.local_date(moment) > self.as_of
 
     def _sort_waivers(self) -> None:
         """File each 合理缺项 marker under its indicator, or report it."""
@@ -740,6 +794,7 @@ class _Scoring:
             deductions=deductions,
             vetoes=vetoes,
             rounding=rubric.rounding,
+            as_of=self.as_of,
         )
 
 
@@ -914,12 +969,18 @@ def _roll_up_pro_rata(
 
 
 def _incidents(
-    rubric: Rubric, evaluation: Evaluation, problems: _Problems, path: Path
+    rubric: Rubric,
+    evaluation: Evaluation,
+    problems: _Problems,
+    path: Path,
+    later: Callable[[Moment], bool],
 ) -> tuple[tuple[DeductionScore, ...], tuple[VetoFinding, ...]]:
     deductions = {d.id: d for d in rubric.deductions}
     vetoes = {v.id: v for v in rubric.vetoes}
     by_item: dict[str, list[Incident]] = {}
     for index, incident in enumerate(evaluation.incidents):
+        if later(incident.occurred_at):
+            continue
         where = (*path, "incidents", index)
         deduction = deductions.get(incident.item_id)
         if deduction is None and incident.item_id not in vetoes:

@@ -11,6 +11,7 @@ give them as DataFrames (数据表).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -276,6 +277,10 @@ class Scorecard:
     <Scorecard ZF01: 92.35 / 100>
     >>> card.total, card.show(card.total)
     (Fraction(18469, 200), '92.35')
+
+    ``as_of`` is set on a mid-cycle result (半年自查, :func:`pbcheck.score`
+    with ``as_of=``): it counts only what was recorded by that date and is
+    provisional (:attr:`provisional`).
     """
 
     unit_id: str
@@ -296,13 +301,25 @@ class Scorecard:
     deductions: tuple[DeductionScore, ...] = ()
     vetoes: tuple[VetoFinding, ...] = ()
     rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy)
+    as_of: date | None = None
 
     def __repr__(self) -> str:
         veto = " 一票否决" if self.disqualified else ""
+        when = f" 截至{self.as_of.isoformat()}，暂定" if self.as_of else ""
         return (
             f"<Scorecard {self.unit_id}: {self.show(self.total)} / "
-            f"{_f(self.max_total)}{veto}>"
+            f"{_f(self.max_total)}{veto}{when}>"
         )
+
+    @property
+    def provisional(self) -> bool:
+        """True for a mid-cycle result scored ``as_of`` a date (暂定).
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> scorecards({"a": 85})[0].provisional
+        False
+        """
+        return self.as_of is not None
 
     def _repr_html_(self) -> str:
         """The total, its parts and the top two levels of sections."""
@@ -502,7 +519,15 @@ class Scorecard:
             f"基础分 {_f(self.base)} + 加分 {_f(self.bonus_counted)} − 扣分 "
             f"{_f(self.deductions_counted)}，限于 [{_f(self.floor)}, {_f(self.max_total)}]"
         )
-        return Explanation("总分", self.total, formula, tuple(parts))
+        subject = "总分"
+        if self.as_of is not None:
+            subject = f"总分（截至{_date_zh(self.as_of)}，暂定）"
+        return Explanation(subject, self.total, formula, tuple(parts))
+
+
+def _date_zh(day: date) -> str:
+    """A date as official papers write it: ``2025年10月31日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _explain_indicator(result: IndicatorScore) -> Explanation:
