@@ -62,6 +62,7 @@ __all__ = [
     "CycleKind",
     "Milestone",
     "SubPeriod",
+    "SubPeriodAlignment",
     "SubPeriodUnit",
 ]
 
@@ -79,9 +80,17 @@ CalendarKind: TypeAlias = Literal["cross_year", "calendar_year", "generic"]
 #: Units for :meth:`AssessmentCycle.sub_periods`; ``"half"`` is a half-year.
 SubPeriodUnit: TypeAlias = Literal["month", "quarter", "half", "cycle"]
 
+#: Where :meth:`AssessmentCycle.sub_periods` starts counting: at the cycle
+#: start (``"cycle"``) or at the calendar's months, quarters and half-years
+#: (``"calendar"``, 自然月 / 自然季度 / 自然半年).
+SubPeriodAlignment: TypeAlias = Literal["cycle", "calendar"]
+
 _KINDS: tuple[str, ...] = get_args(CycleKind)
 _UNITS: tuple[str, ...] = get_args(SubPeriodUnit)
+_ALIGNMENTS: tuple[str, ...] = get_args(SubPeriodAlignment)
 _UNIT_MONTHS = {"month": 1, "quarter": 3, "half": 6}
+_QUARTER_ZH = ("第一季度", "第二季度", "第三季度", "第四季度")
+_HALF_ZH = ("上半年", "下半年")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 # Keys fixed by the period itself: they cannot be overridden.
 _PERIOD_KEYS = ("period_start", "period_end")
@@ -219,22 +228,36 @@ class Milestone:
 class SubPeriod:
     """A slice of a cycle (a month, quarter, half-year or the whole cycle).
 
-    Sub-periods are aligned to the cycle start, so in the cross-year cycle the
-    quarters run May–July, August–October, November–January, February–April.
+    Aligned to the cycle start (the default), the quarters of the cross-year
+    cycle run May–July, August–October, November–January, February–April.
+    Aligned to the calendar, they are the calendar quarters cut to the cycle:
+    the first and last are *partial* (May–June 2025 of the second quarter,
+    April 2026 of the second quarter), and :attr:`whole_start` /
+    :attr:`whole_end` say which calendar period they are part of.
 
     Args:
         unit: ``"month"``, ``"quarter"``, ``"half"`` or ``"cycle"``.
         index: position in :meth:`AssessmentCycle.sub_periods`, from 0.
         start: first day, inclusive.
         end: last day, inclusive.
-        label: Chinese label, e.g. ``"2025年5月"`` or
-            ``"第1季度 (2025-05-01—2025-07-31)"``.
+        label: Chinese label, e.g. ``"2025年5月"``,
+            ``"第1季度 (2025-05-01—2025-07-31)"``, ``"2025年第三季度"`` or
+            ``"2025年5—6月（第二季度，部分）"``.
         label_en: English label, e.g. ``"2025-05"`` or
             ``"Q1 (2025-05-01–2025-07-31)"``.
+        whole_start: for a partial calendar period, the first day of the whole
+            calendar period; ``None`` when the slice is whole.
+        whole_end: for a partial calendar period, its last day; ``None`` when
+            the slice is whole.
 
     >>> winter = AssessmentCycle.cross_year(2025).sub_periods("quarter")[2]
     >>> winter.label, winter.days, winter.contains(date(2026, 1, 31))
     ('第3季度 (2025-11-01—2026-01-31)', 92, True)
+    >>> first = AssessmentCycle.cross_year(2025).sub_periods(
+    ...     "quarter", align="calendar"
+    ... )[0]
+    >>> first.label, first.partial, first.days, first.whole_days
+    ('2025年5—6月（第二季度，部分）', True, 61, 91)
     """
 
     unit: SubPeriodUnit
@@ -243,11 +266,25 @@ class SubPeriod:
     end: date
     label: str
     label_en: str
+    whole_start: date | None = None
+    whole_end: date | None = None
 
     @property
     def days(self) -> int:
         """Number of days, both ends included."""
         return (self.end - self.start).days + 1
+
+    @property
+    def partial(self) -> bool:
+        """Whether the cycle cuts this calendar period (only the calendar-aligned ones)."""
+        return self.whole_start is not None
+
+    @property
+    def whole_days(self) -> int:
+        """Days of the whole calendar period; :attr:`days` when the slice is whole."""
+        if self.whole_start is None or self.whole_end is None:
+            return self.days
+        return (self.whole_end - self.whole_start).days + 1
 
     def contains(self, day: date) -> bool:
         """Whether the local date *day* falls within this sub-period."""
@@ -842,12 +879,16 @@ class AssessmentCycle:
         closes = self.milestone("assessment_window_close").date
         return opens <= local <= closes
 
-    def sub_periods(self, unit: SubPeriodUnit) -> tuple[SubPeriod, ...]:
+    def sub_periods(
+        self, unit: SubPeriodUnit, *, align: SubPeriodAlignment = "cycle"
+    ) -> tuple[SubPeriod, ...]:
         """Split the period into months, quarters, half-years or one whole.
 
-        Sub-periods are aligned to the cycle start and partition it exactly:
-        contiguous, the first starting on ``start``, the last ending on
-        ``end``.  If the period is not a whole number of units, the last
+        Sub-periods partition the period exactly: contiguous, the first
+        starting on ``start``, the last ending on ``end``.
+
+        With ``align="cycle"`` (the default) they are counted from the cycle
+        start; if the period is not a whole number of units, the last
         sub-period is shorter.
 
         >>> for q in AssessmentCycle.cross_year(2025).sub_periods("quarter"):
@@ -857,11 +898,29 @@ class AssessmentCycle:
         第3季度 (2025-11-01—2026-01-31)
         第4季度 (2026-02-01—2026-04-30)
 
+        With ``align="calendar"`` they are the calendar's months, quarters
+        (January–March, April–June, …) and half-years (January–June,
+        July–December) that meet the period, cut to it; a cut one is marked
+        :attr:`~SubPeriod.partial`.  ``"cycle"`` is the whole period either way.
+
+        >>> for q in AssessmentCycle.cross_year(2025).sub_periods(
+        ...     "quarter", align="calendar"
+        ... ):
+        ...     print(q.label)
+        2025年5—6月（第二季度，部分）
+        2025年第三季度
+        2025年第四季度
+        2026年第一季度
+        2026年4月（第二季度，部分）
+
         Raises:
-            InvalidValueError: *unit* is not one of the four units.
+            InvalidValueError: *unit* is not one of the four units, or *align*
+                is not ``"cycle"`` or ``"calendar"``.
         """
         if unit not in _UNITS:
             raise InvalidValueError(("unit",), unit, f"must be one of {_UNITS}")
+        if align not in _ALIGNMENTS:
+            raise InvalidValueError(("align",), align, f"must be one of {_ALIGNMENTS}")
         if unit == "cycle":
             return (
                 SubPeriod(
@@ -873,6 +932,8 @@ class AssessmentCycle:
                     f"{self.label_en} ({self.start}–{self.end})",
                 ),
             )
+        if align == "calendar":
+            return _calendar_split(self.start, self.end, unit)
         return _split(self.start, self.end, unit)
 
 
@@ -889,6 +950,73 @@ def _split(start: date, end: date, unit: SubPeriodUnit) -> tuple[SubPeriod, ...]
         _sub_period(unit, i, bounds[i], bounds[i + 1] - timedelta(days=1), count)
         for i in range(count)
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_split(
+    start: date, end: date, unit: SubPeriodUnit
+) -> tuple[SubPeriod, ...]:
+    """The calendar months, quarters or halves meeting *start*–*end*, cut to it."""
+    step = _UNIT_MONTHS[unit]
+    whole_start = date(start.year, (start.month - 1) // step * step + 1, 1)
+    found: list[SubPeriod] = []
+    while whole_start <= end:
+        following = whole_start + relativedelta(months=step)
+        whole_end = following - timedelta(days=1)
+        found.append(
+            _calendar_period(
+                unit,
+                len(found),
+                (max(start, whole_start), min(end, whole_end)),
+                (whole_start, whole_end),
+            )
+        )
+        whole_start = following
+    return tuple(found)
+
+
+def _calendar_period(
+    unit: SubPeriodUnit,
+    index: int,
+    span: tuple[date, date],
+    whole: tuple[date, date],
+) -> SubPeriod:
+    """One calendar period, labelled by the calendar, cut to *span*."""
+    first = whole[0]
+    if unit == "month":
+        name_zh, name_en = f"{first.month}月", f"{first.year}-{first.month:02d}"
+        whole_zh = f"{first.year}年{first.month}月"
+    elif unit == "quarter":
+        number = (first.month - 1) // 3
+        name_zh, name_en = _QUARTER_ZH[number], f"{first.year} Q{number + 1}"
+        whole_zh = f"{first.year}年{name_zh}"
+    else:
+        number = (first.month - 1) // 6
+        name_zh, name_en = _HALF_ZH[number], f"{first.year} H{number + 1}"
+        whole_zh = f"{first.year}年{name_zh}"
+    if span == whole:
+        return SubPeriod(unit, index, span[0], span[1], whole_zh, name_en)
+    return SubPeriod(
+        unit,
+        index,
+        span[0],
+        span[1],
+        f"{_span_zh(*span)}（{name_zh}，部分）",
+        f"{span[0]}–{span[1]} ({name_en}, partial)",
+        whole_start=whole[0],
+        whole_end=whole[1],
+    )
+
+
+def _span_zh(start: date, end: date) -> str:
+    """A span within one year in Chinese: ``2025年5—6月``, ``2026年4月``, or by day."""
+    if start.day == 1 and end == _last_of_month(end):
+        if start.month == end.month:
+            return f"{start.year}年{start.month}月"
+        return f"{start.year}年{start.month}—{end.month}月"
+    if start.month == end.month:
+        return f"{start.year}年{start.month}月{start.day}—{end.day}日"
+    return f"{start.year}年{start.month}月{start.day}日—{end.month}月{end.day}日"
 
 
 def _sub_period(
