@@ -526,6 +526,19 @@ class EscalationStep:
         start = cycle.milestone(self.milestone).date
         return start + relativedelta(months=self.months, days=self.days)
 
+    def within(self) -> str:
+        """The time allowed, in Chinese: ``30 天``, ``3 个月``, ``1 个月又10 天``.
+
+        >>> EscalationStep("x", "整改", "主要领导", months=1, days=10).within()
+        '1 个月又10 天'
+        """
+        parts = []
+        if self.months:
+            parts.append(f"{self.months} 个月")
+        if self.days or not parts:
+            parts.append(f"{self.days} 天")
+        return "又".join(parts)
+
 
 _NANPING = "连续两年处于后位的，由市直工委通报批评，并向其主管部门（单位）或上级分管领导进行反馈"
 _ACCOUNT = "连续两年处于后位的，上级分管领导进行诫勉谈话，并责成主要领导……限期整改"
@@ -654,21 +667,12 @@ def escalations(
                         f"{unit.unit_id}{note} 截至{result.cycle.label_zh}连续 {streak} 个"
                         f"考核周期处于后位（达到 {policy.length} 个），由{step.by}"
                         f"{step.label}，{milestone.name_zh}（{milestone.date.isoformat()}）"
-                        f"后 {_after(step)}内完成，即 {due.isoformat()} 前"
+                        f"后 {step.within()}内完成，即 {due.isoformat()} 前"
                         + (f"；依据：{step.basis}" if step.basis else ""),
                     )
                 )
     problems.raise_if_any()
     return tuple(actions)
-
-
-def _after(step: EscalationStep) -> str:
-    parts = []
-    if step.months:
-        parts.append(f"{step.months} 个月")
-    if step.days or not parts:
-        parts.append(f"{step.days} 天")
-    return "又".join(parts)
 
 
 @attrs.frozen
