@@ -500,6 +500,112 @@ class TestSubPeriods:
         assert [p.index for p in periods] == list(range(len(periods)))
 
 
+class TestCalendarSubPeriods:
+    """align="calendar": the calendar's months, quarters and halves cut to the cycle."""
+
+    def test_cross_year_calendar_quarters_with_partial_ends(self):
+        """May–April: May–Jun 2025 and Apr 2026 are partial second quarters."""
+        quarters = AssessmentCycle.cross_year(2025).sub_periods(
+            "quarter", align="calendar"
+        )
+        assert [(q.start, q.end) for q in quarters] == [
+            (date(2025, 5, 1), date(2025, 6, 30)),
+            (date(2025, 7, 1), date(2025, 9, 30)),
+            (date(2025, 10, 1), date(2025, 12, 31)),
+            (date(2026, 1, 1), date(2026, 3, 31)),
+            (date(2026, 4, 1), date(2026, 4, 30)),
+        ]
+        assert [q.label for q in quarters] == [
+            "2025年5—6月（第二季度，部分）",
+            "2025年第三季度",
+            "2025年第四季度",
+            "2026年第一季度",
+            "2026年4月（第二季度，部分）",
+        ]
+        assert [q.partial for q in quarters] == [True, False, False, False, True]
+        assert (quarters[0].whole_start, quarters[0].whole_end) == (
+            date(2025, 4, 1),
+            date(2025, 6, 30),
+        )
+        assert (quarters[0].days, quarters[0].whole_days) == (61, 91)
+        assert quarters[1].whole_days == quarters[1].days == 92
+        assert quarters[1].label_en == "2025 Q3"
+        assert quarters[-1].label_en == "2026-04-01–2026-04-30 (2026 Q2, partial)"
+
+    def test_cross_year_calendar_halves_and_months(self):
+        """Halves: 5—6月 of 上半年, 下半年, 2026年1—4月 of 上半年; months are whole."""
+        cycle = AssessmentCycle.cross_year(2025)
+        halves = cycle.sub_periods("half", align="calendar")
+        assert [h.label for h in halves] == [
+            "2025年5—6月（上半年，部分）",
+            "2025年下半年",
+            "2026年1—4月（上半年，部分）",
+        ]
+        months = cycle.sub_periods("month", align="calendar")
+        assert len(months) == 12
+        assert not any(m.partial for m in months)
+        assert (months[0].label, months[-1].label) == ("2025年5月", "2026年4月")
+
+    def test_calendar_year_calendar_quarters_are_whole(self):
+        """A calendar-year cycle has four whole calendar quarters, none partial."""
+        quarters = AssessmentCycle.calendar_year(2025).sub_periods(
+            "quarter", align="calendar"
+        )
+        assert [q.label for q in quarters] == [
+            "2025年第一季度",
+            "2025年第二季度",
+            "2025年第三季度",
+            "2025年第四季度",
+        ]
+        assert not any(q.partial for q in quarters)
+
+    def test_a_cycle_starting_mid_month_names_days(self):
+        """A term starting 10 May labels its cut first month and quarter by day."""
+        cycle = AssessmentCycle.term(date(2025, 5, 10), 1)
+        first_month = cycle.sub_periods("month", align="calendar")[0]
+        assert first_month.label == "2025年5月10—31日（5月，部分）"
+        first_quarter = cycle.sub_periods("quarter", align="calendar")[0]
+        assert first_quarter.label == "2025年5月10日—6月30日（第二季度，部分）"
+
+    def test_whole_cycle_unit_ignores_alignment(self):
+        """'cycle' is the whole period whatever the alignment."""
+        cycle = AssessmentCycle.cross_year(2025)
+        assert cycle.sub_periods("cycle", align="calendar") == cycle.sub_periods(
+            "cycle"
+        )
+
+    def test_unknown_alignment_is_refused(self):
+        """An alignment other than 'cycle' or 'calendar' is refused, named align."""
+        with pytest.raises(InvalidValueError, match="align"):
+            AssessmentCycle.cross_year(2025).sub_periods("month", align="fiscal")  # type: ignore[arg-type]
+
+    @given(cycles(), st.sampled_from(UNITS))
+    def test_calendar_sub_periods_partition_the_cycle(self, cycle, unit):
+        """No gap, no overlap, start..end covered; each lies in its calendar period."""
+        periods = cycle.sub_periods(unit, align="calendar")
+        assert periods[0].start == cycle.start
+        assert periods[-1].end == cycle.end
+        for before, after in pairwise(periods):
+            assert after.start == before.end + timedelta(days=1)
+        assert sum(p.days for p in periods) == cycle.days
+        assert [p.index for p in periods] == list(range(len(periods)))
+        for period in periods:
+            assert period.start <= period.end
+            if period.partial:
+                assert period.whole_start is not None
+                assert period.whole_end is not None
+                assert period.whole_start <= period.start <= period.end
+                assert period.end <= period.whole_end
+                assert period.days < period.whole_days
+            if unit != "cycle" and not period.partial:
+                # A whole calendar period starts on the 1st of its first month.
+                assert period.start.day == 1
+                step = {"month": 1, "quarter": 3, "half": 6}[unit]
+                assert (period.start.month - 1) % step == 0
+        # Only the first and the last can be cut.
+        assert not any(p.partial for p in periods[1:-1])
+
+
 class TestCycleCalendar:
     def test_cycle_for_boundary_dates(self):
         """April 30 belongs to the cycle that started the May before; May 1 starts one."""
