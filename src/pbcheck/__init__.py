@@ -53,6 +53,7 @@ from pbcheck.model.evaluation import (
     Evaluation,
     Evidence,
     Incident,
+    NotApplicable,
     Observation,
     Source,
 )
@@ -67,7 +68,16 @@ from pbcheck.model.org import (
     Role,
     UnitKind,
 )
-from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
+from pbcheck.model.rubric import (
+    BonusPool,
+    Deduction,
+    Indicator,
+    NotApplicablePolicy,
+    Rubric,
+    Section,
+    Veto,
+)
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import (
     CountAtLeast,
     DeductionPerOccurrence,
@@ -100,6 +110,7 @@ from pbcheck.outcomes.selection import (
 from pbcheck.scoring.audit import AuditEntry, AuditStatus, AuditTrail, audit_trail
 from pbcheck.scoring.engine import score, score_all
 from pbcheck.scoring.scorecard import Explanation, Scorecard
+from pbcheck.scoring.self_assessment import SelfAssessmentGaps, self_assessment_gaps
 
 __all__ = [
     "SERIES_GOVERNMENT",
@@ -142,6 +153,8 @@ __all__ = [
     "Median",
     "Milestone",
     "Minimum",
+    "NotApplicable",
+    "NotApplicablePolicy",
     "Observation",
     "OrgTree",
     "OrgUnit",
@@ -162,9 +175,11 @@ __all__ = [
     "Role",
     "RoundingPolicy",
     "Rubric",
+    "RubricSet",
     "RuleRegistry",
     "Scorecard",
     "Section",
+    "SelfAssessmentGaps",
     "Source",
     "SubPeriod",
     "Tiers",
@@ -187,6 +202,7 @@ __all__ = [
     "rank_within",
     "score",
     "score_all",
+    "self_assessment_gaps",
     "tally",
     "to_exact",
 ]

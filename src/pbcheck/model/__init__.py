@@ -9,7 +9,9 @@ validated, immutable value that the later stages read.
 * :mod:`pbcheck.model.frequency` — frequency rules such as 三会一课 (频次);
 * :mod:`pbcheck.model.aggregation` — how scores combine (合成方法);
 * :mod:`pbcheck.model.rubric` — sections, indicators, bonus, deductions,
-  vetoes (考核细则);
+  vetoes, 合理缺项 policy (考核细则);
+* :mod:`pbcheck.model.rubric_set` — several rubrics in one season, by series
+  or unit, with each unit's own indicators (分类考核);
 * :mod:`pbcheck.model.evaluation` — what was recorded about a unit (考核记录).
 """
 

@@ -5,7 +5,9 @@
 * :mod:`pbcheck.scoring.scorecard` — :class:`~pbcheck.Scorecard` and its parts,
   and :class:`~pbcheck.Explanation`;
 * :mod:`pbcheck.scoring.audit` — the audit trail of every input record (审计);
-* :mod:`pbcheck.scoring.consistency` — how far raters agree (评分一致性).
+* :mod:`pbcheck.scoring.consistency` — how far raters agree (评分一致性);
+* :mod:`pbcheck.scoring.self_assessment` — each unit's 自评 beside its
+  assessed score (自评与考评对照).
 """
 
 __all__: list[str] = []
