@@ -296,6 +296,22 @@ class Consequence:
         due: the deadline.
         reason: why, in Chinese, quoting the rule.
         warning: set when a streak spans cycles scored on different rubrics.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> from pbcheck.outcomes.history import CycleResult, History, UnitResult
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2025), [UnitResult("a", vetoed=True)]
+    ...         )
+    ...     ]
+    ... )
+    >>> rule = ConsequenceRule(
+    ...     "veto", OnVeto(), [EscalationStep("talk", "约谈", "机关工委", days=15)]
+    ... )
+    >>> (found,) = consequences(history, [rule])
+    >>> found.rule, found.label, found.by, found.due.isoformat(), found.warning
+    ('veto', '约谈', '机关工委', '2026-06-30', None)
     """
 
     unit_id: str

@@ -104,7 +104,13 @@ def grading_policies(
 
 @attrs.frozen
 class GradeCase:
-    """A season to grade and every input of :func:`~pbcheck.outcomes.grading.grade`."""
+    """A season to grade and every input of :func:`~pbcheck.outcomes.grading.grade`.
+
+    >>> from hypothesis import find
+    >>> case = find(grade_cases(), lambda c: bool(c.accountability))
+    >>> case.accountability[0].unit_id in {card.unit_id for card in case.cards}
+    True
+    """
 
     tree: OrgTree
     cards: tuple[Scorecard, ...]
