@@ -31,7 +31,7 @@ from pbcheck.model.frequency import (
     FrequencyOutcome,
     evaluate_activities,
 )
-from pbcheck.testing._branches import (
+from pbcheck.testing import (
     branch_activities,
     branch_frequencies,
     branch_names,

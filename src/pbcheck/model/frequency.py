@@ -175,6 +175,19 @@ class BranchOutcome:
             outcome's ``periods`` (in the same order).
         met: the counted sub-periods it met.
         missed: the counted sub-periods it missed.
+
+    >>> from datetime import date
+    >>> from pbcheck.model.cycle import AssessmentCycle
+    >>> from pbcheck.model.evaluation import Activity
+    >>> rule = Frequency("half", align="calendar", per_branch="each")
+    >>> outcome = rule.evaluate_activities(
+    ...     [Activity("B1", date(2025, 9, 1), branch="机关第一党支部")],
+    ...     AssessmentCycle.calendar_year(2025),
+    ...     Fraction(2),
+    ...     branches=("机关第一党支部", "机关第二党支部"),
+    ... )
+    >>> [(b.branch, b.counts, [p.label for p in b.missed]) for b in outcome.branches]
+    [('机关第一党支部', (0, 1), ['2025年上半年']), ('机关第二党支部', (0, 0), ['2025年上半年', '2025年下半年'])]
     """
 
     branch: str

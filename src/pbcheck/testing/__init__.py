@@ -10,6 +10,12 @@ bulk path and the what-if simulation accept.  Small really-scored inputs
 in :mod:`pbcheck.examples.small`.
 """
 
+from pbcheck.testing._branches import (
+    branch_activities,
+    branch_frequencies,
+    branch_names,
+    branch_seasons,
+)
 from pbcheck.testing._bulk import bulk_rubrics, bulk_seasons
 from pbcheck.testing._cycles import (
     aware_datetimes,
@@ -56,6 +62,10 @@ __all__ = [
     "GradeCase",
     "aware_datetimes",
     "bottom_matrices",
+    "branch_activities",
+    "branch_frequencies",
+    "branch_names",
+    "branch_seasons",
     "broken_documents",
     "bulk_rubrics",
     "bulk_seasons",

@@ -78,6 +78,13 @@ def branch_frequencies(
     *per_branch* limits the branch modes drawn (``None`` is the unit-level
     rule).  A calendar-aligned rule draws its partial-period share from
     pbcheck's default (unset), 0, 1/3, 1/2, 2/3 and 1.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(branch_frequencies(per_branch=("each",)))
+    ... def check(rule):
+    ...     assert rule.per_branch == "each"
+    >>> check()
     """
     scoring = draw(st.sampled_from(("all_or_nothing", "per_period", "deduct_per_miss")))
     deduction = (
@@ -152,6 +159,15 @@ def branch_seasons(
 
     Cycles are of every kind (:func:`~pbcheck.testing.cycles`); maxima are
     exact, 0–100.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None, derandomize=True)
+    ... @given(branch_seasons())
+    ... def check(season):
+    ...     rule, cycle, branches, activities, maximum = season
+    ...     assert all(cycle.contains(a.occurred_at) for a in activities)
+    ...     assert {a.branch for a in activities} <= set(branches)
+    >>> check()
     """
     rule = draw(rules if rules is not None else branch_frequencies())
     cycle = draw(cycles())
