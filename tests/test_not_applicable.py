@@ -34,6 +34,8 @@ from pbcheck.model.aggregation import WeightedSum
 from pbcheck.model.evaluation import NotApplicable
 from pbcheck.model.rubric import NotApplicablePolicy
 from pbcheck.testing import season_with_waivers
+from pbcheck.whatif.reweight import reweight
+from pbcheck.whatif.sweep import swap_point
 
 
 def _rubric(policy: NotApplicablePolicy | None = None, **waivable: bool) -> Rubric:
@@ -302,3 +304,33 @@ class TestScoreSheets:
                 table.encode(), _rubric(), file_format="csv", layout="wide"
             )
         assert "another reason than <csv>:2:D" in _problems(info)[0]
+
+
+OTHER = (("A1", 28), ("A2", 21), ("B1", 30))
+
+
+class TestWhatIf:
+    def test_weight_studies_refuse_totals_that_are_not_linear_in_the_weights(self):
+        """Pro-rata over the rubric makes a total non-linear: swap_point refuses it."""
+        a = score(_rubric(), _evaluation())
+        b = score(_rubric(), attrs.evolve(_evaluation(), unit_id="TJJ"))
+        with pytest.raises(InvalidValueError) as info:
+            swap_point(_rubric(), a, b)
+        assert info.value.path == "scorecards[SFJ].not_applicable"
+
+    def test_section_level_pro_rata_stays_linear_and_exact(self):
+        """Within a section the total is linear: the swap point matches re-scoring."""
+        rubric = _rubric(NotApplicablePolicy(level="section"))
+        a = score(rubric, _evaluation())
+        b = score(
+            rubric,
+            Evaluation("TJJ", [Observation(i, v) for i, v in OTHER]),
+        )
+        point = swap_point(rubric, a, b)
+        moved = reweight(rubric, {"A": point.tie_weight, "B": 100 - point.tie_weight})
+        assert (
+            score(moved, _evaluation()).total
+            == score(
+                moved, Evaluation("TJJ", [Observation(i, v) for i, v in OTHER])
+            ).total
+        )

@@ -30,6 +30,7 @@ __all__ = [
     "check_cards",
     "check_policy",
     "check_top_level",
+    "not_affine",
     "overall",
     "shares",
 ]
@@ -144,6 +145,16 @@ def check_cards(rubric: Rubric, cards: Sequence[Scorecard], tree: OrgTree) -> No
                 DuplicateIdError((*path, "unit_id"), card.unit_id, "has two scorecards")
             )
         seen.add(card.unit_id)
+        if not_affine(rubric, card):
+            problems.add(
+                InvalidValueError(
+                    (*path, "not_applicable"),
+                    [marker.indicator_id for marker in card.not_applicable],
+                    "has 合理缺项 pro-rated across top-level sections, so its total "
+                    "is not linear in the top-level weights; re-score with "
+                    "pbcheck.whatif.reweight.what_if instead",
+                )
+            )
         if card.unit_id not in tree:
             problems.add(
                 UnknownReferenceError(
@@ -151,3 +162,18 @@ def check_cards(rubric: Rubric, cards: Sequence[Scorecard], tree: OrgTree) -> No
                 )
             )
     problems.raise_if_any()
+
+
+def not_affine(rubric: Rubric, card: Scorecard) -> bool:
+    """Whether *card*'s 合理缺项 make its total non-linear in the top-level weights.
+
+    Pro-rata over the whole rubric divides by the applicable share of every
+    top-level section, and a top-level section none of whose indicators apply
+    hands its weight to the others; both move with the weights.  Full marks,
+    and pro-rata within a section that still applies, do not.
+    """
+    if not card.not_applicable or rubric.not_applicable.method == "full_marks":
+        return False
+    if rubric.not_applicable.level == "total":
+        return True
+    return not all(card.sections[s.id].applicable for s in rubric.sections)

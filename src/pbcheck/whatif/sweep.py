@@ -67,7 +67,13 @@ import attrs
 
 from pbcheck._numbers import Exact, to_exact
 from pbcheck._numbers import format_exact as _f
-from pbcheck.errors import InvalidValueError, UnknownReferenceError, _Problems, member
+from pbcheck.errors import (
+    Id,
+    InvalidValueError,
+    UnknownReferenceError,
+    _Problems,
+    member,
+)
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.model.rubric import ROOT, Rubric
@@ -81,6 +87,7 @@ from pbcheck.whatif._common import (
     check_cards,
     check_policy,
     check_top_level,
+    not_affine,
     overall,
     shares,
 )
@@ -292,6 +299,14 @@ def swap_point(rubric: Rubric, first: Scorecard, second: Scorecard) -> SwapPoint
             rubric.aggregator.name,
             "swap_point needs a weighted sum (or mean) at the top level",
         )
+    for card in (first, second):
+        if not_affine(rubric, card):
+            raise InvalidValueError(
+                ("scorecards", Id(card.unit_id), "not_applicable"),
+                [marker.indicator_id for marker in card.not_applicable],
+                "has 合理缺项 pro-rated across top-level sections, so its total "
+                "is not linear in the top-level weights",
+            )
     one, two = rubric.sections
     # Two sections: the second takes all the rest, whatever it weighs now
     # (even nothing, where _Axis.along would find no proportion to keep).
