@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pbcheck import Evaluation, Indicator, Rubric, Section, score
 from pbcheck.errors import InvalidValueError, UnknownReferenceError, ValidationError
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Activity
@@ -494,3 +495,55 @@ class TestBranchProperties:
             assert sum(branch.counts) == sum(
                 1 for a in records if a.branch == branch.branch
             )
+
+
+class TestThroughTheEngine:
+    def test_score_counts_each_branch_of_the_evaluation(self):
+        """score() hands the evaluation's branches and as_of to the per-branch rules."""
+        rubric = Rubric(
+            "jgdj",
+            "2025",
+            "市直机关党建工作责任制考核细则",
+            [
+                Section(
+                    "A",
+                    "组织生活",
+                    100,
+                    indicators=[
+                        Indicator("A1", "支部党员大会", 40, congress()),
+                        Indicator(
+                            "A2",
+                            "支委会",
+                            60,
+                            Frequency("month", align="calendar", per_branch="each"),
+                        ),
+                    ],
+                )
+            ],
+        )
+        branches = BRANCHES[:2]
+        congresses = [
+            attrs.evolve(a, indicator_id="A1")
+            for b in branches
+            for a in held(b, *EVERY_QUARTER[:4])
+            if not (b == "第二党支部" and a.occurred_at == date(2025, 11, 15))
+        ]
+        committees = [
+            attrs.evolve(a, indicator_id="A2")
+            for b in branches
+            for a in held(b, *ALL_MONTHS, day=9)
+            if not (b == "第二党支部" and a.occurred_at >= date(2026, 3, 1))
+        ]
+        evaluation = Evaluation(
+            "SFJ", activities=congresses + committees, branches=branches
+        )
+        card = score(rubric, evaluation, cycle=CYCLE)
+        assert "第二党支部 2025年第四季度未召开党员大会" in card.indicators["A1"].reason
+        assert card.indicators["A1"].points == 30  # 3/4 × 40
+        assert card.indicators["A2"].points == 55  # 22/24 × 60
+        assert card.total == 85
+        midway = score(rubric, evaluation, cycle=CYCLE, as_of=date(2025, 10, 31))
+        assert midway.total == 100
+        assert midway.indicators["A2"].reason.startswith(
+            "截至2025年10月31日，2个党支部各已到期6个月全部达到每月至少1次"
+        )
