@@ -129,7 +129,11 @@ class TestSanHuiYiKe:
         assert "2 − 0.5 × 1 = 1.5 分" in outcome.reason
 
     def test_party_member_congress_twice_a_year_is_once_per_half(self):
-        """党员大会 twice a year = once per half-year; two in one half miss the other."""
+        """A rubric's "党员大会 twice a year": once per half; two in one half miss one.
+
+        The 支部工作条例 (第十一条) asks a branch's 党员大会 一般每季度召开1次;
+        that rule is tested in test_branches.
+        """
         rule = Frequency("half")
         both_halves = rule.evaluate(
             [date(2025, 7, 1), date(2026, 1, 8)], CYCLE, Fraction(2)
