@@ -20,8 +20,8 @@ those branches, for property tests of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, TypeAlias
 
 from hypothesis import strategies as st
 
@@ -30,20 +30,11 @@ from pbcheck.model.evaluation import Activity
 from pbcheck.model.frequency import Frequency
 from pbcheck.testing._cycles import cycles, dates_in
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
 __all__ = [
-    "BranchSeason",
     "branch_activities",
     "branch_frequencies",
     "branch_names",
     "branch_seasons",
-]
-
-#: (rule, cycle, branches, activities, max_points): one indicator of one unit.
-BranchSeason: TypeAlias = tuple[
-    Frequency, AssessmentCycle, tuple[str, ...], list[Activity], Fraction
 ]
 
 _NUMERALS = "一二三四五六七八九十"
@@ -154,8 +145,10 @@ def branch_seasons(
     rules: st.SearchStrategy[Frequency] | None = None,
     branches: st.SearchStrategy[tuple[str, ...]] | None = None,
     unattributed: bool = False,
-) -> BranchSeason:
+) -> tuple[Frequency, AssessmentCycle, tuple[str, ...], list[Activity], Fraction]:
     """A rule, a cycle, the unit's branches, their activities and a maximum.
+
+    One indicator of one unit: ``(rule, cycle, branches, activities, max_points)``.
 
     Cycles are of every kind (:func:`~pbcheck.testing.cycles`); maxima are
     exact, 0–100.
