@@ -254,6 +254,13 @@ class Plan:
     max_total: int
     veto_caps: tuple[int | None, ...]  # None disqualifies
     exact_float: bool
+    #: Per-unit integers over a denominator ``d`` stay below ``d × reach``.
+    reach: int = 0
+    #: Plans for rows with indicators marked not applicable, by the ids marked
+    #: (a cache filled as patterns are met; see :mod:`pbcheck.bulk._waivers`).
+    derived: dict[frozenset[str], Plan | Exception] = attrs.field(
+        factory=dict, eq=False, repr=False
+    )
 
 
 def unsupported(rubric: Rubric) -> list[InvalidValueError]:
@@ -314,12 +321,51 @@ def _place(rubric: Rubric, node_id: str) -> Path:
     return rubric._nodes[node_id].path  # noqa: SLF001 - the rubric's own plan
 
 
-def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan, ...]:
-    """Every section and the root as integer roll-ups, children first."""
+def applicable_shares(rubric: Rubric, waived: frozenset[str]) -> dict[str, Fraction]:
+    """The share of each node's (and indicator's) nominal points that applies.
+
+    An indicator applies wholly or not at all; a section applies by the
+    weighted share of its children that do (the exact path's pro-rata rule,
+    按比例折算).  ``shares[ROOT] == 0`` means nothing is left to score.
+    """
+    shares: dict[str, Fraction] = {}
+
+    def visit(node_id: str) -> Fraction:
+        node = rubric._nodes[node_id]  # noqa: SLF001 - same package
+        value = Fraction(0)
+        for child, share in zip(node.children, node.shares, strict=True):
+            if child in rubric._nodes:  # noqa: SLF001 - same package
+                part = visit(child)
+            else:
+                part = Fraction(child not in waived)
+                shares[child] = part
+            value += share * part
+        shares[node_id] = value
+        return value
+
+    visit(ROOT)
+    return shares
+
+
+def _node_plans(
+    rubric: Rubric, leaves: tuple[LeafPlan, ...], waived: frozenset[str] = frozenset()
+) -> tuple[NodePlan, ...]:
+    """Every section and the root as integer roll-ups, children first.
+
+    With *waived* indicators (合理缺项) under the rubric's pro-rata policy,
+    each node rolls up only the children that apply, their weights
+    renormalised as the exact path does: at level ``"total"`` a child weighs
+    its nominal share times the part of it that applies, at ``"section"`` its
+    nominal share.  Under full marks the waived leaves are constants and the
+    roll-up is the plain one.
+    """
     position = {leaf.id: index for index, leaf in enumerate(leaves)}
     nodes: list[NodePlan] = []
     node_index: dict[str, int] = {}
     sections = rubric.sections_by_id()
+    policy = rubric.not_applicable
+    pro_rata = bool(waived) and policy.method == "pro_rata"
+    applies = applicable_shares(rubric, waived) if pro_rata else {}
 
     def build(node_id: str) -> tuple[int, tuple[int, ...] | None]:
         """Plan *node_id*; its scale and, if its subtree is linear, leaf factors."""
@@ -330,7 +376,19 @@ def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan,
         children: list[tuple[bool, int]] = []
         scales: list[int] = []
         denses: list[tuple[int, ...] | None] = []
-        for child in node.children:
+        shares = list(node.shares)
+        applying = list(node.children)
+        if pro_rata:
+            # Only what applies rolls up; its weights sum to one again.
+            weights = [
+                share * applies[child] if policy.level == "total" else share
+                for child, share in zip(node.children, node.shares, strict=True)
+                if applies[child]
+            ]
+            applying = [child for child in node.children if applies[child]]
+            whole = sum(weights, Fraction(0))
+            shares = [weight / whole for weight in weights]
+        for child in applying:
             if child in position:
                 index = position[child]
                 children.append((True, index))
@@ -343,7 +401,7 @@ def _node_plans(rubric: Rubric, leaves: tuple[LeafPlan, ...]) -> tuple[NodePlan,
                 denses.append(child_dense)
         if isinstance(aggregator, _LINEAR):
             # Shares sum to exactly 1, so the weighted mean is the weighted sum.
-            ratios = [s / c for s, c in zip(node.shares, scales, strict=True)]
+            ratios = [s / c for s, c in zip(shares, scales, strict=True)]
             scale = math.lcm(*(r.denominator for r in ratios))
             factors = tuple(int(r * scale) for r in ratios)
             dense: tuple[int, ...] | None = None
@@ -407,8 +465,37 @@ def _deduction_columns(rubric: Rubric) -> tuple[list[int], list[Fraction]]:
     return items, points
 
 
-def compile_plan(rubric: Rubric, decimals: int) -> Plan:
-    """The integer plan of *rubric*, or a ValidationError saying why there is none."""
+def constant_leaf(indicator: Indicator, attainment: Literal[0, 1]) -> LeafPlan:
+    """A waived indicator (合理缺项): attainment *attainment* whatever its cell holds.
+
+    Read as a count, so the 0 its cell is filled with passes the check; the
+    affine rule ``clip(0·k + attainment, attainment, attainment)`` ignores it.
+    """
+    return LeafPlan(
+        indicator.id,
+        indicator.title,
+        "count",
+        1,
+        0,
+        1,
+        indicator.max_points,
+        a=0,
+        b=-attainment,
+        low=attainment,
+        high=attainment,
+    )
+
+
+def compile_plan(
+    rubric: Rubric, decimals: int, waived: frozenset[str] = frozenset()
+) -> Plan:
+    """The integer plan of *rubric*, or a ValidationError saying why there is none.
+
+    *waived*: regular indicators that do not apply (合理缺项) to the rows this
+    plan scores; they count as the rubric's
+    :class:`~pbcheck.model.rubric.NotApplicablePolicy` says (their cells are
+    read as 0 and ignored).  The caller checks that something applies.
+    """
     problems = _Problems(f"rubric {rubric.id!r} cannot be scored by the bulk path")
     problems.extend(unsupported(rubric))
     if (
@@ -422,9 +509,15 @@ def compile_plan(rubric: Rubric, decimals: int) -> Plan:
             )
         )
     problems.raise_if_any()
-    leaves = tuple(leaf_plan(i, decimals) for i in rubric.indicators())
+    full_marks = rubric.not_applicable.method == "full_marks"
+    leaves = tuple(
+        constant_leaf(i, 1 if full_marks else 0)
+        if i.id in waived
+        else leaf_plan(i, decimals)
+        for i in rubric.indicators()
+    )
     bonus = tuple(leaf_plan(i, decimals) for i in rubric.bonus.indicators)
-    nodes = _node_plans(rubric, leaves)
+    nodes = _node_plans(rubric, leaves, waived)
     root_scale = nodes[-1].scale
     deduction_items, deduction_points = _deduction_columns(rubric)
     base_ratio = rubric.total_points / root_scale
@@ -448,12 +541,13 @@ def compile_plan(rubric: Rubric, decimals: int) -> Plan:
 
     claims = sum(deduction_points, Fraction(0)) * COUNT_LIMIT
     bonus_most = sum((b.max_points for b in bonus), Fraction(0))
-    vector_bound = (
-        denominator
-        * (rubric.max_total + abs(rubric.floor) + bonus_most + claims)
+    magnitude = (
+        (rubric.max_total + abs(rubric.floor) + bonus_most + claims)
         * 2
         * 10**rubric.rounding.places
     )
+    vector_bound = denominator * magnitude
+    reach = _ceil(magnitude)
     matrix_bound = max(
         [leaf.bound for leaf in (*leaves, *bonus)] + [n.bound for n in nodes]
     )
@@ -479,4 +573,5 @@ def compile_plan(rubric: Rubric, decimals: int) -> Plan:
         max_total=on_scale(rubric.max_total),
         veto_caps=tuple(None if c is None else on_scale(c) for c in veto_caps),
         exact_float=matrix_bound < FLOAT_EXACT and vector_bound < INT_EXACT,
+        reach=reach,
     )

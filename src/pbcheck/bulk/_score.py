@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -29,8 +30,16 @@ from pbcheck.bulk._kernel import (
     read_leaves_float,
     roll_up,
 )
-from pbcheck.bulk._plan import COUNT_LIMIT, FLOAT_EXACT, Plan, _ceil, compile_plan
+from pbcheck.bulk._plan import (
+    COUNT_LIMIT,
+    FLOAT_EXACT,
+    INT_EXACT,
+    Plan,
+    _ceil,
+    compile_plan,
+)
 from pbcheck.bulk._table import BulkLayout, BulkTable
+from pbcheck.bulk._waivers import Patterns, check_marks, derived_plan, refuse_rows
 from pbcheck.errors import InvalidTypeError, InvalidValueError, ValidationError
 from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.grading import GradingPolicy
@@ -153,6 +162,7 @@ def score_chunk(  # noqa: PLR0913 - keyword options
     plan: Plan | None = None,
     threads: int = 1,
     engine: Engine = "auto",
+    not_applicable: object = None,
 ) -> BulkChunk:
     """Score one chunk of rows: a pure function of them (map it over partitions).
 
@@ -169,6 +179,8 @@ def score_chunk(  # noqa: PLR0913 - keyword options
         engine: ``"numpy"``, ``"numba"`` (the fused kernel, the ``jit``
             extra) or ``"auto"`` (Numba for chunks of 100,000 rows or more
             when it imports); the result is the same.
+        not_applicable: an ``N × indicators`` boolean mask of the cells that
+            do not apply (合理缺项), as :attr:`BulkTable.not_applicable`.
 
     Raises:
         ValidationError: every problem of the chunk's cells (the first 100
@@ -194,6 +206,8 @@ def score_chunk(  # noqa: PLR0913 - keyword options
     >>> score_chunk(rubric, np.array([[82.5]]), keep_attainment=True).attainment
     array([[0.825]])
     """
+    if not_applicable is not None:
+        table = _as_table(rubric, table, offset).marked(not_applicable)
     scored = _score_rows(
         rubric, table, decimals=decimals, keep_attainment=keep_attainment,
         offset=offset, plan=plan, threads=threads, engine=engine,
@@ -242,6 +256,16 @@ def _score_rows(  # noqa: PLR0913 - keyword options
     plan = plan or compile_plan(rubric, decimals)
     data = _as_table(rubric, table, offset)
     _check_widths(plan, data)
+    marks, patterns = Problems(), None
+    if data.not_applicable is not None:
+        names = BulkLayout.of(rubric).indicators
+        check_marks(rubric, data, names, offset, marks)
+        patterns = Patterns.of(data.not_applicable, names)
+        if patterns is not None:
+            # Marked cells read as 0, which every check passes; no plan uses them.
+            data = attrs.evolve(
+                data, values=np.where(data.not_applicable, 0.0, data.values)
+            )
     rows = _Rows.of(
         rubric, plan, data, offset=offset, decimals=decimals,
         keep_attainment=keep_attainment,
@@ -252,12 +276,97 @@ def _score_rows(  # noqa: PLR0913 - keyword options
         and _FusedEngine.of(rows).score(threads)
     )
     problems = Problems() if fused else _NumpyEngine.of(rows, threads).score(threads)
+    marks.merge(problems)
+    problems = marks
     deducted = counts(data.deductions, rows.layout.deductions, offset, problems)
     incidents = counts(data.vetoes, rows.layout.vetoes, offset, problems)
+    waived = (
+        None
+        if patterns is None
+        else _waived_base(rows, patterns, problems, threads=threads, engine=engine)
+    )
     if problems.count:
         problems.rows = len(rows)
         return problems
-    return rows.totals(deducted, incidents)
+    return rows.totals(deducted, incidents, waived)
+
+
+@attrs.frozen
+class _Base:
+    """The base of every row of a chunk with 合理缺项, over a common denominator.
+
+    ``base`` is over ``plan.denominator × scale``, in integers of ``int_type``.
+    """
+
+    base: Array
+    scale: int
+    int_type: np.dtype[Any]
+
+
+def _waived_base(
+    rows: _Rows,
+    patterns: Patterns,
+    problems: Problems,
+    *,
+    threads: int,
+    engine: Engine,
+) -> _Base | None:
+    """The base of each row, its marked rows scored by their patterns' plans.
+
+    Rows whose pattern cannot be scored are reported; ``None`` then, or when
+    cells already failed (the derived plans would read them again).
+    """
+    plan = rows.plan
+    derived: list[tuple[Plan, NDArray[np.intp]]] = []
+    for waived, where in patterns:
+        found = derived_plan(plan, waived)
+        if isinstance(found, Plan):
+            derived.append((found, where))
+        else:
+            refuse_rows(problems, where, rows.offset, waived, found)
+    if problems.count:
+        return None
+    common = math.lcm(plan.denominator, *(p.denominator for p, _ in derived))
+    int_type = (
+        np.dtype(np.int64)
+        if plan.exact_float and common * plan.reach < INT_EXACT
+        else np.dtype(object)
+    )
+    scale = common // plan.denominator
+    base = (rows.root * plan.base_factor).astype(int_type) * scale
+    for sub_plan, where in derived:
+        root = _derived_root(rows, sub_plan, where, threads=threads, engine=engine)
+        factor = sub_plan.base_factor * (common // sub_plan.denominator)
+        base[where] = root.astype(int_type) * factor
+    return _Base(base, scale, int_type)
+
+
+def _derived_root(
+    rows: _Rows,
+    plan: Plan,
+    where: NDArray[np.intp],
+    *,
+    threads: int,
+    engine: Engine,
+) -> Array:
+    """The roll-up of rows *where* by a pattern's *plan* (their cells are checked)."""
+    data = rows.data
+    empty = np.empty((len(where), 0))
+    sub = BulkTable(data.values[where], empty, empty, empty, data.unit_ids[where])
+    sub_rows = _Rows.of(
+        plan.rubric, plan, sub, offset=rows.offset, decimals=rows.decimals,
+        keep_attainment=rows.attainment is not None,
+    )  # fmt: skip
+    fused = (
+        use_fused(engine, len(sub_rows))
+        and plan.exact_float
+        and _FusedEngine.of(sub_rows).score(threads)
+    )
+    if not fused:
+        _NumpyEngine.of(sub_rows, threads).score(threads)
+    if rows.attainment is not None and sub_rows.attainment is not None:
+        rows.attainment[where] = sub_rows.attainment
+    return sub_rows.root
 
 
 @attrs.frozen(eq=False)
@@ -342,28 +451,38 @@ class _Rows:
             )
 
     def totals(
-        self, deducted: NDArray[np.float64], incidents: NDArray[np.float64]
+        self,
+        deducted: NDArray[np.float64],
+        incidents: NDArray[np.float64],
+        waived: _Base | None = None,
     ) -> BulkChunk:
         """The chunk's scores from the filled rows and the incident counts.
 
-        The base is the roll-up over the rubric's denominator; the adjustment
-        is the bonus counted (up to its cap) less the deductions counted
-        (:func:`_deductions`); the total stays between the floor and the
-        maximum, then under the caps of the vetoes incurred.
+        The base is the roll-up over the rubric's denominator (or, with 合理
+        缺项, *waived*: each row's own roll-up over a common multiple of it);
+        the adjustment is the bonus counted (up to its cap) less the
+        deductions counted (:func:`_deductions`); the total stays between the
+        floor and the maximum, then under the caps of the vetoes incurred.
         """
         plan, rows = self.plan, len(self)
-        base = self.root * plan.base_factor
         bonus_counted = np.minimum(self.claimed, plan.bonus_cap)
         deductions = _deductions(plan, deducted, rows, self.int_type)
         adjustment = bonus_counted - deductions
-        total = np.clip(base + adjustment, plan.floor, plan.max_total)
+        scale, int_type = 1, self.int_type
+        if waived is None:
+            base = self.root * plan.base_factor
+        else:
+            base, scale, int_type = waived.base, waived.scale, waived.int_type
+            adjustment = adjustment.astype(int_type) * scale
+        total = np.clip(base + adjustment, plan.floor * scale, plan.max_total * scale)
         vetoed = incidents > 0
-        veto_cap, disqualified = _vetoes(plan, vetoed, self.int_type)
+        veto_cap, disqualified = _vetoes(plan, vetoed, int_type, scale)
         total = np.minimum(total, veto_cap)
+        denominator = plan.denominator * scale
         return BulkChunk(
             unit_ids=self.data.unit_ids,
             series=self.data.series,
-            denominator=plan.denominator,
+            denominator=denominator,
             places=self.rounding.places,
             base=base,
             adjustment=adjustment,
@@ -371,7 +490,7 @@ class _Rows:
             total=total,
             shown=_round(
                 total,
-                plan.denominator,
+                denominator,
                 self.rounding.places,
                 half_even=self.rounding.mode == "half_even",
             ),
@@ -382,17 +501,22 @@ class _Rows:
 
 
 def _vetoes(
-    plan: Plan, vetoed: NDArray[np.bool_], int_type: np.dtype[Any]
+    plan: Plan, vetoed: NDArray[np.bool_], int_type: np.dtype[Any], scale: int = 1
 ) -> tuple[Array, NDArray[np.bool_]]:
-    """The highest total the vetoes incurred allow, and who is disqualified."""
+    """The highest total the vetoes incurred allow, and who is disqualified.
+
+    Over ``plan.denominator × scale``.
+    """
     rows = len(vetoed)
-    veto_cap = np.full(rows, plan.max_total, dtype=int_type)
+    veto_cap = np.full(rows, plan.max_total * scale, dtype=int_type)
     disqualified = np.zeros(rows, dtype=bool)
     for column, cap in enumerate(plan.veto_caps):
         if cap is None:
             disqualified |= vetoed[:, column]
         else:
-            veto_cap = np.where(vetoed[:, column], np.minimum(veto_cap, cap), veto_cap)
+            veto_cap = np.where(
+                vetoed[:, column], np.minimum(veto_cap, cap * scale), veto_cap
+            )
     return veto_cap, disqualified
 
 
@@ -983,6 +1107,31 @@ def grade_arrays(  # noqa: PLR0913, PLR0917 - internal
     return out
 
 
+def _rescaled(chunk: BulkChunk, denominator: int) -> BulkChunk:
+    """*chunk* with its exact values over *denominator* (a multiple of its own)."""
+    factor = denominator // chunk.denominator
+    if factor == 1:
+        return chunk
+
+    def scaled(values: Array) -> Array:
+        if (
+            values.dtype != object
+            and len(values)
+            and int(np.abs(values).max()) * factor >= INT_EXACT
+        ):
+            values = values.astype(object)
+        return values * factor
+
+    return attrs.evolve(
+        chunk,
+        denominator=denominator,
+        base=scaled(chunk.base),
+        adjustment=scaled(chunk.adjustment),
+        veto_cap=scaled(chunk.veto_cap),
+        total=scaled(chunk.total),
+    )
+
+
 def combine(
     rubric: Rubric,
     chunks: Iterable[BulkChunk],
@@ -1027,6 +1176,10 @@ def combine(
     if not parts:
         raise InvalidValueError(("chunks",), [], "must hold at least one chunk")
     denominator, places = parts[0].denominator, parts[0].places
+    if any(p.denominator != denominator for p in parts):
+        # Chunks with 合理缺项 may hold totals over multiples of the rubric's.
+        denominator = math.lcm(*(p.denominator for p in parts))
+        parts = [_rescaled(p, denominator) for p in parts]
 
     @cache  # ordinal ties read base and ids before the result holds them
     def joined(name: str) -> NDArray[Any]:
@@ -1121,6 +1274,7 @@ def score_bulk(  # noqa: PLR0913 - keyword options
     keep_attainment: bool = True,
     threads: int = 1,
     engine: Engine = "auto",
+    not_applicable: object = None,
 ) -> BulkResult:
     """Score, rank and grade a whole table at once; see :mod:`pbcheck.bulk`.
 
@@ -1137,6 +1291,9 @@ def score_bulk(  # noqa: PLR0913 - keyword options
         threads: score blocks of rows on this many threads (same result).
         engine: ``"auto"``, ``"numpy"`` or ``"numba"``, as :func:`score_chunk`
             (same result).
+        not_applicable: an ``N × indicators`` boolean mask of the cells that
+            do not apply (合理缺项), as :attr:`BulkTable.not_applicable`; a
+            table may carry its own instead.
 
     Raises:
         ValidationError: every problem of the rubric or of the table's cells.
@@ -1173,6 +1330,7 @@ def score_bulk(  # noqa: PLR0913 - keyword options
                 keep_attainment=keep_attainment,
                 threads=threads,
                 engine=engine,
+                not_applicable=not_applicable,
             )
         ],
         ranking=ranking,

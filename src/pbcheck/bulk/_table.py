@@ -59,7 +59,8 @@ class BulkLayout:
       :meth:`pbcheck.Rubric.indicators`): 0/1 for pass/fail, a decimal number
       for direct scores, ratios to target and tiers, a whole count for the
       occurrence and count rules.  NaN means "not observed", which is an
-      error, as in the exact path.
+      error, as in the exact path, unless the cell is marked not applicable
+      (合理缺项, :attr:`BulkTable.not_applicable`).
     * ``bonus``: one value per bonus indicator, read like the above; NaN
       claims nothing (a 0 is scored by the rule, like an observation of 0).
     * ``deductions``: an incident count per fixed-points deduction, and per
@@ -151,6 +152,13 @@ class BulkTable:
         unit_ids: N ids (strings or integers); ``0 … N-1`` when omitted.
         series: N series names (系列) for ranking and grading, or ``None`` for
             one group; a ``None`` entry is the group ``未分系列``.
+        not_applicable: ``N × len(layout.indicators)`` booleans, or ``None``:
+            ``True`` marks an indicator that does not apply to the unit (合理
+            缺项); its value cell must be NaN.  The rubric's
+            :class:`~pbcheck.model.rubric.NotApplicablePolicy` says how it
+            counts.  The reasons are not held here (a column of millions of
+            texts would cost more than the scores): they stay with the
+            evaluations or score sheets the table was made from.
 
     Build it with :meth:`from_arrays` (blocks left out are NaN: nothing),
     :meth:`from_columns` (a DataFrame, a pyarrow table or a mapping of
@@ -168,9 +176,26 @@ class BulkTable:
     vetoes: Matrix
     unit_ids: NDArray[Any]
     series: NDArray[Any] | None = None
+    not_applicable: NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
+
+    def marked(self, not_applicable: object) -> BulkTable:
+        """This table with *not_applicable* (an ``N × indicators`` mask) as its 合理缺项.
+
+        ``None`` keeps the table as it is.
+
+        >>> import numpy as np
+        >>> table = BulkTable.from_arrays(np.array([[1.0, np.nan]]))
+        >>> table.marked([[False, True]]).not_applicable.tolist()
+        [[False, True]]
+        """
+        if not_applicable is None:
+            return self
+        return attrs.evolve(
+            self, not_applicable=_mask(not_applicable, self.values.shape)
+        )
 
     @classmethod
     def from_arrays(  # noqa: PLR0913 - one argument per block
@@ -183,6 +208,7 @@ class BulkTable:
         unit_ids: Sequence[object] | NDArray[Any] | None = None,
         series: Sequence[str | None] | NDArray[Any] | None = None,
         layout: BulkLayout | None = None,
+        not_applicable: ArrayLike | None = None,
     ) -> BulkTable:
         """A table from matrices; blocks left out are NaN (no claims, no incidents).
 
@@ -227,11 +253,17 @@ class BulkTable:
             block(vetoes, "vetoes"),
             ids,
             labels,
+            None if not_applicable is None else _mask(not_applicable, matrix.shape),
         )
 
     @classmethod
     def from_columns(
-        cls, rubric: Rubric, data: object, *, first_row: int = 0
+        cls,
+        rubric: Rubric,
+        data: object,
+        *,
+        first_row: int = 0,
+        not_applicable: object = None,
     ) -> BulkTable:
         """A table from named columns: a pandas DataFrame, a pyarrow Table or a mapping.
 
@@ -241,6 +273,11 @@ class BulkTable:
         numbered from *first_row*).  Neither pandas nor pyarrow
         is imported: any object with ``column_names`` and ``column(name)``
         (pyarrow) or with ``columns`` and ``[name]`` (pandas) will do.
+
+        An indicator that does not apply to a unit (合理缺项) is marked by the
+        text ``不适用`` or ``合理缺项`` in its cell (``合理缺项：原因`` too, as
+        in score sheets; the reason is not kept), or by *not_applicable*: an
+        ``N × indicators`` mask.
 
         >>> from pbcheck import Indicator, PassFail, Rubric, Section
         >>> rubric = Rubric(
@@ -275,17 +312,31 @@ class BulkTable:
                 )
         problems.raise_if_any()
         rows = len(_column(columns, layout.indicators[0])) if layout.indicators else 0
+        marks: dict[int, NDArray[np.bool_]] = {}
 
-        def stack(names: tuple[str, ...]) -> Matrix:
+        def stack(names: tuple[str, ...], *, waivable: bool = False) -> Matrix:
             """The columns *names* side by side; those left out are NaN."""
             out = np.full((rows, len(names)), np.nan)
             for j, name in enumerate(names):
                 if name in columns:
-                    out[:, j] = _numbers(_column(columns, name), name, first_row)
+                    out[:, j], marked = _numbers(
+                        _column(columns, name), name, first_row, waivable=waivable
+                    )
+                    if marked is not None:
+                        marks[j] = marked
             return out
 
+        values = stack(layout.indicators, waivable=True)
+        mask = None
+        if marks:
+            mask = np.zeros(values.shape, dtype=bool)
+            for j, marked in marks.items():
+                mask[:, j] = marked
+        if not_applicable is not None:
+            given = _mask(not_applicable, values.shape)
+            mask = given if mask is None else mask | given
         return cls.from_arrays(
-            stack(layout.indicators),
+            values,
             bonus=stack(layout.bonus),
             deductions=stack(layout.deductions),
             vetoes=stack(layout.vetoes),
@@ -294,6 +345,7 @@ class BulkTable:
             else np.arange(first_row, first_row + rows),
             series=_column(columns, SERIES) if SERIES in columns else None,
             layout=layout,
+            not_applicable=mask,
         )
 
     def rows(self, start: int, stop: int) -> BulkTable:
@@ -305,6 +357,7 @@ class BulkTable:
             self.vetoes[start:stop],
             self.unit_ids[start:stop],
             None if self.series is None else self.series[start:stop],
+            None if self.not_applicable is None else self.not_applicable[start:stop],
         )
 
     def chunks(self, size: int) -> Iterable[BulkTable]:
@@ -353,23 +406,74 @@ def _exact_in_binary64(number: int) -> bool:
         return False
 
 
-def _numbers(column: NDArray[Any], name: str, first_row: int) -> NDArray[np.float64]:
+#: How a cell says its indicator does not apply (合理缺项), as score sheets do.
+NOT_APPLICABLE_WORDS = ("合理缺项", "不适用")
+
+
+def _says_not_applicable(item: object) -> bool:
+    """``不适用``, ``合理缺项``, or either followed by ``：``/``:`` and a reason."""
+    if not isinstance(item, str):
+        return False
+    text = item.strip()
+    return any(
+        text == word or text.startswith((f"{word}：", f"{word}:"))
+        for word in NOT_APPLICABLE_WORDS
+    )
+
+
+def _mask(value: object, shape: tuple[int, ...]) -> NDArray[np.bool_]:
+    """*value* as an ``N × indicators`` boolean mask of 合理缺项 cells."""
+    array = np.asarray(value)
+    if array.dtype != np.bool_:
+        if not (
+            np.issubdtype(array.dtype, np.integer) and np.isin(array, (0, 1)).all()
+        ):
+            raise InvalidTypeError(
+                ("not_applicable",),
+                str(array.dtype),
+                "must hold booleans (True: the indicator does not apply)",
+            )
+        array = array.astype(bool)
+    if array.size == 0 and shape[1] == 0:
+        array = array.reshape(shape)
+    if array.shape != shape:
+        raise InvalidValueError(
+            ("not_applicable",),
+            array.shape,
+            f"must be a {shape[0]} × {shape[1]} mask, one cell per indicator value",
+        )
+    return np.ascontiguousarray(array)
+
+
+def _numbers(
+    column: NDArray[Any], name: str, first_row: int, *, waivable: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None]:
     """Column *name* as float64, missing entries (None, pandas NA) as NaN.
 
-    A bad cell is named as the kernel names one, ``table[row][column]``, with
-    its row counted from *first_row* (the whole input's numbering, not the
-    chunk's).
+    With *waivable* (an indicator column), a text cell saying 不适用 or 合理
+    缺项 is NaN too, and marked in the mask returned beside (``None`` when no
+    cell says so).  A bad cell is named as the kernel names one,
+    ``table[row][column]``, with its row counted from *first_row* (the whole
+    input's numbering, not the chunk's).
     """
+    if waivable and column.dtype.kind in "US":
+        column = column.astype(object)  # text cells, e.g. a column of 不适用 only
     if column.dtype != object:
         try:
-            return column.astype(np.float64)
+            return column.astype(np.float64), None
         except (TypeError, ValueError):
             raise InvalidTypeError(
                 column_path(name), str(column.dtype), "must hold numbers"
             ) from None
     out = np.empty(column.shape, dtype=np.float64)
+    marked: NDArray[np.bool_] | None = None
     for index, item in enumerate(column):
         if item is None or _is_na(item):
+            out[index] = np.nan
+        elif waivable and _says_not_applicable(item):
+            if marked is None:
+                marked = np.zeros(column.shape, dtype=bool)
+            marked[index] = True
             out[index] = np.nan
         elif isinstance(item, int) and not _exact_in_binary64(item):
             # Most ints past 2**53 have no exact binary64; never round them silently.
@@ -384,9 +488,12 @@ def _numbers(column: NDArray[Any], name: str, first_row: int) -> NDArray[np.floa
             raise InvalidTypeError(
                 cell_path(first_row + index, name),
                 item,
-                "must be a number or missing",
+                "must be a number or missing"
+                + (
+                    " (or 不适用 / 合理缺项 when it does not apply)" if waivable else ""
+                ),
             )
-    return out
+    return out, marked
 
 
 def _is_na(item: object) -> bool:
@@ -413,7 +520,10 @@ def table_from_evaluations(
     holds such a decimal as its nearest double, which reads back exactly).  Several raters of any other rule are refused: their points
     are combined *after* the rule, so no single raw value stands for them —
     score those with the exact path.  Deductions and vetoes count incidents;
-    *tree* gives each unit's series.
+    *tree* gives each unit's series.  Indicators marked not applicable
+    (:class:`~pbcheck.model.evaluation.NotApplicable`, 合理缺项) are marked
+    in :attr:`BulkTable.not_applicable` (their reasons stay in the
+    evaluations).
 
     Raises:
         ValidationError: every refused indicator, unit by unit.
@@ -452,8 +562,31 @@ def table_from_evaluations(
     deductions = {d.id: d for d in rubric.deductions}
     values = np.full((len(evaluations), len(column)), np.nan)
     incidents = np.zeros((len(evaluations), len(counts)))
+    regular = {name: j for j, name in enumerate(layout.indicators)}
+    waived = np.zeros((len(evaluations), len(regular)), dtype=bool)
     for row, evaluation in enumerate(evaluations):
         path = ("evaluations", Id(evaluation.unit_id))
+        for index, marker in enumerate(evaluation.not_applicable):
+            j = regular.get(marker.indicator_id)
+            if j is None:
+                problems.add(
+                    InvalidValueError(
+                        (*path, "not_applicable", index, "indicator_id"),
+                        marker.indicator_id,
+                        "names no regular indicator of the rubric (only those "
+                        "can be marked not applicable)",
+                    )
+                )
+            elif waived[row, j]:
+                problems.add(
+                    InvalidValueError(
+                        (*path, "not_applicable", index, "indicator_id"),
+                        marker.indicator_id,
+                        "is marked not applicable twice",
+                    )
+                )
+            else:
+                waived[row, j] = True
         counted: dict[str, list[tuple[Fraction, Fraction]]] = {}
         for observation in evaluation.observations:
             weight = rubric.source_weights[observation.source]
@@ -532,4 +665,5 @@ def table_from_evaluations(
         unit_ids=np.asarray(ids, dtype=object),
         series=series,
         layout=layout,
+        not_applicable=waived if waived.any() else None,
     )

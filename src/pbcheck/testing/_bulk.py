@@ -26,8 +26,9 @@ from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.model.rubric import Rubric, Section
 from pbcheck.testing._rubrics import evaluations_for, rubrics
+from pbcheck.testing._waivers import not_applicable_policies, waived
 
-__all__ = ["bulk_rubrics", "bulk_seasons"]
+__all__ = ["bulk_rubrics", "bulk_seasons", "bulk_seasons_with_waivers"]
 
 _SERIES = ("政府工作部门", "党群部门", "垂直管理部门")
 
@@ -96,6 +97,13 @@ def bulk_seasons(
     >>> check()
     """
     rubric = draw(bulk_rubrics())
+    return _season(draw, rubric, max_units)
+
+
+def _season(
+    draw: st.DrawFn, rubric: Rubric, max_units: int
+) -> tuple[Rubric, tuple[Evaluation, ...], OrgTree]:
+    """Evaluations of several units of *rubric* (twins now and then), and a tree."""
     count = draw(st.integers(1, max_units))
     evaluations: list[Evaluation] = []
     for n in range(count):
@@ -118,3 +126,68 @@ def bulk_seasons(
         for e in evaluations
     ]
     return rubric, tuple(evaluations), OrgTree(units)
+
+
+@st.composite
+def bulk_seasons_with_waivers(
+    draw: st.DrawFn, *, max_units: int = 8
+) -> tuple[Rubric, tuple[Evaluation, ...], OrgTree]:
+    """A bulk season whose units mark indicators not applicable (合理缺项).
+
+    The rubric counts them by a drawn
+    :class:`~pbcheck.model.rubric.NotApplicablePolicy`, and some of its
+    indicators may be drawn never waivable.  Units share waiver patterns
+    often (twins, and units drawing the same marks), as real seasons do.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, database=None)
+    ... @given(bulk_seasons_with_waivers())
+    ... def check(season):
+    ...     rubric, evaluations, tree = season
+    ...     waivable = {i.id for i in rubric.indicators() if i.waivable}
+    ...     for evaluation in evaluations:
+    ...         assert {m.indicator_id for m in evaluation.not_applicable} <= waivable
+    >>> check()
+    """
+    rubric = draw(bulk_rubrics())
+    fixed = draw(
+        st.sets(st.sampled_from([i.id for i in rubric.indicators()]), max_size=2)
+    )
+    rubric = attrs.evolve(
+        rubric,
+        not_applicable=draw(not_applicable_policies()),
+        sections=tuple(_fixed(s, fixed) for s in rubric.sections),
+    )
+    rubric, evaluations, tree = _season(draw, rubric, max_units)
+    marked: list[Evaluation] = []
+    for evaluation in evaluations:
+        if marked and draw(st.integers(0, 3)) == 0:
+            # The same marks as an earlier unit: a pattern shared by rows.
+            twin = draw(st.sampled_from(marked))
+            ids = {m.indicator_id for m in twin.not_applicable}
+            marked.append(
+                attrs.evolve(
+                    evaluation,
+                    observations=[
+                        o for o in evaluation.observations if o.indicator_id not in ids
+                    ],
+                    not_applicable=twin.not_applicable,
+                )
+            )
+        elif draw(st.booleans()):
+            marked.append(draw(waived(rubric, evaluation))[0])
+        else:
+            marked.append(evaluation)
+    return rubric, tuple(marked), tree
+
+
+def _fixed(section: Section, ids: set[str]) -> Section:
+    """*section* with the indicators *ids* marked never waivable."""
+    return attrs.evolve(
+        section,
+        sections=tuple(_fixed(s, ids) for s in section.sections),
+        indicators=tuple(
+            attrs.evolve(i, waivable=False) if i.id in ids else i
+            for i in section.indicators
+        ),
+    )
