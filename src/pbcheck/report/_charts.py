@@ -44,11 +44,18 @@ def _series_labels(report: CycleReport) -> list[tuple[str, str]]:
     return [(f"S{index}", table.series) for index, table in enumerate(report.series, 1)]
 
 
-def _section_labels(report: CycleReport) -> list[tuple[str, str, str]]:
-    """(label, section id, title) of the sections charted: depth 1, else depth 0."""
-    if not report.units:
+def _section_labels(
+    report: CycleReport, rubric_id: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(label, section id, title) of the sections charted: depth 1, else depth 0.
+
+    The sections of *rubric_id*'s units (of the first unit's rubric if
+    ``None``): sections of different rubrics are never charted together.
+    """
+    units = [u for u in report.units if rubric_id in (None, u.line.rubric_id)]
+    if not units:
         return []
-    sections = report.units[0].sections
+    sections = units[0].sections
     depth = 1 if any(s.depth == 1 for s in sections) else 0
     chosen = [s for s in sections if s.depth == depth]
     return [
@@ -105,15 +112,24 @@ def charts(report: CycleReport) -> tuple[Chart, ...]:
                     + "。每点一个单位，× 为一票否决。",
                 )
             )
-        sections = _section_labels(report)
-        if sections and series:
+        # One attainment chart per rubric (分类考核): its units, its sections.
+        several = report.several_rubrics
+        for index, (rubric_id, rubric_title) in enumerate(
+            report.rubric_titles.items() if several else [(None, "")], 1
+        ):
+            sections = _section_labels(report, rubric_id)
+            if not (sections and series):
+                continue
+            name = f"section-attainment-{index}" if several else "section-attainment"
             out.append(
                 Chart(
-                    "section-attainment",
-                    "各部分完成度（%）",
+                    name,
+                    f"各部分完成度（%）：{rubric_title}"
+                    if several
+                    else "各部分完成度（%）",
                     render(
-                        "section-attainment",
-                        _attainment(mpl_figure.Figure, report, sections),
+                        name,
+                        _attainment(mpl_figure.Figure, report, sections, rubric_id),
                     ),
                     "；".join(f"{label} = {title}" for label, _, title in sections)
                     + "；"
@@ -156,6 +172,7 @@ def _attainment(
     figure_class: type[Figure],
     report: CycleReport,
     sections: Sequence[tuple[str, str, str]],
+    rubric_id: str | None = None,
 ) -> Figure:
     columns = min(3, len(sections))
     rows = -(-len(sections) // columns)
@@ -170,8 +187,9 @@ def _attainment(
             values = [
                 float(section.attainment) * 100
                 for line in table.lines
+                if rubric_id in (None, line.rubric_id)
                 for section in by_unit[line.unit_id].sections
-                if section.section_id == section_id
+                if section.section_id == section_id and section.applicable
             ]
             data.append(values or [0.0])
         axes.boxplot(

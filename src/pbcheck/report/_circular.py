@@ -65,6 +65,15 @@ def to_circular(
     cycle = report.cycle
     order = [table.series for table in report.series]
     total = len(report.units)
+    basis = f"根据《{report.title}》（{report.rubric_version}版），"
+    ranked = "按政府工作部门、党群部门、垂直管理部门等系列分别排名"
+    if report.rubric_set:
+        rubrics = "、".join(f"《{title}》" for title in report.rubric_titles.values())
+        basis = (
+            f"根据《{report.title}》（{report.rubric_version}版）"
+            f"及其分类考核细则（{rubrics}），"
+        )
+        ranked = "实行分类考核，各单位按所适用的考核细则计分，按系列分别排名"
     out = [
         DRAFT_MARK,
         "",
@@ -73,11 +82,11 @@ def to_circular(
         f"{addressee}：",
         "",
         (
-            f"　　根据《{report.title}》（{report.rubric_version}版），"
+            f"　　{basis}"
             f"对{total}个直属机关党组织{cycle.label_zh}"
             f"（{_cn_date(cycle.start)}至{_cn_date(cycle.end)}）党建工作责任制落实情况"
             "进行了考核。考核采取听取汇报、查阅资料、部门评议和综合评价相结合的方式，"
-            "按政府工作部门、党群部门、垂直管理部门等系列分别排名。现将考核结果通报如下。"
+            f"{ranked}。现将考核结果通报如下。"
         ),
         "",
         f"　　一、{report.commendation_title}",

@@ -137,6 +137,11 @@ def to_workbook(report: CycleReport) -> bytes:
     cover.title = sheet_name("总览", taken)
     facts = [
         ("考核细则", f"{report.title}（{report.rubric_version}版）"),
+        *(
+            ("适用细则", f"{title}（{rubric_id}）")
+            for rubric_id, title in report.rubric_titles.items()
+            if report.rubric_set
+        ),
         (
             "考核周期",
             (
@@ -158,7 +163,7 @@ def to_workbook(report: CycleReport) -> bytes:
 
     for table in report.series:
         sheet = book.create_sheet(sheet_name(table.series, taken))
-        _write_table(sheet, 1, t.summary(table), report)
+        _write_table(sheet, 1, t.summary(report, table), report)
         sheet.freeze_panes = "A2"
         _widths(sheet, {2: 10, 3: 34})
     for title, listing in (
@@ -181,6 +186,11 @@ def to_workbook(report: CycleReport) -> bytes:
             ("单位编号", line.unit_id),
             ("单位名称", line.name),
             ("系列", line.series),
+            *(
+                (("考核细则", report.rubric_title(line)),)
+                if report.several_rubrics
+                else ()
+            ),
             ("名次", line.rank),
             ("总分", line.total),
             ("基础分", line.base),

@@ -96,10 +96,7 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
         f"<h1>{escape(title)}</h1>",
         "<ul>",
         f"<li>考核周期：{cycle.start.isoformat()} 至 {cycle.end.isoformat()}</li>",
-        (
-            f"<li>考核细则：{escape(report.title)}（{escape(report.rubric_version)}版，"
-            f"{escape(report.rubric_id)}）</li>"
-        ),
+        f"<li>考核细则：{escape(t.rubric_fact(report))}</li>",
         *([f"<li>考核单位：{escape(report.issuer)}</li>"] if report.issuer else []),
         f"<li>参评单位：{len(report.units)} 个，{len(report.series)} 个系列</li>",
         (
@@ -124,7 +121,7 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
         "<h2>排名与等次</h2>",
     ]
     for index, table in enumerate(report.series, 1):
-        summary = t.summary(table)
+        summary = t.summary(report, table)
         classes = [
             "commended" if line.commended else "bottom" if line.at_bottom else ""
             for line in table.lines
@@ -151,8 +148,8 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
     parts.append(_charts(report) if charts else '<p class="note">图表未生成。</p>')
     parts.append('<h2 id="profile">分项得分</h2>')
     for table in report.series:
-        profile = t.profile(report, table)
-        parts += [f"<h3>{escape(profile.title)}</h3>", _table(report, profile)]
+        for profile in t.profiles(report, table):
+            parts += [f"<h3>{escape(profile.title)}</h3>", _table(report, profile)]
     items = t.items(report)
     parts += [f"<h2>{escape(items.title)}</h2>", _table(report, items)]
     if report.audit is not None:

@@ -47,10 +47,7 @@ def heading(report: CycleReport) -> list[str]:
         f"# {escape_md(report.title)}：{escape_md(cycle.label_zh)}考评结果",
         "",
         f"- 考核周期：{cycle.start.isoformat()} 至 {cycle.end.isoformat()}",
-        (
-            f"- 考核细则：{escape_md(report.title)}（{escape_md(report.rubric_version)}版，"
-            f"{escape_md(report.rubric_id)}）"
-        ),
+        f"- 考核细则：{escape_md(t.rubric_fact(report))}",
         *([f"- 考核单位：{escape_md(report.issuer)}"] if report.issuer else []),
         f"- 参评单位：{len(report.units)} 个，{len(report.series)} 个系列",
         (
@@ -76,7 +73,7 @@ def to_markdown(report: CycleReport) -> str:
     out = heading(report)
     out += ["## 排名与等次", ""]
     for table in report.series:
-        summary = t.summary(table)
+        summary = t.summary(report, table)
         out += [f"### {escape_md(summary.title)}", ""]
         out += _table(report, summary)
     grades = t.grade_counts(report)
@@ -91,8 +88,8 @@ def to_markdown(report: CycleReport) -> str:
         out += ["未提供往年考评结果，未判断连续处于后位。", ""]
     out += ["## 分项得分", ""]
     for table in report.series:
-        profile = t.profile(report, table)
-        out += [f"### {escape_md(profile.title)}", "", *_table(report, profile)]
+        for profile in t.profiles(report, table):
+            out += [f"### {escape_md(profile.title)}", "", *_table(report, profile)]
     items = t.items(report)
     out += [f"## {items.title}", "", *_table(report, items)]
     if report.audit is not None:

@@ -10,7 +10,13 @@ from typing import Literal
 import attrs
 
 from pbcheck._numbers import RoundingPolicy
-from pbcheck.errors import Id, InvalidValueError, UnknownReferenceError, _Problems
+from pbcheck.errors import (
+    Id,
+    InvalidValueError,
+    Problem,
+    UnknownReferenceError,
+    _Problems,
+)
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.org import (
     SERIES_GOVERNMENT,
@@ -19,6 +25,7 @@ from pbcheck.model.org import (
     OrgTree,
 )
 from pbcheck.model.rubric import Rubric, Section
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.outcomes.history import (
     EscalationAction,
     EscalationPolicy,
@@ -100,6 +107,8 @@ class UnitLine:
         at_bottom: at the bottom of its series (处于后位).
         vetoed: disqualified by a veto (一票否决).
         rank_reason, grade_reason, commendation_reason, bottom_reason: why.
+        rubric_id: the id of the rubric that assessed the unit (分类考核:
+            each series may have its own).
 
     >>> line = UnitLine("a", "单位a", "党群部门", 1, Fraction(90), Fraction(90))
     >>> line.name, line.grade, line.commended
@@ -122,6 +131,7 @@ class UnitLine:
     grade_reason: str = ""
     commendation_reason: str = ""
     bottom_reason: str = ""
+    rubric_id: str = ""
 
 
 @attrs.frozen
@@ -141,7 +151,9 @@ class SectionLine:
     """One section of a unit's breakdown: its points out of its share.
 
     ``depth`` is 0 for a top-level section (e.g. 机关党建常规工作), 1 for its
-    parts, and so on.
+    parts, and so on.  ``applicable`` is false when every indicator of the
+    section is 合理缺项 for the unit (it then counts for nothing and the other
+    sections are scaled up, as the rubric says).
 
     >>> SectionLine("A", "常规工作", 0, Fraction(63), Fraction(70)).attainment
     Fraction(9, 10)
@@ -152,6 +164,7 @@ class SectionLine:
     depth: int
     points: Fraction
     possible: Fraction
+    applicable: bool = True
 
     @property
     def attainment(self) -> Fraction:
@@ -190,6 +203,9 @@ class IndicatorLine:
 
     ``points`` is on the indicator's own scale (out of ``max_points``);
     ``contribution`` is what it adds to the total (out of ``possible``).
+    ``not_applicable`` is the reason when the indicator is 合理缺项 for the
+    unit: it is then shown as ``合理缺项（原因）``, never as 0 points, and
+    loses the unit nothing (:attr:`lost`).
 
     >>> line = IndicatorLine(
     ...     "P1.1.1",
@@ -213,6 +229,49 @@ class IndicatorLine:
     contribution: Fraction
     possible: Fraction
     reason: str
+    not_applicable: str | None = None
+
+    @property
+    def lost(self) -> Fraction:
+        """Points of the total this indicator lost the unit (失分); 0 if 合理缺项.
+
+        >>> IndicatorLine(
+        ...     "B2",
+        ...     "行政审批服务",
+        ...     "B",
+        ...     Fraction(0),
+        ...     Fraction(15),
+        ...     Fraction(0),
+        ...     Fraction(0),
+        ...     "合理缺项",
+        ...     "本单位无行政审批职能",
+        ... ).lost
+        Fraction(0, 1)
+        """
+        if self.not_applicable is not None:
+            return Fraction(0)
+        return self.possible - self.contribution
+
+    @property
+    def shown_points(self) -> str | None:
+        """``合理缺项（原因）`` for an indicator that does not apply, else ``None``.
+
+        >>> IndicatorLine(
+        ...     "B2",
+        ...     "行政审批服务",
+        ...     "B",
+        ...     Fraction(0),
+        ...     Fraction(15),
+        ...     Fraction(0),
+        ...     Fraction(0),
+        ...     "合理缺项",
+        ...     "本单位无行政审批职能",
+        ... ).shown_points
+        '合理缺项（本单位无行政审批职能）'
+        """
+        if self.not_applicable is None:
+            return None
+        return f"合理缺项（{self.not_applicable}）"
 
 
 def _indicator_lines(value: Iterable[IndicatorLine]) -> tuple[IndicatorLine, ...]:
@@ -305,8 +364,9 @@ class CycleReport:
     order of the inputs.
 
     Args:
-        title: the rubric's title.
-        rubric_id: the rubric's id; ``rubric_version`` its version.
+        title: the rubric's title, or the rubric set's (分类考核).
+        rubric_id: the rubric's id (for a set, its rubrics' ids joined by
+            ``、``); ``rubric_version`` its version (the set's).
         cycle: the assessment cycle.
         rounding: how numbers are shown (the rubric's policy).
         series: one table per series.
@@ -320,7 +380,14 @@ class CycleReport:
         history_given: whether a history was given (without one, runs at
             the bottom cannot be judged and the report says so).
         issuer: the assessing organisation (the org tree's root), if any.
-        section_titles: id → title of the sections shown in compact tables.
+        rubric_titles: rubric id → title of every rubric that assessed a
+            unit of the report, in report order: one for a single rubric,
+            several for a season of classified assessment (分类考核).
+        rubric_sections: rubric id → (section id → title) of the sections
+            shown in compact tables (depth 0 and 1), per rubric: sections of
+            different rubrics are never put in one table.
+        rubric_set: whether the season was scored on a
+            :class:`~pbcheck.model.rubric_set.RubricSet`.
         audit: the season's :class:`~pbcheck.scoring.audit.AuditTrail` (审计记录), if
             given: what became of every input record.
 
@@ -357,8 +424,10 @@ class CycleReport:
     escalation_length: int = 2
     history_given: bool = False
     issuer: str = ""
-    section_titles: Mapping[str, str] = attrs.field(factory=dict)
+    rubric_titles: Mapping[str, str] = attrs.field(factory=dict)
+    rubric_sections: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     audit: AuditTrail | None = None
+    rubric_set: bool = False
 
     def __repr__(self) -> str:
         return (
@@ -366,6 +435,29 @@ class CycleReport:
             f"{len(self.series)} 个系列；表彰 {len(self.commended)} 个，"
             f"处于后位 {len(self.bottom)} 个>"
         )
+
+    @property
+    def several_rubrics(self) -> bool:
+        """Whether units of the report were assessed by different rubrics.
+
+        Then each unit's row names its rubric and section tables are made
+        per rubric.
+
+        >>> from pbcheck.examples.small import small_report
+        >>> small_report().several_rubrics
+        False
+        """
+        return len(self.rubric_titles) > 1
+
+    def rubric_title(self, line: UnitLine) -> str:
+        """The title of the rubric that assessed *line*'s unit.
+
+        >>> from pbcheck.examples.small import small_report
+        >>> report = small_report()
+        >>> report.rubric_title(report.lines[0])
+        '示例细则'
+        """
+        return self.rubric_titles.get(line.rubric_id, line.rubric_id)
 
     def show(self, value: Fraction) -> str:
         """A number as the report shows it (the rubric's rounding policy).
@@ -421,7 +513,7 @@ class CycleReport:
         outcomes: Outcomes,
         *,
         tree: OrgTree,
-        rubric: Rubric,
+        rubric: Rubric | RubricSet,
         cycle: AssessmentCycle,
         history: History | None = None,
         escalation: EscalationPolicy | None = None,
@@ -433,7 +525,10 @@ class CycleReport:
             scorecards: the season's scorecards, in any order.
             outcomes: :func:`~pbcheck.assess_outcomes` of those scorecards.
             tree: the org tree (unit names and series).
-            rubric: the rubric they were scored by (titles, sections).
+            rubric: the rubric they were scored by (titles, sections), or
+                the :class:`~pbcheck.model.rubric_set.RubricSet` of a season
+                of classified assessment (分类考核): each unit's rubric is
+                then the one the set gives it.
             cycle: the assessment cycle.
             history: earlier cycles, for escalation (连续处于后位); this
                 season's result is added when the history lacks it.
@@ -444,8 +539,8 @@ class CycleReport:
 
         Raises:
             ValidationError: a ranked unit has no scorecard, a scorecard was
-                not ranked, a scorecard belongs to another rubric, or the audit
-                trail names a unit without a scorecard.
+                not ranked, a scorecard belongs to another rubric than its
+                unit's, or the audit trail names a unit without a scorecard.
 
         >>> from pbcheck import AssessmentCycle, assess_outcomes
         >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
@@ -462,14 +557,16 @@ class CycleReport:
         ['政府工作部门', '党群部门']
         """
         cards = {card.unit_id: card for card in scorecards}
-        _check_inputs(cards, outcomes, rubric, audit)
-        structure = _structure(rubric)
-        tables, units = _ranked_tables(cards, outcomes, tree, structure)
+        own = _check_inputs(cards, outcomes, rubric, tree, audit)
+        tables, units = _ranked_tables(cards, outcomes, tree, own)
         lines = [line for table in tables for line in table.lines]
         policy = escalation or EscalationPolicy()
+        used = {own[line.unit_id].id: own[line.unit_id] for line in lines}
+        if not used and isinstance(rubric, Rubric):
+            used = {rubric.id: rubric}
         return cls(
             title=rubric.title,
-            rubric_id=rubric.id,
+            rubric_id=rubric.id if isinstance(rubric, Rubric) else "、".join(used),
             rubric_version=rubric.version,
             cycle=cycle,
             rounding=rubric.rounding,
@@ -491,18 +588,29 @@ class CycleReport:
             escalation_length=policy.length,
             history_given=history is not None,
             issuer=_issuer(tree, cards),
-            section_titles={s.section_id: s.title for s in structure if s.depth <= 1},
+            rubric_titles={rubric_id: r.title for rubric_id, r in used.items()},
+            rubric_sections={
+                rubric_id: {
+                    s.section_id: s.title for s in _structure(r) if s.depth <= 1
+                }
+                for rubric_id, r in used.items()
+            },
             audit=audit,
+            rubric_set=isinstance(rubric, RubricSet),
         )
 
 
 def _check_inputs(
     cards: Mapping[str, Scorecard],
     outcomes: Outcomes,
-    rubric: Rubric,
+    rubric: Rubric | RubricSet,
+    tree: OrgTree,
     audit: AuditTrail | None,
-) -> None:
-    """Raise every way the report's inputs disagree (see :meth:`CycleReport.build`)."""
+) -> dict[str, Rubric]:
+    """Each scored unit's rubric; raise every way the inputs disagree.
+
+    See :meth:`CycleReport.build`.
+    """
     problems = _Problems("invalid report inputs")
     ranked = {entry.unit_id for table in outcomes.rankings.values() for entry in table}
     for unit_id in sorted(ranked - cards.keys()):
@@ -517,14 +625,24 @@ def _check_inputs(
                 ("scorecards", Id(unit_id)), unit_id, "is not ranked in the outcomes"
             )
         )
+    own: dict[str, Rubric] = {}
     for unit_id in sorted(cards):
         card = cards[unit_id]
-        if card.rubric_id != rubric.id or card.rubric_version != rubric.version:
+        where = ("scorecards", Id(unit_id), "rubric_id")
+        try:
+            expected = _rubric_of(rubric, tree, unit_id)
+        except Problem as problem:
+            problems.add(problem.moved((*where[:2], *problem.steps)))
+            continue
+        own[unit_id] = expected
+        if card.rubric_id != expected.id or card.rubric_version != expected.version:
+            whose = "" if expected is rubric else " (the unit's rubric of the set)"
             problems.add(
                 InvalidValueError(
-                    ("scorecards", Id(unit_id), "rubric_id"),
+                    where,
                     f"{card.rubric_id} {card.rubric_version}",
-                    f"was scored by another rubric than {rubric.id} {rubric.version}",
+                    f"was scored by another rubric than {expected.id} "
+                    f"{expected.version}{whose}",
                 )
             )
     if audit is not None:
@@ -535,24 +653,38 @@ def _check_inputs(
                 )
             )
     problems.raise_if_any()
+    return own
+
+
+def _rubric_of(rubric: Rubric | RubricSet, tree: OrgTree, unit_id: str) -> Rubric:
+    """The rubric that assessed *unit_id*: *rubric*, or the unit's own of the set."""
+    if isinstance(rubric, Rubric):
+        return rubric
+    series = tree[unit_id].series if unit_id in tree else None
+    return rubric.rubric_for(unit_id, series=series)
 
 
 def _ranked_tables(
     cards: Mapping[str, Scorecard],
     outcomes: Outcomes,
     tree: OrgTree,
-    structure: Sequence[SectionLine],
+    own: Mapping[str, Rubric],
 ) -> tuple[list[SeriesTable], list[UnitBreakdown]]:
     """One table per series in canonical order, and every unit's breakdown."""
     tables: list[SeriesTable] = []
     units: list[UnitBreakdown] = []
+    structures: dict[int, list[SectionLine]] = {}
     for series in sorted(outcomes.rankings, key=_series_key):
         lines = []
         for entry in outcomes.rankings[series]:
             card = cards[entry.unit_id]
+            rubric = own[entry.unit_id]
             line = _unit_line(entry, series, card, outcomes, tree)
+            line = attrs.evolve(line, rubric_id=rubric.id)
             lines.append(line)
-            units.append(_breakdown(line, card, structure))
+            if id(rubric) not in structures:
+                structures[id(rubric)] = _structure(rubric)
+            units.append(_breakdown(line, card, structures[id(rubric)]))
         tables.append(SeriesTable(series, lines))
     return tables, units
 
@@ -627,7 +759,12 @@ def _breakdown(
         if score is None:
             continue
         sections.append(
-            attrs.evolve(shape, points=score.points, possible=score.possible)
+            attrs.evolve(
+                shape,
+                points=score.points,
+                possible=score.possible,
+                applicable=score.applicable,
+            )
         )
     items: list[ItemLine] = [
         ItemLine("bonus", b.indicator_id, b.title, b.points, b.points, b.reason)
@@ -673,6 +810,7 @@ def _breakdown(
             result.contribution,
             result.possible,
             result.reason,
+            None if result.not_applicable is None else result.not_applicable.reason,
         )
         for result in card.indicators.values()
     ]

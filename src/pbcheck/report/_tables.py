@@ -59,17 +59,48 @@ SUMMARY_HEADERS = (
 )
 
 
+def rubric_fact(report: CycleReport) -> str:
+    """What the report was scored on: ``标题（版本版，编号）``, or the set and its rubrics.
+
+    >>> from pbcheck.examples.small import small_report
+    >>> rubric_fact(small_report())
+    '示例细则（1版，simple）'
+    """
+    if not report.rubric_set:
+        return f"{report.title}（{report.rubric_version}版，{report.rubric_id}）"
+    rubrics = "；".join(
+        f"{title}（{rubric_id}）" for rubric_id, title in report.rubric_titles.items()
+    )
+    return f"{report.title}（{report.rubric_version}版，分类考核：{rubrics}）"
+
+
 def flag(value: bool) -> str:
     """``是`` for a set flag, empty otherwise."""
     return YES if value else ""
 
 
-def _summary_cells(line: UnitLine) -> tuple[Cell, ...]:
-    """A unit's cells under :data:`SUMMARY_HEADERS`."""
+#: The column naming each unit's rubric, in a report of several (分类考核).
+RUBRIC_HEADER = "考核细则"
+
+#: How a section that does not apply to a unit shows (every indicator 合理缺项).
+NOT_APPLICABLE = "合理缺项"
+
+
+def _summary_headers(report: CycleReport) -> tuple[str, ...]:
+    """:data:`SUMMARY_HEADERS`, with the rubric after the name if rubrics differ."""
+    if not report.several_rubrics:
+        return SUMMARY_HEADERS
+    return (*SUMMARY_HEADERS[:3], RUBRIC_HEADER, *SUMMARY_HEADERS[3:])
+
+
+def _summary_cells(report: CycleReport, line: UnitLine) -> tuple[Cell, ...]:
+    """A unit's cells under :func:`_summary_headers`."""
+    rubric = (report.rubric_title(line),) if report.several_rubrics else ()
     return (
         line.rank,
         line.unit_id,
         line.name,
+        *rubric,
         line.total,
         line.base,
         line.bonus,
@@ -81,11 +112,14 @@ def _summary_cells(line: UnitLine) -> tuple[Cell, ...]:
     )
 
 
-def summary(table: SeriesTable) -> Table:
-    """The ranking table of one series."""
-    rows = tuple(_summary_cells(line) for line in table.lines)
+def summary(report: CycleReport, table: SeriesTable) -> Table:
+    """The ranking table of one series; each row names its rubric if rubrics differ."""
+    rows = tuple(_summary_cells(report, line) for line in table.lines)
     return Table(
-        "series", f"{table.series}（{len(table.lines)} 个单位）", SUMMARY_HEADERS, rows
+        "series",
+        f"{table.series}（{len(table.lines)} 个单位）",
+        _summary_headers(report),
+        rows,
     )
 
 
@@ -152,32 +186,43 @@ def escalations(report: CycleReport) -> Table:
     )
 
 
-def profile(report: CycleReport, table: SeriesTable) -> Table:
-    """Points of each top section per unit of a series (分项得分)."""
+def profiles(report: CycleReport, table: SeriesTable) -> list[Table]:
+    """Points of each top section per unit of a series (分项得分), one table per rubric.
+
+    Units assessed by different rubrics (分类考核) have different sections:
+    each rubric's units get their own table, with that rubric's sections, so
+    no table mixes them.  A section that does not apply to a unit (every
+    indicator 合理缺项) shows as ``合理缺项``.
+    """
     by_unit = {unit.line.unit_id: unit for unit in report.units}
-    ids = list(report.section_titles)
-    rows = []
+    groups: dict[str, list[UnitLine]] = {}
     for line in table.lines:
-        points = {s.section_id: s.points for s in by_unit[line.unit_id].top_sections}
-        rows.append(
-            (
-                line.rank,
-                line.name,
-                *(points.get(section_id, "") for section_id in ids),
-                line.bonus,
-                line.deductions,
-                line.total,
+        groups.setdefault(line.rubric_id, []).append(line)
+    out = []
+    for rubric_id, lines in groups.items():
+        titles = report.rubric_sections.get(rubric_id, {})
+        rows = []
+        for line in lines:
+            shown: dict[str, Cell] = {
+                s.section_id: s.points if s.applicable else NOT_APPLICABLE
+                for s in by_unit[line.unit_id].top_sections
+            }
+            rows.append(
+                (
+                    line.rank,
+                    line.name,
+                    *(shown.get(section_id, "") for section_id in titles),
+                    line.bonus,
+                    line.deductions,
+                    line.total,
+                )
             )
-        )
-    headers = (
-        "名次",
-        "单位名称",
-        *report.section_titles.values(),
-        "加分",
-        "扣分",
-        "总分",
-    )
-    return Table("profile", f"{table.series}：分项得分", headers, tuple(rows))
+        headers = ("名次", "单位名称", *titles.values(), "加分", "扣分", "总分")
+        scope = table.series
+        if report.several_rubrics:
+            scope += f"（{report.rubric_titles.get(rubric_id, rubric_id)}）"
+        out.append(Table("profile", f"{scope}：分项得分", headers, tuple(rows)))
+    return out
 
 
 def items(report: CycleReport, units: Sequence[UnitBreakdown] | None = None) -> Table:
@@ -251,7 +296,11 @@ _SECTION_HEADERS = ("部分编号", "部分名称", "层级", "得分", "满分"
 
 
 def sections(unit: UnitBreakdown) -> Table:
-    """Every section of one unit: points, maximum and attainment."""
+    """Every section of one unit: points, maximum and attainment.
+
+    A section that does not apply to the unit (every indicator 合理缺项)
+    shows ``合理缺项`` for its points and attainment, not 0.
+    """
     return Table(
         "sections",
         f"{unit.line.name}：各部分得分",
@@ -261,9 +310,9 @@ def sections(unit: UnitBreakdown) -> Table:
                 s.section_id,
                 s.title,
                 s.depth + 1,
-                s.points,
+                s.points if s.applicable else NOT_APPLICABLE,
                 s.possible,
-                Ratio(s.attainment),
+                Ratio(s.attainment) if s.applicable else NOT_APPLICABLE,
             )
             for s in unit.sections
         ),
@@ -283,7 +332,13 @@ _INDICATOR_HEADERS = (
 
 
 def indicators(unit: UnitBreakdown) -> Table:
-    """Every quantified standard of one unit."""
+    """Every quantified standard of one unit.
+
+    An indicator that does not apply to the unit shows ``合理缺项（原因）``
+    as its points, never 0; what it adds to the total is then empty when it
+    counts for nothing (pro-rata) and its share when the rubric gives full
+    marks.
+    """
     return Table(
         "indicators",
         f"{unit.line.name}：各项指标得分",
@@ -293,9 +348,11 @@ def indicators(unit: UnitBreakdown) -> Table:
                 i.indicator_id,
                 i.title,
                 i.section_id,
-                i.points,
+                i.points if i.shown_points is None else i.shown_points,
                 i.max_points,
-                i.contribution,
+                i.contribution
+                if i.not_applicable is None or i.possible
+                else NOT_APPLICABLE,
                 i.possible,
                 i.reason,
             )
@@ -304,17 +361,30 @@ def indicators(unit: UnitBreakdown) -> Table:
     )
 
 
+def _unit_columns(report: CycleReport) -> tuple[str, ...]:
+    """The columns naming a unit in a long table: the rubric too if rubrics differ."""
+    rubric = (RUBRIC_HEADER,) if report.several_rubrics else ()
+    return ("单位编号", "单位名称", "系列", *rubric)
+
+
+def _unit_cells(report: CycleReport, unit: UnitBreakdown) -> tuple[Cell, ...]:
+    """A unit's cells under :func:`_unit_columns`."""
+    line = unit.line
+    rubric = (report.rubric_title(line),) if report.several_rubrics else ()
+    return (line.unit_id, line.name, line.series, *rubric)
+
+
 def indicators_long(report: CycleReport) -> Table:
     """Every quantified standard of every unit, one row each."""
     rows = tuple(
-        (unit.line.unit_id, unit.line.name, unit.line.series, *row)
+        (*_unit_cells(report, unit), *row)
         for unit in report.units
         for row in indicators(unit).rows
     )
     return Table(
         "indicators",
         "各项指标得分",
-        ("单位编号", "单位名称", "系列", *_INDICATOR_HEADERS),
+        (*_unit_columns(report), *_INDICATOR_HEADERS),
         rows,
     )
 
@@ -324,7 +394,7 @@ def units_long(report: CycleReport) -> Table:
     rows = tuple(
         (
             line.series,
-            *_summary_cells(line),
+            *_summary_cells(report, line),
             line.rank_reason,
             line.grade_reason,
             line.commendation_reason,
@@ -334,7 +404,7 @@ def units_long(report: CycleReport) -> Table:
     )
     headers = (
         "系列",
-        *SUMMARY_HEADERS,
+        *_summary_headers(report),
         "排名说明",
         "等次说明",
         "评先说明",
@@ -346,14 +416,14 @@ def units_long(report: CycleReport) -> Table:
 def sections_long(report: CycleReport) -> Table:
     """Every section of every unit, one row each."""
     rows = tuple(
-        (unit.line.unit_id, unit.line.name, unit.line.series, *row)
+        (*_unit_cells(report, unit), *row)
         for unit in report.units
         for row in sections(unit).rows
     )
     return Table(
         "sections",
         "各部分得分",
-        ("单位编号", "单位名称", "系列", *_SECTION_HEADERS),
+        (*_unit_columns(report), *_SECTION_HEADERS),
         rows,
     )
 
