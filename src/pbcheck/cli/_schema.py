@@ -22,6 +22,10 @@ __all__ = ["add_parser"]
 #: One line per kind for ``--list``.
 _DESCRIPTIONS = {
     "rubric": "考核细则 — a rubric: sections, indicators, rules, bonus, deductions, vetoes",
+    "rubric_set": (
+        "分类考核细则 — several rubrics: common sections (共性指标) written once, "
+        "rubric by series or unit, 个性指标"
+    ),
     "org_tree": "组织体系 — the org tree: units, series (系列), liaison groups (联系片)",
     "cycle": "考核周期 — an assessment cycle and its milestones",
     "evaluations": "考评记录 — evaluations: observations, activities, incidents",

@@ -1,6 +1,7 @@
 """Hypothesis strategies for the interchange format: documents and broken documents.
 
-:func:`documents` draws any object that has a document kind;
+:func:`documents` draws any object that has a document kind (rubric sets
+of 分类考核 from :func:`rubric_sets`, and seasons scored on them, included);
 :func:`broken_documents` draws the plain data of a valid document with one
 mutation that makes it invalid (a key dropped or added, a type changed, a
 reference or a weight sum broken), and names the mutation.
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from pbcheck.examples.small import org_tree
@@ -35,6 +37,7 @@ from pbcheck.model.evaluation import (
     Observation,
     Source,
 )
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.outcomes.grading import GradeTier, GradingPolicy
 from pbcheck.outcomes.ranking import Quota, RankingPolicy
 from pbcheck.outcomes.season import OutcomePolicy
@@ -50,6 +53,7 @@ __all__ = [
     "json_values",
     "outcome_policies",
     "results",
+    "rubric_sets",
 ]
 
 #: The kinds of mutation :func:`broken_documents` applies.
@@ -165,7 +169,7 @@ def outcome_policies() -> st.SearchStrategy[OutcomePolicy]:
 
     >>> from hypothesis import find
     >>> find(outcome_policies(), lambda p: p.ranking.ties == "dense").ranking
-    RankingPolicy(ties='dense', basis='exact')
+    RankingPolicy(ties='dense', basis='exact', comparable=(), mixed_rubrics='refuse')
     """
     counts = st.integers(0, 3)
     shares = st.sampled_from(["0.2", "1/3", "0.5"])
@@ -241,8 +245,86 @@ def results(draw: st.DrawFn, *, max_units: int = 3) -> Results:
     return Results.compute(rubric, tree, cycle, evaluations, draw(outcome_policies()))
 
 
+#: The series :func:`rubric_sets` gives a rubric each.
+_SET_SERIES = ("政府工作部门", "党群部门", "垂直管理部门")
+
+
+@st.composite
+def rubric_sets(draw: st.DrawFn, *, max_rubrics: int = 3) -> RubricSet:
+    """A :class:`~pbcheck.model.rubric_set.RubricSet` whose rubrics share sections.
+
+    One drawn rubric and up to *max_rubrics* − 1 others made from it, each
+    with some top-level sections of its own (a retitled copy of equal
+    weight), so that the rest are common sections (共性指标) shared by
+    reference; a rubric per series, the first as the default, now and then a
+    title and version of the set's own.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, database=None)
+    ... @given(rubric_sets())
+    ... def check(rubric_set):
+    ...     assert rubric_set.rubric_for("x").id == rubric_set.rubrics[0].id
+    >>> check()
+    """
+    base = draw(rubrics(max_depth=1, max_sections=3))
+    made = [attrs.evolve(base, id="r0")]
+    for index in range(1, draw(st.integers(1, max_rubrics))):
+        own = draw(st.sets(st.sampled_from([s.id for s in base.sections])))
+        sections = [
+            attrs.evolve(s, title=f"{s.title}（{index}）") if s.id in own else s
+            for s in base.sections
+        ]
+        made.append(
+            attrs.evolve(base, id=f"r{index}", title=f"细则{index}", sections=sections)
+        )
+    ids = [r.id for r in made]
+    return RubricSet(
+        made,
+        by_series={name: draw(st.sampled_from(ids)) for name in _SET_SERIES},
+        default=ids[0],
+        title=draw(st.sampled_from(["", "分类考核细则"])),
+        version=draw(st.sampled_from(["", "2025"])),
+    )
+
+
+@st.composite
+def set_results(draw: st.DrawFn, *, max_units: int = 3) -> Results:
+    """A season scored on a rubric set, as :class:`~pbcheck.io.interchange.Results`.
+
+    Units of different rubrics are ranked apart (``mixed_rubrics="split"``).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, database=None)
+    ... @given(set_results())
+    ... def check(season):
+    ...     assert isinstance(season.rubric, RubricSet)
+    >>> check()
+    """
+    rubric_set = draw(rubric_sets())
+    count = draw(st.integers(1, max_units))
+    by_series: dict[str, list[str]] = {}
+    evaluations = []
+    for n in range(count):
+        unit_id = f"u{n}"
+        series = draw(st.sampled_from(_SET_SERIES))
+        by_series.setdefault(series, []).append(unit_id)
+        rubric = rubric_set.rubric_for(unit_id, series=series)
+        evaluations.append(draw(evaluations_for(rubric, unit_id)))
+    policy = draw(outcome_policies())
+    policy = attrs.evolve(
+        policy, ranking=attrs.evolve(policy.ranking, mixed_rubrics="split")
+    )
+    return Results.compute(
+        rubric_set,
+        org_tree(by_series),
+        AssessmentCycle.cross_year(2025),
+        evaluations,
+        policy,
+    )
+
+
 def documents() -> st.SearchStrategy[Any]:
-    """Any object with a document kind: rubric, org tree, cycle, evaluations, results.
+    """Any object with a document kind: rubric, rubric set, org tree, cycle, evaluations, results.
 
     >>> from hypothesis import given, settings
     >>> from pbcheck.io.interchange import kind_of
@@ -252,7 +334,15 @@ def documents() -> st.SearchStrategy[Any]:
     ...     assert kind_of(document)
     >>> test_has_a_kind()
     """
-    return st.one_of(rubrics(), org_trees(), cycles(), evaluation_lists(), results())
+    return st.one_of(
+        rubrics(),
+        rubric_sets(),
+        org_trees(),
+        cycles(),
+        evaluation_lists(),
+        results(),
+        set_results(),
+    )
 
 
 def json_values() -> st.SearchStrategy[Any]:
@@ -339,17 +429,20 @@ def broken_documents(draw: st.DrawFn) -> tuple[str, Any]:
     ... )
     >>> (
     ...     mutation,
-    ...     data["kind"] in ("rubric", "org_tree", "cycle", "evaluations", "results"),
+    ...     data["kind"]
+    ...     in ("rubric", "rubric_set", "org_tree", "cycle", "evaluations", "results"),
     ... )
     ('add_unknown_key', True)
     """
-    document = draw(st.one_of(rubrics(), org_trees(), cycles(), results()))
+    document = draw(
+        st.one_of(rubrics(), rubric_sets(), org_trees(), cycles(), results())
+    )
     data = json.loads(dumps(document))
     kind = data["kind"]
     choices = ["drop_required_key", "add_unknown_key", "change_type"]
-    if kind in ("rubric", "org_tree", "results"):
+    if kind in ("rubric", "rubric_set", "org_tree", "results"):
         choices.append("break_reference")
-    if kind == "rubric":
+    if kind in ("rubric", "rubric_set"):
         choices.append("break_weights")
     mutation = draw(st.sampled_from(choices))
     spots = list(_walk(data))
@@ -400,6 +493,16 @@ def _break_reference(draw: st.DrawFn, data: Data) -> None:
     elif data["kind"] == "results":
         card = draw(st.sampled_from(data["scorecards"]))
         card["unit_id"] = "zz-no-such-unit"
+    elif data["kind"] == "rubric_set":
+        # A reference to no common section, or a series given no rubric of the set.
+        references = [
+            v for _, v in _walk(data) if isinstance(v, dict) and "common" in v
+        ]
+        references = [v for v in references if isinstance(v["common"], str)]
+        if references:
+            draw(st.sampled_from(references))["common"] = "zz-no-such-section"
+        else:
+            data["by_series"]["zz-系列"] = "zz-no-such-rubric"
     else:
         # Sections, indicators, deductions and vetoes (not the rubric itself).
         items = [

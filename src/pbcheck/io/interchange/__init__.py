@@ -1,14 +1,17 @@
 r"""The interchange format: pbcheck's objects as versioned JSON and TOML documents.
 
-Five kinds of document (文件类型), each a JSON object (or TOML table) with a
+Six kinds of document (文件类型), each a JSON object (or TOML table) with a
 ``schema_version`` and a ``kind``:
 
 * ``rubric`` — a :class:`~pbcheck.Rubric` (考核细则); JSON or TOML;
+* ``rubric_set`` — a :class:`~pbcheck.RubricSet` (分类考核细则): several
+  rubrics, their common sections (共性指标) written once in ``common`` and
+  referred to as ``{"common": "A"}``; JSON or TOML;
 * ``org_tree`` — an :class:`~pbcheck.OrgTree` (组织体系); JSON or TOML;
 * ``cycle`` — an :class:`~pbcheck.AssessmentCycle` (考核周期); JSON or TOML;
 * ``evaluations`` — :class:`~pbcheck.Evaluation` records (考评记录); JSON or TOML;
 * ``results`` — :class:`Results` (考评结果): scorecards and outcomes, with the
-  rubric, tree and cycle embedded; JSON.
+  rubric (or rubric set), tree and cycle embedded; JSON.
 
 Exact numbers travel as strings (``"85"``, ``"2.5"``, ``"1/3"``; integers are
 accepted too), never as floats.  Loading is strict and complete: every
@@ -28,7 +31,7 @@ problem of a file is reported at once in one
 ... except ValidationError as exc:
 ...     print(exc)
 invalid org_tree document: 2 problems
-  $.units[1].colour: is not a known key (expected: id, name, kind, parent, series, liaison_group, responsible, guided_by) (got 'red')
+  $.units[1].colour: is not a known key (expected: id, name, kind, parent, series, liaison_group, responsible, guided_by, groupings) (got 'red')
   $.units[2].series: must be a string, not an integer (got 3)
 
 Problems are found in two passes: first the shape of the whole document
@@ -83,6 +86,7 @@ from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import RuleClass, RuleRegistry
 from pbcheck.outcomes.season import Results
 
@@ -106,21 +110,37 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 #: A document kind.
-Kind: TypeAlias = Literal["rubric", "org_tree", "cycle", "evaluations", "results"]
+Kind: TypeAlias = Literal[
+    "rubric", "rubric_set", "org_tree", "cycle", "evaluations", "results"
+]
 
 #: Every document kind, in the order data flows.
-KINDS: tuple[Kind, ...] = ("rubric", "org_tree", "cycle", "evaluations", "results")
+KINDS: tuple[Kind, ...] = (
+    "rubric",
+    "rubric_set",
+    "org_tree",
+    "cycle",
+    "evaluations",
+    "results",
+)
 
 #: The kinds that may also be written as TOML (hand-written documents).
-TOML_KINDS: tuple[Kind, ...] = ("rubric", "org_tree", "cycle", "evaluations")
+TOML_KINDS: tuple[Kind, ...] = (
+    "rubric",
+    "rubric_set",
+    "org_tree",
+    "cycle",
+    "evaluations",
+)
 
 #: What a document holds once loaded.
 Document: TypeAlias = (
-    Rubric | OrgTree | AssessmentCycle | tuple[Evaluation, ...] | Results
+    Rubric | RubricSet | OrgTree | AssessmentCycle | tuple[Evaluation, ...] | Results
 )
 
 _TYPES: dict[str, type] = {
     "rubric": Rubric,
+    "rubric_set": RubricSet,
     "org_tree": OrgTree,
     "cycle": AssessmentCycle,
     "evaluations": EvaluationsForm,
@@ -186,8 +206,8 @@ def kind_of(obj: object) -> Kind:
     raise InvalidTypeError(
         ("document",),
         type(obj).__name__,
-        "has no document kind; expected a Rubric, OrgTree, AssessmentCycle, "
-        "Results or a sequence of Evaluation",
+        "has no document kind; expected a Rubric, RubricSet, OrgTree, "
+        "AssessmentCycle, Results or a sequence of Evaluation",
     )
 
 
@@ -342,6 +362,16 @@ def loads(
 @overload
 def loads(
     data: str | bytes,
+    kind: Literal["rubric_set"] | type[RubricSet],
+    *,
+    format: Format = ...,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
+) -> RubricSet: ...
+@overload
+def loads(
+    data: str | bytes,
     kind: Literal["org_tree"] | type[OrgTree],
     *,
     format: Format = ...,
@@ -402,7 +432,8 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
 
     Args:
         data: the document (bytes must be UTF-8).
-        kind: the kind expected (``"rubric"`` or :class:`~pbcheck.Rubric`, …);
+        kind: the kind expected (``"rubric"`` or :class:`~pbcheck.Rubric`,
+            ``"rubric_set"`` or :class:`~pbcheck.RubricSet`, …);
             ``None`` accepts any kind, as the document says.
         format: ``"json"`` or ``"toml"``.
         limits: size, depth and count bounds (:class:`Limits` by default).
@@ -412,8 +443,8 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
             pass it here to load rubrics that use it.
 
     Returns:
-        The object: a Rubric, OrgTree, AssessmentCycle, a tuple of Evaluation,
-        or :class:`Results`.
+        The object: a Rubric, RubricSet, OrgTree, AssessmentCycle, a tuple of
+        Evaluation, or :class:`Results`.
 
     Raises:
         ValidationError: every problem of the document, each with its path
@@ -472,6 +503,15 @@ def load(
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
 ) -> Rubric: ...
+@overload
+def load(
+    path: str | Path,
+    kind: Literal["rubric_set"] | type[RubricSet],
+    *,
+    limits: Limits | None = ...,
+    registry: AggregatorRegistry | None = ...,
+    rules: RuleRegistry | None = ...,
+) -> RubricSet: ...
 @overload
 def load(
     path: str | Path,
@@ -587,7 +627,9 @@ def dump(obj: object, path: str | Path, *, rules: RuleRegistry | None = None) ->
 
 @functools.cache
 def _schema(kind: Kind) -> str:
-    builder = SchemaBuilder()
+    # Rubric sets (and results documents, which may embed one) write common
+    # sections once and refer to them by id.
+    builder = SchemaBuilder(section_refs=kind in ("rubric_set", "results"))
     body = builder.object_schema(_TYPES[kind])
     properties = {
         "schema_version": {"const": SCHEMA_VERSION},

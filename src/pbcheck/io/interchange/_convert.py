@@ -52,11 +52,20 @@ from pbcheck.errors import (
     item,
 )
 from pbcheck.io.interchange._paths import Path, at, reroot
+from pbcheck.io.interchange._sets import (
+    RubricSetForm,
+    SectionRef,
+    rubric_set_structure_hook,
+    rubric_set_unstructure_hook,
+    section_structure_hook,
+    section_unstructure_hook,
+)
 from pbcheck.model.aggregation import Aggregator, AggregatorRegistry, FunctionAggregator
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Source
 from pbcheck.model.org import Role, UnitKind
 from pbcheck.model.rubric import ROOT, Rubric, Section
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import (
     RULE_TAG_PATTERN,
     ActivityRule,
@@ -72,6 +81,8 @@ from pbcheck.outcomes.selection import AccountabilityKind
 T = TypeVar("T")
 
 RULE_TYPE = ValueRule | ActivityRule
+#: What a results document embeds: one rubric, or the set of a 分类考核 season.
+RUBRIC_OR_SET = Rubric | RubricSet
 MOMENT_TYPE = date | datetime
 # Attribute renames: the document key differs from the field name.
 _RENAMES: dict[type, dict[str, str]] = {AssessmentCycle: {"kind": "cycle_kind"}}
@@ -368,6 +379,13 @@ def make_converter(
     )
     c.register_structure_hook(Tiers, lambda v, _: _structure_tiers(c, v))
     c.register_structure_hook_factory(attrs.has, lambda cl: _attrs_hook(c, cl))
+    c.register_unstructure_hook_factory(
+        lambda t: attrs.has(t) and not _is_aggregator_class(t),
+        lambda cl: _attrs_unstructure(c, cl),
+    )
+    # Before any hook below is generated: generated code looks up the hooks
+    # of its fields' types when it is made.
+    _register_rubric_sets(c)
     rounding_hook = _attrs_hook(c, RoundingPolicy)
     c.register_structure_hook(
         RoundingPolicy, lambda v, _: _bounded_rounding(rounding_hook(v, RoundingPolicy))
@@ -376,11 +394,35 @@ def make_converter(
     c.register_structure_hook(
         Results, lambda v, _: _reordered(results_hook(v, Results))
     )
-    c.register_unstructure_hook_factory(
-        lambda t: attrs.has(t) and not _is_aggregator_class(t),
-        lambda cl: _attrs_unstructure(c, cl),
-    )
     return converter
+
+
+def _register_rubric_sets(c: cattrs.Converter) -> None:
+    """Rubric sets (分类考核): common sections written once, referenced by id."""
+    section_hook = _attrs_hook(c, Section)
+    c.register_structure_hook(Section, section_structure_hook(section_hook))
+    section_unhook = _attrs_unstructure(c, Section)
+    c.register_unstructure_hook(Section, section_unstructure_hook(section_unhook))
+    c.register_structure_hook(
+        RubricSet,
+        rubric_set_structure_hook(section_hook, _attrs_hook(c, RubricSetForm)),
+    )
+    c.register_unstructure_hook(
+        RubricSet,
+        rubric_set_unstructure_hook(
+            section_unhook, _attrs_unstructure(c, RubricSetForm)
+        ),
+    )
+    # A results document embeds a rubric or a set: a set is told by ``rubrics``.
+    c.register_structure_hook_func(
+        lambda t: t == RUBRIC_OR_SET,
+        lambda v, _: c.structure(
+            v, RubricSet if isinstance(v, dict) and "rubrics" in v else Rubric
+        ),
+    )
+    c.register_unstructure_hook_func(
+        lambda t: t == RUBRIC_OR_SET, lambda v: c.unstructure(v, type(v))
+    )
 
 
 def _is_aggregator_class(tp: object) -> bool:
@@ -873,9 +915,17 @@ _NO_DEFAULT = object()
 class SchemaBuilder:
     """Builds JSON Schema (draft 2020-12) from the annotated attrs classes."""
 
-    def __init__(self, converter: cattrs.Converter | None = None) -> None:
+    def __init__(
+        self, converter: cattrs.Converter | None = None, *, section_refs: bool = False
+    ) -> None:
+        """A builder; with *section_refs*, a section may be a reference.
+
+        A reference to a common section (``{"common": id}``) is written in a
+        rubric set and in a results document that embeds one.
+        """
         self.defs: dict[str, dict[str, Any]] = {}
         self.converter = converter or make_converter()
+        self.section_refs = section_refs
 
     def ref(self, cl: type) -> dict[str, Any]:
         """A ``$ref`` to the definition of attrs class *cl*, defining it once."""
@@ -889,6 +939,8 @@ class SchemaBuilder:
         """The object schema of attrs class *cl* (inline, not a ``$ref``)."""
         if cl is Tiers:
             return self.object_schema(TiersForm)
+        if cl is RubricSet:
+            return {**self.object_schema(RubricSetForm), "title": "RubricSet"}
         attrs.resolve_types(cl)
         renames = _RENAMES.get(cl, {})
         properties: dict[str, Any] = {}
@@ -971,6 +1023,10 @@ class SchemaBuilder:
             return {"enum": list(get_args(tp))}
         if _is_optional(tp):
             return {"anyOf": [self.of(_non_none(tp)), {"type": "null"}]}
+        if tp == RUBRIC_OR_SET:
+            return {"anyOf": [self.ref(Rubric), self.ref(RubricSet)]}
+        if tp is Section and self.section_refs:
+            return {"anyOf": [self.ref(Section), self.ref(SectionRef)]}
         if _is_sequence(tp):
             return {"type": "array", "items": self.of(get_args(tp)[0])}
         if _is_mapping(tp):

@@ -36,6 +36,7 @@ _ROOTS = frozenset(
         "results",
         "rounding",
         "rubric",
+        "rubric_set",
         "rule",
         "section",
         "tier",
@@ -122,13 +123,45 @@ def reroot(problem: Problem, base: Path, raw: object) -> Problem:
         found = _resolved(current, step)
         place.append(found)
         current = _child(current, found)
+        if _is_reference(current):
+            place, current = _referenced(raw, place, current)
     return problem.moved((DOCUMENT, *place))
 
 
 def _resolved(current: object, step: Step) -> Step:
-    """*step* as a document step: an id becomes the index of its item."""
+    """*step* as a document step: an id becomes the index of its item (or a key)."""
     if isinstance(step, Id) and isinstance(current, list):
         index = _find(current, step.value)
         if index is not None:
             return index
+    if isinstance(step, Id) and isinstance(current, dict) and step.value in current:
+        return step.value
     return step
+
+
+def _is_reference(value: object) -> bool:
+    """Whether *value* is a reference to a common section, ``{"common": id}``."""
+    return isinstance(value, dict) and isinstance(value.get("common"), str)
+
+
+def _referenced(
+    raw: object, place: list[Step], reference: object
+) -> tuple[list[Step], object]:
+    """Where a problem inside a referenced common section is: in ``common``.
+
+    A rubric of a set names a common section by reference; what is wrong
+    inside it is written once, under the set's ``common`` list.
+
+    >>> raw = {"common": [{"id": "A"}], "rubrics": [{"sections": [{"common": "A"}]}]}
+    >>> _referenced(raw, ["rubrics", 0, "sections", 0], {"common": "A"})
+    (['common', 0], {'id': 'A'})
+    """
+    assert isinstance(reference, dict)  # noqa: S101 - checked by _is_reference
+    for length in range(len(place) - 1, -1, -1):
+        holder = at(raw, tuple(place[:length]))
+        sections = holder.get("common") if isinstance(holder, dict) else None
+        if isinstance(sections, list):
+            index = _find(sections, reference["common"])
+            if index is not None:
+                return [*place[:length], "common", index], sections[index]
+    return place, reference

@@ -42,7 +42,7 @@ def regenerate(folder: Path = HERE) -> list[Path]:
 
     >>> import tempfile
     >>> len(regenerate(Path(tempfile.mkdtemp())))
-    5
+    6
     """
     changed = []
     for name, text in expected_files().items():
