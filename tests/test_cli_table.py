@@ -19,7 +19,8 @@ from pbcheck.examples import (
     example_rubric,
     example_tree,
 )
-from pbcheck.io.interchange import Results, dump
+from pbcheck.io.interchange import Results, dump, load
+from pbcheck.outcomes.history import History, escalations
 
 
 def gbk_width(text: str) -> int:
@@ -266,11 +267,19 @@ class TestRankPrintsAlignedTables:
         ]
         assert all(len(line.split()) == 8 for line in flagged)
 
-    def test_escalations_line_up(self, out):
-        """The escalation lines are a table too: date, unit and action in columns."""
+    def test_escalations_line_up(self, out, results_files):
+        """The escalation lines are a table too: date, unit and action in columns,
+        one line per action of this season."""
+        seasons = [load(results_files[year], Results) for year in (2024, 2025)]
+        history = History([s.outcomes.cycle_result(s.cycle) for s in seasons])
+        actions = escalations(history, latest_only=True)
         section = out.split("【连续两年处于后位：问责与整改】\n")[1].splitlines()
-        assert len(section) == 4
-        assert {tuple(starts(line, line.split())) for line in section} == {(2, 14, 30)}
+        assert actions
+        assert len(section) == len(actions)
+        widest = max(gbk_width(line.split()[1]) for line in section)
+        assert {tuple(starts(line, line.split())) for line in section} == {
+            (2, 14, 14 + widest + 2)
+        }
 
     def test_no_line_ends_in_a_space(self, out):
         """Padding never trails a line."""

@@ -1,9 +1,9 @@
 """``pbcheck score``: score a season from files and write a results document (计分).
 
-Reads the rubric, org tree, cycle (or a year) and evaluation files, scores and
-assesses the season, and writes one self-contained results document.  Exit 1,
-with every problem of every file on stderr and nothing written, if anything
-fails.
+Reads the rubric (or a rubric set, 分类考核), org tree, cycle (or a year) and
+evaluation files, scores and assesses the season, and writes one
+self-contained results document.  Exit 1, with every problem of every file on
+stderr and nothing written, if anything fails.
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ from pbcheck.errors import (
     Problem,
     ValidationError,
 )
-from pbcheck.io.interchange import Results, dump, load
+from pbcheck.io.interchange import Results, dump, kind_of, load
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
+from pbcheck.outcomes.ranking import RankingPolicy
+from pbcheck.outcomes.season import OutcomePolicy
 
 if TYPE_CHECKING:
     from pbcheck.cli._shared import SubParsers
@@ -56,13 +59,15 @@ def add_parser(subparsers: SubParsers) -> None:
         "score",
         help="计分 — score evaluations and write a results document (考评结果)",
         description=(
-            "读取考核细则、组织体系、考核周期和考评记录，计分并评定结果（排名、等次、"
-            "评先、后位），写入一个自包含的结果文件。 Score a season from files and "
-            "write one self-contained results document: scorecards and outcomes "
-            "(rankings 排名, grades 等次, commendation 评先 and bottom 后位 lists) "
-            "with the rubric, org tree and cycle embedded, the scorecards in the "
-            "org tree's order whatever the order of the evaluations.  Nothing is "
-            "written if any input has a problem."
+            "读取考核细则（或分类考核细则）、组织体系、考核周期和考评记录，计分并评定"
+            "结果（排名、等次、评先、后位），写入一个自包含的结果文件。 Score a "
+            "season from files and write one self-contained results document: "
+            "scorecards and outcomes (rankings 排名, grades 等次, commendation 评先 "
+            "and bottom 后位 lists) with the rubric (or rubric set), org tree and "
+            "cycle embedded, the scorecards in the org tree's order whatever the "
+            "order of the evaluations.  With a rubric set (分类考核) each unit is "
+            "scored on its own rubric and ranked only with units of the same "
+            "rubric.  Nothing is written if any input has a problem."
         ),
     )
     parser.add_argument(
@@ -70,7 +75,10 @@ def add_parser(subparsers: SubParsers) -> None:
         required=True,
         type=Path,
         metavar="R",
-        help="考核细则文件 / rubric file",
+        help=(
+            "考核细则文件，或分类考核细则文件 / rubric file, or rubric_set file "
+            "(several rubrics, 分类考核)"
+        ),
     )
     parser.add_argument(
         "--tree",
@@ -95,6 +103,18 @@ def add_parser(subparsers: SubParsers) -> None:
         type=Path,
         metavar="E",
         help="考评记录文件 / evaluations files (one or more)",
+    )
+    parser.add_argument(
+        "--mixed-rubrics",
+        choices=("split", "refuse"),
+        default=None,
+        help=(
+            "不同细则的单位同在一个排名组（联系片、全部）时：分别排名（split，细则集"
+            "默认）或报错（refuse，单一细则默认） / when a ranking group (a liaison "
+            "group, all units) holds units of rubrics that are not comparable: "
+            "rank each rubric's units apart (split, the default with a rubric "
+            "set) or refuse (refuse, the default with one rubric)"
+        ),
     )
     parser.add_argument(
         "-o",
@@ -138,10 +158,14 @@ def _located(
     return path, problem.moved((DOCUMENT, "evaluations", index, *rest))
 
 
+#: Any kind: the rubric may be a rubric or a rubric set, checked once loaded.
+_RUBRIC = None
+
+
 def _inputs(
     args: argparse.Namespace,
-) -> Iterator[tuple[str, Path, type]]:
-    yield "rubric", args.rubric, Rubric
+) -> Iterator[tuple[str, Path, type | None]]:
+    yield "rubric", args.rubric, _RUBRIC
     yield "tree", args.tree, OrgTree
     if not _YEAR.fullmatch(args.cycle):
         yield "cycle", Path(args.cycle), AssessmentCycle
@@ -162,7 +186,15 @@ def run(args: argparse.Namespace) -> int:
             report_problems("score", path, exc)
             failed = True
             continue
-        if isinstance(document, tuple):
+        if role == "rubric" and not isinstance(document, Rubric | RubricSet):
+            wrong = InvalidValueError(
+                (DOCUMENT, "kind"),
+                kind_of(document),
+                "must be 'rubric' or 'rubric_set' for --rubric",
+            )
+            report_problems("score", path, ValidationError("wrong kind", [wrong]))
+            failed = True
+        elif isinstance(document, tuple):
             for index, evaluation in enumerate(document):
                 where.setdefault(evaluation.unit_id, []).append((path, index))
                 evaluations.append(evaluation)
@@ -178,11 +210,22 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("pbcheck score: nothing written / 未写入结果文件\n")
         return 1
     rubric, tree, cycle = loaded["rubric"], loaded["tree"], loaded["cycle"]
-    assert isinstance(rubric, Rubric)  # noqa: S101 - loaded by kind
-    assert isinstance(tree, OrgTree)  # noqa: S101
+    assert isinstance(rubric, Rubric | RubricSet)  # noqa: S101 - checked above
+    assert isinstance(tree, OrgTree)  # noqa: S101 - loaded by kind
     assert isinstance(cycle, AssessmentCycle)  # noqa: S101
+    mixed = args.mixed_rubrics or (
+        "split" if isinstance(rubric, RubricSet) else "refuse"
+    )
+    # The default policy, written as before for one rubric.
+    policy = (
+        OutcomePolicy(ranking=RankingPolicy(mixed_rubrics="split"))
+        if mixed == "split"
+        else None
+    )
     try:
-        results = Results.compute(rubric, tree, cycle, _progress(tuple(evaluations)))
+        results = Results.compute(
+            rubric, tree, cycle, _progress(tuple(evaluations)), policy
+        )
     except ValidationError as exc:
         by_file: dict[Path | None, list[Problem]] = {}
         for problem in exc.problems:

@@ -26,7 +26,9 @@ from pbcheck._numbers import RoundingPolicy
 from pbcheck.cli._table import table, tables
 from pbcheck.errors import ValidationError
 from pbcheck.io.interchange import Results, load
+from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.history import History, escalations
+from pbcheck.outcomes.ranking import Ranking
 from pbcheck.report import CycleReport
 from pbcheck.scoring.scorecard import Scorecard
 
@@ -144,8 +146,10 @@ def print_season(season: Results, history: History | None) -> None:
         for ranking in outcomes.rankings.values()
     ]
     align = "".join(side for _, side in _RANKED)
-    for series, block in zip(outcomes.rankings, tables(blocks, align), strict=True):
-        lines += ["", f"【{series}】", *block]
+    for (series, ranking), block in zip(
+        outcomes.rankings.items(), tables(blocks, align), strict=True
+    ):
+        lines += ["", f"【{series}】{_rubric_note(season, ranking)}", *block]
     lines += ["", *outcomes.summary_lines()]
     actions = escalations(history, latest_only=True) if history is not None else ()
     if actions:
@@ -156,6 +160,18 @@ def print_season(season: Results, history: History | None) -> None:
         ]
         lines += table(rows, "<<<", indent="  ")
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _rubric_note(season: Results, ranking: Ranking) -> str:
+    """``考核细则：…`` after a series heading of a season on a rubric set.
+
+    A ranking holds units of one rubric (or of rubrics declared comparable),
+    so the rubric of its units is named once.
+    """
+    if isinstance(season.rubric, Rubric) or not ranking.entries:
+        return ""
+    titles = dict.fromkeys(season.rubric_of(e.unit_id).title for e in ranking)
+    return f"  考核细则：{'、'.join(titles)}"
 
 
 def _rounding_zh(policy: RoundingPolicy) -> str:

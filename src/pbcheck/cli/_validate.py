@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pbcheck.cli._shared import report_problems
 from pbcheck.errors import ValidationError
 from pbcheck.io.interchange import KINDS, Document, Results, kind_of, load
+from pbcheck.model.rubric_set import RubricSet
 
 if TYPE_CHECKING:
     from pbcheck.cli._shared import SubParsers
@@ -26,11 +27,15 @@ def add_parser(subparsers: SubParsers) -> None:
     """Register the ``validate`` subcommand on *subparsers*."""
     parser = subparsers.add_parser(
         "validate",
-        help="文件校验 — check rubric, org tree, cycle, evaluations or results files",
+        help=(
+            "文件校验 — check rubric, rubric set, org tree, cycle, evaluations or "
+            "results files"
+        ),
         description=(
             "校验文件：逐个读取，列出全部问题及其位置。 Check document files "
-            "(.json or .toml): rubric (考核细则), org tree (组织体系), cycle "
-            "(考核周期), evaluations (考评记录) or results (考评结果), the kind "
+            "(.json or .toml): rubric (考核细则), rubric_set (分类考核细则), org "
+            "tree (组织体系), cycle (考核周期), evaluations (考评记录) or results "
+            "(考评结果), the kind "
             "read from each file.  Prints one OK line per valid file; otherwise "
             "every problem on stderr with its file and path, and exits 1."
         ),
@@ -59,6 +64,9 @@ def summary(document: Document) -> str:
     if kind == "rubric":
         count = len(document.indicators())  # type: ignore[union-attr]
         return f"{kind}: {count} 项指标 / indicators"
+    if isinstance(document, RubricSet):
+        ids = "、".join(rubric.id for rubric in document)
+        return f"{kind}: {len(document)} 套细则 / rubrics ({ids})"
     return f"{kind}: {document.label_zh}"  # type: ignore[union-attr]
 
 
