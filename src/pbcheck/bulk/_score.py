@@ -42,6 +42,7 @@ from pbcheck.bulk._table import BulkLayout, BulkTable
 from pbcheck.bulk._waivers import Patterns, check_marks, derived_plan, refuse_rows
 from pbcheck.errors import InvalidTypeError, InvalidValueError, ValidationError
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.outcomes.grading import GradingPolicy
 from pbcheck.outcomes.ranking import NO_SERIES, RankingPolicy
 
@@ -218,7 +219,7 @@ def score_chunk(  # noqa: PLR0913 - keyword options
 
 
 def _invalid(
-    rubric: Rubric, problems: Problems, first: int, last: int
+    rubric: Rubric | str, problems: Problems, first: int, last: int
 ) -> ValidationError:
     """The error for *problems* found in rows *first*–*last*: 100 listed, all counted."""
     found = list(problems.found)
@@ -230,8 +231,9 @@ def _invalid(
                 f"… and {problems.count - len(found)} more problems",
             )
         )
+    name = f"rubric {rubric.id!r}" if isinstance(rubric, Rubric) else repr(rubric)
     return ValidationError(
-        f"invalid bulk table for rubric {rubric.id!r} (rows {first}–{last})", found
+        f"invalid bulk table for {name} (rows {first}–{last})", found
     )
 
 
@@ -884,7 +886,7 @@ class BulkResult:
     ([1, 3, 1], Decimal('0.00'))
     """
 
-    rubric: Rubric
+    rubric: Rubric | RubricSet
     unit_ids: NDArray[Any]
     series: NDArray[Any]
     denominator: int
@@ -901,15 +903,16 @@ class BulkResult:
     grades: NDArray[np.int64] | None
     grading: GradingPolicy | None
     attainment: NDArray[np.float64] | None
+    #: With a :class:`~pbcheck.model.rubric_set.RubricSet`: each unit's rubric id.
+    rubric_ids: NDArray[Any] | None = None
 
     def __len__(self) -> int:
         return len(self.total)
 
     def __repr__(self) -> str:
         vetoed = int(self.disqualified.sum())
-        return (
-            f"<BulkResult {self.rubric.id}: {len(self)} 个单位，一票否决 {vetoed} 个>"
-        )
+        name = self.rubric.id if isinstance(self.rubric, Rubric) else self.rubric.title
+        return f"<BulkResult {name}: {len(self)} 个单位，一票否决 {vetoed} 个>"
 
     @property
     def grade_labels(self) -> tuple[str, ...]:
@@ -1167,6 +1170,23 @@ def combine(
     >>> combine(rubric, parts).ranks.tolist()
     [2, 1]
     """
+    return _combine(rubric, chunks, ranking=ranking, grading=grading)
+
+
+def _combine(  # noqa: PLR0913 - internal
+    rubric: Rubric | RubricSet,
+    chunks: Iterable[BulkChunk],
+    *,
+    ranking: RankingPolicy | None,
+    grading: GradingPolicy | None,
+    classes: NDArray[np.intp] | None = None,
+    rubric_ids: NDArray[Any] | None = None,
+) -> BulkResult:
+    """:func:`combine`; with *classes*, grading over all units keeps to each class.
+
+    *classes* are the units' comparable rubric classes (a season of several
+    rubrics, whose series already keep to one class each).
+    """
     ranking = ranking or RankingPolicy()
     if not isinstance(ranking, RankingPolicy):
         raise InvalidTypeError(("ranking",), ranking, "must be a RankingPolicy")
@@ -1229,7 +1249,13 @@ def combine(
             ]
             values = np.searchsorted(ordered, values)
         same_order = grading.group_by == "series" and grading.basis == ranking.basis
-        grade_group = group if grading.group_by == "series" else np.zeros_like(group)
+        grade_group = (
+            group
+            if grading.group_by == "series"
+            else np.zeros_like(group)
+            if classes is None
+            else classes
+        )
         grades = grade_arrays(
             grade_group, disqualified, values.astype(np.int64, copy=False), thresholds, grading,
             sorted_units if same_order else None,
@@ -1261,11 +1287,12 @@ def combine(
         grades=grades,
         grading=grading,
         attainment=attainment,
+        rubric_ids=rubric_ids,
     )
 
 
 def score_bulk(  # noqa: PLR0913 - keyword options
-    rubric: Rubric,
+    rubric: Rubric | RubricSet,
     table: object,
     *,
     decimals: int = DEFAULT_DECIMALS,
@@ -1280,7 +1307,11 @@ def score_bulk(  # noqa: PLR0913 - keyword options
 
     Args:
         rubric: built-in value rules and exact roll-ups only (see
-            :mod:`pbcheck.bulk` for what is outside the layout).
+            :mod:`pbcheck.bulk` for what is outside the layout); or a
+            :class:`~pbcheck.model.rubric_set.RubricSet` (分类考核): each unit
+            is scored by its own rubric on the union of the rubrics' columns
+            (its cells outside its rubric empty), and ranked and graded only
+            within groups of comparable rubrics (see :mod:`pbcheck.bulk`).
         table: a :class:`BulkTable`, an ``N × indicators`` float matrix, a
             DataFrame, a pyarrow Table or a mapping of columns.
         decimals: number columns are decimals with at most this many places;
@@ -1320,6 +1351,14 @@ def score_bulk(  # noqa: PLR0913 - keyword options
     >>> [str(result.shown_total(i)) for i in range(2)], result.exact_total(0)
     (['90.15', '100.00'], Fraction(3065, 34))
     """
+    if isinstance(rubric, RubricSet):
+        from pbcheck.bulk._sets import score_set  # noqa: PLC0415 - it builds on this module
+
+        return score_set(
+            rubric, table, decimals=decimals, ranking=ranking, grading=grading,
+            keep_attainment=keep_attainment, threads=threads, engine=engine,
+            not_applicable=not_applicable,
+        )  # fmt: skip
     return combine(
         rubric,
         [

@@ -15,6 +15,7 @@ from pbcheck.errors import Id, InvalidTypeError, InvalidValueError, Path, _Probl
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import DirectScore
 
 __all__ = ["BulkLayout", "BulkTable", "table_from_evaluations"]
@@ -97,8 +98,21 @@ class BulkLayout:
     vetoes: tuple[str, ...]
 
     @classmethod
-    def of(cls, rubric: Rubric) -> BulkLayout:
-        """The layout of *rubric*."""
+    def of(cls, rubric: Rubric | RubricSet) -> BulkLayout:
+        """The layout of *rubric*; of a season's rubrics, the union of theirs.
+
+        With a :class:`~pbcheck.model.rubric_set.RubricSet` (分类考核) each
+        block holds every rubric's columns once, in the order the rubrics
+        first name them; a unit's cells outside its own rubric stay empty.
+        """
+        if isinstance(rubric, RubricSet):
+            layouts = [cls.of(r) for r in rubric]
+            return cls(
+                *(
+                    tuple(dict.fromkeys(n for x in layouts for n in getattr(x, name)))
+                    for name in ("indicators", "bonus", "deductions", "vetoes")
+                )
+            )
         deductions: list[str] = []
         for deduction in rubric.deductions:
             if deduction.by_category is None:
@@ -259,7 +273,7 @@ class BulkTable:
     @classmethod
     def from_columns(
         cls,
-        rubric: Rubric,
+        rubric: Rubric | RubricSet,
         data: object,
         *,
         first_row: int = 0,
@@ -501,7 +515,7 @@ def _is_na(item: object) -> bool:
 
 
 def table_from_evaluations(
-    rubric: Rubric,
+    rubric: Rubric | RubricSet,
     evaluations: Iterable[Evaluation],
     *,
     tree: OrgTree | None = None,
@@ -554,8 +568,10 @@ def table_from_evaluations(
     ... ).values
     array([[1.]])
     """
-    layout = BulkLayout.of(rubric)
     evaluations = list(evaluations)
+    if isinstance(rubric, RubricSet):
+        return _set_table(rubric, evaluations, tree, decimals)
+    layout = BulkLayout.of(rubric)
     problems = _Problems("evaluations the bulk layout cannot hold")
     column = {name: j for j, name in enumerate(layout.indicators + layout.bonus)}
     counts = {name: j for j, name in enumerate(layout.deductions + layout.vetoes)}
@@ -566,27 +582,7 @@ def table_from_evaluations(
     waived = np.zeros((len(evaluations), len(regular)), dtype=bool)
     for row, evaluation in enumerate(evaluations):
         path = ("evaluations", Id(evaluation.unit_id))
-        for index, marker in enumerate(evaluation.not_applicable):
-            j = regular.get(marker.indicator_id)
-            if j is None:
-                problems.add(
-                    InvalidValueError(
-                        (*path, "not_applicable", index, "indicator_id"),
-                        marker.indicator_id,
-                        "names no regular indicator of the rubric (only those "
-                        "can be marked not applicable)",
-                    )
-                )
-            elif waived[row, j]:
-                problems.add(
-                    InvalidValueError(
-                        (*path, "not_applicable", index, "indicator_id"),
-                        marker.indicator_id,
-                        "is marked not applicable twice",
-                    )
-                )
-            else:
-                waived[row, j] = True
+        _mark_waived(evaluation, waived[row], regular, problems)
         counted: dict[str, list[tuple[Fraction, Fraction]]] = {}
         for observation in evaluation.observations:
             weight = rubric.source_weights[observation.source]
@@ -667,3 +663,95 @@ def table_from_evaluations(
         layout=layout,
         not_applicable=waived if waived.any() else None,
     )
+
+
+def _set_table(
+    rubric_set: RubricSet,
+    evaluations: list[Evaluation],
+    tree: OrgTree | None,
+    decimals: int,
+) -> BulkTable:
+    """:func:`table_from_evaluations` of a season of several rubrics (分类考核).
+
+    Each evaluation fills its unit's rubric's columns of the union layout
+    (:meth:`BulkLayout.of` the set); its other cells stay empty.
+    """
+    layout = BulkLayout.of(rubric_set)
+    problems = _Problems("evaluations the bulk layout cannot hold")
+    by_rubric: dict[str, list[int]] = {}
+    for row, evaluation in enumerate(evaluations):
+        unit = evaluation.unit_id
+        series = tree[unit].series if tree is not None and unit in tree else None
+        try:
+            assessed = rubric_set.rubric_for(unit, series=series)
+        except InvalidValueError as problem:
+            problems.add(problem.moved(("evaluations", Id(unit), "unit_id")))
+            continue
+        by_rubric.setdefault(assessed.id, []).append(row)
+    problems.raise_if_any()
+    rows = len(evaluations)
+    blocks = {
+        name: np.full((rows, len(getattr(layout, name))), np.nan)
+        for name in ("indicators", "bonus", "deductions", "vetoes")
+    }
+    mask = np.zeros((rows, len(layout.indicators)), dtype=bool)
+    for rubric_id, where in by_rubric.items():
+        own_rubric = rubric_set.rubric(rubric_id)
+        part = table_from_evaluations(
+            own_rubric, [evaluations[r] for r in where], decimals=decimals
+        )
+        own = BulkLayout.of(own_rubric)
+        index = np.asarray(where, dtype=np.intp)
+        for name, block in zip(
+            ("indicators", "bonus", "deductions", "vetoes"),
+            (part.values, part.bonus, part.deductions, part.vetoes),
+            strict=True,
+        ):
+            names = getattr(layout, name)
+            columns = np.asarray(
+                [names.index(n) for n in getattr(own, name)], dtype=np.intp
+            )
+            blocks[name][np.ix_(index, columns)] = block
+            if name == "indicators" and part.not_applicable is not None:
+                mask[np.ix_(index, columns)] = part.not_applicable
+    ids = [e.unit_id for e in evaluations]
+    return BulkTable.from_arrays(
+        blocks["indicators"],
+        bonus=blocks["bonus"],
+        deductions=blocks["deductions"],
+        vetoes=blocks["vetoes"],
+        unit_ids=np.asarray(ids, dtype=object),
+        series=None if tree is None else [tree[i].series for i in ids],
+        layout=layout,
+        not_applicable=mask if mask.any() else None,
+    )
+
+
+def _mark_waived(
+    evaluation: Evaluation,
+    waived: NDArray[np.bool_],
+    regular: Mapping[str, int],
+    problems: _Problems,
+) -> None:
+    """Mark in *waived* (one row) the indicators *evaluation* marks not applicable."""
+    path = ("evaluations", Id(evaluation.unit_id))
+    for index, marker in enumerate(evaluation.not_applicable):
+        j = regular.get(marker.indicator_id)
+        where = (*path, "not_applicable", index, "indicator_id")
+        if j is None:
+            problems.add(
+                InvalidValueError(
+                    where,
+                    marker.indicator_id,
+                    "names no regular indicator of the rubric (only those "
+                    "can be marked not applicable)",
+                )
+            )
+        elif waived[j]:
+            problems.add(
+                InvalidValueError(
+                    where, marker.indicator_id, "is marked not applicable twice"
+                )
+            )
+        else:
+            waived[j] = True

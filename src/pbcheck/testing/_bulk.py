@@ -25,10 +25,16 @@ from pbcheck.model.aggregation import (
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.model.rubric import Rubric, Section
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.testing._rubrics import evaluations_for, rubrics
 from pbcheck.testing._waivers import not_applicable_policies, waived
 
-__all__ = ["bulk_rubrics", "bulk_seasons", "bulk_seasons_with_waivers"]
+__all__ = [
+    "bulk_rubric_sets",
+    "bulk_rubrics",
+    "bulk_seasons",
+    "bulk_seasons_with_waivers",
+]
 
 _SERIES = ("政府工作部门", "党群部门", "垂直管理部门")
 
@@ -191,3 +197,56 @@ def _fixed(section: Section, ids: set[str]) -> Section:
             for i in section.indicators
         ),
     )
+
+
+@st.composite
+def bulk_rubric_sets(
+    draw: st.DrawFn, *, max_units: int = 8
+) -> tuple[RubricSet, tuple[Evaluation, ...], OrgTree]:
+    """A season of one to three bulk rubrics (分类考核) and its units' evaluations.
+
+    Each series has a rubric (the first rubric is the default, for units of
+    no series); now and then a unit is assessed by another rubric
+    (``by_unit``), so its series mixes rubrics.  All rubrics show totals
+    alike, as a :class:`~pbcheck.model.rubric_set.RubricSet` requires.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, database=None)
+    ... @given(bulk_rubric_sets())
+    ... def check(season):
+    ...     rubric_set, evaluations, tree = season
+    ...     for e in evaluations:
+    ...         assert rubric_set.rubric_for(e.unit_id, series=tree[e.unit_id].series)
+    >>> check()
+    """
+    drawn = [draw(bulk_rubrics()) for _ in range(draw(st.integers(1, 3)))]
+    rubrics = [
+        attrs.evolve(r, id=f"r{j}", rounding=drawn[0].rounding)
+        for j, r in enumerate(drawn)
+    ]
+    ids = [r.id for r in rubrics]
+    by_series = {name: draw(st.sampled_from(ids)) for name in _SERIES}
+    units = [OrgUnit("root", "机关工委", UnitKind.WORKING_COMMITTEE)]
+    by_unit: dict[str, str] = {}
+    evaluations: list[Evaluation] = []
+    for n in range(draw(st.integers(1, max_units))):
+        unit_id = f"u{n}"
+        series = draw(st.sampled_from((*_SERIES, None)))
+        rubric_id = by_series.get(series, ids[0]) if series else ids[0]
+        if len(ids) > 1 and draw(st.integers(0, 4)) == 0:
+            rubric_id = by_unit[unit_id] = draw(st.sampled_from(ids))
+        rubric = rubrics[ids.index(rubric_id)]
+        units.append(
+            OrgUnit(
+                unit_id,
+                f"单位{unit_id}",
+                UnitKind.PARTY_COMMITTEE,
+                parent="root",
+                series=series,
+            )
+        )
+        evaluations.append(draw(evaluations_for(rubric, unit_id=unit_id, max_raters=1)))
+    rubric_set = RubricSet(
+        rubrics, by_series=by_series, by_unit=by_unit, default=ids[0]
+    )
+    return rubric_set, tuple(evaluations), OrgTree(units)
