@@ -53,6 +53,7 @@ from pbcheck.errors import (
 )
 from pbcheck.io.interchange._paths import Path, at, reroot
 from pbcheck.io.interchange._sets import (
+    BrokenReference,
     RubricSetForm,
     SectionRef,
     rubric_set_structure_hook,
@@ -837,6 +838,8 @@ def collect_problems(  # noqa: PLR0911 - one answer per kind of error
         base: the document path of the value being structured.
         raw: the whole raw document, to translate domain paths.
     """
+    if isinstance(exc, BrokenReference):  # its section's problems are reported
+        return []
     path = (*base, *_step_of(exc))
     if isinstance(exc, ValidationError):
         return [reroot(problem, path, raw) for problem in exc.problems]

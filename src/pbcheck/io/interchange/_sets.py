@@ -50,6 +50,7 @@ from pbcheck.model.rubric import Indicator, Rubric, Section
 from pbcheck.model.rubric_set import RubricSet
 
 __all__ = [
+    "BrokenReference",
     "RubricSetForm",
     "SectionRef",
     "rubric_set_structure_hook",
@@ -61,6 +62,15 @@ __all__ = [
 
 StructureHook = Callable[[Any, Any], Any]
 UnstructureHook = Callable[[Any], Any]
+
+
+class BrokenReference(Exception):
+    """A reference to a common section that has problems of its own.
+
+    Those problems are reported once, under ``common``; the reference itself
+    is not a problem, so :func:`~pbcheck.io.interchange._convert.collect_problems`
+    drops it.
+    """
 
 
 @attrs.frozen
@@ -137,14 +147,7 @@ def _resolve(value: dict[Any, Any]) -> Section:
         )
     section = known[name]
     if section is None:
-        raise _at_common(
-            InvalidValueError(
-                (),
-                name,
-                "names a common section that has problems of its own "
-                "(reported under common)",
-            )
-        )
+        raise BrokenReference(name)
     return section
 
 
