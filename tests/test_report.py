@@ -43,6 +43,7 @@ from pbcheck.report import (
     write_report,
     write_workbook,
 )
+from pbcheck.report import _tables as t
 from pbcheck.report._excel import sheet_name
 from pbcheck.scoring.engine import score_all
 from pbcheck.testing._outcomes import seasons
@@ -823,3 +824,179 @@ class TestProperties:
             {e.name for e in report.commended},
             {e.name for e in report.bottom},
         )
+
+
+class TestRubricSets:
+    """分类考核: a season on a RubricSet, as every format shows it (issue 14, §2)."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def classified(cls):
+        """The season of tests/test_classified.py, one 政府 unit's B2 合理缺项."""
+        from pbcheck import (
+            DirectScore,
+            Evaluation,
+            Indicator,
+            Observation,
+            Rubric,
+            Section,
+        )
+        from pbcheck.model.evaluation import NotApplicable
+        from pbcheck.model.rubric_set import RubricSet
+        from pbcheck.outcomes.ranking import RankingPolicy
+
+        common = Section(
+            "A",
+            "机关党建常规工作",
+            70,
+            indicators=[Indicator("A1", "“三会一课”制度落实", 70, DirectScore())],
+        )
+        government = Rubric(
+            "jgdj-zf",
+            "2025",
+            "政府工作部门考核细则",
+            [
+                common,
+                Section(
+                    "B",
+                    "服务发展、有效履职",
+                    30,
+                    indicators=[
+                        Indicator("B1", "优化营商环境", 15, DirectScore()),
+                        Indicator("B2", "行政审批服务", 15, DirectScore()),
+                    ],
+                ),
+            ],
+        )
+        party = Rubric(
+            "jgdj-qt",
+            "2025",
+            "党群部门考核细则",
+            [
+                common,
+                Section(
+                    "C",
+                    "服务中心、建设队伍",
+                    30,
+                    indicators=[Indicator("C1", "联系服务群众", 30, DirectScore())],
+                ),
+            ],
+        )
+        rubric_set = RubricSet(
+            [government, party],
+            by_series={"政府工作部门": "jgdj-zf", "党群部门": "jgdj-qt"},
+            title="分类考核细则",
+        )
+        tree = org_tree({"政府工作部门": ["a", "b"], "党群部门": ["c", "d"]})
+        evaluations = [
+            Evaluation(
+                "a",
+                [Observation("A1", 60), Observation("B1", 12)],
+                not_applicable=[NotApplicable("B2", "本单位无行政审批职能")],
+            ),
+            Evaluation(
+                "b", [Observation(i, v) for i, v in (("A1", 50), ("B1", 10), ("B2", 9))]
+            ),
+            Evaluation("c", [Observation("A1", 65), Observation("C1", 25)]),
+            Evaluation("d", [Observation("A1", 55), Observation("C1", 20)]),
+        ]
+        cards = score_all(rubric_set, evaluations, tree=tree)
+        policy = OutcomePolicy(ranking=RankingPolicy(mixed_rubrics="split"))
+        outcomes = assess_outcomes(cards, tree, policy)
+        report = CycleReport.build(
+            cards,
+            outcomes,
+            tree=tree,
+            rubric=rubric_set,
+            cycle=AssessmentCycle.cross_year(2025),
+        )
+        return report, cards, outcomes, tree, rubric_set
+
+    def test_the_heading_names_the_set_and_its_rubrics(self, classified):
+        """Title and version are the set's; the rubrics are listed with their ids."""
+        report = classified[0]
+        assert (report.title, report.rubric_version, report.rubric_set) == (
+            "分类考核细则",
+            "2025",
+            True,
+        )
+        assert report.rubric_titles == {
+            "jgdj-zf": "政府工作部门考核细则",
+            "jgdj-qt": "党群部门考核细则",
+        }
+        text = to_markdown(report)
+        assert (
+            "- 考核细则：分类考核细则（2025版，分类考核：政府工作部门考核细则（jgdj-zf）；"
+            "党群部门考核细则（jgdj-qt））"
+        ) in text
+
+    def test_section_tables_never_mix_rubrics(self, classified):
+        """Each profile table holds one rubric's units under that rubric's sections."""
+        report = classified[0]
+        for table in report.series:
+            for profile in t.profiles(report, table):
+                names = set(profile.headers[2:-3])
+                rubric_ids = {
+                    line.rubric_id
+                    for line in table.lines
+                    if line.name in {row[1] for row in profile.rows}
+                }
+                assert len(rubric_ids) == 1
+                assert names == set(report.rubric_sections[rubric_ids.pop()].values())
+
+    def test_each_row_names_its_rubric(self, classified):
+        """The summary and the long CSV tables carry a 考核细则 column."""
+        report = classified[0]
+        summary = t.summary(report, report.series[1])
+        column = summary.headers.index("考核细则")
+        assert {row[column] for row in summary.rows} == {"党群部门考核细则"}
+        header = to_csv(report, "sections").removeprefix("\ufeff").splitlines()[0]
+        assert header.split(",")[:4] == ["单位编号", "单位名称", "系列", "考核细则"]
+
+    def test_one_rubric_reports_keep_their_columns(self):
+        """Without several rubrics no 考核细则 column is added."""
+        report = small_report()
+        assert not report.several_rubrics
+        assert "考核细则" not in t.summary(report, report.series[0]).headers
+        assert "考核细则" not in t.units_long(report).headers
+
+    def test_not_applicable_shows_its_reason_not_zero(self, classified):
+        """B2 of unit a: 合理缺项（原因） in the indicator table; it loses nothing."""
+        report = classified[0]
+        unit = report.unit("a")
+        [b2] = [i for i in unit.indicators if i.indicator_id == "B2"]
+        assert b2.lost == 0
+        row = next(r for r in t.indicators(unit).rows if r[0] == "B2")
+        assert row[3] == "合理缺项（本单位无行政审批职能）"
+        assert row[5] == "合理缺项"
+        markdown_unit = [
+            r for r in t.indicators_long(report).rows if r[0] == "a" and "B2" in r
+        ]
+        assert markdown_unit
+
+    def test_a_scorecard_of_another_rubric_than_its_units_is_named(self, classified):
+        """A 党群 unit's card reported under the 政府 rubric: the unit's rubric is named."""
+        _, cards, outcomes, _, rubric_set = classified
+        tree = org_tree({"政府工作部门": ["a", "b", "c", "d"]})
+        with pytest.raises(ValidationError) as caught:
+            CycleReport.build(
+                cards,
+                outcomes,
+                tree=tree,
+                rubric=rubric_set,
+                cycle=AssessmentCycle.cross_year(2025),
+            )
+        paths = sorted(p.path for p in caught.value.problems)
+        assert paths == ["scorecards[c].rubric_id", "scorecards[d].rubric_id"]
+        assert "(the unit's rubric of the set)" in caught.value.problems[0].message
+
+    def test_every_format_renders_the_set(self, classified):
+        """HTML, the workbook and the 通报 draft mention each rubric."""
+        report = classified[0]
+        page = to_html(report, charts=False)
+        assert "政府工作部门（政府工作部门考核细则）：分项得分" in page
+        assert "党群部门（党群部门考核细则）：分项得分" in page
+        assert "实行分类考核" in to_circular(report)
+        book = openpyxl.load_workbook(io.BytesIO(to_workbook(report)))
+        facts = [row[1] for row in book["总览"].iter_rows(values_only=True) if row]
+        assert "党群部门考核细则（jgdj-qt）" in facts
