@@ -45,7 +45,6 @@ from pbcheck.errors import (
     UnknownReferenceError,
     _Problems,
 )
-from pbcheck.model.rules import ObservedValue
 
 __all__ = [
     "Activity",
@@ -55,11 +54,14 @@ __all__ = [
     "Moment",
     "NotApplicable",
     "Observation",
+    "ObservedValue",
     "Source",
 ]
 
 #: A record's date: a calendar date, or a timezone-aware datetime.
 Moment = date | datetime
+#: What an observation records: a pass/fail judgement, a number, or a count.
+ObservedValue = bool | int | Fraction
 
 
 class Source(StrEnum):

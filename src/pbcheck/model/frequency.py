@@ -96,10 +96,11 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from pbcheck.model.evaluation import Activity
-    from pbcheck.model.rules import ActivityOutcome, ActivityRule
 
 __all__ = [
     "DEFAULT_PARTIAL_MIN_SHARE",
+    "ActivityOutcome",
+    "ActivityRule",
     "BranchActivityRule",
     "BranchMode",
     "BranchOutcome",
@@ -248,11 +249,68 @@ class FrequencyOutcome:
 
 
 @runtime_checkable
+class ActivityRule(Protocol):
+    """Scores dated activity records within a cycle (this module).
+
+    ``evaluate`` receives the local dates of the activities (already checked to
+    lie in *cycle*) and returns an outcome with ``points`` in
+    ``[0, max_points]`` and a ``reason``.
+
+    :class:`~pbcheck.model.frequency.Frequency` is the built-in one:
+
+    >>> from datetime import date
+    >>> from pbcheck.model.cycle import AssessmentCycle
+    >>> rule = Frequency("half")
+    >>> isinstance(rule, ActivityRule)
+    True
+    >>> rule.evaluate(
+    ...     [date(2025, 6, 20)], AssessmentCycle.cross_year(2025), Fraction(2)
+    ... ).points
+    Fraction(1, 1)
+    """
+
+    def evaluate(
+        self,
+        occurred: Sequence[date],
+        cycle: AssessmentCycle,
+        max_points: Fraction,
+    ) -> ActivityOutcome:
+        """Points for the activities that *occurred* in *cycle*."""
+        ...
+
+
+class ActivityOutcome(Protocol):
+    """What an :class:`ActivityRule` returns: points and the reason.
+
+    Any object with these two attributes will do; a
+    :class:`~pbcheck.model.frequency.FrequencyOutcome` is one:
+
+    >>> from datetime import date
+    >>> from pbcheck.model.cycle import AssessmentCycle
+    >>> outcome = Frequency("cycle").evaluate(
+    ...     [date(2025, 12, 26)], AssessmentCycle.cross_year(2025), Fraction(1)
+    ... )
+    >>> outcome.points, outcome.reason
+    (Fraction(1, 1), '1个考核周期全部达到每个考核周期至少1次，按达到比例计分：1/1 × 1 = 1 分')
+    """
+
+    @property
+    def points(self) -> Fraction:
+        """Points within ``[0, max_points]``."""
+        ...
+
+    @property
+    def reason(self) -> str:
+        """Why, in words."""
+        ...
+
+
+@runtime_checkable
 class BranchActivityRule(Protocol):
     """An activity rule that reads whole activity records, not just their dates.
 
     The optional richer form of
-    :class:`~pbcheck.model.rules.ActivityRule`: a rule with this method is
+    :class:`ActivityRule`: a rule with this method is
     asked through it by :func:`evaluate_activities`, with the unit's branches
     and the as-of date; a rule with only ``evaluate`` is asked as before, with
     the dates of the records up to the as-of date.  :class:`Frequency` has
@@ -870,7 +928,7 @@ def evaluate_activities(  # noqa: PLR0913 - every input of the count is named
     (a mid-cycle check, 半年自查) limits the count to what has happened by
     that date.  A rule that reads whole records
     (:class:`BranchActivityRule`, such as :class:`Frequency`) is given all
-    three; any other :class:`~pbcheck.model.rules.ActivityRule` is given the
+    three; any other :class:`ActivityRule` is given the
     local dates of the records up to *as_of*, as before.
 
     >>> from datetime import date

@@ -44,7 +44,8 @@ from pbcheck.errors import (
 )
 from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.model.evaluation import Source
-from pbcheck.model.rules import ActivityRule, ValueRule
+from pbcheck.model.frequency import ActivityRule
+from pbcheck.model.rules import ValueRule
 
 __all__ = [
     "DEFAULT_SOURCE_WEIGHTS",
@@ -133,7 +134,7 @@ class Indicator:
         max_points: the indicator's own full marks; its rule scores within
             ``[0, max_points]``.
         rule: a :class:`~pbcheck.model.rules.ValueRule` (pass/fail, ratio to target,
-            tiers, …) or an :class:`~pbcheck.model.rules.ActivityRule` (frequency).
+            tiers, …) or an :class:`~pbcheck.model.frequency.ActivityRule` (frequency).
         weight: its weight within its section.  With ``weighting="points"`` it
             defaults to ``max_points``; with ``"percent"`` it is required.
         rater_aggregator: how several raters' points combine; defaults to the

@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from fractions import Fraction
 from typing import (
-    TYPE_CHECKING,
     ClassVar,
     Literal,
     Protocol,
@@ -52,20 +50,15 @@ from pbcheck.errors import (
     UnknownRuleError,
 )
 from pbcheck.model._plugins import entry_points
-from pbcheck.model.frequency import Frequency
-
-if TYPE_CHECKING:
-    from pbcheck.model.cycle import AssessmentCycle
+from pbcheck.model.evaluation import ObservedValue
+from pbcheck.model.frequency import ActivityRule, Frequency
 
 __all__ = [
     "RULE_ENTRY_POINT_GROUP",
     "RULE_TAG_PATTERN",
-    "ActivityOutcome",
-    "ActivityRule",
     "CountAtLeast",
     "DeductionPerOccurrence",
     "DirectScore",
-    "ObservedValue",
     "PassFail",
     "PointsPerOccurrence",
     "RatioToTarget",
@@ -77,8 +70,6 @@ __all__ = [
     "ValueRule",
 ]
 
-#: What an observation records: a pass/fail judgement, a number, or a count.
-ObservedValue = bool | int | Fraction
 #: The kind of value a rule expects.
 ValueKind = Literal["pass_fail", "number", "count"]
 
@@ -148,63 +139,6 @@ class ValueRule(Protocol):
 
     def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
         """Points for *value* on an indicator worth *max_points*."""
-        ...
-
-
-@runtime_checkable
-class ActivityRule(Protocol):
-    """Scores dated activity records within a cycle (see :mod:`pbcheck.model.frequency`).
-
-    ``evaluate`` receives the local dates of the activities (already checked to
-    lie in *cycle*) and returns an outcome with ``points`` in
-    ``[0, max_points]`` and a ``reason``.
-
-    :class:`~pbcheck.model.frequency.Frequency` is the built-in one:
-
-    >>> from pbcheck.model.cycle import AssessmentCycle
-    >>> from pbcheck.model.frequency import Frequency
-    >>> rule = Frequency("half")
-    >>> isinstance(rule, ActivityRule)
-    True
-    >>> rule.evaluate(
-    ...     [date(2025, 6, 20)], AssessmentCycle.cross_year(2025), Fraction(2)
-    ... ).points
-    Fraction(1, 1)
-    """
-
-    def evaluate(
-        self,
-        occurred: Sequence[date],
-        cycle: AssessmentCycle,
-        max_points: Fraction,
-    ) -> ActivityOutcome:
-        """Points for the activities that *occurred* in *cycle*."""
-        ...
-
-
-class ActivityOutcome(Protocol):
-    """What an :class:`ActivityRule` returns: points and the reason.
-
-    Any object with these two attributes will do; a
-    :class:`~pbcheck.model.frequency.FrequencyOutcome` is one:
-
-    >>> from pbcheck.model.cycle import AssessmentCycle
-    >>> from pbcheck.model.frequency import Frequency
-    >>> outcome = Frequency("cycle").evaluate(
-    ...     [date(2025, 12, 26)], AssessmentCycle.cross_year(2025), Fraction(1)
-    ... )
-    >>> outcome.points, outcome.reason
-    (Fraction(1, 1), '1个考核周期全部达到每个考核周期至少1次，按达到比例计分：1/1 × 1 = 1 分')
-    """
-
-    @property
-    def points(self) -> Fraction:
-        """Points within ``[0, max_points]``."""
-        ...
-
-    @property
-    def reason(self) -> str:
-        """Why, in words."""
         ...
 
 

@@ -30,14 +30,19 @@ from pbcheck.model.aggregation import (
     WeightedMean,
     WeightedSum,
 )
-from pbcheck.model.evaluation import Evaluation, Incident, Observation, Source
+from pbcheck.model.evaluation import (
+    Evaluation,
+    Incident,
+    Observation,
+    ObservedValue,
+    Source,
+)
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
 from pbcheck.model.rubric import BonusPool, Deduction, Indicator, Rubric, Section, Veto
 from pbcheck.model.rules import (
     CountAtLeast,
     DeductionPerOccurrence,
     DirectScore,
-    ObservedValue,
     PassFail,
     PointsPerOccurrence,
     RatioToTarget,

@@ -63,14 +63,13 @@ from pbcheck.io.interchange._sets import (
 )
 from pbcheck.model.aggregation import Aggregator, AggregatorRegistry, FunctionAggregator
 from pbcheck.model.cycle import AssessmentCycle
-from pbcheck.model.evaluation import Source
+from pbcheck.model.evaluation import ObservedValue, Source
+from pbcheck.model.frequency import ActivityRule
 from pbcheck.model.org import Role, UnitKind
 from pbcheck.model.rubric import ROOT, Rubric, Section
 from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import (
     RULE_TAG_PATTERN,
-    ActivityRule,
-    ObservedValue,
     RuleRegistry,
     Tiers,
     ValueRule,

@@ -17,8 +17,8 @@ from fractions import Fraction
 from pbcheck._numbers import to_exact
 from pbcheck.errors import Problem
 from pbcheck.io.spreadsheets._grid import CellError, Percent, RawValue, Uncached
-from pbcheck.model.evaluation import Source
-from pbcheck.model.rules import DirectScore, ObservedValue, ValueRule
+from pbcheck.model.evaluation import ObservedValue, Source
+from pbcheck.model.rules import DirectScore, ValueRule
 
 
 class CellProblem(Exception):
