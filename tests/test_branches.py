@@ -547,3 +547,43 @@ class TestThroughTheEngine:
         assert midway.indicators["A2"].reason.startswith(
             "截至2025年10月31日，2个党支部各已到期6个月全部达到每月至少1次"
         )
+
+
+def test_a_per_branch_rule_for_a_unit_without_branches_names_unit_and_indicator():
+    """score() reports it under the unit's evaluation, with the other problems."""
+    from pbcheck import (
+        Activity,
+        AssessmentCycle,
+        Evaluation,
+        Frequency,
+        Indicator,
+        Rubric,
+        Section,
+        ValidationError,
+        score,
+    )
+
+    rubric = Rubric(
+        "r",
+        "1",
+        "细则",
+        [
+            Section(
+                "A",
+                "组织建设",
+                10,
+                indicators=[
+                    Indicator(
+                        "A1", "党员大会", 10, Frequency("quarter", per_branch="all")
+                    )
+                ],
+            )
+        ],
+        total_points=10,
+    )
+    evaluation = Evaluation("SFJ", activities=[Activity("A1", date(2025, 6, 1))])
+    with pytest.raises(ValidationError) as info:
+        score(rubric, evaluation, cycle=AssessmentCycle.cross_year(2025))
+    (problem,) = info.value.problems
+    assert problem.path == "evaluations[SFJ].indicators[A1]"
+    assert "declare the unit's 党支部" in problem.message

@@ -710,14 +710,21 @@ class _Scoring:
             )
             return None
         # Records outside the cycle are already reported as problems.
-        outcome = evaluate_activities(
-            rule,
-            [a for a in records if cycle.contains(a.occurred_at)],
-            cycle,
-            indicator.max_points,
-            branches=self.evaluation.branches,
-            as_of=self.as_of,
-        )
+        try:
+            outcome = evaluate_activities(
+                rule,
+                [a for a in records if cycle.contains(a.occurred_at)],
+                cycle,
+                indicator.max_points,
+                branches=self.evaluation.branches,
+                as_of=self.as_of,
+            )
+        except Problem as problem:
+            # e.g. a per-branch rule for a unit that declares no branch
+            self.problems.add(
+                problem.moved((*self.path, "indicators", Id(indicator.id)))
+            )
+            return None
         return IndicatorScore(
             indicator.id, indicator.title, outcome.points, indicator.max_points,
             possible, outcome.reason, activities=records, bonus=bonus,
