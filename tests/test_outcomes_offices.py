@@ -166,11 +166,6 @@ class TestComparableGroups:
         bottom = bottom_list(cards, tree, BottomPolicy(Quota(count=1)), ranking=split)
         assert bottom.unit_ids == ("c",)  # a's group of one has no bottom place
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="grade() ranks its quota groups with rank(), which refuses mixed "
-        "rubrics; grading must split its groups with comparable_groups first",
-    )
     def test_assess_outcomes_splits_the_overall_ranking_by_rubric(self):
         """A split season has no overall table across rubrics, one per rubric instead."""
         tree = org_tree({"政府工作部门": ["a", "b", "c"]})
@@ -320,3 +315,53 @@ class TestProperties:
                     if ties != "ordinal" and hi.ties(lo):
                         assert hi.rank == lo.rank
             assert all("/" not in e.reason for e in table)
+
+
+def test_assess_outcomes_applies_grade_gates_and_overrides():
+    """The season call passes accountability and honours to the grading policy."""
+    from datetime import date
+
+    from pbcheck.outcomes.grading import (
+        GradeGate,
+        GradeOverride,
+        GradingPolicy,
+        Honour,
+        HonourLevel,
+    )
+    from pbcheck.outcomes.selection import AccountabilityRecord
+
+    tree = org_tree({"党群部门": ["a", "b", "c"]})
+    grading = GradingPolicy(
+        GradingPolicy.standard().tiers,
+        gates=[
+            GradeGate(
+                "criticism",
+                "较好",
+                kinds=["circulated_criticism"],
+                basis="受到通报批评的单位不得评为“好”",
+            )
+        ],
+        overrides=[
+            GradeOverride(
+                "central",
+                "好",
+                levels=[HonourLevel.CENTRAL],
+                basis="获中央表彰的直接评为“好”",
+            )
+        ],
+    )
+    outcomes = assess_outcomes(
+        scorecards({"a": 95, "b": 70, "c": 85}),
+        tree,
+        OutcomePolicy(grading=grading),
+        accountability=[
+            AccountabilityRecord("a", "circulated_criticism", date(2026, 3, 9))
+        ],
+        honours=[
+            Honour("b", HonourLevel.CENTRAL, "全国先进基层党组织", date(2026, 6, 28))
+        ],
+    )
+    assert outcomes.grades.of("a").label == "较好"
+    assert outcomes.grades.of("a").gate == "criticism"
+    assert outcomes.grades.of("b").label == "好"
+    assert outcomes.grades.of("b").override == "central"

@@ -102,6 +102,7 @@ from pbcheck.outcomes.ranking import (
     RankedUnit,
     RankingPolicy,
     TieBasis,
+    comparable_groups,
     group_cards,
     rank,
     take_top,
@@ -790,6 +791,7 @@ def grade(  # noqa: PLR0913 - every input of the decision is named
     honours: Iterable[Honour] = (),
     facts: Mapping[str, Iterable[str]] | None = None,
     cycle: AssessmentCycle | None = None,
+    ranking: RankingPolicy | None = None,
 ) -> Grades:
     """Grade *scorecards* under *policy*; see the module documentation.
 
@@ -803,10 +805,14 @@ def grade(  # noqa: PLR0913 - every input of the decision is named
             ``发生重大安全责任事故``), for gates and overrides that name them.
         cycle: the assessment cycle; records and honours count only when
             dated within it.  Without it every record counts.
+        ranking: which rubrics are comparable (``comparable``,
+            ``mixed_rubrics``): a quota is shared only by units of comparable
+            rubrics; a group mixing others is refused, or split by rubric.
 
     Raises:
         ValidationError: a unit has two scorecards, or is not in *tree*; a
-            record, honour or fact names no graded unit.
+            record, honour or fact names no graded unit; a group mixes
+            rubrics that are not comparable.
 
     >>> from pbcheck.examples.small import scorecards
     >>> policy = GradingPolicy(
@@ -842,20 +848,14 @@ def grade(  # noqa: PLR0913 - every input of the decision is named
     awards = tuple(honours)
     known = {card.unit_id for card in cards if isinstance(card, Scorecard)}
     given = _check_inputs(known, records, awards, facts or {})
-    ranking = RankingPolicy(ties="competition", basis=policy.basis)
-    if tree is None or policy.group_by == "all":
-        if tree is None:
-            groups = {"全部": list(rank(cards, ranking).entries)}
-        else:
-            groups = {
-                name: list(rank(group, ranking).entries)
-                for name, group in group_cards(cards, tree, "all").items()
-            }
-    else:
-        groups = {
-            name: list(rank(group, ranking).entries)
-            for name, group in group_cards(cards, tree, "series").items()
-        }
+    comparable = ranking or RankingPolicy()
+    order = attrs.evolve(comparable, ties="competition", basis=policy.basis)
+    by = "all" if tree is None or policy.group_by == "all" else "series"
+    members = {"全部": cards} if tree is None else dict(group_cards(cards, tree, by))
+    groups = {
+        name: list(rank(group, order).entries)
+        for name, group in comparable_groups(members, order, by=by).items()
+    }
     rules = _Rules.find(
         policy, units=known, records=records, awards=awards, facts=given, cycle=cycle
     )

@@ -44,7 +44,7 @@ from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
 from pbcheck.model.rubric_set import RubricSet
-from pbcheck.outcomes.grading import Grades, GradingPolicy, grade
+from pbcheck.outcomes.grading import Grades, GradingPolicy, Honour, grade
 from pbcheck.outcomes.history import CycleResult
 from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank_within
 from pbcheck.outcomes.rating import RatingResult
@@ -242,10 +242,14 @@ class Outcomes:
     def __str__(self) -> str:
         return "\n".join(self.summary_lines())
 
-    def cycle_result(self, cycle: AssessmentCycle) -> CycleResult:
+    def cycle_result(
+        self, cycle: AssessmentCycle, *, scorecards: Iterable[Scorecard] = ()
+    ) -> CycleResult:
         """This season as a :class:`~pbcheck.outcomes.history.CycleResult` of *cycle*.
 
-        Ranks are within series; ``top`` means commended.
+        Ranks are within series; ``top`` means commended; each unit keeps its
+        grade, and, from *scorecards* when given, its rubric and per-part
+        attainment (for trends across rubric versions).
 
         >>> from pbcheck import AssessmentCycle
         >>> from pbcheck.examples.small import org_tree, scorecards
@@ -259,7 +263,12 @@ class Outcomes:
         [('a', False), ('b', True)]
         """
         return CycleResult.from_lists(
-            cycle, self.rankings, bottom=self.bottom, commendation=self.commendation
+            cycle,
+            self.rankings,
+            bottom=self.bottom,
+            commendation=self.commendation,
+            grades=self.grades,
+            scorecards=scorecards,
         )
 
 
@@ -271,6 +280,8 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
     ratings: Mapping[str, RatingResult] | None = None,
     accountability: Iterable[AccountabilityRecord] = (),
     cycle: AssessmentCycle | None = None,
+    honours: Iterable[Honour] = (),
+    facts: Mapping[str, Iterable[str]] | None = None,
 ) -> Outcomes:
     """Rank, grade and list a season's units under *policy*, in one call.
 
@@ -279,9 +290,14 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
         tree: the org tree (series and liaison groups).
         policy: the rules; :class:`OutcomePolicy` defaults if omitted.
         ratings: democratic rating results by unit id (commendation gate).
-        accountability: accountability records (commendation gate).
+        accountability: accountability records (commendation gate, and the
+            grading policy's gates such as 通报批评 → 不得评为“好”).
         cycle: the assessment cycle; decided accountability counts only
             within its period.
+        honours: honours (表彰), for the grading policy's overrides such as
+            获中央表彰 → 直接评为“好”.
+        facts: unit id → facts the office establishes, for gates and
+            overrides that name them.
 
     Raises:
         ValidationError: a scorecard is duplicated or names no unit of the
@@ -297,6 +313,7 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
     """
     policy = policy or OutcomePolicy()
     cards = tuple(scorecards)
+    records = tuple(accountability)
     rankings = rank_within(cards, tree, policy.ranking, by="series")
     groups = rank_within(cards, tree, policy.ranking, by="liaison_group")
     groupings = {
@@ -311,7 +328,16 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
     else:
         overall = Ranking(_SPLIT_OVERALL, policy.ranking, ())
         by_rubric = everything
-    grades = grade(cards, policy.grading, tree=tree)
+    grades = grade(
+        cards,
+        policy.grading,
+        tree=tree,
+        accountability=records,
+        honours=honours,
+        facts=facts,
+        cycle=cycle,
+        ranking=policy.ranking,
+    )
     bottom = bottom_list(cards, tree, policy.bottom, ranking=policy.ranking)
     commendation = commendation_list(
         cards,
@@ -319,7 +345,7 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
         policy.commendation,
         bottom=bottom,
         ratings=ratings,
-        accountability=accountability,
+        accountability=records,
         cycle=cycle,
         ranking=policy.ranking,
     )
@@ -480,6 +506,22 @@ class Results:
         cards = tuple(sorted(scored, key=lambda card: place[card.unit_id]))
         outcomes = assess_outcomes(cards, tree, policy, cycle=cycle)
         return cls(rubric, tree, cycle, cards, outcomes)
+
+    def cycle_result(self) -> CycleResult:
+        """This season as a :class:`~pbcheck.outcomes.history.CycleResult`, with scorecards.
+
+        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+        >>> from pbcheck.examples import example_evaluations
+        >>> results = Results.compute(
+        ...     example_rubric(),
+        ...     example_tree(),
+        ...     example_cycle(2025),
+        ...     example_evaluations(2025)[:3],
+        ... )
+        >>> results.cycle_result().units[0].rubric
+        'jiangcheng-jgdj 2025'
+        """
+        return self.outcomes.cycle_result(self.cycle, scorecards=self.scorecards)
 
     def rubric_of(self, unit_id: str) -> Rubric:
         """The rubric *unit_id* was scored on: the rubric, or its own of the set.
