@@ -50,13 +50,25 @@ from pbcheck.whatif.simulation import (
 )
 from pbcheck.whatif.sweep import sweep
 
+#: Weight studies compare totals exactly (see pbcheck.whatif._common).
+EXACT = RankingPolicy(basis="exact")
+
 POLICIES = (
-    OutcomePolicy(),
+    OutcomePolicy(ranking=EXACT),
+    # Before the office rules of issue 14: vetoed units in the quota, ties spared.
     OutcomePolicy(
+        ranking=EXACT,
+        bottom=BottomPolicy(
+            Quota(count=1), vetoed_in_quota=True, ties="spare", min_group_size=1
+        ),
+    ),
+    OutcomePolicy(
+        ranking=EXACT,
         bottom=BottomPolicy(Quota(count=2), ties="include", below=20),
         commendation=CommendationPolicy(Quota(share="0.5"), min_score=30),
     ),
     OutcomePolicy(
+        ranking=EXACT,
         bottom=BottomPolicy(Quota(share="0.25"), vetoed=False, group_by="all"),
         commendation=CommendationPolicy(
             Quota(count=2), exclude_bottom=False, group_by="all"
@@ -288,7 +300,9 @@ class TestSimulate:
             ["常规", "服务"],
         )
         rubric, _ = two_section_example()
-        policy = OutcomePolicy(commendation=CommendationPolicy(Quota(count=1)))
+        policy = OutcomePolicy(
+            ranking=EXACT, commendation=CommendationPolicy(Quota(count=1))
+        )
         sets = WeightSets([{"常规": 70, "服务": 30}])
         tied = simulate(rubric, table, sets, policy=policy)
         strict = simulate(rubric, table, sets, policy=policy, tolerance=0)
@@ -307,7 +321,9 @@ class TestSimulate:
             ["常规", "服务"],
             cap=[60, np.inf, np.inf],
         )
-        policy = OutcomePolicy(commendation=CommendationPolicy(Quota(count=1)))
+        policy = OutcomePolicy(
+            ranking=EXACT, commendation=CommendationPolicy(Quota(count=1))
+        )
         result = simulate(rubric, table, Jitter(), samples=20, policy=policy)
         assert [r.commended for r in result.rows()] == [0, 1, 0]
         assert [r.baseline_rank for r in result.rows()] == [2, 1, 3]
@@ -431,7 +447,7 @@ def test_mixed_groups_are_refused(example):
     """simulate needs one grouping for both lists (the sweep follows each list's own)."""
     rubric, tree, cards = example
     policy = OutcomePolicy(
-        commendation=CommendationPolicy(Quota(count=5), group_by="all")
+        ranking=EXACT, commendation=CommendationPolicy(Quota(count=5), group_by="all")
     )
     table = Attainments.from_scorecards(rubric, cards, tree)
     with pytest.raises(ValidationError) as info:

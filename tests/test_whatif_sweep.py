@@ -19,6 +19,7 @@ from pbcheck import (
     Observation,
     OutcomePolicy,
     Quota,
+    RankingPolicy,
     Rubric,
     Section,
     assess_outcomes,
@@ -37,13 +38,25 @@ from pbcheck.whatif.reweight import reweight
 from pbcheck.whatif.simulation import Attainments
 from pbcheck.whatif.sweep import swap_point, sweep
 
+#: Weight studies compare totals exactly (see pbcheck.whatif._common).
+EXACT = RankingPolicy(basis="exact")
+
 POLICIES = (
-    OutcomePolicy(),
+    OutcomePolicy(ranking=EXACT),
+    # Before the office rules of issue 14: vetoed units in the quota, ties spared.
     OutcomePolicy(
+        ranking=EXACT,
+        bottom=BottomPolicy(
+            Quota(count=1), vetoed_in_quota=True, ties="spare", min_group_size=1
+        ),
+    ),
+    OutcomePolicy(
+        ranking=EXACT,
         bottom=BottomPolicy(Quota(count=2), ties="include", below=20),
         commendation=CommendationPolicy(Quota(share="0.5"), min_score=30),
     ),
     OutcomePolicy(
+        ranking=EXACT,
         bottom=BottomPolicy(Quota(share="0.25"), vetoed=False, group_by="all"),
         commendation=CommendationPolicy(
             Quota(count=2), exclude_bottom=False, group_by="all"
@@ -217,7 +230,7 @@ class TestProperties:
     def test_the_sweep_changes_the_list_at_the_swap_point_only(self, pair):
         """Two units of one series: the bottom list changes where they tie, nowhere else.
 
-        At the tie both are spared, so the tie is a change point even at
+        At the tie both are listed, so the tie is a change point even at
         either end of the range (an interval of its own).
         """
         rubric, evaluations = pair
@@ -236,7 +249,8 @@ class TestSweep:
         result = sweep(rubric, cards, "常规", 50, 90, tree=tree)
         assert result.change_points == (swap_point(rubric, *cards).tie_weight,)
         assert result.at(60).bottom == ("a",)
-        assert result.at(65).bottom == ()  # tied for last: both spared
+        # Tied for last: both are named (BottomPolicy ties="include").
+        assert set(result.at(65).bottom) == {"a", "b"}
         assert result.at(80).bottom == ("b",)
         assert result.weights_at(60) == {"常规": 60, "服务": 40}
         assert "变化点 65" in repr(result)
@@ -282,7 +296,8 @@ class TestSweep:
         """Bottom per series, commendation over all units: each list keeps its own groups."""
         rubric, tree, cards = example
         policy = OutcomePolicy(
-            commendation=CommendationPolicy(Quota(count=5), group_by="all")
+            ranking=EXACT,
+            commendation=CommendationPolicy(Quota(count=5), group_by="all"),
         )
         result = sweep(rubric, cards, "A", 65, 75, tree=tree, policy=policy)
         outcomes = assess_outcomes(cards, tree, policy)

@@ -22,10 +22,12 @@ from pbcheck.errors import (
 from pbcheck.model.aggregation import WeightedMean, WeightedSum
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.outcomes.ranking import RankingPolicy
 from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.scoring.scorecard import Scorecard
 
 __all__ = [
+    "STUDY_POLICY",
     "basis",
     "check_cards",
     "check_policy",
@@ -34,6 +36,13 @@ __all__ = [
     "overall",
     "shares",
 ]
+
+
+#: The outcome rules a weight study applies when given none: the defaults of
+#: :class:`~pbcheck.OutcomePolicy`, except that totals are compared exactly.
+#: A study asks at which weight two totals cross; compared as published (to
+#: two places) every crossing would widen into an interval of weights.
+STUDY_POLICY = OutcomePolicy(ranking=RankingPolicy(basis="exact"))
 
 
 def basis(rubric: Rubric) -> Fraction:
@@ -103,7 +112,8 @@ def check_policy(policy: OutcomePolicy, *, same_groups: bool = False) -> None:
             InvalidValueError(
                 ("policy", "ranking", "basis"),
                 policy.ranking.basis,
-                "the simulation compares totals; use basis='exact'",
+                "weight studies compare totals exactly (a crossing of published "
+                "totals is an interval of weights); use basis='exact'",
             )
         )
     if policy.commendation.min_rating is not None:

@@ -160,11 +160,22 @@ class Engine:
         import numpy as np  # noqa: PLC0415
 
         policy = self.policy.bottom
-        size = t.shape[1]
         chosen = np.zeros(t.shape, dtype=np.bool_)
         tie = np.zeros(len(t), dtype=np.bool_)
+        # The units competing for the quota's places, as bottom_list decides:
+        # vetoed units are handled by their veto unless the policy says
+        # otherwise, and a group with too few has no bottom place.
+        pool = np.ones(disq.shape, dtype=np.bool_)
+        if not policy.vetoed_in_quota:
+            pool = ~disq
+            key = np.where(pool, key, -np.inf)
+        size = int(pool.sum())
+        if size < policy.min_group_size:
+            limit = None
+        elif limit is not None:
+            limit = min(limit, size)
         if limit is not None and limit >= size:
-            chosen[:] = True
+            chosen[:] = pool
         elif limit is not None and limit > 0:
             # The limit-th worst key; all within tolerance of it tie with it.
             if limit == 1:

@@ -91,6 +91,7 @@ from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views.html import table, titled
 from pbcheck.whatif._common import (
+    STUDY_POLICY,
     basis,
     check_cards,
     check_policy,
@@ -954,7 +955,7 @@ def simulate(  # noqa: PLR0913 - every input of the study is named
     _require_numpy()
     import numpy as np  # noqa: PLC0415
 
-    policy = policy or OutcomePolicy()
+    policy = policy or STUDY_POLICY
     check_policy(policy, same_groups=True)
     check_top_level(rubric)
     if not math.isfinite(tolerance) or tolerance < 0:

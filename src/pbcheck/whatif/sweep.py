@@ -52,7 +52,7 @@ Fraction(65, 1)
 >>> result.change_points
 (Fraction(65, 1),)
 >>> [(str(i), i.bottom) for i in result.intervals]
-[('[50, 65)', ('a',)), ('[65, 65]', ()), ('(65, 90]', ('b',))]
+[('[50, 65)', ('a',)), ('[65, 65]', ('a', 'b')), ('(65, 90]', ('b',))]
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ from pbcheck.outcomes.selection import bottom_list, commendation_list
 from pbcheck.scoring.scorecard import Scorecard, VetoFinding
 from pbcheck.views.html import table, titled
 from pbcheck.whatif._common import (
+    STUDY_POLICY,
     basis,
     check_cards,
     check_policy,
@@ -429,7 +430,7 @@ class SweepResult:
         后位：a
       [65, 65]
         表彰：无
-        后位：无
+        后位：a、b
       (65, 80]
         表彰：无
         后位：b
@@ -741,7 +742,7 @@ def sweep(  # noqa: PLR0913 - every input of the study is named
     >>> result
     <SweepResult 常规 60–80: 3 段，变化点 65>
     """
-    policy = policy or OutcomePolicy()
+    policy = policy or STUDY_POLICY
     check_policy(policy)
     check_top_level(rubric)
     low, high = to_exact(start, ("start",)), to_exact(stop, ("stop",))
