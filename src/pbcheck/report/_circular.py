@@ -108,7 +108,7 @@ def to_circular(
         if vetoed:
             out.append(f"　　其中，{'、'.join(vetoed)}因一票否决事项直接列入。")
         out.append(
-            "　　按照规定，取消上述党组织和单位领导本年度评先评优资格。"
+            "　　按照考核细则，取消上述党组织和单位领导本年度评先评优资格。"
             "请上述单位认真查找差距，深入分析原因，切实加以改进。"
         )
     else:
@@ -134,7 +134,7 @@ def to_circular(
                 )
                 out.append(
                     f"　　{first.name}（{first.series}）连续{first.streak}个考核年度"
-                    f"处于后位。根据有关规定，{steps}。"
+                    f"处于后位。按照考核细则，{steps}。"
                 )
         else:
             out.append(

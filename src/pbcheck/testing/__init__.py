@@ -16,7 +16,12 @@ from pbcheck.testing._branches import (
     branch_names,
     branch_seasons,
 )
-from pbcheck.testing._bulk import bulk_rubrics, bulk_seasons
+from pbcheck.testing._bulk import (
+    bulk_rubric_sets,
+    bulk_rubrics,
+    bulk_seasons,
+    bulk_seasons_with_waivers,
+)
 from pbcheck.testing._cycles import (
     aware_datetimes,
     cycle_calendars,
@@ -33,6 +38,8 @@ from pbcheck.testing._interchange import (
     json_values,
     outcome_policies,
     results,
+    rubric_sets,
+    set_results,
 )
 from pbcheck.testing._offices import OFFICE_RUBRICS, office_rubric, office_seasons
 from pbcheck.testing._outcomes import bottom_matrices, seasons
@@ -67,8 +74,10 @@ __all__ = [
     "branch_names",
     "branch_seasons",
     "broken_documents",
+    "bulk_rubric_sets",
     "bulk_rubrics",
     "bulk_seasons",
+    "bulk_seasons_with_waivers",
     "cycle_calendars",
     "cycles",
     "dates_in",
@@ -90,9 +99,11 @@ __all__ = [
     "rows_to_csv",
     "rows_to_xlsx",
     "rubric_and_evaluation",
+    "rubric_sets",
     "rubrics",
     "season_with_waivers",
     "seasons",
+    "set_results",
     "spreadsheet_rows",
     "value_rules",
     "waived",

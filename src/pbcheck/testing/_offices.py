@@ -83,7 +83,7 @@ def office_seasons(
         draw: hypothesis' draw function (given by ``st.composite``).
         max_units: at most this many units (at least one).
         series: the series units are drawn into.
-        rubrics: ids of :data:`OFFICE_RUBRICS` the units' rubrics are drawn
+        rubrics: ids of ``OFFICE_RUBRICS`` the units' rubrics are drawn
             from (one per unit); with one id every card is comparable.
 
     Every unit is in a 党建联系片; some are in a 纪检联系片.  About one unit
