@@ -12,6 +12,7 @@ import argparse
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,16 @@ def _output(text: str) -> Path:
             f"结果文件须为 .json / the results file must end in .json (got {text!r})"
         )
     return path
+
+
+def _day(text: str) -> date:
+    """A ``YYYY-MM-DD`` date for ``--as-of``; argparse reports anything else."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date written YYYY-MM-DD (got {text!r})"
+        ) from None
 
 
 def add_parser(subparsers: SubParsers) -> None:
@@ -114,6 +125,17 @@ def add_parser(subparsers: SubParsers) -> None:
             "group, all units) holds units of rubrics that are not comparable: "
             "rank each rubric's units apart (split, the default with a rubric "
             "set) or refuse (refuse, the default with one rubric)"
+        ),
+    )
+    parser.add_argument(
+        "--as-of",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=(
+            "截至日期（半年自查）：只计这一天以前的记录，结果标明暂定 / score the "
+            "season as it stood on this date (a mid-cycle check): only records up "
+            "to it count, and every scorecard is marked provisional"
         ),
     )
     parser.add_argument(
@@ -224,7 +246,12 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         results = Results.compute(
-            rubric, tree, cycle, _progress(tuple(evaluations)), policy
+            rubric,
+            tree,
+            cycle,
+            _progress(tuple(evaluations)),
+            policy,
+            as_of=args.as_of,
         )
     except ValidationError as exc:
         by_file: dict[Path | None, list[Problem]] = {}

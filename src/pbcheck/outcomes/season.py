@@ -27,6 +27,7 @@ multi-year escalation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING
 
 import attrs
@@ -477,18 +478,22 @@ class Results:
         problems.raise_if_any()
 
     @classmethod
-    def compute(
+    def compute(  # noqa: PLR0913 - every input of the season is named
         cls,
         rubric: Rubric | RubricSet,
         tree: OrgTree,
         cycle: AssessmentCycle,
         evaluations: Iterable[Evaluation],
         policy: OutcomePolicy | None = None,
+        *,
+        as_of: date | None = None,
     ) -> Results:
         """Score *evaluations* and assess the outcomes: a whole season in one call.
 
         The scorecards are kept in the org tree's order, so the season (and its
         results document) does not depend on the order of the evaluations.
+        With *as_of* the season is scored as it stood on that date (半年自查):
+        every scorecard is provisional (:attr:`~pbcheck.Scorecard.as_of`).
 
         Raises:
             ValidationError: every problem of the evaluations, as
@@ -500,7 +505,7 @@ class Results:
         ... ).scorecards
         ()
         """
-        scored = score_all(rubric, evaluations, tree=tree, cycle=cycle)
+        scored = score_all(rubric, evaluations, tree=tree, cycle=cycle, as_of=as_of)
         # score_all with a tree refuses units outside it, so every card has a place.
         place = {unit.id: index for index, unit in enumerate(tree)}
         cards = tuple(sorted(scored, key=lambda card: place[card.unit_id]))
