@@ -66,6 +66,13 @@ class SelfAssessmentGap:
             mean when it recorded several).
         assessed_points: the points counted in the scorecard.
         max_points: the indicator's full marks.
+
+    >>> from fractions import Fraction
+    >>> gap = SelfAssessmentGap(
+    ...     "SFJ", "A1", "基础台账", Fraction(49), Fraction(41), Fraction(50)
+    ... )
+    >>> gap.gap, gap.gap_share, gap.direction
+    (Fraction(8, 1), Fraction(4, 25), '自评高于考评')
     """
 
     unit_id: str
@@ -106,6 +113,22 @@ class SelfAssessmentGaps:
     Rows follow the scorecards' order and, within a unit, the rubric's.
     ``print`` lists them; :meth:`largest` picks the widest gaps;
     :meth:`to_frame` gives one row per unit and indicator.
+
+    >>> from fractions import Fraction
+    >>> table = SelfAssessmentGaps(
+    ...     [
+    ...         SelfAssessmentGap(
+    ...             "SFJ", "A1", "基础台账", Fraction(49), Fraction(41), Fraction(50)
+    ...         ),
+    ...         SelfAssessmentGap(
+    ...             "SFJ", "A2", "责任书", Fraction(20), Fraction(0), Fraction(20)
+    ...         ),
+    ...     ]
+    ... )
+    >>> table
+    <SelfAssessmentGaps: 1 个单位，2 项>
+    >>> [row.indicator_id for row in table.largest(1)], len(table.of("TJJ"))
+    (['A2'], 0)
     """
 
     rows: tuple[SelfAssessmentGap, ...] = attrs.field(converter=_gaps)
@@ -218,6 +241,20 @@ def self_assessment_gaps(
     合理缺项 indicators have no row.  With a
     :class:`~pbcheck.model.rubric_set.RubricSet`, *tree* gives each unit's
     series.
+
+    >>> from pbcheck import Evaluation, Observation, Source, score_all
+    >>> from pbcheck.examples.small import simple_rubric
+    >>> cards = score_all(
+    ...     simple_rubric(),
+    ...     [
+    ...         Evaluation(
+    ...             "a",
+    ...             [Observation("i", 70), Observation("i", 80, source=Source.SELF)],
+    ...         )
+    ...     ],
+    ... )
+    >>> [(row.unit_id, row.gap) for row in self_assessment_gaps(simple_rubric(), cards)]
+    [('a', Fraction(10, 1))]
     """
     rows: list[SelfAssessmentGap] = []
     rounding = RoundingPolicy()
