@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -126,11 +127,18 @@ def _field(instance: object, attribute: attrs.Attribute[Any]) -> Path:
     return (attribute.name,)
 
 
+def _plain(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Refuse characters that would reach an output unseen (see pbcheck._text)."""
+    if isinstance(value, str) and (why := unsafe_character(value)) is not None:
+        raise InvalidValueError(_field(instance, attribute), value, why)
+
+
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError(
             _field(instance, attribute), value, "must be a non-empty string"
         )
+    _plain(instance, attribute, value)
 
 
 def _optional_non_empty(
@@ -140,6 +148,7 @@ def _optional_non_empty(
         raise InvalidValueError(
             _field(instance, attribute), value, "must be None or a non-empty string"
         )
+    _plain(instance, attribute, value)
 
 
 @attrs.frozen
@@ -152,7 +161,7 @@ class ResponsiblePerson:
 
     name: str = attrs.field(validator=_non_empty)
     role: Role = attrs.field(converter=Role)
-    title: str = ""
+    title: str = attrs.field(default="", validator=_plain)
 
 
 def _persons(value: Iterable[ResponsiblePerson]) -> tuple[ResponsiblePerson, ...]:
@@ -184,6 +193,9 @@ def _groupings(
                 )
             )
             continue
+        if (why := unsafe_character(name)) is not None:
+            problems.add(InvalidValueError((*where, name), name, why))
+            continue
         if name in RESERVED_GROUPINGS:
             problems.add(
                 InvalidValueError(
@@ -197,6 +209,8 @@ def _groupings(
             problems.add(
                 InvalidValueError((*where, name), group, "must be a non-empty string")
             )
+        elif (why := unsafe_character(group)) is not None:
+            problems.add(InvalidValueError((*where, name), group, why))
     problems.raise_if_any()
 
 
@@ -394,6 +408,15 @@ class OrgTree:
                     )
                 )
             children.setdefault(unit.parent, []).append(unit)
+        for name in sorted(self.series or (), key=str):
+            if not isinstance(name, str) or not name.strip():
+                problems.add(
+                    InvalidValueError(
+                        ("tree", "series"), name, "must be non-empty text"
+                    )
+                )
+            elif (why := unsafe_character(name)) is not None:
+                problems.add(InvalidValueError(("tree", "series"), name, why))
         problems.extend(list(_cycles(by_id)))
         problems.raise_if_any()
         object.__setattr__(self, "_by_id", by_id)
