@@ -66,6 +66,7 @@ into the place in the file (``$.sections[1].weight``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -78,6 +79,7 @@ from pbcheck._exact_text import format_exact
 
 __all__ = [
     "DOCUMENT",
+    "MAX_PROBLEMS",
     "DuplicateIdError",
     "Id",
     "InvalidTypeError",
@@ -133,6 +135,13 @@ Path: TypeAlias = tuple[Step, ...]
 
 #: The root of every place in a file, rendered ``$``.
 DOCUMENT: Final = "$"
+
+#: How many problems one :class:`ValidationError` keeps and lists.  An input
+#: with more problems than this is still refused whole; the first
+#: ``MAX_PROBLEMS`` are kept, in the order they were found, and the rest are
+#: only counted (:attr:`ValidationError.omitted`), so that a hostile file of
+#: millions of mistakes costs bounded memory and prints a bounded report.
+MAX_PROBLEMS: Final = 1000
 
 
 class _Rendered(str):
@@ -565,6 +574,13 @@ class ValidationError(ExceptionGroup[Problem], PbcheckError):
     ``exceptions`` holds the individual :class:`Problem` leaves; use
     :func:`render` to print them one per line, or ``except*`` to pick a kind.
 
+    Args:
+        message: the heading, e.g. ``invalid evaluation``.
+        problems: the problems found, in order; any iterable.  Only the
+            first :data:`MAX_PROBLEMS` are kept, the rest are counted.
+        omitted: problems found but already dropped by the caller (a
+            collector that stopped keeping them), added to the count.
+
     >>> error = ValidationError(
     ...     "invalid evaluation",
     ...     [
@@ -587,7 +603,44 @@ class ValidationError(ExceptionGroup[Problem], PbcheckError):
     ... except* InvalidValueError:
     ...     pass
     ['observations[1].indicator']
+
+    Past :data:`MAX_PROBLEMS` the problems are counted, not kept, and the
+    text says how many were left out:
+
+    >>> many = (InvalidValueError(("rows", i), i, "is bad") for i in range(1003))
+    >>> error = ValidationError("invalid table", many)
+    >>> len(error.problems), error.omitted
+    (1000, 3)
+    >>> lines = render(error)
+    >>> lines[0], lines[-1]
+    ('invalid table: 1003 problems', '  … and 3 more problems')
+
+    When ``except*`` splits a group, each part keeps the problems it matched;
+    the count of those left out stays with the whole group.
     """
+
+    _omitted: int
+
+    def __new__(
+        cls, message: str, problems: Iterable[Problem], omitted: int = 0
+    ) -> Self:
+        """Keep the first :data:`MAX_PROBLEMS` of *problems*; count the rest."""
+        if isinstance(problems, Sequence):
+            kept = list(problems[:MAX_PROBLEMS])
+            rest = len(problems) - len(kept)
+        else:  # an iterator: the rest is counted without being kept
+            found = iter(problems)
+            kept = list(itertools.islice(found, MAX_PROBLEMS))
+            rest = sum(1 for _ in found)
+        self = super().__new__(cls, message, kept)
+        self._omitted = _count(omitted, "omitted") + rest
+        return self
+
+    def __init__(
+        self, message: str, problems: Iterable[Problem], omitted: int = 0
+    ) -> None:
+        del problems, omitted  # kept, bounded, by __new__
+        super().__init__(message, self.exceptions)  # type: ignore[arg-type]
 
     def derive(self, excs: Sequence[Problem]) -> Self:  # type: ignore[override]
         """Keep the class when ``except*`` splits the group."""
@@ -599,8 +652,41 @@ class ValidationError(ExceptionGroup[Problem], PbcheckError):
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """All leaves, flattened, in the order they were found."""
-        return tuple(_leaves(self))
+        """The leaves, flattened, in the order they were found: at most :data:`MAX_PROBLEMS`."""
+        return tuple(itertools.islice(_leaves(self), MAX_PROBLEMS))
+
+    @property
+    def omitted(self) -> int:
+        """How many problems were found but not kept (0 when every one is listed).
+
+        >>> ValidationError(
+        ...     "invalid tree", [InvalidValueError(("id",), "", "x")]
+        ... ).omitted
+        0
+        """
+        dropped = sum(
+            getattr(group, "_omitted", 0) for group in _groups(self)
+        )  # nested groups keep their own counts
+        shown = sum(1 for _ in _leaves(self))
+        return dropped + max(0, shown - MAX_PROBLEMS)
+
+
+def _count(value: object, name: str) -> int:
+    """*value* as a count of problems: an ``int`` ≥ 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"{name} must be an int >= 0 (got {value!r})"
+        raise TypeError(msg)
+    return value
+
+
+def _groups(
+    group: BaseExceptionGroup[BaseException],
+) -> Iterator[BaseExceptionGroup[BaseException]]:
+    """*group* and every group nested in it."""
+    yield group
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _groups(exc)
 
 
 def _leaves(group: BaseExceptionGroup[BaseException]) -> Iterator[Problem]:
@@ -628,35 +714,62 @@ def render(exc: BaseException) -> list[str]:
     """
     if isinstance(exc, ValidationError):
         problems = exc.problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        return [f"{exc.message}: {len(problems)} {noun}"] + [f"  {p}" for p in problems]
+        omitted = exc.omitted
+        total = len(problems) + omitted
+        noun = "problem" if total == 1 else "problems"
+        lines = [f"{exc.message}: {total} {noun}"] + [f"  {p}" for p in problems]
+        if omitted:
+            more = "problem" if omitted == 1 else "problems"
+            lines.append(f"  … and {omitted} more {more}")
+        return lines
     return [str(exc)]
 
 
 class _Problems:
-    """Collects problems during validation, then raises them all at once."""
+    """Collects problems during validation, then raises them all at once.
 
-    __slots__ = ("_found", "_title")
+    It keeps the first :data:`MAX_PROBLEMS` and only counts the rest, so
+    memory stays bounded however bad the input; ``len`` is the number found,
+    kept or not, so a check can still tell whether it found anything.
+
+    >>> problems = _Problems("invalid table")
+    >>> for row in range(MAX_PROBLEMS + 5):
+    ...     problems.add(InvalidValueError(("rows", row), row, "is bad"))
+    >>> len(problems), len(list(problems)), problems.full
+    (1005, 1000, True)
+    """
+
+    __slots__ = ("_found", "_omitted", "_title")
 
     def __init__(self, title: str) -> None:
         self._title = title
         self._found: list[Problem] = []
+        self._omitted = 0
+
+    @property
+    def full(self) -> bool:
+        """Whether further problems are only counted: a caller may stop looking."""
+        return len(self._found) >= MAX_PROBLEMS
 
     def add(self, problem: Problem) -> None:
-        self._found.append(problem)
+        if len(self._found) < MAX_PROBLEMS:
+            self._found.append(problem)
+        else:
+            self._omitted += 1
 
-    def extend(self, problems: Sequence[Problem]) -> None:
-        self._found.extend(problems)
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
 
     def __bool__(self) -> bool:
         return bool(self._found)
 
     def __len__(self) -> int:
-        return len(self._found)
+        return len(self._found) + self._omitted
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self._found)
 
     def raise_if_any(self) -> None:
         if self._found:
-            raise ValidationError(self._title, self._found)
+            raise ValidationError(self._title, self._found, self._omitted)
