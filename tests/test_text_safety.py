@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from pbcheck._text import unsafe_character, visible
 from pbcheck.errors import PbcheckError, render
+from pbcheck.model.cycle import AssessmentCycle, Milestone
 from pbcheck.model.org import OrgTree, OrgUnit, ResponsiblePerson
 
 # One of each kind the rule refuses, with the name it is given.
@@ -90,3 +93,40 @@ class TestOrg:
         """A series the tree declares cannot smuggle a control character either."""
         message = refusal(OrgTree, [OrgUnit("a", "甲", "branch")], series=["党\x01"])
         assert "tree.series: contains U+0001 (a control character)" in message
+
+
+class TestCycle:
+    @pytest.mark.parametrize(
+        "zone",
+        [
+            "localtime",  # this machine's zone: other dates elsewhere
+            "Asia",  # a folder of the zone database
+            "posixrules",
+            "right/UTC",  # a copy that counts leap seconds
+            "zone.tab",  # a file of the database that is no zone
+            "../etc/localtime",
+            "/etc/localtime",
+            "Mars/Olympus_Mons",
+            "asia/shanghai",
+            "Asia/Shanghai\x00",
+        ],
+    )
+    def test_zone_must_be_an_iana_name(self, zone):
+        """Anything but an IANA zone name is a library error naming cycle.zone."""
+        message = refusal(AssessmentCycle.cross_year, 2025, zone=zone)
+        assert "cycle.zone:" in message
+        assert "IANA time zone name" in message or "zone database" in message
+
+    @pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "Etc/GMT-8"])
+    def test_real_zones_still_pass(self, zone):
+        """IANA names, including the Etc/ fixed offsets, are accepted."""
+        assert AssessmentCycle.cross_year(2025, zone=zone).zone == zone
+
+    def test_labels_and_milestone_names_are_checked(self):
+        """A cycle label or milestone name with a bidi control is refused."""
+        assert "cycle.label_zh: contains U+202E" in refusal(
+            AssessmentCycle, date(2025, 1, 1), date(2025, 12, 31), label_zh="年\u202e"
+        )
+        assert "name_zh: contains U+0007" in refusal(
+            Milestone, "self_check", "自查\x07", "Self-check", date(2025, 6, 30)
+        )

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     Id,
     InvalidTypeError,
@@ -107,14 +108,45 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# An IANA name: letters first in each part, then letters, digits, _ + -.
+# ("Asia/Shanghai", "Etc/GMT-8", "America/Port-au-Prince"); no dots, so no
+# "..", no file such as "zone.tab"; the longest real name is 32 characters.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z][A-Za-z0-9_+-]*)*")
+_ZONE_NAME_MAX = 64
+# Files in the zone database that are no zone: "localtime" is whatever this
+# machine is set to (so the same file would mean different dates elsewhere),
+# "posixrules" and "Factory" are the database's own, "posix/" and "right/"
+# are copies (the latter counting leap seconds).
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+_NOT_ZONE_FOLDERS = ("posix/", "right/")
+
+
+@functools.lru_cache(maxsize=256)
+def _zone_problem(zone: str) -> str | None:
+    """Why *zone* is not an IANA zone name, or None."""
+    if (
+        len(zone) > _ZONE_NAME_MAX
+        or not _ZONE_NAME.fullmatch(zone)
+        or zone in _NOT_ZONES
+        or zone.startswith(_NOT_ZONE_FOLDERS)
+    ):
+        return "is not an IANA time zone name"
+    try:
+        ZoneInfo(zone)
+    # A folder ("Asia") raises IsADirectoryError, an unreadable file another
+    # OSError; the library's own errors for a missing or malformed file are
+    # ZoneInfoNotFoundError (a LookupError) and ValueError.
+    except (ValueError, LookupError, OSError):
+        return "is not a time zone known to this machine's zone database"
+    return None
+
+
 def _check_zone(zone: object, path: Path) -> Problem | None:
     if not isinstance(zone, str):
         return InvalidTypeError(path, zone, "must be an IANA time zone name")
-    try:
-        ZoneInfo(zone)
-    except (ValueError, LookupError):
+    if (why := _zone_problem(zone)) is not None:
         return InvalidValueError(
-            path, zone, "must be an IANA time zone name such as 'Asia/Shanghai'"
+            path, zone, f"{why}; use one such as 'Asia/Shanghai' or 'UTC'"
         )
     return None
 
@@ -213,6 +245,8 @@ class Milestone:
                         (*here, name), value, "must be a non-empty string"
                     )
                 )
+            elif (why := unsafe_character(value)) is not None:
+                problems.add(InvalidValueError((*here, name), value, why))
         if not _is_date(self.date):
             problems.add(
                 InvalidTypeError(
@@ -395,6 +429,8 @@ class AssessmentCycle:
                         ("cycle", name), value, "must be a non-empty string"
                     )
                 )
+            elif (why := unsafe_character(value)) is not None:
+                problems.add(InvalidValueError(("cycle", name), value, why))
         if (zone_problem := _check_zone(self.zone, ("cycle", "zone"))) is not None:
             problems.add(zone_problem)
         if self.kind not in _KINDS:
