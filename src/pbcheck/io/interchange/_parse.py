@@ -10,10 +10,12 @@ for the floats that the loader will then refuse) or a
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import chain, compress, repeat
+from pathlib import Path as FilePath
 from typing import Literal
 
 import attrs
@@ -29,6 +31,7 @@ from pbcheck.errors import (
 from pbcheck.io.interchange._paths import Path
 
 Format = Literal["json", "toml"]
+PathLike = str | os.PathLike[str]
 
 
 _positive = whole_at_least(1)
@@ -44,8 +47,17 @@ class Limits:
             real documents need about 15).
         max_items: the most values (scalars, lists and objects together) in
             one document (5 million by default).
+        results_scale: how many times larger than *max_bytes* and *max_items*
+            a results document may be (4 by default).  A results document
+            holds the evaluations it was scored from and their scorecards
+            besides, about 1.5 times their size: a 59 MiB evaluations
+            document, inside the limit, gives a 91 MB results document.  So
+            that what ``score`` writes can always be read back by ``rank``
+            and ``report``, results get room to grow; see :meth:`for_kind`.
 
     >>> Limits().max_bytes == 64 * 1024 * 1024
+    True
+    >>> Limits().for_kind("results").max_bytes == 256 * 1024 * 1024
     True
     >>> Limits(max_depth=0)
     Traceback (most recent call last):
@@ -56,6 +68,85 @@ class Limits:
     max_bytes: int = attrs.field(default=64 * 1024 * 1024, validator=_positive)
     max_depth: int = attrs.field(default=64, validator=_positive)
     max_items: int = attrs.field(default=5_000_000, validator=_positive)
+    results_scale: int = attrs.field(default=4, validator=_positive)
+
+    def for_kind(self, kind: str | None) -> Limits:
+        """The limits a document of *kind* is read with.
+
+        A results document gets *max_bytes* and *max_items* times
+        :attr:`results_scale`; every other kind gets these limits as they
+        are.  ``None`` (any kind, as the document says) gets the larger
+        ones; the document is then held to its own kind's once read.
+
+        >>> Limits(max_bytes=1000).for_kind("results").max_bytes
+        4000
+        >>> Limits(max_bytes=1000).for_kind("rubric").max_bytes
+        1000
+        """
+        if kind not in ("results", None):
+            return self
+        return attrs.evolve(
+            self,
+            max_bytes=self.max_bytes * self.results_scale,
+            max_items=self.max_items * self.results_scale,
+            results_scale=1,
+        )
+
+
+def read_document(path: PathLike, limits: Limits, kind: str | None = "") -> bytes:
+    """A document file's bytes, never more than the limit for *kind*.
+
+    The limit is ``limits.for_kind(kind).max_bytes`` (:meth:`Limits.for_kind`:
+    results documents may be larger; ``None``, any kind, allows that much
+    too, and :func:`decode` then holds the document to its own kind's; left
+    out, ``limits.max_bytes``).
+
+    A regular file larger than the limit is refused from its size alone.
+    Whatever ``stat`` says (``/dev/zero``, ``/dev/urandom``, a FIFO report
+    0 bytes and never end), at most one byte past the limit is read, which is
+    enough to refuse it.  A FIFO is read as any program reads one: the read
+    waits for a writer, then stops at the limit however long it writes.
+
+    Raises:
+        ValidationError: the file cannot be read (named, with the reason), or
+            is larger than the limit.
+    """
+    target = FilePath(path)
+    limits = limits.for_kind(kind)
+    data = b""
+    try:
+        size = target.stat().st_size
+        if size <= limits.max_bytes:
+            chunks: list[bytes] = []
+            left = limits.max_bytes + 1
+            with target.open("rb", buffering=0) as handle:
+                while left > 0:
+                    chunk = handle.read(min(left, 1 << 20))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    left -= len(chunk)
+            data = b"".join(chunks)
+    except OSError as exc:
+        raise ValidationError(
+            f"cannot read {target}",
+            [
+                InvalidValueError(
+                    (DOCUMENT,), str(target), f"cannot be read: {exc.strerror}"
+                )
+            ],
+        ) from None
+    if len(data) > limits.max_bytes:
+        # Not a regular file (or one growing while read): no size but this.
+        size = len(data)
+        message = f"holds more than the limit of {limits.max_bytes} bytes"
+    elif size > limits.max_bytes:
+        message = f"is larger than the limit of {limits.max_bytes} bytes"
+    else:
+        return data
+    raise ValidationError(
+        f"cannot read {target}", [InvalidValueError((DOCUMENT,), size, message)]
+    )
 
 
 class _NonFinite:
@@ -140,8 +231,19 @@ def _fail(message: str, value: object = None) -> ValidationError:
     )
 
 
-def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
-    """Parse *data* as *fmt* within *limits*; plain data or a ValidationError."""
+def decode(
+    data: bytes | str, fmt: Format, limits: Limits, kind: str | None = ""
+) -> object:
+    """Parse *data* as *fmt* within *limits*; plain data or a ValidationError.
+
+    *kind* is the kind of document expected, ``None`` for any: a results
+    document may be larger (:meth:`Limits.for_kind`).  With ``None``, a
+    document over *limits* but inside the results limits is parsed, then
+    refused unless it says it is a results document.  Left out, *limits*
+    hold as they are, whatever the document.
+    """
+    given = limits
+    limits = limits.for_kind(kind)
     if isinstance(data, str):
         try:
             size = len(data.encode("utf-8"))
@@ -195,6 +297,8 @@ def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
         ) from None
     except (ValueError, MemoryError) as exc:  # e.g. an integer with 5000 digits
         raise _fail(f"cannot be parsed: {exc}") from None
+    if kind is None:
+        _check_own_kind(parsed, size, given)
     if fmt == "json" and scan.plain and _within(parsed, limits):
         # Nothing the walk could refuse or change: no duplicate keys, no
         # floats or constants, every bound kept.  Anything else takes the
@@ -205,6 +309,14 @@ def decode(data: bytes | str, fmt: Format, limits: Limits) -> object:
     if walker.problems:
         raise ValidationError("unreadable document", walker.problems)
     return result
+
+
+def _check_own_kind(parsed: object, size: int, limits: Limits) -> None:
+    """A document read as any kind is held to its own kind's size limit."""
+    kind = parsed.get("kind") if isinstance(parsed, dict) else ""
+    own = limits.for_kind(kind if isinstance(kind, str) else "")
+    if size > own.max_bytes:
+        raise _fail(f"is {size} bytes, more than the limit of {own.max_bytes}")
 
 
 class _Walk:

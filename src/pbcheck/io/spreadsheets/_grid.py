@@ -192,24 +192,66 @@ def _fail(
     )
 
 
+def read_at_most(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of *path*, whatever ``stat`` says of its size.
+
+    ``/dev/zero``, ``/dev/urandom``, pipes and FIFOs report a size of 0 and
+    never end; reading one whole would exhaust memory or never return.  One
+    byte past the limit is enough to tell that the file is too large.  A FIFO
+    is read like any other file: the read waits for a writer, as ``cat``
+    would, and stops at ``limit + 1`` bytes however long the writer goes on.
+    Raises :class:`OSError` as :func:`open` does.
+    """
+    chunks: list[bytes] = []
+    left = limit + 1
+    with path.open("rb", buffering=0) as handle:
+        while left > 0:
+            chunk = handle.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    return b"".join(chunks)
+
+
 def load_bytes(source: str | Path | bytes, name: str, limits: Limits) -> bytes:
     """The input's bytes, refusing a file larger than ``limits.max_bytes``.
 
-    A file that cannot be read (missing, a directory, no permission) is a
-    :class:`ValidationError` naming it, as for :func:`pbcheck.io.interchange.load`.
+    A regular file is measured before it is read; any file (a device, a FIFO)
+    is read at most one byte past the limit, whatever its size claims (see
+    :func:`read_at_most`).  A file that cannot be read (missing, a directory,
+    no permission) is a :class:`ValidationError` naming it, as for
+    :func:`pbcheck.io.interchange.load`.
     """
+    if isinstance(source, bytes):
+        if len(source) > limits.max_bytes:
+            raise _too_large(name, len(source), limits)
+        return source
     try:
-        size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+        size = Path(source).stat().st_size
         if size > limits.max_bytes:
-            raise _fail(
-                name,
-                size,
-                f"is {size} bytes, more than the limit of {limits.max_bytes} bytes "
-                "(Limits.max_bytes); split the file or raise the limit",
-            )
-        return source if isinstance(source, bytes) else Path(source).read_bytes()
+            raise _too_large(name, size, limits)
+        data = read_at_most(Path(source), limits.max_bytes)
     except OSError as exc:
         raise _fail(name, str(source), f"cannot be read: {exc.strerror}") from None
+    if len(data) > limits.max_bytes:
+        # Not a regular file, or one that grew while it was read.
+        raise _fail(
+            name,
+            str(source),
+            f"holds more than the limit of {limits.max_bytes} bytes "
+            "(Limits.max_bytes); split the file or raise the limit",
+        )
+    return data
+
+
+def _too_large(name: str, size: int, limits: Limits) -> ValidationError:
+    return _fail(
+        name,
+        size,
+        f"is {size} bytes, more than the limit of {limits.max_bytes} bytes "
+        "(Limits.max_bytes); split the file or raise the limit",
+    )
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
