@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 
 from pbcheck._text import unsafe_character, visible
 from pbcheck.errors import PbcheckError, render
+from pbcheck.examples.small import simple_rubric
 from pbcheck.model.cycle import AssessmentCycle, Milestone
+from pbcheck.model.evaluation import Evaluation, NotApplicable
 from pbcheck.model.org import OrgTree, OrgUnit, ResponsiblePerson
+from pbcheck.model.rubric_set import RubricSet
 
 # One of each kind the rule refuses, with the name it is given.
 HOSTILE = [
@@ -129,4 +133,31 @@ class TestCycle:
         )
         assert "name_zh: contains U+0007" in refusal(
             Milestone, "self_check", "自查\x07", "Self-check", date(2025, 6, 30)
+        )
+
+
+class TestRubricsAndEvaluations:
+    def test_indicator_title_is_refused(self):
+        """A rubric title with an escape sequence names the code point and path."""
+        rubric = simple_rubric()
+        message = refusal(attrs.evolve, rubric, title="细则\x1b[2J")
+        assert "rubric.title: contains U+001B (a control character)" in message
+
+    def test_rubric_set_title_and_keys_are_refused(self):
+        """A rubric set's title and its by_unit keys follow the same rule."""
+        rubric = simple_rubric()
+        assert "rubric_set.title: contains U+200B" in refusal(
+            RubricSet, [rubric], title="分类\u200b考核"
+        )
+        assert "contains U+0001" in refusal(
+            RubricSet, [rubric], by_unit={"a\x01": rubric.id}
+        )
+
+    def test_evaluation_ids_and_reasons_are_refused(self):
+        """Unit ids, indicator ids and reasons of an evaluation follow the rule."""
+        assert "unit_id: contains U+D800 (a lone surrogate)" in refusal(
+            Evaluation, "a\ud800"
+        )
+        assert "reason: contains U+000A (a control character)" in refusal(
+            NotApplicable, "i1", "不适用\n一、伪造的段落"
         )

@@ -38,6 +38,7 @@ from fractions import Fraction
 import attrs
 
 from pbcheck._numbers import to_exact
+from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     DuplicateIdError,
     InvalidTypeError,
@@ -126,6 +127,8 @@ def _optional_moment(value: object) -> Moment | None:
 def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError((attribute.name,), value, "must be a non-empty string")
+    if (why := unsafe_character(value)) is not None:  # pbcheck._text's rule
+        raise InvalidValueError((attribute.name,), value, why)
 
 
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
@@ -161,6 +164,8 @@ def _optional_text(
         raise InvalidValueError(
             (attribute.name,), value, "must be None or a non-empty string"
         )
+    if value is not None and (why := unsafe_character(value)) is not None:
+        raise InvalidValueError((attribute.name,), value, why)
 
 
 @attrs.frozen

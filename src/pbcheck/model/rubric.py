@@ -29,6 +29,7 @@ import attrs
 
 from pbcheck._numbers import Exact, RoundingPolicy, to_exact
 from pbcheck._numbers import format_exact as _f
+from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -106,6 +107,8 @@ def _check_exact(problems: _Problems, path: Path, value: object) -> bool:
 def _check_text(problems: _Problems, path: Path, value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         problems.add(InvalidValueError(path, value, "must be a non-empty string"))
+    elif (why := unsafe_character(value)) is not None:  # pbcheck._text's rule
+        problems.add(InvalidValueError(path, value, why))
 
 
 def _sections(value: Iterable[Section]) -> tuple[Section, ...]:

@@ -69,6 +69,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import attrs
 
 from pbcheck._numbers import RoundingPolicy
+from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -199,17 +200,27 @@ class RubricSet:
                 )
             )
         for name in ("title", "version"):
-            if not isinstance(getattr(self, name), str):
+            value = getattr(self, name)
+            if not isinstance(value, str):
                 problems.add(
-                    InvalidTypeError(
-                        ("rubric_set", name), getattr(self, name), "must be a string"
-                    )
+                    InvalidTypeError(("rubric_set", name), value, "must be a string")
                 )
+            elif (why := unsafe_character(value)) is not None:
+                problems.add(InvalidValueError(("rubric_set", name), value, why))
         return by_id
 
     def _check_rules(self, problems: _Problems, by_id: Mapping[str, Rubric]) -> None:
         """Every rule of assignment names a rubric of the set."""
         known = ", ".join(by_id) or "none"
+        # Series names and unit ids are keys here: they reach reports too.
+        for name, keys in (
+            ("by_series", self.by_series),
+            ("by_unit", self.by_unit),
+            ("individual", self.individual),
+        ):
+            for key in keys:
+                if isinstance(key, str) and (why := unsafe_character(key)):
+                    problems.add(InvalidValueError(("rubric_set", name, key), key, why))
         rules: list[tuple[tuple[str, ...], str]] = [
             (("rubric_set", "by_series", name), rubric_id)
             for name, rubric_id in self.by_series.items()

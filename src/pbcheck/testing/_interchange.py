@@ -66,7 +66,12 @@ MUTATIONS = (
 )
 
 _TEXT = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+    # Control, format and separator characters are refused in names (pbcheck._text).
+    st.characters(
+        codec="utf-8",
+        exclude_categories=("Cs", "Cc", "Cf", "Zl", "Zp"),
+        exclude_characters="\ufffe\uffff",
+    ),
     min_size=1,
     max_size=8,
 ).filter(str.strip)
