@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -99,7 +100,11 @@ def command() -> int:
 
     A reader that goes away (``pbcheck rank … | head``) ends the command
     quietly with status 1, as Python's documentation advises, not with a
-    traceback.
+    traceback.  SIGTERM (what a service manager or ``kill`` sends) is handled
+    as Ctrl-C is: either ends the command with one line on stderr and the
+    shell's status for the signal (130 or 143), files being written are
+    left whole or untouched (:func:`pbcheck.report.write_report`,
+    :func:`pbcheck.io.interchange.dump`).
 
     It is the console script that installing pbcheck puts on the PATH:
 
@@ -111,6 +116,15 @@ def command() -> int:
     ['pbcheck.cli:command']
     """
     gc.disable()
+    received = signal.SIGINT
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+
+        def terminate(signum: int, _frame: object) -> None:
+            nonlocal received
+            received = signal.Signals(signum)
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, terminate)
     try:
         code = main()
         sys.stdout.flush()  # here, not at exit, where a closed pipe cannot be caught
@@ -122,6 +136,10 @@ def command() -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        name = "SIGTERM" if received == signal.SIGTERM else "Ctrl-C"
+        sys.stderr.write(f"pbcheck: 已中断 / interrupted ({name})\n")
+        return 128 + received
     return code
 
 

@@ -63,8 +63,15 @@ def run(args: argparse.Namespace) -> int:
     season, history = loaded
     if args.format == "csv":
         report = report_of(season, history)
-        # The CSV is meant for Excel, hence its byte-order mark; stdout gets the text.
-        sys.stdout.write(to_csv(report, "units").removeprefix("\ufeff"))
+        # The CSV is meant for Excel, hence its byte-order mark; stdout gets the
+        # text, as UTF-8 bytes whatever the locale (LC_ALL=C would make
+        # sys.stdout ASCII and turn every 汉字 into "?").
+        text = to_csv(report, "units").removeprefix("\ufeff")
+        if (binary := getattr(sys.stdout, "buffer", None)) is not None:
+            sys.stdout.flush()
+            binary.write(text.encode("utf-8"))
+        else:  # a text-only stream (io.StringIO): it takes the text as is
+            sys.stdout.write(text)
         return 0
     print_season(season, history)
     return 0

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbcheck.cli._shared import load_season, report_of
-from pbcheck.errors import MissingExtraError
+from pbcheck.cli._shared import load_season, report_of, report_problems
+from pbcheck.errors import InvalidValueError, MissingExtraError, ValidationError
 from pbcheck.report import REPORT_FORMATS, write_report
 
 if TYPE_CHECKING:
@@ -93,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except MissingExtraError as exc:
         sys.stderr.write(f"pbcheck report: {exc}\n")
+        return 1
+    except InvalidValueError as exc:  # a --stem that names no file in DIR
+        report_problems("report", args.output, ValidationError("--stem", [exc]))
         return 1
     except OSError as exc:
         sys.stderr.write(f"pbcheck report: 无法写入 / cannot write: {exc}\n")

@@ -180,6 +180,18 @@ def _located(
     return path, problem.moved((DOCUMENT, "evaluations", index, *rest))
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file.
+
+    The same inode if both exist (hard and symbolic links, ``./``, a
+    case-folding file system), else the same resolved path.
+    """
+    try:
+        return first.samefile(second)
+    except OSError:
+        return first.resolve() == second.resolve()
+
+
 #: Any kind: the rubric may be a rubric or a rubric set, checked once loaded.
 _RUBRIC = None
 
@@ -197,6 +209,18 @@ def _inputs(
 
 def run(args: argparse.Namespace) -> int:
     """Load, score, assess and write; exit 1 with every problem if anything fails."""
+    inputs = [path for _, path, _ in _inputs(args)]
+    if clash := next((p for p in inputs if _same_file(p, args.output)), None):
+        refused = InvalidValueError(
+            (DOCUMENT,),
+            str(args.output),
+            f"is the input file {clash}; choose another results file",
+        )
+        report_problems(
+            "score", args.output, ValidationError("would overwrite an input", [refused])
+        )
+        sys.stderr.write("pbcheck score: nothing written / 未写入结果文件\n")
+        return 1
     loaded: dict[str, object] = {}
     evaluations: list[Evaluation] = []
     where: dict[str, list[tuple[Path, int]]] = {}
