@@ -12,14 +12,21 @@ import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
 from pbcheck._exact_text import format_exact
 from pbcheck.errors import InvalidTypeError, InvalidValueError, Path
 
-__all__ = ["Exact", "RoundingPolicy", "format_exact", "to_exact"]
+__all__ = [
+    "MAX_DIGITS",
+    "MAX_PLACES",
+    "Exact",
+    "RoundingPolicy",
+    "format_exact",
+    "to_exact",
+]
 
 #: What pbcheck accepts wherever it wants an exact number.
 Exact: TypeAlias = int | Decimal | Fraction | str
@@ -28,6 +35,21 @@ Exact: TypeAlias = int | Decimal | Fraction | str
 # which would be a silent normalisation.
 _DECIMAL_LITERAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _FRACTION_LITERAL = re.compile(r"[+-]?[0-9]+/[0-9]+")
+
+#: The most digits an input number may have: in its whole part with its
+#: decimals (``"12.345"`` has 5), in either part of a fraction, or, for an
+#: ``int``, ``Decimal`` or ``Fraction``, in its numerator or denominator.  Real
+#: scores and weights have a handful; the bound keeps every number far below
+#: Python's own limit on converting ints to and from text (4,300 digits), so a
+#: hostile input is refused by name instead of failing later with a bare
+#: :class:`ValueError`, and exact arithmetic on it stays cheap.
+MAX_DIGITS: Final = 1000
+
+#: The most decimal places a :class:`RoundingPolicy` shows.
+MAX_PLACES: Final = 100
+
+_BOUND = 10**MAX_DIGITS  # the first whole number with MAX_DIGITS + 1 digits
+_TOO_LONG = f"has more than {MAX_DIGITS} digits"
 
 
 def to_exact(value: object, path: Path | str) -> Fraction:
@@ -41,7 +63,9 @@ def to_exact(value: object, path: Path | str) -> Fraction:
     :mod:`pbcheck.errors`) and the value: :class:`float` (it is not exact:
     ``0.1`` is not one tenth; write ``Decimal("0.1")`` or ``"0.1"``),
     :class:`bool`, NaN and infinities, and strings with anything else in them
-    (spaces, ``%``, full-width digits).  Nothing is guessed.
+    (spaces, ``%``, full-width digits).  Nothing is guessed.  A number with
+    more than :data:`MAX_DIGITS` digits is refused too, before Python tries to
+    convert it.
 
     >>> to_exact("8.5", ("x",))
     Fraction(17, 2)
@@ -49,19 +73,35 @@ def to_exact(value: object, path: Path | str) -> Fraction:
     Traceback (most recent call last):
     ...
     pbcheck.errors.InvalidTypeError: section.weight: must be an exact number ...
+    >>> to_exact("1" * 5000, ("observations", 0, "value"))
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: observations[0].value: has more than 1000 digits ...
     """
     if isinstance(value, bool):
         raise InvalidTypeError(path, value, "must be a number, not a boolean")
     if isinstance(value, Fraction):
+        if abs(value.numerator) >= _BOUND or value.denominator >= _BOUND:
+            raise InvalidValueError(path, value, _TOO_LONG)
         return value
     if isinstance(value, int):
+        if abs(value) >= _BOUND:
+            raise InvalidValueError(path, value, _TOO_LONG)
         return Fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InvalidValueError(path, value, "must be finite")
+        # The exponent counts too: Decimal("1E+999999") is a whole number of a
+        # million digits, built in full by Fraction().
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # noqa: S101 - finite, checked above
+        if len(digits) + max(exponent, 0) > MAX_DIGITS or -exponent > MAX_DIGITS:
+            raise InvalidValueError(path, value, _TOO_LONG)
         return Fraction(value)
     if isinstance(value, str):
         if _DECIMAL_LITERAL.fullmatch(value) or _FRACTION_LITERAL.fullmatch(value):
+            if any(_digit_count(part) > MAX_DIGITS for part in value.split("/")):
+                raise InvalidValueError(path, value, _TOO_LONG)
             try:
                 return Fraction(value)
             except ZeroDivisionError:
@@ -77,6 +117,11 @@ def to_exact(value: object, path: Path | str) -> Fraction:
             "'0.7'); floats are refused because they are not exact",
         )
     raise InvalidTypeError(path, value, "must be a number")
+
+
+def _digit_count(text: str) -> int:
+    """How many digits *text* (one decimal or one side of a fraction) has."""
+    return len(text) - text.count(".") - text.count("+") - text.count("-")
 
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}

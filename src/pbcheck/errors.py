@@ -327,6 +327,13 @@ class Problem(PbcheckError):
     ...     )
     ... )
     milestones[6].date: must be before July 1 (got '2026-07-02')
+
+    A value too long to quote is shortened in the message (``value`` keeps
+    it whole):
+
+    >>> print(Problem(("observations", 0, "value"), "1" * 5000, "is too long"))
+    ... # doctest: +ELLIPSIS
+    observations[0].value: is too long (got '1111...… <5002 characters> …111...111')
     """
 
     def __init__(self, path: Path | str, value: object, message: str) -> None:
@@ -380,13 +387,30 @@ def _shown(value: object) -> str:
     quotes the value the way the user typed it.  A datetime keeps its repr,
     which shows whether it has a time zone.
     """
+    if isinstance(value, Fraction | int) and not isinstance(value, bool):
+        bits = max(abs(value.numerator).bit_length(), value.denominator.bit_length())
+        if bits > _SHOWN_BITS:  # Python will not write an int this long as text
+            return f"<a number of about {int(bits * _DIGITS_PER_BIT) + 1} digits>"
     if isinstance(value, Fraction):
-        return repr(format_exact(value))
-    if isinstance(value, Decimal):
-        return repr(str(value))
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return repr(value.isoformat())
-    return repr(value)
+        text = repr(format_exact(value))
+    elif isinstance(value, Decimal):
+        text = repr(str(value))
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        text = repr(value.isoformat())
+    else:
+        text = repr(value)
+    if len(text) > _SHOWN_CHARS:
+        return f"{text[:60]}… <{len(text)} characters> …{text[-20:]}"
+    return text
+
+
+# A value is quoted in full up to this length; a hostile value of a million
+# characters would make every message (and every log line) that long.
+_SHOWN_CHARS = 1000
+# Ints above this size are described, not written: 3,300 bits is about 1,000
+# digits, far below Python's limit of 4,300 digits for int-to-text.
+_SHOWN_BITS = 3300
+_DIGITS_PER_BIT = 0.30103  # log10(2)
 
 
 class InvalidValueError(Problem, ValueError):
