@@ -197,5 +197,235 @@ def test_results_scale_is_validated() -> None:
         DocumentLimits(results_scale=0)
 
 
-# Keep imports used by the workbook section below honest for linters.
-_ = (io, zipfile)
+# -- workbook parts ---------------------------------------------------------------------
+# Workbooks written by hand, part by part, so that each part can be as hostile
+# as an attacker would make it (openpyxl would not write these).
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def workbook(
+    sheet: str,
+    *,
+    shared: bytes | None = None,
+    shared_name: str = "xl/sharedStrings.xml",
+    styles: bytes | None = None,
+) -> bytes:
+    """An .xlsx archive with one sheet (评分表) and the parts given."""
+    types = [
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>',
+        (
+            f'<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{_TYPE}.worksheet+xml"/>'
+        ),
+    ]
+    rels = [
+        (
+            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+        )
+    ]
+    parts: dict[str, bytes] = {"xl/worksheets/sheet1.xml": sheet.encode()}
+    if shared is not None:
+        types.append(
+            f'<Override PartName="/{shared_name}" '
+            f'ContentType="{_TYPE}.sharedStrings+xml"/>'
+        )
+        rels.append(
+            f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" '
+            f'Target="/{shared_name}"/>'
+        )
+        parts[shared_name] = shared
+    if styles is not None:
+        rels.append(
+            f'<Relationship Id="rId3" Type="{_RELS}/styles" Target="styles.xml"/>'
+        )
+        parts["xl/styles.xml"] = styles
+    parts["[Content_Types].xml"] = (
+        f'<Types xmlns="{_PKG}/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(types)
+        + "</Types>"
+    ).encode()
+    parts["_rels/.rels"] = (
+        f'<Relationships xmlns="{_PKG}/relationships"><Relationship Id="rId1" '
+        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ).encode()
+    parts["xl/workbook.xml"] = (
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+        '<sheet name="评分表" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ).encode()
+    parts["xl/_rels/workbook.xml.rels"] = (
+        f'<Relationships xmlns="{_PKG}/relationships">'
+        + "".join(rels)
+        + "</Relationships>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+HEADER = ("单位编码", "指标编码", "评分来源", "评分人", "得分")
+ROW = ("ZF01", "P1.3.3", "考评组", "甲")
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def data_row(number: int, score: str | None = None) -> str:
+    """Row *number*: ZF01's score for P1.3.3, 2 unless *score* gives cell E's XML."""
+    cells = "".join(
+        text_cell(f"{c}{number}", v) for c, v in zip("ABCD", ROW, strict=True)
+    )
+    score = f'<c r="E{number}"><v>2</v></c>' if score is None else score
+    return f'<row r="{number}">{cells}{score}</row>'
+
+
+def sheet_xml(*rows: str, dimension: str = "A1:E2") -> str:
+    header = "".join(
+        text_cell(f"{c}1", h) for c, h in zip("ABCDE", HEADER, strict=True)
+    )
+    return (
+        f'<worksheet xmlns="{_MAIN}"><dimension ref="{dimension}"/><sheetData>'
+        f'<row r="1">{header}</row>{"".join(rows)}</sheetData></worksheet>'
+    )
+
+
+def read_xlsx(data: bytes, limits: Limits | None = None) -> object:
+    return read_evaluations(data, RUBRIC, file_format="xlsx", limits=limits)
+
+
+def score_of(result: object) -> object:
+    (evaluation,) = result.evaluations  # type: ignore[attr-defined]
+    (observation,) = evaluation.observations
+    return observation.value
+
+
+def shared_strings(count: int) -> bytes:
+    return (
+        f'<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">'.encode()
+        + b"<si><t/></si>" * count
+        + b"</sst>"
+    )
+
+
+class TestWorkbookParts:
+    def test_the_plain_workbook_reads(self) -> None:
+        """The hand-written workbook itself is sound: one score of 2 for ZF01."""
+        assert score_of(read_xlsx(workbook(sheet_xml(data_row(2))))) == 2
+
+    def test_too_many_shared_strings(self) -> None:
+        """Shared strings past ``max_strings`` are refused before openpyxl loads them."""
+        data = workbook(sheet_xml(data_row(2)), shared=shared_strings(1001))
+        problem = only_problem(lambda: read_xlsx(data, Limits(max_strings=1000)))
+        assert problem.value == "xl/sharedStrings.xml"
+        assert "more than 1000 shared strings (Limits.max_strings)" in problem.message
+        assert score_of(read_xlsx(data, Limits(max_strings=1001))) == 2
+
+    def test_shared_strings_under_another_name(self) -> None:
+        """The part is found by its content type, not only by its usual name."""
+        data = workbook(
+            sheet_xml(data_row(2)), shared=shared_strings(50), shared_name="xl/s.xml"
+        )
+        problem = only_problem(lambda: read_xlsx(data, Limits(max_strings=10)))
+        assert problem.value == "xl/s.xml"
+
+    def test_too_many_style_elements(self) -> None:
+        """A styles part past ``max_style_elements`` is refused before it is loaded."""
+        styles = (
+            f'<styleSheet xmlns="{_MAIN}"><cellXfs count="500">'
+            + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * 500
+            + "</cellXfs></styleSheet>"
+        ).encode()
+        data = workbook(sheet_xml(data_row(2)), styles=styles)
+        problem = only_problem(lambda: read_xlsx(data, Limits(max_style_elements=100)))
+        assert problem.value == "xl/styles.xml"
+        assert "Limits.max_style_elements" in problem.message
+
+    def test_one_formatted_cell_at_the_last_row(self) -> None:
+        """A formatted empty cell at XFD1048576 neither widens nor lengthens the sheet."""
+        far = '<row r="1048576"><c r="XFD1048576" s="0"/></row>'
+        data = workbook(sheet_xml(data_row(2), far, dimension="A1:XFD1048576"))
+        result = read_xlsx(data)
+        assert score_of(result) == 2
+        assert result.rows_read == 1  # type: ignore[attr-defined]
+
+    def test_formatted_empty_cells_do_not_widen_a_row(self) -> None:
+        """Only cells with a value count toward ``max_columns``."""
+        data = workbook(
+            sheet_xml(data_row(2).replace("</row>", '<c r="ZZ2" s="0"/></row>'))
+        )
+        assert score_of(read_xlsx(data, Limits(max_columns=5))) == 2
+
+    def test_a_value_past_the_columns_is_still_refused(self) -> None:
+        """A real value far to the right is refused, not dropped."""
+        data = workbook(
+            sheet_xml(data_row(2).replace("</row>", '<c r="ZZ2"><v>1</v></c></row>'))
+        )
+        problem = only_problem(lambda: read_xlsx(data, Limits(max_columns=5)))
+        assert "Limits.max_columns" in problem.message
+
+    def test_a_value_past_the_rows_is_still_refused(self) -> None:
+        """A real value far below is refused at ``max_rows``, not dropped."""
+        data = workbook(sheet_xml(data_row(2), data_row(500)))
+        problem = only_problem(lambda: read_xlsx(data, Limits(max_rows=100)))
+        assert problem.path == "评分表!500"
+        assert "Limits.max_rows" in problem.message
+
+    def test_rows_missing_from_the_xml_are_listed_as_skipped(self) -> None:
+        """Rows 3 and 4, absent from the sheet's XML, are empty rows between data."""
+        data = workbook(sheet_xml(data_row(2), data_row(5).replace("甲", "乙")))
+        result = read_xlsx(data)
+        skipped = [str(ref) for ref in result.rows_skipped]  # type: ignore[attr-defined]
+        assert skipped == ["评分表!3", "评分表!4"]
+
+    def test_rows_out_of_order_are_refused(self) -> None:
+        """A row numbered before the one above it is refused, not silently dropped."""
+        data = workbook(sheet_xml(data_row(5), data_row(3).replace("甲", "乙")))
+        problem = only_problem(lambda: read_xlsx(data))
+        assert problem.path == "评分表!3"
+        assert "out of order" in problem.message
+
+    def test_a_cached_formula_is_read_in_one_opening(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A formula's cached value is read without opening the workbook a second time."""
+        import openpyxl
+
+        opened: list[bool] = []
+        real = openpyxl.load_workbook
+
+        def counting(*args: object, **kwargs: object) -> object:
+            opened.append(bool(kwargs.get("data_only")))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(openpyxl, "load_workbook", counting)
+        data = workbook(sheet_xml(data_row(2, '<c r="E2"><f>1+1</f><v>2</v></c>')))
+        assert score_of(read_xlsx(data)) == 2
+        assert opened == [True]
+
+    def test_an_uncached_formula_is_reported(self) -> None:
+        """A formula Excel never computed is named with its text, in the one pass."""
+        data = workbook(sheet_xml(data_row(2, '<c r="E2"><f>1+1</f></c>')))
+        problem = only_problem(lambda: read_xlsx(data))
+        assert problem.path == "评分表!E2 (得分)"
+        assert "=1+1" in problem.message
+
+    def test_an_uncached_shared_formula_names_its_own_text(self) -> None:
+        """A shared formula's later cell is reported with its formula translated."""
+        first = '<c r="E2"><f t="shared" ref="E2:E3" si="0">C9+1</f><v>2</v></c>'
+        second = '<c r="E3"><f t="shared" si="0"/></c>'
+        data = workbook(
+            sheet_xml(data_row(2, first), data_row(3, second).replace("甲", "乙"))
+        )
+        problem = only_problem(lambda: read_xlsx(data))
+        assert problem.path == "评分表!E3 (得分)"
+        assert "=C10+1" in problem.message

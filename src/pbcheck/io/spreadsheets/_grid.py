@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import math
 import re
 import warnings
@@ -106,8 +105,19 @@ class Limits:
         max_bytes: the largest input file, in bytes (20 MiB by default).
         max_unpacked_bytes: for ``.xlsx``, the most the workbook may unpack
             to (a workbook is a zip archive; 200 MiB by default).
-        max_rows: the most rows a sheet may have, header included.
-        max_columns: the most columns a row may have.
+        max_rows: the most rows a sheet may have, header included.  The
+            last row with a value counts, not the sheet's recorded used range
+            (its ``dimension``, a hint that one formatted empty cell at
+            row 1,048,576 stretches).
+        max_columns: the most columns a row may have, to its last value.
+        max_strings: for ``.xlsx``, the most entries in the workbook's shared
+            strings (500,000 by default).  Every entry is loaded before the
+            first row is read, about 20 µs and 100 bytes each, so a small
+            archive of empty strings could otherwise take minutes.
+        max_style_elements: for ``.xlsx``, the most XML elements in the
+            workbook's styles part (200,000 by default; a workbook formatted
+            by hand has a few thousand, and Excel itself allows at most 64,000
+            cell formats).  Styles are loaded whole before any row is read.
 
     >>> Limits(max_rows=1000).max_rows
     1000
@@ -121,6 +131,8 @@ class Limits:
     max_unpacked_bytes: int = attrs.field(default=200 * 2**20, validator=_positive)
     max_rows: int = attrs.field(default=200_000, validator=_positive)
     max_columns: int = attrs.field(default=1_000, validator=_positive)
+    max_strings: int = attrs.field(default=500_000, validator=_positive)
+    max_style_elements: int = attrs.field(default=200_000, validator=_positive)
 
 
 @attrs.frozen
@@ -320,8 +332,6 @@ def _check_bounds(
 _MERGE = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\""
 )
-# A formula element, <f>…</f> or <f t="shared" …/>, in any namespace prefix.
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 
 
@@ -341,6 +351,8 @@ def _boundaries(ref: str) -> tuple[int, int, int, int]:
 
 def _cell_value(cell: Any) -> RawValue:  # noqa: ANN401 - openpyxl's cells are untyped
     value = cell.value
+    if isinstance(value, Uncached):
+        return value
     if getattr(cell, "data_type", None) == "e":
         return CellError(str(value))
     if isinstance(value, str) and value == "":
@@ -394,12 +406,100 @@ def _open_workbook(openpyxl: Any, data: bytes, name: str, *, data_only: bool) ->
             raise _unreadable(name, exc) from None
 
 
+#: What the parts of a workbook are scanned for, in any namespace prefix.
+_STRING_ITEM = re.compile(rb"<(?:\w{1,32}:)?si[\s>/]")
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_OVERRIDE = re.compile(rb"<(?:\w{1,32}:)?Override\b[^>]*>")
+_PART_NAME = re.compile(rb'PartName="/?([^"]*)"')
+_STYLES = "xl/styles.xml"  # where openpyxl looks, whatever the manifest says
+_CHUNK = 1 << 20
+#: Longer than any tag the scans must see whole; a match is only taken once
+#: this much of the part after it has been read.
+_OVERLAP = 4096
+#: Merged ranges kept; past them, the sheet is refused for the ones found.
+_MAX_MERGES = 10_000
+
+
+def _scan(
+    archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes]
+) -> Iterator[re.Match[bytes]]:
+    """The matches of *pattern* in a part, read a chunk at a time, never whole."""
+    with archive.open(member) as handle:
+        buffer = b""
+        while True:
+            chunk = handle.read(_CHUNK)
+            buffer += chunk
+            end = len(buffer) if not chunk else max(len(buffer) - _OVERLAP, 0)
+            resume = end
+            for match in pattern.finditer(buffer):
+                if match.start() >= end:
+                    break
+                resume = max(resume, match.end())
+                yield match
+            if not chunk:
+                return
+            buffer = buffer[resume:]
+
+
+def _count_at_most(
+    archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes], limit: int
+) -> int:
+    """How many times *pattern* occurs in a part, counting no further than ``limit + 1``."""
+    count = 0
+    for _ in _scan(archive, member, pattern):
+        count += 1
+        if count > limit:
+            break
+    return count
+
+
+def _check_parts(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    """Refuse a workbook whose shared strings or styles are past their limits.
+
+    openpyxl loads both whole before the first row; counting their elements
+    first, in a streamed scan, bounds that work by the limits rather than by
+    what a small archive can unpack to.
+    """
+    members = set(archive.namelist())
+    shared = {"xl/sharedStrings.xml"} & members
+    if "[Content_Types].xml" in members:
+        for tag in _scan(archive, "[Content_Types].xml", _OVERRIDE):
+            part = _PART_NAME.search(tag.group())
+            if b"sharedStrings+xml" in tag.group() and part is not None:
+                shared |= {part.group(1).decode("utf-8", "replace")} & members
+    for member in sorted(shared):
+        if _count_at_most(archive, member, _STRING_ITEM, limits.max_strings) > (
+            limits.max_strings
+        ):
+            raise _fail(
+                name,
+                member,
+                f"holds more than {limits.max_strings} shared strings "
+                "(Limits.max_strings)",
+            )
+    if (
+        _STYLES in members
+        and _count_at_most(archive, _STYLES, _ELEMENT, limits.max_style_elements)
+        > limits.max_style_elements
+    ):
+        raise _fail(
+            name,
+            _STYLES,
+            f"holds more than {limits.max_style_elements} style elements "
+            "(Limits.max_style_elements)",
+        )
+
+
 def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid:
     """An Excel sheet's rows, opened read-only with cached values (data_only).
 
-    A sheet with formulas is read twice in step: once for the cached values,
-    once for the formulas, so that a formula without a cached value (which
-    openpyxl would show as an empty cell) is reported instead of skipped.
+    One pass over the sheet: a formula's cached value is read as any other
+    value, and a formula without one (which openpyxl would show as an empty
+    cell) becomes :class:`Uncached`, so that it is reported, not skipped.
+    Rows are read to the last one with a value, whatever the sheet's
+    recorded used range says; rows with no value between two that have one
+    come out empty, so that the reader can list them.  The shared strings
+    and styles are bounded before openpyxl loads them (:func:`_check_parts`).
     """
     try:
         import openpyxl  # noqa: PLC0415 - optional extra, imported when used
@@ -420,6 +520,10 @@ def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid
                 f"unpacks to {unpacked} bytes, more than the limit of "
                 f"{limits.max_unpacked_bytes} (Limits.max_unpacked_bytes)",
             )
+        try:
+            _check_parts(archive, name, limits)
+        except _BROKEN as exc:
+            raise _unreadable(name, exc) from None
     values = _open_workbook(openpyxl, data, name, data_only=True)
     names = values.sheetnames
     if not values.worksheets:
@@ -430,70 +534,116 @@ def xlsx_grid(data: bytes, name: str, sheet: str | None, limits: Limits) -> Grid
         raise _fail(name, sheet, f"no such sheet; the workbook has {names}", ("sheet",))
     title = values.worksheets[0].title if sheet is None else sheet
     value_sheet: Any = values[title]
-    # The sheet's XML tells whether it has merged cells, and whether it has
-    # formulas at all: without any, the second (formula) pass is not needed.
     path = getattr(value_sheet, "_worksheet_path", None)
     merges: list[tuple[int, int, int, int]] = []
-    has_formulas = True
     if isinstance(path, str):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                xml = archive.read(path)
+                for match in _scan(archive, path, _MERGE):
+                    merges.append(_boundaries(match.group(1).decode()))
+                    if len(merges) >= _MAX_MERGES:
+                        break
         except _BROKEN as exc:
             values.close()
             raise _unreadable(name, exc) from None
-        merges = [_boundaries(m.decode()) for m in _MERGE.findall(xml)]
-        has_formulas = _FORMULA.search(xml) is not None
-    formulas = (
-        _open_workbook(openpyxl, data, name, data_only=False) if has_formulas else None
-    )
-    formula_rows: Iterator[Any] = (
-        formulas[title].iter_rows() if formulas is not None else itertools.repeat(())
-    )
 
     def rows() -> Iterator[tuple[int, tuple[RawValue, ...]]]:
-        pairs = zip(value_sheet.iter_rows(), formula_rows, strict=False)
         try:
-            for number in itertools.count(1):
-                # Warnings are silenced around each parsed row only, never
-                # across a yield, so that the caller's warning filters hold.
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)
-                    try:
-                        pair = next(pairs, None)
-                    except _BROKEN as exc:  # the sheet's XML is parsed lazily
-                        raise _unreadable(name, exc) from None
-                if pair is None:
-                    return
-                cells, formula_cells = pair
-                _check_bounds(title, number, len(cells), limits, "xlsx")
-                try:
-                    row = _xlsx_row(cells, formula_cells)
-                except _BROKEN as exc:
-                    raise _unreadable(name, exc) from None
-                yield number, row
+            yield from _xlsx_rows(value_sheet, name, title, limits)
         finally:
             values.close()
-            if formulas is not None:
-                formulas.close()
 
     return Grid(title, "xlsx", rows(), f"{name}, sheet {title}", tuple(merges))
 
 
-def _xlsx_row(
-    cells: tuple[Any, ...], formula_cells: tuple[Any, ...]
-) -> tuple[RawValue, ...]:
-    """One row's values; a formula without a cached value becomes :class:`Uncached`."""
-    row: list[RawValue] = []
-    for index, cell in enumerate(cells):
-        value = _cell_value(cell)
-        if value is None and index < len(formula_cells):
-            formula = formula_cells[index].value
-            if isinstance(formula, str) and formula.startswith("="):
-                value = Uncached(formula)
-            elif formula is not None and not isinstance(
-                formula, str | int | float | bool | datetime
-            ):  # array and data-table formulas
-                value = Uncached(str(getattr(formula, "text", formula)))
-        row.append(value)
-    return tuple(row)
+def _row_parser(sheet: Any, source: Any) -> Any:  # noqa: ANN401 - openpyxl's parser
+    """The sheet parser of openpyxl, reading cached values and noting uncached formulas.
+
+    Reading a formula's text as well as its cached value, in the one parse,
+    spares a second opening of the workbook (and a second load of its shared
+    strings and styles) to find formulas Excel never computed.
+    """
+    from openpyxl.worksheet._reader import (  # noqa: PLC0415 - optional extra
+        FORMULA_TAG,
+        WorkSheetParser,
+    )
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:  # noqa: ANN401
+            cell: dict[str, Any] = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                # Called for every formula, cached or not, so that a shared
+                # formula's first cell is known when a later one needs it.
+                formula = self.parse_formula(element)  # type: ignore[no-untyped-call]
+                if cell["value"] is None:
+                    text = getattr(formula, "text", None) or formula
+                    cell["value"] = Uncached(
+                        text if isinstance(text, str) else str(text)
+                    )
+            return cell
+
+    book = sheet.parent
+    return Parser(
+        source,
+        sheet._shared_strings,  # noqa: SLF001 - what openpyxl's own sheet passes
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,  # noqa: SLF001
+        timedelta_formats=book._timedelta_formats,  # noqa: SLF001
+    )
+
+
+def _xlsx_rows(
+    sheet: Any,  # noqa: ANN401 - openpyxl's read-only sheet
+    name: str,
+    title: str,
+    limits: Limits,
+) -> Iterator[tuple[int, tuple[RawValue, ...]]]:
+    """A sheet's rows to the last one with a value; cells as :func:`_cell_value` reads them.
+
+    A cell with nothing in it (formatted, or written empty) does not count:
+    neither toward a row's width nor toward the sheet's rows.
+    """
+    from openpyxl.cell.read_only import ReadOnlyCell  # noqa: PLC0415 - optional extra
+
+    last = 0
+    try:
+        source = sheet._get_source()  # noqa: SLF001 - the sheet's XML, streamed
+    except _BROKEN as exc:
+        raise _unreadable(name, exc) from None
+    with source:
+        parsed = _row_parser(sheet, source).parse()
+        while True:
+            # Warnings are silenced around each parsed row only, never across
+            # a yield, so that the caller's warning filters hold.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                try:
+                    item = next(parsed, None)
+                except _BROKEN as exc:  # the sheet's XML is parsed lazily
+                    raise _unreadable(name, exc) from None
+            if item is None:
+                return
+            number, cells = item
+            present = [cell for cell in cells if cell["value"] is not None]
+            if not present:
+                continue
+            if number <= last:
+                raise _fail(
+                    CellRef(title, max(number, 1), style="xlsx"),
+                    number,
+                    f"row number {number} comes after row {last}: rows out of "
+                    "order cannot be read",
+                )
+            width = max(cell["column"] for cell in present)
+            _check_bounds(title, number, width, limits, "xlsx")
+            for gap in range(last + 1, number):
+                yield gap, ()
+            row: list[RawValue] = [None] * width
+            try:
+                for cell in present:
+                    row[cell["column"] - 1] = _cell_value(ReadOnlyCell(sheet, **cell))
+            except _BROKEN as exc:
+                raise _unreadable(name, exc) from None
+            last = number
+            yield number, tuple(row)
