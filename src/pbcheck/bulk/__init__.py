@@ -120,10 +120,10 @@ from pbcheck.bulk._score import (
     BulkResult,
     combine,
     iter_score,
-    score_bulk,
     score_bulk_chunks,
     score_chunk,
 )
+from pbcheck.bulk._sets import score_bulk
 from pbcheck.bulk._table import BulkLayout, BulkTable, table_from_evaluations
 
 __all__ = [

@@ -51,7 +51,6 @@ __all__ = [
     "BulkResult",
     "combine",
     "iter_score",
-    "score_bulk",
     "score_bulk_chunks",
     "score_chunk",
 ]
@@ -168,7 +167,7 @@ def score_chunk(  # noqa: PLR0913 - keyword options
     """Score one chunk of rows: a pure function of them (map it over partitions).
 
     Args:
-        rubric: the rubric; see :func:`score_bulk` for what it may hold.
+        rubric: the rubric; see :func:`~pbcheck.bulk.score_bulk` for what it may hold.
         table: a :class:`BulkTable`, an ``N × indicators`` float matrix, a
             DataFrame, a pyarrow Table or a mapping of columns.
         decimals: how many decimal places number columns carry.
@@ -879,6 +878,7 @@ class BulkResult:
     ...         )
     ...     ],
     ... )
+    >>> from pbcheck.bulk import score_bulk
     >>> result = score_bulk(rubric, np.array([[1.0], [0.0], [1.0]]))
     >>> result
     <BulkResult r: 3 个单位，一票否决 0 个>
@@ -1288,92 +1288,6 @@ def _combine(  # noqa: PLR0913 - internal
         grading=grading,
         attainment=attainment,
         rubric_ids=rubric_ids,
-    )
-
-
-def score_bulk(  # noqa: PLR0913 - keyword options
-    rubric: Rubric | RubricSet,
-    table: object,
-    *,
-    decimals: int = DEFAULT_DECIMALS,
-    ranking: RankingPolicy | None = None,
-    grading: GradingPolicy | None = None,
-    keep_attainment: bool = True,
-    threads: int = 1,
-    engine: Engine = "auto",
-    not_applicable: object = None,
-) -> BulkResult:
-    """Score, rank and grade a whole table at once; see :mod:`pbcheck.bulk`.
-
-    Args:
-        rubric: built-in value rules and exact roll-ups only (see
-            :mod:`pbcheck.bulk` for what is outside the layout); or a
-            :class:`~pbcheck.model.rubric_set.RubricSet` (分类考核): each unit
-            is scored by its own rubric on the union of the rubrics' columns
-            (its cells outside its rubric empty), and ranked and graded only
-            within groups of comparable rubrics (see :mod:`pbcheck.bulk`).
-        table: a :class:`BulkTable`, an ``N × indicators`` float matrix, a
-            DataFrame, a pyarrow Table or a mapping of columns.
-        decimals: number columns are decimals with at most this many places;
-            each float must be the double nearest to such a decimal.
-        ranking: tie rules, as :func:`pbcheck.rank_within`.
-        grading: grades, as :func:`pbcheck.grade` with the series as groups.
-        keep_attainment: keep the ``N × M`` attainment matrix.
-        threads: score blocks of rows on this many threads (same result).
-        engine: ``"auto"``, ``"numpy"`` or ``"numba"``, as :func:`score_chunk`
-            (same result).
-        not_applicable: an ``N × indicators`` boolean mask of the cells that
-            do not apply (合理缺项), as :attr:`BulkTable.not_applicable`; a
-            table may carry its own instead.
-
-    Raises:
-        ValidationError: every problem of the rubric or of the table's cells.
-
-    >>> import numpy as np
-    >>> from pbcheck import DirectScore, Indicator, RatioToTarget, Rubric, Section
-    >>> rubric = Rubric(
-    ...     "r",
-    ...     "1",
-    ...     "细则",
-    ...     [
-    ...         Section(
-    ...             "A",
-    ...             "常规",
-    ...             100,
-    ...             indicators=[
-    ...                 Indicator("a1", "“双强”比例≥85%", 40, RatioToTarget(target=85)),
-    ...                 Indicator("a2", "考评", 60, DirectScore()),
-    ...             ],
-    ...         )
-    ...     ],
-    ... )
-    >>> result = score_bulk(rubric, np.array([[80.0, 52.5], [90.0, 60.0]]))
-    >>> [str(result.shown_total(i)) for i in range(2)], result.exact_total(0)
-    (['90.15', '100.00'], Fraction(3065, 34))
-    """
-    if isinstance(rubric, RubricSet):
-        from pbcheck.bulk._sets import score_set  # noqa: PLC0415 - it builds on this module
-
-        return score_set(
-            rubric, table, decimals=decimals, ranking=ranking, grading=grading,
-            keep_attainment=keep_attainment, threads=threads, engine=engine,
-            not_applicable=not_applicable,
-        )  # fmt: skip
-    return combine(
-        rubric,
-        [
-            score_chunk(
-                rubric,
-                table,
-                decimals=decimals,
-                keep_attainment=keep_attainment,
-                threads=threads,
-                engine=engine,
-                not_applicable=not_applicable,
-            )
-        ],
-        ranking=ranking,
-        grading=grading,
     )
 
 
