@@ -397,6 +397,7 @@ class TestCsv:
         text = to_csv(report)
         assert ',\'=HYPERLINK("http://x"),' in text or "'=HYPERLINK" in text
         assert ",=HYPERLINK" not in text
+        assert ",'\u3000＝1," in text
 
 
 def _formula_report() -> CycleReport:
@@ -405,7 +406,7 @@ def _formula_report() -> CycleReport:
         "b": "+1+2",
         "c": "-3",
         "d": "@SUM(A1)",
-        "e": "\t=1",
+        "e": "\u3000＝1",  # full-width space and equals sign: still a formula
     }
     tree = OrgTree(
         [
@@ -494,7 +495,7 @@ class TestWorkbook:
         )
 
     def test_formula_like_names_are_text(self):
-        """Names beginning with = + - @ or a tab are string cells, never formulas."""
+        """Names beginning with = + - @ (ASCII or full width) are text, never formulas."""
         data = to_workbook(_formula_report())
         book = openpyxl.load_workbook(io.BytesIO(data))
         sheet = book["党群部门"]

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import attrs
+import openpyxl
 import pytest
 
 from pbcheck._text import unsafe_character, visible
 from pbcheck.errors import PbcheckError, render
-from pbcheck.examples.small import simple_rubric
+from pbcheck.examples.small import simple_rubric, small_report
 from pbcheck.model.cycle import AssessmentCycle, Milestone
 from pbcheck.model.evaluation import Evaluation, NotApplicable
 from pbcheck.model.org import OrgTree, OrgUnit, ResponsiblePerson
 from pbcheck.model.rubric_set import RubricSet
+from pbcheck.report import to_circular, to_csv, to_html, to_markdown, to_workbook
+from pbcheck.report._csv import guard_formula
+from pbcheck.report._excel import sheet_name
+from pbcheck.report._markdown import escape_md
 
 # One of each kind the rule refuses, with the name it is given.
 HOSTILE = [
@@ -160,4 +166,75 @@ class TestRubricsAndEvaluations:
         )
         assert "reason: contains U+000A (a control character)" in refusal(
             NotApplicable, "i1", "不适用\n一、伪造的段落"
+        )
+
+
+class TestOutputs:
+    """Text that never went through a constructor is escaped in every output."""
+
+    @pytest.fixture
+    def hostile(self):
+        report = small_report({"a": 95, "b": 60})
+        return attrs.evolve(
+            report, title="细则\x01\n一、伪造的段落", issuer="工委\x1b[2J\u202e"
+        )
+
+    def test_every_format_is_written_and_holds_no_refused_character(self, hostile):
+        """Workbook, HTML, Markdown, CSV and circular all survive; none carries ESC."""
+        workbook = openpyxl.load_workbook(io.BytesIO(to_workbook(hostile)))
+        assert workbook.properties.title.startswith("细则\\u0001")
+        texts = {
+            "html": to_html(hostile, charts=False),
+            "markdown": to_markdown(hostile),
+            "csv": to_csv(hostile),
+            "circular": to_circular(hostile, addressee="各党组织\n一、伪造的主送"),
+        }
+        for kind, text in texts.items():
+            for char in "\x01\x1b\u202e":
+                assert char not in text, (kind, char)
+
+    def test_no_line_of_the_circular_can_be_forged(self, hostile):
+        """A line break inside a title or addressee stays inside its line."""
+        text = to_circular(hostile, addressee="各党组织\n一、伪造的主送")
+        lines = text.splitlines()
+        assert not any(line.startswith("一、伪造") for line in lines)
+        assert any("\\u000a一、伪造的主送" in line for line in lines)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "=1+1",
+            "\n=1+1",
+            " =1",
+            "\u3000=1",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            "\t1",
+        ],
+    )
+    def test_formula_guard(self, text):
+        """Leading LF, white space before =, and full-width ＝＋－＠ are all defused."""
+        assert guard_formula(text) == "'" + text
+
+    @pytest.mark.parametrize("text", ["甲", "1-2", "a=b", "（=）"])
+    def test_formula_guard_leaves_plain_text(self, text):
+        """Text that no spreadsheet would run is written as it is."""
+        assert guard_formula(text) == text
+
+    def test_sheet_names_count_utf16_and_avoid_reserved_names(self):
+        """Excel's limit is 31 UTF-16 units; History is Excel's own sheet."""
+        taken: set[str] = set()
+        long = sheet_name("𠀀" * 20 + "甲", taken)  # each 𠀀 is two UTF-16 units
+        assert len(long.encode("utf-16-le")) // 2 <= 31
+        assert sheet_name("History", taken).casefold() != "history"
+        assert "\x01" not in sheet_name("甲\x01乙", taken)
+
+    def test_markdown_escapes_entities_strikes_and_bare_links(self):
+        """& (entities), ~ (strike-through) and bare links do not render."""
+        assert escape_md("&#x202e;") == "\\&\\#x202e;"
+        assert escape_md("~~删~~") == "\\~\\~删\\~\\~"
+        assert escape_md("见 https://e.cn 或 www.e.cn") == (
+            "见 https\\://e.cn 或 www\\.e.cn"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from pbcheck._text import visible
 from pbcheck.report._model import CycleReport, ListEntry
 
 _NUMERALS = "一二三四五六七八九十"
@@ -158,7 +159,9 @@ def to_circular(
         "（此件公开发布 / 此件不公开：〔请选择〕）",
         "",
     ]
-    return "\n".join(out)
+    # Each line whole: a line break or control character inside a name or
+    # reason is written as \uXXXX, so no text can forge a line of the draft.
+    return "\n".join(visible(line) for line in out)
 
 
 def _count(number: int) -> str:

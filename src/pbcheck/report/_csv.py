@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from typing import Literal, TypeAlias
 
+from pbcheck._text import visible
 from pbcheck.errors import InvalidValueError
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
@@ -35,14 +36,30 @@ _BUILD: dict[str, Callable[[CycleReport], t.Table]] = {
     "audit": t.audit,
 }
 
-#: Text that a spreadsheet would run as a formula when the file is opened.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Text that a spreadsheet would run as a formula when the file is opened:
+#: these signs, in ASCII or full width (Excel and WPS take ＝ for =), even
+#: after leading white space or a line break.
+_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_LEADING_SPACE = ("\t", "\r", "\n", " ", "\u3000")
+
+
+def guard_formula(text: str) -> str:
+    """*text* with a leading ``'`` if a spreadsheet would run it as a formula.
+
+    >>> guard_formula("=1+1"), guard_formula(" ＝HYPERLINK()"), guard_formula("甲")
+    ("'=1+1", "' ＝HYPERLINK()", '甲')
+    """
+    if text.startswith(_LEADING_SPACE) or text.lstrip().startswith(_FORMULA_START):
+        return "'" + text
+    return text
 
 
 def _text(report: CycleReport, cell: t.Cell | t.Ratio) -> str:
     text = t.show(report, cell)
-    if isinstance(cell, str) and text.startswith(_FORMULA_START):
-        return "'" + text
+    if isinstance(cell, str):
+        # Refused characters as \uXXXX: a line break in a note must not
+        # start a row of its own in a reader that is not a spreadsheet.
+        return guard_formula(visible(text))
     return text
 
 
@@ -61,8 +78,10 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     4180 says.  Numbers are written rounded by the rubric's
     :class:`~pbcheck.RoundingPolicy`, flags as ``是`` or empty.  A text cell
     that a spreadsheet would take for a formula (starting with ``=``, ``+``,
-    ``-``, ``@``, a tab or CR) is written with a leading ``'``, so opening
-    the file never runs anything.
+    ``-``, ``@`` or their full-width forms ``＝＋－＠``, possibly after white
+    space, or starting with a tab, CR or LF) is written with a leading ``'``,
+    so opening the file never runs anything; control, bidi and zero-width
+    characters are written as ``\uXXXX`` (see :mod:`pbcheck._text`).
 
     >>> from pbcheck.report import to_csv
     >>> from pbcheck.examples.small import small_report
@@ -83,6 +102,6 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     data = build(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(data.headers)
+    writer.writerow([guard_formula(visible(header)) for header in data.headers])
     writer.writerows([_text(report, cell) for cell in row] for row in data.rows)
     return "\ufeff" + buffer.getvalue()

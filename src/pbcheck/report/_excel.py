@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pbcheck._files import write_atomic
 from pbcheck._numbers import RoundingPolicy
+from pbcheck._text import visible
 from pbcheck.errors import MissingExtraError
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
@@ -22,27 +23,45 @@ if TYPE_CHECKING:
 
 #: Characters Excel refuses in a sheet name.
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+#: Excel counts a sheet name's length in UTF-16 code units, not characters.
 _MAX_SHEET = 31
+#: A name Excel keeps for itself (the change history of a shared workbook).
+_RESERVED_SHEETS = frozenset({"history"})
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest start of *text* within *units* UTF-16 code units."""
+    while _utf16_len(text) > units:
+        text = text[:-1]
+    return text
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
     r"""A valid, unique Excel sheet name close to *wanted*; adds it to *taken*.
 
-    Excel allows at most 31 characters, none of ``[]:*?/\\``, no leading or
-    trailing apostrophe, and names that differ only in case clash, so *taken*
-    holds the names case-folded.
+    Excel allows at most 31 UTF-16 code units (a character outside the Basic
+    Multilingual Plane counts twice), none of ``[]:*?/\\``, no leading or
+    trailing apostrophe, not the reserved name ``History``, and names that
+    differ only in case clash, so *taken* holds the names case-folded.
+    Characters refused by :mod:`pbcheck._text` are written as ``\uXXXX``.
 
     >>> taken = set()
     >>> sheet_name("a/b:c", taken), sheet_name("A_B_C", taken)
     ('a_b_c', 'A_B_C (2)')
+    >>> sheet_name("history", taken), len(sheet_name("𠀀" * 20, taken))
+    ('history (2)', 15)
     """
-    base = _BAD_SHEET_CHARS.sub("_", wanted).strip().strip("'") or "Sheet"
-    base = base[:_MAX_SHEET]
+    base = _BAD_SHEET_CHARS.sub("_", visible(wanted)).strip().strip("'") or "Sheet"
+    base = _cut(base, _MAX_SHEET).strip().strip("'") or "Sheet"
     name, counter = base, 1
-    while name.casefold() in taken:
+    while name.casefold() in taken or name.casefold() in _RESERVED_SHEETS:
         counter += 1
         suffix = f" ({counter})"
-        name = base[: _MAX_SHEET - len(suffix)] + suffix
+        name = _cut(base, _MAX_SHEET - len(suffix)) + suffix
     taken.add(name.casefold())
     return name
 
@@ -62,7 +81,9 @@ def _put(
     elif isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
     else:
-        cell.value = str(value)
+        # Refused characters as \uXXXX: openpyxl refuses control characters
+        # (the whole workbook was lost to one \x01 in a unit name).
+        cell.value = visible(str(value))
         # Never let text become a formula: force the string type.
         cell.data_type = "s"
 
@@ -127,7 +148,7 @@ def to_workbook(report: CycleReport) -> bytes:
     props = book.properties
     props.creator = "pbcheck"
     props.lastModifiedBy = "pbcheck"
-    props.title = f"{report.title}：{report.cycle.label_zh}考评结果"
+    props.title = visible(f"{report.title}：{report.cycle.label_zh}考评结果")
     props.created = stamp
     props.modified = stamp
     taken: set[str] = set()

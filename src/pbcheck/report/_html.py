@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import html
 from fractions import Fraction
-from html import escape
 
+from pbcheck._text import visible
 from pbcheck.errors import MissingExtraError
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
+
+
+def escape(text: str) -> str:
+    r"""HTML-escaped, with control, bidi and zero-width characters as ``\uXXXX``."""
+    return html.escape(visible(text))
+
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",

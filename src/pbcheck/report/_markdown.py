@@ -5,20 +5,31 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from pbcheck._text import visible
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+# "&" would start an entity (&#x202e; is a bidi control), "~" strikes text out.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#&~])")
+# A bare link becomes a live link in GitHub-flavoured Markdown: escaping the
+# ":" of "://" and the "." of "www." keeps it plain text.
+_BARE_LINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<![A-Za-z0-9])((?i:www))(\.)")
 
 
 def escape_md(text: str) -> str:
     r"""Escape Markdown's special characters and keep a cell on one line.
 
+    Line breaks become spaces; control, bidi and zero-width characters are
+    written as ``\uXXXX`` (see :mod:`pbcheck._text`); bare links stay text.
+
     >>> escape_md("a|b *c*")
     'a\\|b \\*c\\*'
+    >>> escape_md("A&B ~x~ https://e.cn www.e.cn")
+    'A\\&B \\~x\\~ https\\://e.cn www\\.e.cn'
     """
-    flat = " ".join(text.split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    flat = visible(" ".join(text.split()))
+    flat = _SPECIAL.sub(r"\\\1", flat)
+    return _BARE_LINK.sub(lambda m: m.group(2) + "\\." if m.group(2) else "\\:", flat)
 
 
 def _table(report: CycleReport, table: t.Table) -> list[str]:
