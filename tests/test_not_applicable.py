@@ -173,15 +173,18 @@ class TestRefusals:
             score(_rubric(), evaluation)
         assert any(expected in p for p in _problems(info)), _problems(info)
 
-    def test_every_indicator_marked_leaves_nothing_to_score(self):
-        """A unit to which nothing applies cannot be scored pro-rata."""
+    @pytest.mark.parametrize("method", ["pro_rata", "full_marks"])
+    def test_every_indicator_marked_leaves_nothing_to_score(self, method):
+        """A unit to which nothing applies is refused, not given full marks."""
         evaluation = Evaluation(
             "SFJ",
             not_applicable=[NotApplicable(i, "无此职能") for i in ("A1", "A2", "B1")],
         )
         with pytest.raises(ValidationError) as info:
-            score(_rubric(), evaluation)
-        assert "nothing is left to score" in _problems(info)[0]
+            score(_rubric(NotApplicablePolicy(method)), evaluation)
+        (problem,) = _problems(info)
+        assert problem.startswith("evaluations[SFJ].not_applicable")
+        assert "nothing is left to score" in problem
 
     def test_a_reason_is_required(self):
         """A marker without a reason is refused when it is made."""

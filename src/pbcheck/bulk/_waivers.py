@@ -32,7 +32,7 @@ def derived_plan(plan: Plan, waived: frozenset[str]) -> Plan | Exception:
     """The plan for rows whose *waived* indicators do not apply (cached on *plan*).
 
     The reason nothing can be scored instead, as an exception: every
-    indicator waived under pro-rata, or a trimmed mean left with too few
+    indicator waived, or a trimmed mean left with too few
     children (the exact path refuses both).
     """
     found = plan.derived.get(waived)
@@ -40,10 +40,9 @@ def derived_plan(plan: Plan, waived: frozenset[str]) -> Plan | Exception:
         return found
     rubric = plan.rubric
     result: Plan | Exception
-    if (
-        rubric.not_applicable.method == "pro_rata"
-        and not applicable_shares(rubric, waived)[ROOT]
-    ):
+    # Nothing applies: refused whatever the policy (full marks would give a
+    # unit to which nothing applies the full score).
+    if not applicable_shares(rubric, waived)[ROOT]:
         result = InvalidValueError(
             ("not_applicable",),
             sorted(waived),

@@ -458,6 +458,17 @@ class _Scoring:
                 result = self._indicator(indicator, indicator.max_points, bonus=True)
                 if result is not None:
                     bonus_results.append(result)
+        if plan.regular and set(plan.regular) <= set(self.waived):
+            # Refused whatever the policy: full marks would give a unit to
+            # which nothing applies the full score.
+            self.problems.add(
+                InvalidValueError(
+                    (*self.path, "not_applicable"),
+                    sorted(self.waived),
+                    "marks every indicator not applicable: nothing is left "
+                    "to score",
+                )
+            )
         deductions, vetoes = _incidents(
             plan.rubric, self.evaluation, self.problems, self.path, self._later
         )
@@ -749,15 +760,7 @@ class _Scoring:
                 set(self.waived),
                 by_total=rubric.not_applicable.level == "total",
             )
-            if rolled is None:
-                self.problems.add(
-                    InvalidValueError(
-                        (*self.path, "not_applicable"),
-                        sorted(self.waived),
-                        "marks every indicator not applicable: nothing is left "
-                        "to score",
-                    )
-                )
+            if rolled is None:  # pragma: no cover - reported in scorecard()
                 return None
             sections, possible = rolled
             results = {
