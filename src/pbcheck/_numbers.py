@@ -45,7 +45,9 @@ _FRACTION_LITERAL = re.compile(r"[+-]?[0-9]+/[0-9]+")
 #: :class:`ValueError`, and exact arithmetic on it stays cheap.
 MAX_DIGITS: Final = 1000
 
-#: The most decimal places a :class:`RoundingPolicy` shows.
+#: The most decimal places a :class:`RoundingPolicy` shows.  Scores are shown
+#: to two places; a policy of a million places would make every number it
+#: rounds a million-digit integer (and fail to print it).
 MAX_PLACES: Final = 100
 
 _BOUND = 10**MAX_DIGITS  # the first whole number with MAX_DIGITS + 1 digits
@@ -156,7 +158,15 @@ def whole_at_least(
     return check
 
 
-_places = whole_at_least(0, "rounding")
+_at_least_zero = whole_at_least(0, "rounding")
+
+
+def _places(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _at_least_zero(instance, attribute, value)
+    if value > MAX_PLACES:  # type: ignore[operator]  # an int ≥ 0, checked above
+        raise InvalidValueError(
+            ("rounding", attribute.name), value, f"must be at most {MAX_PLACES}"
+        )
 
 
 def _mode(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -181,6 +191,13 @@ class RoundingPolicy:
     Decimal('84.13')
     >>> RoundingPolicy(places=1).apply(Fraction(-5, 4))
     Decimal('-1.3')
+
+    At most :data:`MAX_PLACES` places:
+
+    >>> RoundingPolicy(places=10**6)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: rounding.places: must be at most 100 (got 1000000)
     """
 
     places: int = attrs.field(default=2, validator=_places)

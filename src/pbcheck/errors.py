@@ -66,6 +66,7 @@ into the place in the file (``$.sections[1].weight``).
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -94,6 +95,7 @@ __all__ = [
     "Problem",
     "Step",
     "UnknownAggregatorError",
+    "UnknownItemError",
     "UnknownReferenceError",
     "UnknownRuleError",
     "ValidationError",
@@ -549,6 +551,59 @@ class UnknownAggregatorError(PbcheckError, LookupError):
     ...     print(type(exc).__name__)
     UnknownAggregatorError
     """
+
+
+class UnknownItemError(PbcheckError, KeyError):
+    """An id that names nothing where it was looked up (``Scorecard.explain("nope")``).
+
+    It is also a :class:`KeyError` whose ``args[0]`` is the id, so code that
+    caught ``KeyError`` keeps working; its text names the id and the close
+    ids that do exist.
+
+    Args:
+        item: the id asked for.
+        known: the ids that exist there; the closest few are named.
+        where: where it was looked up, for the message.
+
+    Attributes:
+        item: the id asked for.
+        close: the existing ids closest to it (at most five).
+        where: where it was looked up.
+
+    >>> error = UnknownItemError("A3", ["A1", "A2", "B1", "total"], "the scorecard")
+    >>> print(error)
+    'A3' names nothing in the scorecard; close ids: 'A1', 'A2'
+    >>> isinstance(error, KeyError), error.args[0], error.close
+    (True, 'A3', ('A1', 'A2'))
+    """
+
+    def __init__(
+        self, item: object, known: Iterable[str] = (), where: str = "here"
+    ) -> None:
+        super().__init__(item)
+        known = list(known)
+        close = sorted(difflib.get_close_matches(str(item), known, n=5, cutoff=0.5))
+        self.item = item
+        self.close = tuple(close)
+        self.where = where
+        if close:
+            hint = "; close ids: " + ", ".join(repr(c) for c in close)
+        elif known:
+            shown = ", ".join(repr(k) for k in known[:10])
+            hint = f"; it has {shown}" + (", …" if len(known) > 10 else "")
+        else:
+            hint = ""
+        self._text = f"{_shown(item)} names nothing in {where}{hint}"
+
+    def __str__(self) -> str:
+        """The message, not the quoted id that :class:`KeyError` would show."""
+        return self._text
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[Self], tuple[object, tuple[str, ...], str], dict[str, Any]]:
+        """Pickle by the id, the close ids and the place; restore the rest after."""
+        return (type(self), (self.item, self.close, self.where), vars(self))
 
 
 class UnknownRuleError(PbcheckError, LookupError):

@@ -30,10 +30,11 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar, cast
 
 import attrs
 
@@ -58,6 +59,8 @@ __all__ = [
     "ObservedValue",
     "Source",
 ]
+
+_R = TypeVar("_R")
 
 #: A record's date: a calendar date, or a timezone-aware datetime.
 Moment = date | datetime
@@ -101,9 +104,32 @@ _SOURCE_LABELS = {
 
 
 def _observed(value: object) -> ObservedValue:
-    if isinstance(value, bool | int | Fraction):
+    if isinstance(value, bool):
         return value
-    return to_exact(value, ("observation", "value"))
+    exact = to_exact(value, ("observation", "value"))  # bounds an int's digits too
+    return value if isinstance(value, int | Fraction) else exact
+
+
+def _source(value: object) -> Source:
+    """*value* as a :class:`Source`; anything else is refused, listing the sources.
+
+    >>> _source("team")
+    <Source.TEAM: 'team'>
+    >>> _source("考评组")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: source: must be one of 'self', 'team', \
+'department', 'spot_check', 'ledger' (got '考评组')
+    """
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, str):
+        try:
+            return Source(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(source.value) for source in Source)
+    raise InvalidValueError(("source",), value, f"must be one of {allowed}")
 
 
 def _moment(value: object, name: str = "occurred_at") -> Moment:
@@ -135,20 +161,57 @@ def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
     return tuple(value)
 
 
+def _records(value: object, name: str, kind: type[_R]) -> tuple[_R, ...]:
+    """*value* as a tuple of *kind*; a wrong container or member is a library error.
+
+    Every member of the wrong type is named, by its position, in one
+    :class:`~pbcheck.errors.ValidationError`, instead of an ``AttributeError``
+    from deep inside scoring.
+
+    >>> _records([{"indicator_id": "A1"}, None], "observations", Observation)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid evaluation: 2 problems
+      observations[0]: must be an Observation (got {'indicator_id': 'A1'})
+      observations[1]: must be an Observation (got None)
+    """
+    if value is None or isinstance(value, str | bytes | Mapping):
+        raise InvalidTypeError(
+            (name,), value, f"must be a list of {kind.__name__} records"
+        )
+    try:
+        items = tuple(cast("Iterable[object]", value))
+    except TypeError:
+        raise InvalidTypeError(
+            (name,), value, f"must be a list of {kind.__name__} records"
+        ) from None
+    problems = _Problems("invalid evaluation")
+    for index, record in enumerate(items):
+        if not isinstance(record, kind):
+            article = "an" if kind.__name__[0] in "AEIOU" else "a"
+            problems.add(
+                InvalidTypeError(
+                    (name, index), record, f"must be {article} {kind.__name__}"
+                )
+            )
+    problems.raise_if_any()
+    return cast("tuple[_R, ...]", items)
+
+
 def _observations(value: Iterable[Observation]) -> tuple[Observation, ...]:
-    return tuple(value)
+    return _records(value, "observations", Observation)
 
 
 def _activities(value: Iterable[Activity]) -> tuple[Activity, ...]:
-    return tuple(value)
+    return _records(value, "activities", Activity)
 
 
 def _incidents(value: Iterable[Incident]) -> tuple[Incident, ...]:
-    return tuple(value)
+    return _records(value, "incidents", Incident)
 
 
 def _not_applicable(value: Iterable[NotApplicable]) -> tuple[NotApplicable, ...]:
-    return tuple(value)
+    return _records(value, "not_applicable", NotApplicable)
 
 
 def _branches(value: Iterable[str]) -> tuple[str, ...]:
@@ -214,7 +277,7 @@ class Observation:
 
     indicator_id: str = attrs.field(validator=_text)
     value: ObservedValue = attrs.field(converter=_observed)
-    source: Source = attrs.field(default=Source.TEAM, converter=Source)
+    source: Source = attrs.field(default=Source.TEAM, converter=_source)
     rater: str = ""
     recorded_at: Moment | None = attrs.field(default=None, converter=_optional_moment)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
@@ -245,7 +308,7 @@ class Activity:
     indicator_id: str = attrs.field(validator=_text)
     occurred_at: Moment = attrs.field(converter=_moment)
     title: str = ""
-    source: Source = attrs.field(default=Source.LEDGER, converter=Source)
+    source: Source = attrs.field(default=Source.LEDGER, converter=_source)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     branch: str | None = attrs.field(default=None, validator=_optional_text)
 
@@ -302,7 +365,7 @@ class Incident:
     item_id: str = attrs.field(validator=_text)
     occurred_at: Moment = attrs.field(converter=_moment)
     category: str | None = None
-    source: Source = attrs.field(default=Source.TEAM, converter=Source)
+    source: Source = attrs.field(default=Source.TEAM, converter=_source)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     note: str = ""
 

@@ -20,6 +20,7 @@ import attrs
 
 from pbcheck._numbers import RoundingPolicy
 from pbcheck._numbers import format_exact as _f
+from pbcheck.errors import UnknownItemError
 from pbcheck.model.evaluation import Activity, Incident, NotApplicable, Observation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import ROOT
@@ -406,11 +407,16 @@ class Scorecard:
         """Explain the total, a section, an indicator, a bonus or deduction item.
 
         Raises:
-            KeyError: if *item* names nothing in the scorecard.
+            UnknownItemError: if *item* names nothing in the scorecard (a
+                :class:`KeyError` too), naming the close ids that do exist.
 
         >>> from pbcheck.examples.small import scorecards
         >>> scorecards({"a": 85})[0].explain("i").formula
         '考评直接评分 85 分；满分 100，折合 85 / 100 分'
+        >>> scorecards({"a": 85})[0].explain("I")
+        Traceback (most recent call last):
+        ...
+        pbcheck.errors.UnknownItemError: 'I' names nothing in the scorecard; it has 'total', 's', 'i'
         """
         if item == "total":
             return self._explain_total()
@@ -424,7 +430,14 @@ class Scorecard:
         for deduction in self.deductions:
             if deduction.deduction_id == item:
                 return _explain_deduction(deduction)
-        raise KeyError(item)
+        known = [
+            "total",
+            *(section for section in self.sections if section != ROOT),
+            *self.indicators,
+            *(bonus.indicator_id for bonus in self.bonus),
+            *(deduction.deduction_id for deduction in self.deductions),
+        ]
+        raise UnknownItemError(item, known, "the scorecard")
 
     def _explain_section(self, section_id: str) -> Explanation:
         section = self.sections[section_id]
