@@ -323,7 +323,9 @@ def read_evaluations(  # noqa: PLR0913 - every argument is keyword-only and opti
             default.  Use ``"gbk"`` for files saved by Excel on Chinese
             Windows.
         tree: when given, every unit must be in it.
-        limits: bounds on file size, rows and columns (:class:`Limits`).
+        limits: bounds on file size, rows, columns and the parts of a
+            workbook (:class:`Limits`); a file is never read past
+            ``max_bytes``, whatever its size claims.
 
     Returns:
         The evaluations (observations only), the normalisations applied, and
