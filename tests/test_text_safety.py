@@ -9,7 +9,7 @@ import attrs
 import openpyxl
 import pytest
 
-from pbcheck._text import unsafe_character, visible
+from pbcheck._text import _UNSAFE, unsafe_character, visible
 from pbcheck.errors import PbcheckError, render
 from pbcheck.examples.small import simple_rubric, small_report
 from pbcheck.model.cycle import AssessmentCycle, Milestone
@@ -50,6 +50,15 @@ class TestRule:
     def test_each_kind_is_named_by_its_code_point(self, char, named):
         """Every refused character is found in the middle of a name and named."""
         assert unsafe_character(f"市财政局{char}机关党委") == f"contains {named}"
+
+    def test_every_refused_character_is_unprintable(self):
+        """The isprintable() fast path can never let a refused character through."""
+        refused_yet_printable = [
+            f"U+{code:04X}"
+            for code in range(0x110000)
+            if _UNSAFE.match(chr(code)) and chr(code).isprintable()
+        ]
+        assert refused_yet_printable == []
 
     def test_ordinary_chinese_and_punctuation_pass(self):
         """Names as offices write them (full-width marks, spaces, dashes) pass."""

@@ -129,7 +129,12 @@ def _field(instance: object, attribute: attrs.Attribute[Any]) -> Path:
 
 def _plain(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Refuse characters that would reach an output unseen (see pbcheck._text)."""
-    if isinstance(value, str) and (why := unsafe_character(value)) is not None:
+    # isprintable() first: a C-level scan that clears nearly every name.
+    if (
+        isinstance(value, str)
+        and not value.isprintable()
+        and (why := unsafe_character(value)) is not None
+    ):
         raise InvalidValueError(_field(instance, attribute), value, why)
 
 
@@ -138,7 +143,8 @@ def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) ->
         raise InvalidValueError(
             _field(instance, attribute), value, "must be a non-empty string"
         )
-    _plain(instance, attribute, value)
+    if not value.isprintable():
+        _plain(instance, attribute, value)
 
 
 def _optional_non_empty(
@@ -148,7 +154,8 @@ def _optional_non_empty(
         raise InvalidValueError(
             _field(instance, attribute), value, "must be None or a non-empty string"
         )
-    _plain(instance, attribute, value)
+    if value is not None and not value.isprintable():
+        _plain(instance, attribute, value)
 
 
 @attrs.frozen
