@@ -14,8 +14,10 @@ from datetime import date
 
 import pytest
 
+from pbcheck import DirectScore, Indicator, Rubric, Section
 from pbcheck._numbers import MAX_PLACES, RoundingPolicy
 from pbcheck.errors import (
+    Id,
     InvalidTypeError,
     InvalidValueError,
     PbcheckError,
@@ -29,7 +31,9 @@ from pbcheck.model.evaluation import (
     Incident,
     NotApplicable,
     Observation,
+    Source,
 )
+from pbcheck.model.rubric import MAX_DEPTH
 
 
 @pytest.mark.parametrize(
@@ -121,3 +125,113 @@ def test_a_rounding_policy_has_a_most_places() -> None:
     assert caught.value.path == "rounding.places"
     assert caught.value.value == 10**6
     assert RoundingPolicy(places=MAX_PLACES).format(1) == "1." + "0" * MAX_PLACES  # type: ignore[arg-type]
+
+
+# -- rubrics ------------------------------------------------------------------------
+
+
+def _leaf(indicator_id: str, points: int) -> Indicator:
+    return Indicator(indicator_id, "指标", points, DirectScore())
+
+
+def test_a_rubric_nested_too_deep_is_refused_without_recursion_error() -> None:
+    """A rubric 1,000 levels deep: an InvalidValueError at the first level too deep."""
+    section = Section("L999", "末级", 100, indicators=[_leaf("i", 100)])
+    for depth in range(998, -1, -1):
+        section = Section(f"L{depth}", "层级", 100, sections=[section])
+    with pytest.raises(ValidationError) as caught:
+        Rubric("r", "1", "细则", [section])
+    [problem] = caught.value.problems
+    assert problem.value == f"L{MAX_DEPTH}"
+    assert problem.message == f"nests sections more than {MAX_DEPTH} levels deep"
+    assert problem.steps[-2:] == ("sections", Id(f"L{MAX_DEPTH}"))
+
+
+def test_a_rubric_at_the_most_depth_is_built() -> None:
+    """MAX_DEPTH levels of sections are still a rubric: the bound is not off by one."""
+    section = Section(f"L{MAX_DEPTH}", "末级", 100, indicators=[_leaf("i", 100)])
+    for depth in range(MAX_DEPTH - 1, 0, -1):
+        section = Section(f"L{depth}", "层级", 100, sections=[section])
+    assert Rubric("r", "1", "细则", [section]).max_total == 100
+
+
+def test_an_unreadable_total_does_not_hide_the_sums_below() -> None:
+    """total_points written 七十 is reported, and so is a section's own bad sum."""
+    sections = [
+        Section("A", "常规", 70, indicators=[_leaf("A1", 60)]),
+        Section("B", "发展", 30, indicators=[_leaf("B1", 30)]),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        Rubric("r", "1", "细则", sections, total_points="七十")  # type: ignore[arg-type]
+    assert [p.path for p in caught.value.problems] == [
+        "rubric.total_points",
+        "rubric.sections[A].weights",
+    ]
+
+
+def test_a_missing_weight_does_not_hide_other_sections_problems() -> None:
+    """With percent weights, a missing weight in A leaves A's sub-section checked."""
+    inner = Section(
+        "S",
+        "子项",
+        50,
+        indicators=[
+            Indicator("S1", "指标", 5, DirectScore(), weight=60),
+            Indicator("S2", "指标", 5, DirectScore(), weight=30),
+        ],
+    )
+    sections = [
+        Section("A", "常规", 100, sections=[inner], indicators=[_leaf("A1", 5)]),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        Rubric("r", "1", "细则", sections, weighting="percent")
+    paths = [p.path for p in caught.value.problems]
+    assert paths == [
+        "rubric.sections[A].indicators[A1].weight",
+        "rubric.sections[A].sections[S].weights",
+    ]
+
+
+def test_source_weights_are_copied() -> None:
+    """Changing the caller's dict afterwards cannot change a built rubric."""
+    weights = {"self": 0, "team": 1}
+    rubric = Rubric(
+        "r",
+        "1",
+        "细则",
+        [Section("A", "常规", 100, indicators=[_leaf("A1", 100)])],
+        source_weights=weights,  # type: ignore[arg-type]
+    )
+    weights["team"] = 5
+    assert rubric.source_weights[Source.TEAM] == 1
+
+
+def test_a_bad_source_weight_is_not_called_a_bad_source() -> None:
+    """A weight that is not a number is named as such; its source is fine."""
+    with pytest.raises(ValidationError) as caught:
+        Rubric(
+            "r",
+            "1",
+            "细则",
+            [Section("A", "常规", 100, indicators=[_leaf("A1", 100)])],
+            source_weights={"team": "一"},  # type: ignore[dict-item]
+        )
+    [problem] = caught.value.problems
+    assert problem.path == "rubric.source_weights.team"
+    assert "decimal number" in problem.message
+
+
+@pytest.mark.parametrize("weights", [None, [("team", 1)], "team"])
+def test_source_weights_that_are_not_a_mapping_are_refused(weights: object) -> None:
+    """None, a list of pairs or a string: an InvalidTypeError, not AttributeError."""
+    with pytest.raises(ValidationError) as caught:
+        Rubric(
+            "r",
+            "1",
+            "细则",
+            [Section("A", "常规", 100, indicators=[_leaf("A1", 100)])],
+            source_weights=weights,  # type: ignore[arg-type]
+        )
+    [problem] = caught.value.problems
+    assert isinstance(problem, InvalidTypeError)
+    assert problem.path == "rubric.source_weights"

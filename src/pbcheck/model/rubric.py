@@ -21,9 +21,9 @@ weights and their sum; weights are rescaled only when you ask
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Literal, cast
+from typing import Any, Final, Literal, cast
 
 import attrs
 
@@ -43,6 +43,9 @@ from pbcheck.errors import (
     item,
     render_path,
 )
+from pbcheck.errors import (
+    member as _member,
+)
 from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.model.evaluation import Source
 from pbcheck.model.frequency import ActivityRule
@@ -50,6 +53,7 @@ from pbcheck.model.rules import ValueRule
 
 __all__ = [
     "DEFAULT_SOURCE_WEIGHTS",
+    "MAX_DEPTH",
     "BonusPool",
     "Deduction",
     "Indicator",
@@ -109,6 +113,46 @@ def _check_text(problems: _Problems, path: Path, value: object) -> None:
         problems.add(InvalidValueError(path, value, "must be a non-empty string"))
     elif (why := unsafe_character(value)) is not None:  # pbcheck._text's rule
         problems.add(InvalidValueError(path, value, why))
+
+
+#: How deep sections may nest in a rubric: a top-level section is at depth 1.
+#: Real rubrics have three or four levels (部分 / 项目 / 指标); the bound keeps
+#: every walk of the tree (checks, scoring, explanations, reports) far from
+#: Python's recursion limit.
+MAX_DEPTH: Final = 32
+
+
+def _too_deep(sections: Sequence[object]) -> Problem | None:
+    """The first section nested deeper than :data:`MAX_DEPTH`, as a problem.
+
+    Walked with a stack, not recursion: the point is to refuse a tree too
+    deep to walk recursively.
+    """
+    stack: list[tuple[object, Path, int]] = [
+        (
+            section,
+            ("rubric", "sections", _member(index, getattr(section, "id", None))),
+            1,
+        )
+        for index, section in reversed(list(enumerate(sections)))
+    ]
+    while stack:
+        section, path, depth = stack.pop()
+        if not isinstance(section, Section):
+            continue  # reported by its parent
+        if depth > MAX_DEPTH:
+            return InvalidValueError(
+                path, section.id, f"nests sections more than {MAX_DEPTH} levels deep"
+            )
+        stack.extend(
+            (
+                child,
+                (*path, "sections", _member(index, getattr(child, "id", None))),
+                depth + 1,
+            )
+            for index, child in reversed(list(enumerate(section.sections)))
+        )
+    return None
 
 
 def _sections(value: Iterable[Section]) -> tuple[Section, ...]:
@@ -752,11 +796,20 @@ class Rubric:
         object.__setattr__(
             self, "source_weights", self._checked_source_weights(problems)
         )
-        self._check_ids(problems)
         nodes: dict[str, _Node] = {}
         indicators: dict[str, tuple[Indicator, Fraction]] = {}
-        if totals_ok and self.sections:
-            self._plan(problems, nodes, indicators)
+        too_deep = _too_deep(self.sections)
+        if too_deep is not None:  # the checks below walk the tree recursively
+            problems.add(too_deep)
+        else:
+            self._check_ids(problems)
+            if self.sections:
+                self._plan(
+                    problems,
+                    nodes,
+                    indicators,
+                    self.total_points if totals_ok else None,
+                )
         for veto in self.vetoes:
             if (
                 veto.cap is not None
@@ -775,17 +828,34 @@ class Rubric:
         object.__setattr__(self, "_indicators", indicators)
 
     def _checked_source_weights(self, problems: _Problems) -> Mapping[Source, Fraction]:
+        # A copy: later changes to the caller's dict cannot reach a frozen rubric.
         weights: dict[Source, Fraction] = {}
-        for key, value in dict(self.source_weights).items():
+        given = self.source_weights
+        if not isinstance(given, Mapping):
+            problems.add(
+                InvalidTypeError(
+                    ("rubric", "source_weights"),
+                    given,
+                    "must be a mapping of sources to weights",
+                )
+            )
+            given = {}
+        for key, value in given.items():
             # A key of a mapping: a name step (``rubric.source_weights.team``).
             path = ("rubric", "source_weights", str(key))
             try:
                 source = Source(key)
-                weight = to_exact(value, path)
             except ValueError:
-                problems.add(InvalidValueError(path, key, "is not a known source"))
+                allowed = ", ".join(repr(source.value) for source in Source)
+                problems.add(
+                    InvalidValueError(
+                        path, key, f"is not a known source (one of {allowed})"
+                    )
+                )
                 continue
-            except Problem as problem:
+            try:
+                weight = to_exact(value, path)
+            except Problem as problem:  # a bad weight, not a bad source
                 problems.add(problem)
                 continue
             if weight < 0:
@@ -871,21 +941,32 @@ class Rubric:
         problems: _Problems,
         nodes: dict[str, _Node],
         indicators: dict[str, tuple[Indicator, Fraction]],
+        total: Fraction | None,
     ) -> None:
-        """Check every level's weights and work out each node's absolute points."""
+        """Check every level's weights and work out each node's absolute points.
 
-        def level(
+        A level whose weights cannot be used (one missing or unreadable, or
+        the rubric's ``total_points``) is reported, and the levels below it are
+        still checked on their own, so one problem does not hide the others.
+        """
+        percent = self.weighting == "percent"
+
+        def level(  # noqa: PLR0913 - one level of the walk, and whether it records
             node_id: str,
             path: Path,
-            points: Fraction,
+            points: Fraction | None,
             sections: Sequence[Section],
             leaves: Sequence[Indicator],
+            *,
+            record: bool,
         ) -> None:
             children: list[Section | Indicator] = [*sections, *leaves]
             if not children:  # an unfilled slot (个性指标): see Rubric.slots
-                nodes[node_id] = _Node(path, points, (), ())
+                if record and points is not None:
+                    nodes[node_id] = _Node(path, points, (), ())
                 return
-            weights: list[Fraction] = []
+            weights: list[Fraction | None] = []
+            usable = points is not None
             for child in children:
                 kind = "sections" if isinstance(child, Section) else "indicators"
                 weight = self._weight_of(child)
@@ -897,29 +978,38 @@ class Rubric:
                             "is required with weighting='percent'",
                         )
                     )
-                    return
-                if not isinstance(weight, Fraction):
-                    return  # already reported by the child
+                elif not isinstance(weight, Fraction):
+                    weight = None  # already reported by the child
+                usable = usable and weight is not None
                 weights.append(weight)
-            basis = points if self.weighting == "points" else Fraction(100)
-            total = sum(weights, Fraction(0))
+            if not usable or points is None:
+                self._check_below(children, weights, path, level)
+                return
+            known = [w for w in weights if w is not None]
+            basis = Fraction(100) if percent else points
+            total = sum(known, Fraction(0))
             if total != basis:
-                unit = "points" if self.weighting == "points" else "%"
+                unit = "%" if percent else "points"
                 problems.add(
                     InvalidWeightsError(
                         (*path, "weights"),
-                        {c.id: _f(w) for c, w in zip(children, weights, strict=True)},
+                        {c.id: _f(w) for c, w in zip(children, known, strict=True)},
                         f"must sum to exactly {_f(basis)} {unit} "
                         f"(they sum to {_f(total)})",
                     )
                 )
+                # Not below: a section's weight that breaks this sum would
+                # break its own children's sum too, one mistake told twice.
                 return
             shares = (
-                tuple(w / basis for w in weights)
+                tuple(w / basis for w in known)
                 if basis
-                else tuple(Fraction(1, len(weights)) for _ in weights)
+                else tuple(Fraction(1, len(known)) for _ in known)
             )
-            nodes[node_id] = _Node(path, points, tuple(c.id for c in children), shares)
+            if record:
+                nodes[node_id] = _Node(
+                    path, points, tuple(c.id for c in children), shares
+                )
             for child, share in zip(children, shares, strict=True):
                 child_points = points * share
                 if isinstance(child, Section):
@@ -929,11 +1019,37 @@ class Rubric:
                         child_points,
                         child.sections,
                         child.indicators,
+                        record=record,
                     )
-                else:
+                elif record:
                     indicators[child.id] = (child, child_points)
 
-        level(ROOT, ("rubric",), self.total_points, self.sections, ())
+        level(ROOT, ("rubric",), total, self.sections, (), record=True)
+
+    def _check_below(
+        self,
+        children: Sequence[Section | Indicator],
+        weights: Sequence[Fraction | None],
+        path: Path,
+        level: Callable[..., None],
+    ) -> None:
+        """Check the levels below a level whose own weights are unusable.
+
+        Nothing is recorded (the rubric will not be built); each sub-section
+        is checked against its own weight, which is its points when weights
+        are points, and against 100 when they are percentages.
+        """
+        for child, weight in zip(children, weights, strict=True):
+            if isinstance(child, Section):
+                points = Fraction(100) if self.weighting == "percent" else weight
+                level(
+                    child.id,
+                    (*path, "sections", Id(child.id)),
+                    points,
+                    child.sections,
+                    child.indicators,
+                    record=False,
+                )
 
     @classmethod
     def normalising(cls, **fields: object) -> Rubric:
