@@ -429,3 +429,14 @@ class TestWorkbookParts:
         problem = only_problem(lambda: read_xlsx(data))
         assert problem.path == "评分表!E3 (得分)"
         assert "=C10+1" in problem.message
+
+
+def test_an_unreadable_compression_method_is_a_library_error() -> None:
+    """A member packed with a method zipfile cannot read is refused, not a crash."""
+    data = bytearray(workbook(sheet_xml(data_row(2))))
+    start = data.find(b"PK\x01\x02")
+    while start >= 0:  # every central directory entry: method 99
+        data[start + 10 : start + 12] = (99).to_bytes(2, "little")
+        start = data.find(b"PK\x01\x02", start + 4)
+    problem = only_problem(lambda: read_xlsx(bytes(data)))
+    assert "is not a readable .xlsx workbook" in problem.message

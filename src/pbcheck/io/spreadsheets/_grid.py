@@ -385,6 +385,9 @@ _BROKEN = (
     IndexError,
     EOFError,
     zlib.error,
+    # zipfile: an encrypted member, or a compression method it cannot read
+    # (NotImplementedError is a RuntimeError).
+    RuntimeError,
 )
 
 
