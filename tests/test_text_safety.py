@@ -8,6 +8,8 @@ from datetime import date
 import attrs
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pbcheck._text import _UNSAFE, unsafe_character, visible
 from pbcheck.errors import PbcheckError, render
@@ -247,3 +249,35 @@ class TestOutputs:
         assert escape_md("见 https://e.cn 或 www.e.cn") == (
             "见 https\\://e.cn 或 www\\.e.cn"
         )
+
+
+class TestAnyText:
+    """Whatever text comes, it is refused by a library error or written safely."""
+
+    @given(st.text())
+    def test_visible_output_is_always_safe(self, text):
+        """visible() leaves no refused character and always encodes as UTF-8."""
+        shown = visible(text)
+        assert unsafe_character(shown) is None
+        shown.encode("utf-8")
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.text(min_size=1, max_size=12))
+    def test_a_series_name_is_refused_or_reaches_every_format(self, name):
+        """Any series name: a PbcheckError, or every format written and clean."""
+        try:
+            report = small_report(
+                {"a": 95, "b": 60}, series={name: ["a"], "党群部门": ["b"]}
+            )
+        except PbcheckError:
+            return
+        outputs = [
+            to_html(report, charts=False),
+            to_markdown(report),
+            to_csv(report).removeprefix("\ufeff"),  # the byte-order mark Excel needs
+            to_circular(report),
+        ]
+        for text in outputs:
+            text.encode("utf-8")
+            assert unsafe_character(text, line_breaks=True) is None
+        openpyxl.load_workbook(io.BytesIO(to_workbook(report)))
