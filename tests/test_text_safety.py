@@ -16,6 +16,7 @@ from pbcheck.errors import PbcheckError, render
 from pbcheck.examples.small import simple_rubric, small_report
 from pbcheck.model.cycle import AssessmentCycle, Milestone
 from pbcheck.model.evaluation import Evaluation, NotApplicable
+from pbcheck.model.frequency import Frequency
 from pbcheck.model.org import OrgTree, OrgUnit, ResponsiblePerson
 from pbcheck.model.rubric_set import RubricSet
 from pbcheck.report import to_circular, to_csv, to_html, to_markdown, to_workbook
@@ -177,6 +178,12 @@ class TestRubricsAndEvaluations:
         )
         assert "reason: contains U+000A (a control character)" in refusal(
             NotApplicable, "i1", "不适用\n一、伪造的段落"
+        )
+
+    def test_frequency_activity_is_refused(self):
+        """The activity phrase of a frequency rule (it reaches reasons) follows the rule."""
+        assert "frequency.activity: contains U+202E" in refusal(
+            Frequency, "month", activity="召开\u202e支委会"
         )
 
 

@@ -76,6 +76,7 @@ from typing import (
 import attrs
 
 from pbcheck._numbers import Exact, to_exact
+from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -494,6 +495,8 @@ class Frequency:
                     "must be None or a non-empty verb phrase such as '召开党员大会'",
                 )
             )
+        elif activity is not None and (why := unsafe_character(activity)) is not None:
+            found.append(InvalidValueError(("frequency", "activity"), activity, why))
         if self.partial_min_share is None:
             return found
         where = ("frequency", "partial_min_share")
