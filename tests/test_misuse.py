@@ -34,6 +34,9 @@ from pbcheck.model.evaluation import (
     Source,
 )
 from pbcheck.model.rubric import MAX_DEPTH
+from pbcheck.outcomes.grading import GradeGate, GradeOverride
+from pbcheck.outcomes.ranking import Quota
+from pbcheck.outcomes.selection import BottomPolicy, CommendationPolicy
 
 
 @pytest.mark.parametrize(
@@ -235,3 +238,54 @@ def test_source_weights_that_are_not_a_mapping_are_refused(weights: object) -> N
     [problem] = caught.value.problems
     assert isinstance(problem, InvalidTypeError)
     assert problem.path == "rubric.source_weights"
+
+
+# -- outcome policies ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("policy", [BottomPolicy, CommendationPolicy])
+def test_per_series_is_copied(policy: type) -> None:
+    """A later change to the caller's dict cannot change a frozen policy."""
+    per_series = {"党群部门": Quota(count=5)}
+    made = policy(Quota(count=1), per_series=per_series)
+    per_series["党群部门"] = Quota(count=50)
+    per_series["政府部门"] = Quota(count=9)
+    assert made.quota_for("党群部门") == Quota(count=5)
+    assert made.quota_for("政府部门") == Quota(count=1)
+
+
+@pytest.mark.parametrize("policy", [BottomPolicy, CommendationPolicy])
+def test_per_series_members_are_checked(policy: type) -> None:
+    """A quota that is not a Quota, and a blank series, each named."""
+    with pytest.raises(ValidationError) as caught:
+        policy(Quota(count=1), per_series={"党群部门": 3, " ": Quota(count=1)})
+    assert [(p.path, p.value) for p in caught.value.problems] == [
+        ('policy.per_series["党群部门"]', 3),
+        ("policy.per_series", " "),
+    ]
+
+
+@pytest.mark.parametrize("policy", [BottomPolicy, CommendationPolicy])
+def test_per_series_must_be_a_mapping(policy: type) -> None:
+    """A list where a mapping belongs: InvalidTypeError, not AttributeError later."""
+    with pytest.raises(InvalidTypeError) as caught:
+        policy(Quota(count=1), per_series=[("党群部门", Quota(count=5))])
+    assert caught.value.path == "policy.per_series"
+
+
+def test_a_bad_block_from_lists_the_kinds() -> None:
+    """block_from outside AccountabilityKind: InvalidValueError listing the kinds."""
+    with pytest.raises(InvalidValueError) as caught:
+        CommendationPolicy(Quota(count=1), block_from="诫勉")  # type: ignore[arg-type]
+    assert caught.value.path == "policy.block_from"
+    assert "'admonishment'" in caught.value.message
+
+
+def test_bad_gate_kinds_and_override_levels_are_named() -> None:
+    """Grade rules: each kind or level outside its enum named by position."""
+    with pytest.raises(ValidationError) as caught:
+        GradeGate("g", "较好", kinds=["circulated_criticism", "通报"])
+    assert [(p.path, p.value) for p in caught.value.problems] == [("kinds[1]", "通报")]
+    with pytest.raises(ValidationError) as caught:
+        GradeOverride("o", "好", levels=["县级"])
+    assert [(p.path, p.value) for p in caught.value.problems] == [("levels[0]", "县级")]

@@ -76,7 +76,7 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, TypeVar
 
 import attrs
 
@@ -241,12 +241,40 @@ class Honour:
     evidence: str = ""
 
 
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _members(value: object, name: str, enum: type[_E]) -> tuple[_E, ...]:
+    """*value*, a list of *enum*'s values, as members; any other is named.
+
+    >>> _members(["central", "县级"], "levels", HonourLevel)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid grade rule: 1 problem
+      levels[1]: must be one of 'central', 'provincial', 'municipal', 'county' (got '县级')
+    """
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidTypeError((name,), value, f"must be a list of {enum.__name__}")
+    problems = _Problems("invalid grade rule")
+    found: list[_E] = []
+    allowed = ", ".join(repr(known.value) for known in enum)
+    for index, given in enumerate(value):
+        try:
+            found.append(enum(given))
+        except ValueError:
+            problems.add(
+                InvalidValueError((name, index), given, f"must be one of {allowed}")
+            )
+    problems.raise_if_any()
+    return tuple(found)
+
+
 def _kinds(value: Iterable[AccountabilityKind | str]) -> tuple[AccountabilityKind, ...]:
-    return tuple(AccountabilityKind(kind) for kind in value)
+    return _members(value, "kinds", AccountabilityKind)
 
 
 def _levels(value: Iterable[HonourLevel | str]) -> tuple[HonourLevel, ...]:
-    return tuple(HonourLevel(level) for level in value)
+    return _members(value, "levels", HonourLevel)
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:

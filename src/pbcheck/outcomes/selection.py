@@ -206,6 +206,66 @@ class AccountabilityRecord:
     note: str = ""
 
 
+def _per_series(value: object) -> dict[str, Quota]:
+    """A copy of *value*, a mapping of series to :class:`Quota`, each checked.
+
+    A copy, so that a later change to the caller's dict cannot change a
+    frozen policy.
+
+    >>> _per_series({"党群部门": 3})
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid policy: 1 problem
+      policy.per_series["党群部门"]: must be a Quota (got 3)
+    """
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(
+            ("policy", "per_series"), value, "must be a mapping of series to Quota"
+        )
+    problems = _Problems("invalid policy")
+    copy: dict[str, Quota] = {}
+    for series, quota in value.items():
+        if not isinstance(series, str) or not series.strip():
+            problems.add(
+                InvalidValueError(
+                    ("policy", "per_series"),
+                    series,
+                    "a series must be a non-empty string",
+                )
+            )
+        elif not isinstance(quota, Quota):
+            problems.add(
+                InvalidTypeError(
+                    ("policy", "per_series", series), quota, "must be a Quota"
+                )
+            )
+        else:
+            copy[series] = quota
+    problems.raise_if_any()
+    return copy
+
+
+def _kind(value: object) -> AccountabilityKind:
+    """*value* as an :class:`AccountabilityKind`, or a library error listing them.
+
+    >>> _kind("诫勉")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: policy.block_from: must be one of ...
+    """
+    if isinstance(value, AccountabilityKind):
+        return value
+    if isinstance(value, str):
+        try:
+            return AccountabilityKind(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(kind.value) for kind in AccountabilityKind)
+    raise InvalidValueError(
+        ("policy", "block_from"), value, f"must be one of {allowed}"
+    )
+
+
 def _below(value: Exact | None) -> Fraction | None:
     return None if value is None else to_exact(value, ("policy", "below"))
 
@@ -248,7 +308,7 @@ class BottomPolicy:
     """
 
     quota: Quota | None = None
-    per_series: Mapping[str, Quota] = attrs.field(factory=dict)
+    per_series: Mapping[str, Quota] = attrs.field(factory=dict, converter=_per_series)
     below: Fraction | None = attrs.field(default=None, converter=_below)
     vetoed: bool = True
     ties: Literal["spare", "include"] = attrs.field(
@@ -599,7 +659,7 @@ class CommendationPolicy:
     """
 
     quota: Quota
-    per_series: Mapping[str, Quota] = attrs.field(factory=dict)
+    per_series: Mapping[str, Quota] = attrs.field(factory=dict, converter=_per_series)
     min_score: Fraction | None = attrs.field(default=None, converter=_min_score)
     min_rating: Fraction | None = attrs.field(default=None, converter=_min_rating)
     rating_measure: Literal["good_rate", "weighted"] = attrs.field(
@@ -607,7 +667,7 @@ class CommendationPolicy:
     )
     exclude_flagged_rating: bool = True
     block_from: AccountabilityKind = attrs.field(
-        default=AccountabilityKind.ADMONISHMENT, converter=AccountabilityKind
+        default=AccountabilityKind.ADMONISHMENT, converter=_kind
     )
     exclude_bottom: bool = True
     group_by: Literal["series", "all"] = attrs.field(
