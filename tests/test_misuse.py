@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from pbcheck import DirectScore, Indicator, Rubric, Section
+from pbcheck import DirectScore, GeometricMean, Indicator, Rubric, Section
 from pbcheck._numbers import MAX_PLACES, RoundingPolicy
 from pbcheck.errors import (
     Id,
@@ -289,3 +289,12 @@ def test_bad_gate_kinds_and_override_levels_are_named() -> None:
     with pytest.raises(ValidationError) as caught:
         GradeOverride("o", "好", levels=["县级"])
     assert [(p.path, p.value) for p in caught.value.problems] == [("levels[0]", "县级")]
+
+
+@pytest.mark.parametrize("digits", [10**9, 5, "40", True])
+def test_a_geometric_mean_precision_is_bounded(digits: object) -> None:
+    """GeometricMean(digits=10**9) would never finish; digits is 10 to MAX_DIGITS."""
+    with pytest.raises(InvalidValueError) as caught:
+        GeometricMean(digits=digits)  # type: ignore[arg-type]
+    assert caught.value.path == "aggregator.digits"
+    assert caught.value.value == digits

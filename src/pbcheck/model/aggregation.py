@@ -43,7 +43,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from pbcheck._numbers import whole_at_least
+from pbcheck._numbers import MAX_DIGITS, whole_at_least
 from pbcheck.errors import (
     InvalidValueError,
     InvalidWeightsError,
@@ -246,6 +246,18 @@ class Median:
         return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+_at_least_ten = whole_at_least(10, "aggregator")
+
+
+def _digits(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    """10 to MAX_DIGITS: a precision of 10**9 digits would never finish."""
+    _at_least_ten(instance, attribute, value)
+    if value > MAX_DIGITS:
+        raise InvalidValueError(
+            ("aggregator", attribute.name), value, f"must be at most {MAX_DIGITS}"
+        )
+
+
 @attrs.frozen
 class GeometricMean:
     """Π vᵢ^(wᵢ/Σw): punishes imbalance more than the arithmetic mean.
@@ -254,13 +266,18 @@ class GeometricMean:
     built-in: it computes ``exp(Σ wᵢ·ln vᵢ / Σw)`` in :mod:`decimal` to
     ``digits`` significant digits (correctly rounded ``ln`` and ``exp``, hence
     still monotone) and returns that decimal as a fraction.  Any zero value
-    gives zero; negative values are an error.
+    gives zero; negative values are an error.  ``digits`` is a whole number
+    from 10 to :data:`~pbcheck._numbers.MAX_DIGITS`.
 
     >>> GeometricMean()([Fraction(1), Fraction(4)], [Fraction(1), Fraction(1)])
     Fraction(2, 1)
+    >>> GeometricMean(digits=10**9)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: aggregator.digits: must be at most 1000 (got 1000000000)
     """
 
-    digits: int = attrs.field(default=40, validator=attrs.validators.ge(10))
+    digits: int = attrs.field(default=40, validator=_digits)
     name = "geometric_mean"
     monotone = True
 
