@@ -66,7 +66,7 @@ def to_exact(value: object, path: Path | str) -> Fraction:
     ``0.1`` is not one tenth; write ``Decimal("0.1")`` or ``"0.1"``),
     :class:`bool`, NaN and infinities, and strings with anything else in them
     (spaces, ``%``, full-width digits).  Nothing is guessed.  A number with
-    more than :data:`MAX_DIGITS` digits is refused too, before Python tries to
+    more than ``MAX_DIGITS`` (1,000) digits is refused too, before Python tries to
     convert it.
 
     >>> to_exact("8.5", ("x",))
@@ -192,7 +192,7 @@ class RoundingPolicy:
     >>> RoundingPolicy(places=1).apply(Fraction(-5, 4))
     Decimal('-1.3')
 
-    At most :data:`MAX_PLACES` places:
+    At most ``MAX_PLACES`` (100) places:
 
     >>> RoundingPolicy(places=10**6)
     Traceback (most recent call last):

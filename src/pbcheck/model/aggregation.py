@@ -267,7 +267,7 @@ class GeometricMean:
     ``digits`` significant digits (correctly rounded ``ln`` and ``exp``, hence
     still monotone) and returns that decimal as a fraction.  Any zero value
     gives zero; negative values are an error.  ``digits`` is a whole number
-    from 10 to :data:`~pbcheck._numbers.MAX_DIGITS`.
+    from 10 to 1,000 (``pbcheck._numbers.MAX_DIGITS``).
 
     >>> GeometricMean()([Fraction(1), Fraction(4)], [Fraction(1), Fraction(1)])
     Fraction(2, 1)
