@@ -35,7 +35,7 @@ from pbcheck.model.evaluation import (
 )
 from pbcheck.model.rubric import MAX_DEPTH
 from pbcheck.outcomes.grading import GradeGate, GradeOverride
-from pbcheck.outcomes.ranking import Quota
+from pbcheck.outcomes.ranking import Quota, RankingPolicy
 from pbcheck.outcomes.selection import BottomPolicy, CommendationPolicy
 
 
@@ -298,3 +298,31 @@ def test_a_geometric_mean_precision_is_bounded(digits: object) -> None:
         GeometricMean(digits=digits)  # type: ignore[arg-type]
     assert caught.value.path == "aggregator.digits"
     assert caught.value.value == digits
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: RankingPolicy(ties="skip"), "ties"),  # type: ignore[arg-type]
+        (lambda: RankingPolicy(basis="float"), "basis"),  # type: ignore[arg-type]
+        (lambda: RankingPolicy(mixed_rubrics="merge"), "mixed_rubrics"),  # type: ignore[arg-type]
+        (lambda: BottomPolicy(ties="drop"), "ties"),  # type: ignore[arg-type]
+        (lambda: BottomPolicy(group_by="unit"), "group_by"),  # type: ignore[arg-type]
+        (
+            lambda: CommendationPolicy(Quota(count=1), rating_measure="mean"),  # type: ignore[arg-type]
+            "rating_measure",
+        ),
+        (
+            lambda: CommendationPolicy(Quota(count=1), group_by=None),  # type: ignore[arg-type]
+            "group_by",
+        ),
+    ],
+)
+def test_a_policy_choice_outside_its_options_lists_them(
+    make: object, field: str
+) -> None:
+    """Not attrs' bare ValueError with a tuple for text: the field and the options."""
+    with pytest.raises(InvalidValueError) as caught:
+        make()  # type: ignore[operator]
+    assert caught.value.path == f"policy.{field}"
+    assert caught.value.message.startswith("must be one of '")

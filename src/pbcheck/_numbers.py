@@ -158,6 +158,36 @@ def whole_at_least(
     return check
 
 
+def one_of(
+    options: tuple[str, ...], owner: str = ""
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """An attrs validator: one of *options*, else a library error listing them.
+
+    Like ``attrs.validators.in_``, but it raises
+    :class:`~pbcheck.errors.InvalidValueError` whose path is
+    ``(owner, field)``, so a bad choice is reported like every other bad input.
+
+    >>> @attrs.frozen
+    ... class Policy:
+    ...     ties: str = attrs.field(validator=one_of(("dense", "ordinal"), "policy"))
+    >>> Policy("skip")
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.InvalidValueError: policy.ties: must be one of 'dense', 'ordinal' (got 'skip')
+    """
+    allowed = ", ".join(repr(option) for option in options)
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or value not in options:
+            raise InvalidValueError(
+                (owner, attribute.name) if owner else (attribute.name,),
+                value,
+                f"must be one of {allowed}",
+            )
+
+    return check
+
+
 _at_least_zero = whole_at_least(0, "rounding")
 
 

@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 import attrs
 
 from pbcheck._numbers import format_exact as _f
-from pbcheck._numbers import to_exact
+from pbcheck._numbers import one_of, to_exact
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -192,16 +192,16 @@ class RankingPolicy:
 
     ties: TieMethod = attrs.field(
         default="competition",
-        validator=attrs.validators.in_(("competition", "dense", "ordinal")),
+        validator=one_of(("competition", "dense", "ordinal"), "policy"),
     )
     basis: TieBasis = attrs.field(
-        default="rounded", validator=attrs.validators.in_(("exact", "rounded"))
+        default="rounded", validator=one_of(("exact", "rounded"), "policy")
     )
     comparable: tuple[frozenset[str], ...] = attrs.field(
         default=(), converter=_comparable, validator=_check_comparable
     )
     mixed_rubrics: MixedRubrics = attrs.field(
-        default="refuse", validator=attrs.validators.in_(("refuse", "split"))
+        default="refuse", validator=one_of(("refuse", "split"), "policy")
     )
 
     def compared(self, card: Scorecard) -> Fraction:

@@ -79,7 +79,7 @@ from typing import Literal
 
 import attrs
 
-from pbcheck._numbers import Exact, to_exact, whole_at_least
+from pbcheck._numbers import Exact, one_of, to_exact, whole_at_least
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import InvalidTypeError, InvalidValueError, _Problems
 from pbcheck.model.cycle import AssessmentCycle
@@ -312,10 +312,10 @@ class BottomPolicy:
     below: Fraction | None = attrs.field(default=None, converter=_below)
     vetoed: bool = True
     ties: Literal["spare", "include"] = attrs.field(
-        default="include", validator=attrs.validators.in_(("spare", "include"))
+        default="include", validator=one_of(("spare", "include"), "policy")
     )
     group_by: Literal["series", "all"] = attrs.field(
-        default="series", validator=attrs.validators.in_(("series", "all"))
+        default="series", validator=one_of(("series", "all"), "policy")
     )
     vetoed_in_quota: bool = False
     min_group_size: int = attrs.field(default=2, validator=whole_at_least(1, "policy"))
@@ -663,7 +663,7 @@ class CommendationPolicy:
     min_score: Fraction | None = attrs.field(default=None, converter=_min_score)
     min_rating: Fraction | None = attrs.field(default=None, converter=_min_rating)
     rating_measure: Literal["good_rate", "weighted"] = attrs.field(
-        default="good_rate", validator=attrs.validators.in_(("good_rate", "weighted"))
+        default="good_rate", validator=one_of(("good_rate", "weighted"), "policy")
     )
     exclude_flagged_rating: bool = True
     block_from: AccountabilityKind = attrs.field(
@@ -671,7 +671,7 @@ class CommendationPolicy:
     )
     exclude_bottom: bool = True
     group_by: Literal["series", "all"] = attrs.field(
-        default="series", validator=attrs.validators.in_(("series", "all"))
+        default="series", validator=one_of(("series", "all"), "policy")
     )
     title: str = "党建工作先进单位"
 
