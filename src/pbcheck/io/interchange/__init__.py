@@ -625,11 +625,29 @@ def dump(obj: object, path: str | Path, *, rules: RuleRegistry | None = None) ->
     return write_atomic(target, text)
 
 
+#: What a document can satisfy its schema and still be refused for: rules of
+#: values together, or of the machine, that JSON Schema does not express.
+#: ``tests/test_schema_conformance.py`` holds the loader to this list.
+_SCHEMA_LEAVES_TO_THE_LOADER = (
+    "Besides this schema, the loader checks: ranges of numbers (points, caps "
+    "and targets > 0, weights >= 0, counts whole and >= 1, shares at most 1); "
+    "ids unique and references resolving (parents, series, sections, "
+    "indicators, units, rubrics); dates in order and inside the cycle; rules "
+    "between fields (points or by_category, sections or indicators, weights "
+    "that add up, tiers in order, lists not empty); names of aggregators and "
+    "rule types known to the registry; the time zone known to the machine's "
+    "zone database; text free of control, format and unpaired surrogate "
+    "characters; and, in a results document, that every figure agrees with "
+    "what it is computed from.  schema_version is written 1, without a decimal "
+    "point: JSON Schema counts 1.0 as the integer 1, the loader does not."
+)
+
+
 @functools.cache
 def _schema(kind: Kind) -> str:
-    # Rubric sets (and results documents, which may embed one) write common
-    # sections once and refer to them by id.
-    builder = SchemaBuilder(section_refs=kind in ("rubric_set", "results"))
+    # Rubric sets (also one a results document embeds) write common sections
+    # once and refer to them by id; the builder allows references there only.
+    builder = SchemaBuilder()
     body = builder.object_schema(_TYPES[kind])
     properties = {
         "schema_version": {"const": SCHEMA_VERSION},
@@ -640,6 +658,7 @@ def _schema(kind: Kind) -> str:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:pbcheck:schema:{kind}:{SCHEMA_VERSION}",
         "title": f"pbcheck {kind} document, schema_version {SCHEMA_VERSION}",
+        "description": _SCHEMA_LEAVES_TO_THE_LOADER,
         "type": "object",
         "properties": properties,
         "required": ["schema_version", "kind", *body.get("required", [])],

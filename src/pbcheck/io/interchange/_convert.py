@@ -894,24 +894,77 @@ def _expected_keys(cl: object) -> list[str]:
 # -- JSON Schema ------------------------------------------------------------------
 
 
+# The schema's patterns say what the loader accepts, value by value (the
+# loader's own patterns above only sort the text into kinds, and then let
+# ``date.fromisoformat`` and friends name what is wrong): a denominator is
+# never zero; a date is a calendar date of years 0001-9999, 29 February of
+# leap years only; a time runs to 23:59:59.999999, and a UTC offset is less
+# than a day.
+_SCHEMA_EXACT_PATTERN = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+|[0-9]+/0*[1-9][0-9]*)$"
+_MONTH_DAY = (
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+)
+_LEAP_YEAR = (
+    r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+)
+_CALENDAR_DATE = rf"(?!0000)(?:[0-9]{{4}}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_SCHEMA_DATE_PATTERN = rf"^{_CALENDAR_DATE}$"
+_SCHEMA_DATETIME_PATTERN = (
+    rf"^{_CALENDAR_DATE}T(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(?::[0-5][0-9](?:\.[0-9]{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+#: Text with something in it: the loader refuses empty and blank text.
+_TEXT_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": r"\S",
+    "description": "non-blank text",
+}
+
 _EXACT_SCHEMA: dict[str, Any] = {
     "description": "an exact number: a decimal or fraction in a string, or an integer",
     "anyOf": [
-        {"type": "string", "pattern": _EXACT_PATTERN, "maxLength": _MAX_NUMBER_TEXT},
+        {
+            "type": "string",
+            "pattern": _SCHEMA_EXACT_PATTERN,
+            "maxLength": _MAX_NUMBER_TEXT,
+        },
         {"type": "integer", "minimum": -_MAX_INT, "maximum": _MAX_INT},
     ],
 }
 _INT_SCHEMA = {"type": "integer", "minimum": -_MAX_INT, "maximum": _MAX_INT}
-_DATE_SCHEMA = {"type": "string", "pattern": _DATE_PATTERN, "format": "date"}
+_DATE_SCHEMA = {"type": "string", "pattern": _SCHEMA_DATE_PATTERN, "format": "date"}
 _MOMENT_SCHEMA = {
     "anyOf": [
         _DATE_SCHEMA,
-        {"type": "string", "pattern": _DATETIME_PATTERN, "format": "date-time"},
+        {
+            "type": "string",
+            "pattern": _SCHEMA_DATETIME_PATTERN,
+            "format": "date-time",
+        },
     ]
 }
 
 
 _NO_DEFAULT = object()
+
+#: Fields whose values the loader limits beyond their type, said in the schema.
+_FIELD_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
+    ("Milestone", "key"): {
+        "type": "string",
+        "pattern": "^[a-z][a-z0-9_]*$",
+        "description": "a lowercase English id such as self_check",
+    },
+    ("AssessmentCycle", "zone"): {
+        "type": "string",
+        "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z][A-Za-z0-9_+-]*)*$",
+        "description": (
+            "an IANA time zone name such as Asia/Shanghai, known to the zone "
+            "database of the machine that loads the document"
+        ),
+    },
+    ("RoundingPolicy", "places"): {"type": "integer", "minimum": 0, "maximum": 100},
+}
 
 
 class SchemaBuilder:
@@ -923,15 +976,23 @@ class SchemaBuilder:
         """A builder; with *section_refs*, a section may be a reference.
 
         A reference to a common section (``{"common": id}``) is written in a
-        rubric set and in a results document that embeds one.
+        rubric set (also one a results document embeds); the builder turns
+        *section_refs* on by itself while it describes a rubric set.
         """
         self.defs: dict[str, dict[str, Any]] = {}
         self.converter = converter or make_converter()
         self.section_refs = section_refs
 
     def ref(self, cl: type) -> dict[str, Any]:
-        """A ``$ref`` to the definition of attrs class *cl*, defining it once."""
+        """A ``$ref`` to the definition of attrs class *cl*, defining it once.
+
+        Inside a rubric set, a rubric and a section are defined apart
+        (``RubricOfSet``, ``SectionOfSet``): only there may a section be a
+        reference to a common section.
+        """
         name = cl.__name__
+        if self.section_refs and cl in (Rubric, Section):
+            name += "OfSet"
         if name not in self.defs:
             self.defs[name] = {}  # placeholder: recursion ends here
             self.defs[name] = self.object_schema(cl)
@@ -942,7 +1003,11 @@ class SchemaBuilder:
         if cl is Tiers:
             return self.object_schema(TiersForm)
         if cl is RubricSet:
-            return {**self.object_schema(RubricSetForm), "title": "RubricSet"}
+            outer, self.section_refs = self.section_refs, True
+            try:
+                return {**self.object_schema(RubricSetForm), "title": "RubricSet"}
+            finally:
+                self.section_refs = outer
         attrs.resolve_types(cl)
         renames = _RENAMES.get(cl, {})
         properties: dict[str, Any] = {}
@@ -951,7 +1016,16 @@ class SchemaBuilder:
             if not field.init:
                 continue
             key = renames.get(field.name, field.name)
-            properties[key] = self.of(field.type)
+            override = _FIELD_SCHEMAS.get((cl.__name__, field.name))
+            if override:
+                properties[key] = dict(override)
+            elif cl is RubricSetForm and field.name == "common":
+                # A common section is written in full; references are to it.
+                properties[key] = {"type": "array", "items": self.ref(Section)}
+            elif field.default == "":  # blank text allowed: it is the default
+                properties[key] = {"type": "string"}
+            else:
+                properties[key] = self.of(field.type)
             if field.default is attrs.NOTHING:
                 required.append(key)
             else:
@@ -983,7 +1057,7 @@ class SchemaBuilder:
     def of(self, tp: object) -> dict[str, Any]:  # noqa: PLR0911 - one branch per wire type
         """The schema of any annotated type."""
         simple: dict[object, dict[str, Any]] = {
-            str: {"type": "string"},
+            str: _TEXT_SCHEMA,
             int: _INT_SCHEMA,
             bool: {"type": "boolean"},
             Fraction: _EXACT_SCHEMA,
@@ -1037,7 +1111,7 @@ class SchemaBuilder:
                 "type": "object",
                 "additionalProperties": self.of(value_type),
             }
-            if _is_enum(key_type):
+            if _is_enum(key_type) or key_type is str:
                 schema["propertyNames"] = self.of(key_type)
             return schema
         if isinstance(tp, type) and attrs.has(tp):
