@@ -1,4 +1,4 @@
-"""The JSON Schemas and the loaders agree (issue 17, "one input contract for services").
+"""One input contract for services (issue 17): the JSON Schemas agree with the loaders, and problems come back as RFC 9457 problem details.
 
 Documents are generated from each shipped schema and loaded: the loader must
 accept each one, or refuse it only for a rule the schema says it cannot
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -23,8 +25,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from pbcheck.errors import ValidationError
-from pbcheck.io.interchange import KINDS, loads, schema
+from pbcheck.cli import main
+from pbcheck.errors import InvalidValueError, ValidationError
+from pbcheck.io.interchange import KINDS, loads, problem_details, schema
 
 #: Letters, digits, punctuation and spaces, Chinese included; control and
 #: format characters are refused by the text checks, which the schemas leave
@@ -124,9 +127,11 @@ def _from_schema(root: dict[str, Any]) -> st.SearchStrategy[Any]:  # noqa: C901
 DOCUMENTED = re.compile(
     # ranges of numbers
     r"must be [>≥] 0|must be a whole number ≥|must be at most|must be below"
+    r"|must not be below|must not exceed"
     # ids unique, references resolving
     r"|names no |is a duplicate|is already evaluated|is listed twice"
-    r"|is used twice|closes a loop|is not a known series"
+    r"|is used twice|closes a loop|is not a known series|is already the id"
+    r"|must fill the slots"
     # dates in order, rules between fields, lists not empty
     r"|must not be before|must run from|must not be empty|give exactly one"
     r"|give a count, a share|needs sections or indicators|at least one tier"
@@ -236,3 +241,89 @@ def _put(node: Any, field: str, value: str) -> None:
     elif isinstance(node, list):
         for item in node:
             _put(item, field, value)
+
+
+def test_validate_json_prints_rfc_9457_problem_details(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``pbcheck validate --format json``: one problem-details object per bad file, on stdout."""
+    bad = tmp_path / "tree.json"
+    document = _valid("org_tree")
+    _put(document, "id", " ")
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    good = tmp_path / "cycle.json"
+    good.write_text(json.dumps(_valid("cycle")), encoding="utf-8")
+    assert main(["validate", "--format", "json", str(bad), str(good)]) == 1
+    (details,) = json.loads(capsys.readouterr().out)
+    assert details == {
+        "type": "urn:pbcheck:problem:validation",
+        "title": "The document is not valid",
+        "status": 422,
+        "detail": "invalid org_tree document",
+        "instance": str(bad),
+        "errors": [
+            {
+                "path": "$.units[0].id",
+                "pointer": "#/units/0/id",
+                "detail": "must be a non-empty string",
+                "value": " ",
+                "problem": "InvalidValueError",
+            }
+        ],
+    }
+
+
+def test_validate_json_of_valid_files_is_an_empty_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every file valid: ``[]`` and exit 0, nothing on stderr."""
+    good = tmp_path / "cycle.json"
+    good.write_text(json.dumps(_valid("cycle")), encoding="utf-8")
+    assert main(["validate", "--format", "json", str(good)]) == 0
+    out, err = capsys.readouterr()
+    assert (json.loads(out), err) == ([], "")
+
+
+def test_problem_details_pointer_escapes_and_long_values() -> None:
+    """Keys with ``/`` and ``~`` are escaped in the pointer; long values are cut."""
+    problem = InvalidValueError(
+        ("$", "by_series", "a/b~c"), "x" * 500, "names no rubric"
+    )
+    details = problem_details(ValidationError("invalid rubric_set document", [problem]))
+    (entry,) = details["errors"]
+    assert entry["pointer"] == "#/by_series/a~1b~0c"
+    assert entry["value"] == "x" * 200 + "…"
+    assert "instance" not in details
+
+
+_NUMBERS = (
+    '{"schema_version": 1, "kind": "evaluations", "evaluations": [{"unit_id": "ZF01",'
+    ' "observations": [{"indicator_id": "P1", "value": 0.1},'
+    ' {"indicator_id": "P2", "value": 2.50}, {"indicator_id": "P3", "value": 1e2}]}]}'
+)
+
+
+def test_json_numbers_are_refused_by_default() -> None:
+    """Strict stays the default: a JSON number with a fraction is refused, with its path."""
+    with pytest.raises(ValidationError) as caught:
+        loads(_NUMBERS)
+    paths = [p.path for p in caught.value.problems]
+    assert paths == [f"$.evaluations[0].observations[{i}].value" for i in range(3)]
+
+
+def test_json_numbers_decimal_reads_the_exact_text() -> None:
+    """``json_numbers="decimal"``: 0.1 is exactly 1/10 (a float would not be), 1e2 is 100."""
+    (evaluation,) = loads(_NUMBERS, "evaluations", json_numbers="decimal")
+    values = [observation.value for observation in evaluation.observations]
+    assert values == [Fraction(1, 10), Fraction(5, 2), Fraction(100)]
+    assert Fraction(0.1) != Fraction(1, 10)  # what reading through float would give
+
+
+def test_json_numbers_decimal_still_refuses_what_is_not_exact() -> None:
+    """A number too long to write out, and an unknown option, are library errors."""
+    with pytest.raises(ValidationError) as caught:
+        loads(_NUMBERS.replace("1e2", "1e999999"), json_numbers="decimal")
+    paths = [p.path for p in caught.value.problems]
+    assert paths == ["$.evaluations[0].observations[2].value"]
+    with pytest.raises(InvalidValueError, match="json_numbers"):
+        loads(_NUMBERS, json_numbers="float")  # type: ignore[call-overload]

@@ -1,20 +1,29 @@
 """``pbcheck validate``: check document files and list every problem (文件校验).
 
 Loads each file as the kind it declares (or ``--kind``), prints an OK line per
-valid file and every problem of the others on stderr.  Exit 1 if any file has
-a problem.
+valid file and every problem of the others on stderr; with ``--format json``,
+one JSON array on stdout of RFC 9457 problem details, one per file with
+problems.  Exit 1 if any file has a problem.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbcheck.cli._shared import report_problems
 from pbcheck.errors import ValidationError
-from pbcheck.io.interchange import KINDS, Document, Results, kind_of, load
+from pbcheck.io.interchange import (
+    KINDS,
+    Document,
+    Results,
+    kind_of,
+    load,
+    problem_details,
+)
 from pbcheck.model.rubric_set import RubricSet
 
 if TYPE_CHECKING:
@@ -48,6 +57,15 @@ def add_parser(subparsers: SubParsers) -> None:
         choices=KINDS,
         help="要求的文件类型 / require this document kind",
     )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=(
+            "输出格式 / text lines (default), or json: a JSON array on stdout "
+            "with one RFC 9457 problem-details object per file with problems"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,6 +90,8 @@ def summary(document: Document) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Validate every file; exit 0 if all are valid, 1 otherwise."""
+    if args.format == "json":
+        return _run_json(args)
     failed = 0
     for path in args.files:
         try:
@@ -85,3 +105,20 @@ def run(args: argparse.Namespace) -> int:
         noun = "file" if failed == 1 else "files"
         sys.stderr.write(f"{failed} {noun} with problems / 个文件有问题\n")
     return 1 if failed else 0
+
+
+def _run_json(args: argparse.Namespace) -> int:
+    """``--format json``: the problem details of every file with problems, as one array.
+
+    An empty array when every file is valid; each object is
+    :func:`pbcheck.io.interchange.problem_details` with the file as its
+    ``instance``.  The JSON is ASCII-escaped, so any console can print it.
+    """
+    found = []
+    for path in args.files:
+        try:
+            load(path, args.kind)
+        except ValidationError as exc:
+            found.append(problem_details(exc, instance=str(path)))
+    sys.stdout.write(json.dumps(found, indent=2) + "\n")
+    return 1 if found else 0

@@ -60,6 +60,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, cast, overload
 
@@ -95,6 +96,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TOML_KINDS",
     "Document",
+    "JsonNumbers",
     "Kind",
     "Limits",
     "Results",
@@ -103,11 +105,15 @@ __all__ = [
     "kind_of",
     "load",
     "loads",
+    "problem_details",
     "schema",
 ]
 
 #: The version of the document format this pbcheck writes and reads.
 SCHEMA_VERSION = 1
+
+#: How :func:`loads` reads a JSON number with a fraction or exponent.
+JsonNumbers: TypeAlias = Literal["strict", "decimal"]
 
 #: A document kind.
 Kind: TypeAlias = Literal[
@@ -358,6 +364,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> Rubric: ...
 @overload
 def loads(
@@ -368,6 +375,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> RubricSet: ...
 @overload
 def loads(
@@ -378,6 +386,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> OrgTree: ...
 @overload
 def loads(
@@ -388,6 +397,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> AssessmentCycle: ...
 @overload
 def loads(
@@ -398,6 +408,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> tuple[Evaluation, ...]: ...
 @overload
 def loads(
@@ -408,6 +419,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> Results: ...
 @overload
 def loads(
@@ -418,6 +430,7 @@ def loads(
     limits: Limits | None = ...,
     registry: AggregatorRegistry | None = ...,
     rules: RuleRegistry | None = ...,
+    json_numbers: JsonNumbers = ...,
 ) -> Document: ...
 def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     data: str | bytes,
@@ -427,6 +440,7 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     limits: Limits | None = None,
     registry: AggregatorRegistry | None = None,
     rules: RuleRegistry | None = None,
+    json_numbers: JsonNumbers = "strict",
 ) -> Document:
     """Read a document from text or bytes; strict, complete, nothing half-loaded.
 
@@ -441,6 +455,14 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
         rules: resolves rule tags (the built-ins by default); register a rule
             of your own in a :class:`~pbcheck.model.rules.RuleRegistry` and
             pass it here to load rubrics that use it.
+        json_numbers: how a JSON number with a fraction or an exponent
+            (``2.5``, ``1e2``) is read.  ``"strict"`` (the default) refuses
+            it: exact numbers are written as strings (``"2.5"``, ``"1/3"``).
+            ``"decimal"``, for systems that can only send JSON numbers, reads
+            it as the exact decimal its text says, never through a binary
+            float: ``0.1`` is ``"0.1"`` and ``2.50`` is ``"2.50"``, as if
+            written as those strings.  Only JSON; TOML documents are
+            hand-written and stay strict.
 
     Returns:
         The object: a Rubric, RubricSet, OrgTree, AssessmentCycle, a tuple of
@@ -463,7 +485,13 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     wanted = _wanted(kind)
     if format not in ("json", "toml"):
         raise InvalidValueError(("format",), format, "must be 'json' or 'toml'")
+    if json_numbers not in ("strict", "decimal"):
+        raise InvalidValueError(
+            ("json_numbers",), json_numbers, "must be 'strict' or 'decimal'"
+        )
     raw = decode(data, format, limits or Limits())
+    if json_numbers == "decimal" and format == "json":
+        raw = _decimal_numbers(raw)
     found = _read_envelope(raw, wanted)
     assert isinstance(raw, dict)  # noqa: S101 - checked by _read_envelope
     body = {k: v for k, v in raw.items() if k not in _ENVELOPE}
@@ -480,6 +508,34 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     # with its chain (as tblib does once distributed is imported), cattrs' own
     # errors could not be rebuilt in the process that receives it.
     raise ValidationError(f"invalid {found} document", problems)
+
+
+def _decimal_numbers(raw: object) -> object:
+    """*raw* with each JSON number that has a fraction or exponent as its exact text.
+
+    The parser reads such a number straight from its text into a
+    :class:`~decimal.Decimal` (never a float); written out in plain notation
+    it is the string an exact number is written as.  A number whose plain
+    notation would be longer than the loader reads (``1e999999``) is left as
+    it is, and refused as before.
+    """
+    if isinstance(raw, Decimal):
+        if raw.is_finite() and abs(raw.adjusted()) < _MAX_PLAIN_DIGITS:
+            return format(raw, "f")
+        return raw
+    if isinstance(raw, dict):
+        converted = {key: _decimal_numbers(value) for key, value in raw.items()}
+        if type(raw) is not dict:  # keeps what the parser noted (keys given twice)
+            raw.update(converted)
+            return raw
+        return converted
+    if isinstance(raw, list):
+        return [_decimal_numbers(item) for item in raw]
+    return raw
+
+
+#: Beyond this exponent a JSON number is not written out in plain notation.
+_MAX_PLAIN_DIGITS = 900
 
 
 def _format_of(path: Path) -> Format:
@@ -681,3 +737,92 @@ def schema(kind: Kind) -> dict[str, Any]:
         raise InvalidValueError(("kind",), kind, f"must be one of {', '.join(KINDS)}")
     result: dict[str, Any] = json.loads(_schema(kind))
     return result
+
+
+#: The ``type`` of every problem-details object pbcheck writes.
+PROBLEM_TYPE = "urn:pbcheck:problem:validation"
+
+#: A value quoted in a problem-details object is cut to this many characters.
+_SHOWN_VALUE = 200
+
+
+def problem_details(
+    error: ValidationError, *, instance: str | None = None
+) -> dict[str, Any]:
+    """*error* as RFC 9457 problem details: one JSON object a service can return.
+
+    The shape (``application/problem+json``)::
+
+        {
+            "type": "urn:pbcheck:problem:validation",
+            "title": "...",
+            "status": 422,
+            "detail": "<the error's message>",
+            "instance": "<file or request, if given>",
+            "errors": [
+                {
+                    "path": "$.sections[1].weight",
+                    "pointer": "#/sections/1/weight",
+                    "detail": "must be ≥ 0",
+                    "value": "-5",
+                    "problem": "InvalidValueError",
+                },
+                ...,
+            ],
+        }
+
+    ``errors`` is the extension member RFC 9457 shows for validation: one
+    entry per problem, in order.  ``path`` is pbcheck's path
+    (:func:`pbcheck.errors.render_path`); ``pointer`` is the same place as a
+    JSON Pointer into the document, given when the path is made of keys and
+    indexes below ``$`` (a path through ids, from a model built in Python,
+    has none).  ``value`` is the offending value: JSON text, numbers,
+    booleans and null as they are, anything else as its text, at most 200
+    characters.  ``status`` is 422 (Unprocessable Content): the request was
+    read but its document is invalid.
+
+    >>> from pbcheck.errors import ValidationError
+    >>> unit = '{"id": "", "name": "机关党委", "kind": "branch"}'
+    >>> try:
+    ...     loads(f'{{"schema_version": 1, "kind": "org_tree", "units": [{unit}]}}')
+    ... except ValidationError as exc:
+    ...     details = problem_details(exc, instance="tree.json")
+    >>> details["status"], details["instance"]
+    (422, 'tree.json')
+    >>> details["errors"]  # doctest: +NORMALIZE_WHITESPACE
+    [{'path': '$.units[0].id', 'pointer': '#/units/0/id',
+      'detail': 'must be a non-empty string', 'value': '',
+      'problem': 'InvalidValueError'}]
+    """
+    details: dict[str, Any] = {
+        "type": PROBLEM_TYPE,
+        "title": "The document is not valid",
+        "status": 422,
+        "detail": error.message,
+    }
+    if instance is not None:
+        details["instance"] = instance
+    details["errors"] = [_problem_entry(problem) for problem in error.problems]
+    return details
+
+
+def _problem_entry(problem: Problem) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": problem.path}
+    steps = problem.steps
+    if steps[:1] == (DOCUMENT,) and all(type(step) in (str, int) for step in steps[1:]):
+        entry["pointer"] = "#" + "".join(
+            "/" + str(step).replace("~", "~0").replace("/", "~1") for step in steps[1:]
+        )
+    entry["detail"] = problem.message
+    entry["value"] = _json_value(problem.value)
+    entry["problem"] = type(problem).__name__
+    return entry
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int):
+        return (
+            value if not isinstance(value, int) or abs(value) < 10**15 else str(value)
+        )
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= _SHOWN_VALUE else text[:_SHOWN_VALUE] + "…"
