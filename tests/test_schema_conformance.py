@@ -256,18 +256,19 @@ def test_validate_json_prints_rfc_9457_problem_details(
     assert main(["validate", "--format", "json", str(bad), str(good)]) == 1
     (details,) = json.loads(capsys.readouterr().out)
     assert details == {
-        "type": "urn:pbcheck:problem:validation",
-        "title": "The document is not valid",
+        "type": "urn:pbcheck:validation-error",
+        "title": "Unprocessable input",
         "status": 422,
-        "detail": "invalid org_tree document",
+        "detail": "invalid org_tree document: 1 problem",
         "instance": str(bad),
         "errors": [
             {
+                "kind": "InvalidValueError",
                 "path": "$.units[0].id",
+                "steps": ["$", "units", 0, "id"],
                 "pointer": "#/units/0/id",
-                "detail": "must be a non-empty string",
                 "value": " ",
-                "problem": "InvalidValueError",
+                "message": "must be a non-empty string",
             }
         ],
     }

@@ -1,7 +1,7 @@
 """``pbcheck report``: a results document as HTML, Excel, Markdown, CSV and a 通报 draft.
 
 Reads results documents as ``pbcheck rank`` does and writes the report files
-into a directory, each replaced atomically.  Exit 1 if a file does not load,
+into a directory as one set (:func:`pbcheck.report.write_report`).  Exit 1 if a file does not load,
 an extra is missing or a file cannot be written.
 """
 
@@ -31,9 +31,10 @@ def add_parser(subparsers: SubParsers) -> None:
             "把结果文件写成报告：HTML（含图表）、Excel 工作簿、Markdown、CSV 和通报"
             "草稿。 Write the report of a results document: a self-contained HTML "
             "page with charts, an Excel workbook (a sheet per series and per "
-            "unit), Markdown, CSV tables and a draft circular (通报草稿).  Every "
-            "file is rendered before any is written, and each is replaced "
-            "atomically, so a failed run leaves earlier reports untouched."
+            "unit), Markdown, CSV tables and a draft circular (通报草稿).  The "
+            "files are written as one set: a failed, interrupted (Ctrl-C, "
+            "SIGTERM) or concurrent run leaves the earlier report or the new "
+            "one in DIR, never a mix and no temporary files."
         ),
     )
     parser.add_argument(

@@ -69,11 +69,13 @@ import cattrs
 from pbcheck._files import write_atomic
 from pbcheck.errors import (
     DOCUMENT,
+    Id,
     InvalidTypeError,
     InvalidValueError,
     MissingExtraError,
     Problem,
     ValidationError,
+    render,
 )
 from pbcheck.io.interchange._convert import (
     SchemaBuilder,
@@ -739,10 +741,10 @@ def schema(kind: Kind) -> dict[str, Any]:
     return result
 
 
-#: The ``type`` of every problem-details object pbcheck writes.
-PROBLEM_TYPE = "urn:pbcheck:problem:validation"
+#: The ``type`` of every problem-details object pbcheck writes for invalid input.
+PROBLEM_TYPE = "urn:pbcheck:validation-error"
 
-#: A value quoted in a problem-details object is cut to this many characters.
+#: A text value quoted in a problem-details object is cut to this many characters.
 _SHOWN_VALUE = 200
 
 
@@ -751,34 +753,34 @@ def problem_details(
 ) -> dict[str, Any]:
     """*error* as RFC 9457 problem details: one JSON object a service can return.
 
-    The shape (``application/problem+json``)::
+    The shape (``application/problem+json``) is the one the service how-to
+    documents::
 
         {
-            "type": "urn:pbcheck:problem:validation",
-            "title": "...",
+            "type": "urn:pbcheck:validation-error",
+            "title": "Unprocessable input",
             "status": 422,
-            "detail": "<the error's message>",
+            "detail": "invalid org_tree document: 1 problem",
             "instance": "<file or request, if given>",
             "errors": [
                 {
-                    "path": "$.sections[1].weight",
-                    "pointer": "#/sections/1/weight",
-                    "detail": "must be ≥ 0",
-                    "value": "-5",
-                    "problem": "InvalidValueError",
-                },
-                ...,
+                    "kind": "InvalidValueError",
+                    "path": "$.units[0].id",
+                    "steps": ["$", "units", 0, "id"],
+                    "pointer": "#/units/0/id",
+                    "value": "",
+                    "message": "must be a non-empty string",
+                }
             ],
         }
 
-    ``errors`` is the extension member RFC 9457 shows for validation: one
-    entry per problem, in order.  ``path`` is pbcheck's path
-    (:func:`pbcheck.errors.render_path`); ``pointer`` is the same place as a
-    JSON Pointer into the document, given when the path is made of keys and
-    indexes below ``$`` (a path through ids, from a model built in Python,
-    has none).  ``value`` is the offending value: JSON text, numbers,
-    booleans and null as they are, anything else as its text, at most 200
-    characters.  ``status`` is 422 (Unprocessable Content): the request was
+    ``errors`` is the extension member RFC 9457 shows for validation, one
+    entry per problem in order: its class (``kind``), pbcheck's path as text
+    and as steps (an id step written ``{"id": …}``), the same place as a
+    JSON Pointer into the document when the path is made of keys and
+    indexes below ``$``, the offending value (JSON values as they are,
+    anything else as its text, text cut to 200 characters) and what was
+    expected.  ``status`` is 422 (Unprocessable Content): the request was
     read but its document is invalid.
 
     >>> from pbcheck.errors import ValidationError
@@ -787,18 +789,18 @@ def problem_details(
     ...     loads(f'{{"schema_version": 1, "kind": "org_tree", "units": [{unit}]}}')
     ... except ValidationError as exc:
     ...     details = problem_details(exc, instance="tree.json")
-    >>> details["status"], details["instance"]
-    (422, 'tree.json')
+    >>> details["status"], details["detail"], details["instance"]
+    (422, 'invalid org_tree document: 1 problem', 'tree.json')
     >>> details["errors"]  # doctest: +NORMALIZE_WHITESPACE
-    [{'path': '$.units[0].id', 'pointer': '#/units/0/id',
-      'detail': 'must be a non-empty string', 'value': '',
-      'problem': 'InvalidValueError'}]
+    [{'kind': 'InvalidValueError', 'path': '$.units[0].id',
+      'steps': ['$', 'units', 0, 'id'], 'pointer': '#/units/0/id',
+      'value': '', 'message': 'must be a non-empty string'}]
     """
     details: dict[str, Any] = {
         "type": PROBLEM_TYPE,
-        "title": "The document is not valid",
+        "title": "Unprocessable input",
         "status": 422,
-        "detail": error.message,
+        "detail": render(error)[0],
     }
     if instance is not None:
         details["instance"] = instance
@@ -807,22 +809,28 @@ def problem_details(
 
 
 def _problem_entry(problem: Problem) -> dict[str, Any]:
-    entry: dict[str, Any] = {"path": problem.path}
     steps = problem.steps
-    if steps[:1] == (DOCUMENT,) and all(type(step) in (str, int) for step in steps[1:]):
+    entry: dict[str, Any] = {
+        "kind": type(problem).__name__,
+        "path": problem.path,
+        "steps": [{"id": s.value} if isinstance(s, Id) else s for s in steps],
+    }
+    if steps[:1] == (DOCUMENT,) and all(type(s) in (str, int) for s in steps[1:]):
         entry["pointer"] = "#" + "".join(
-            "/" + str(step).replace("~", "~0").replace("/", "~1") for step in steps[1:]
+            "/" + str(s).replace("~", "~0").replace("/", "~1") for s in steps[1:]
         )
-    entry["detail"] = problem.message
     entry["value"] = _json_value(problem.value)
-    entry["problem"] = type(problem).__name__
+    entry["message"] = problem.message
     return entry
 
 
 def _json_value(value: object) -> object:
-    if value is None or isinstance(value, bool | int):
-        return (
-            value if not isinstance(value, int) or abs(value) < 10**15 else str(value)
-        )
+    """The value as JSON: JSON values as they are, anything else as its text, cut short."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) < 2**53:
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value[:20]]
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= _SHOWN_VALUE else text[:_SHOWN_VALUE] + "…"
