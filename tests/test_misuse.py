@@ -326,3 +326,50 @@ def test_a_policy_choice_outside_its_options_lists_them(
         make()  # type: ignore[operator]
     assert caught.value.path == f"policy.{field}"
     assert caught.value.message.startswith("must be one of '")
+
+
+def test_an_unknown_unit_kind_lists_the_kinds():
+    """OrgUnit(kind="科室") is a library error naming the allowed kinds."""
+    from pbcheck import OrgUnit
+    from pbcheck.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError) as info:
+        OrgUnit(id="czj", name="市财政局机关党委", kind="科室")
+    assert info.value.path == "kind"
+    assert "working_committee" in info.value.message
+
+
+@pytest.mark.parametrize("field", ["note", "rater"])
+def test_a_lone_surrogate_in_free_text_is_refused_when_recorded(field):
+    """It used to pass validate and crash score on writing; now it names the field."""
+    from pbcheck import Observation
+    from pbcheck.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError) as info:
+        Observation("A1", 1, **{field: "备注\ud800"})
+    assert info.value.path == field
+    assert "U+D800" in info.value.message
+
+
+def test_notes_keep_their_line_breaks():
+    """A note may span lines; other control characters are refused."""
+    from pbcheck import Observation
+    from pbcheck.errors import InvalidValueError
+
+    assert Observation("A1", 1, note="第一行\n第二行").note == "第一行\n第二行"
+    with pytest.raises(InvalidValueError):
+        Observation("A1", 1, note="响铃\a")
+
+
+def test_a_very_long_number_in_a_sheet_says_so():
+    """A 5,000-digit cell names the cell and the digit limit, not "not a number"."""
+    from pbcheck.errors import ValidationError
+    from pbcheck.examples.small import simple_rubric
+    from pbcheck.io.spreadsheets import read_evaluations
+
+    table = f"单位编码,指标编码,得分\nSFJ,i,{'1' * 5000}\n"
+    with pytest.raises(ValidationError) as info:
+        read_evaluations(table.encode(), simple_rubric(), file_format="csv")
+    (problem,) = info.value.problems
+    assert problem.path.startswith("<csv>:2:C")
+    assert "more than 1000 digits" in problem.message

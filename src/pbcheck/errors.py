@@ -278,9 +278,7 @@ class PbcheckError(Exception):
     ...     OrgUnit(id="czj", name="市财政局机关党委", kind="科室")
     ... except PbcheckError as exc:
     ...     print(type(exc).__name__)
-    ... except ValueError as exc:
-    ...     print("ValueError:", exc)
-    ValueError: '科室' is not a valid UnitKind
+    InvalidValueError
     >>> issubclass(ValidationError, PbcheckError)
     True
     """

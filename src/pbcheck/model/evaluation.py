@@ -157,6 +157,22 @@ def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
         raise InvalidValueError((attribute.name,), value, why)
 
 
+def _free_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """Notes and titles may be empty and may hold line breaks, nothing else unsafe."""
+    if not isinstance(value, str):
+        raise InvalidTypeError((attribute.name,), value, "must be a string")
+    if (why := unsafe_character(value, line_breaks=True)) is not None:
+        raise InvalidValueError((attribute.name,), value, why)
+
+
+def _plain_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """A name that may be empty (a rater): one line, no unsafe character."""
+    if not isinstance(value, str):
+        raise InvalidTypeError((attribute.name,), value, "must be a string")
+    if (why := unsafe_character(value)) is not None:
+        raise InvalidValueError((attribute.name,), value, why)
+
+
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
     return tuple(value)
 
@@ -246,7 +262,7 @@ class Evidence:
 
     kind: str = attrs.field(validator=_text)
     ref: str = attrs.field(validator=_text)
-    title: str = ""
+    title: str = attrs.field(default="", validator=_free_text)
 
 
 @attrs.frozen
@@ -278,10 +294,10 @@ class Observation:
     indicator_id: str = attrs.field(validator=_text)
     value: ObservedValue = attrs.field(converter=_observed)
     source: Source = attrs.field(default=Source.TEAM, converter=_source)
-    rater: str = ""
+    rater: str = attrs.field(default="", validator=_plain_text)
     recorded_at: Moment | None = attrs.field(default=None, converter=_optional_moment)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
-    note: str = ""
+    note: str = attrs.field(default="", validator=_free_text)
 
 
 @attrs.frozen
@@ -307,7 +323,7 @@ class Activity:
 
     indicator_id: str = attrs.field(validator=_text)
     occurred_at: Moment = attrs.field(converter=_moment)
-    title: str = ""
+    title: str = attrs.field(default="", validator=_free_text)
     source: Source = attrs.field(default=Source.LEDGER, converter=_source)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     branch: str | None = attrs.field(default=None, validator=_optional_text)
@@ -364,10 +380,10 @@ class Incident:
 
     item_id: str = attrs.field(validator=_text)
     occurred_at: Moment = attrs.field(converter=_moment)
-    category: str | None = None
+    category: str | None = attrs.field(default=None, validator=_optional_text)
     source: Source = attrs.field(default=Source.TEAM, converter=_source)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
-    note: str = ""
+    note: str = attrs.field(default="", validator=_free_text)
 
 
 @attrs.frozen

@@ -221,6 +221,15 @@ def _groupings(
     problems.raise_if_any()
 
 
+def _unit_kind(value: object) -> UnitKind:
+    """*value* as a :class:`UnitKind`; anything else names the kinds allowed."""
+    try:
+        return UnitKind(value)  # type: ignore[arg-type]  # refused below if not a kind
+    except ValueError:
+        allowed = ", ".join(kind.value for kind in UnitKind)
+        raise InvalidValueError(("kind",), value, f"must be one of {allowed}") from None
+
+
 @attrs.frozen
 class OrgUnit:
     """One party organisation in the tree.
@@ -274,7 +283,7 @@ class OrgUnit:
 
     id: str = attrs.field(validator=_non_empty)
     name: str = attrs.field(validator=_non_empty)
-    kind: UnitKind = attrs.field(converter=UnitKind)
+    kind: UnitKind = attrs.field(converter=_unit_kind)
     parent: str | None = attrs.field(default=None, validator=_optional_non_empty)
     series: str | None = attrs.field(default=None, validator=_optional_non_empty)
     liaison_group: str | None = attrs.field(default=None, validator=_optional_non_empty)

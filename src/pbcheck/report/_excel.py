@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbcheck._files import write_atomic
-from pbcheck._numbers import RoundingPolicy
+from pbcheck._numbers import MAX_PLACES, RoundingPolicy
 from pbcheck._text import visible
 from pbcheck.errors import MissingExtraError
 from pbcheck.report import _tables as t
@@ -72,7 +72,7 @@ def _put(
     cell = sheet.cell(row=row, column=column)
     places = rounding.places
     if isinstance(value, t.Ratio):
-        share = RoundingPolicy(places=places + 2, mode=rounding.mode)
+        share = RoundingPolicy(places=min(places + 2, MAX_PLACES), mode=rounding.mode)
         cell.value = share.apply(value.value)
         cell.number_format = "0." + "0" * places + "%" if places else "0%"
     elif isinstance(value, Fraction):

@@ -52,7 +52,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from pbcheck._numbers import RoundingPolicy
+from pbcheck._numbers import MAX_PLACES, RoundingPolicy
 from pbcheck.errors import InvalidValueError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class Cells:
         self.numeric = check_numeric(numeric)
         self.rounding = RoundingPolicy() if rounding is None else rounding
         self._ratio = RoundingPolicy(
-            places=self.rounding.places + 2, mode=self.rounding.mode
+            places=min(self.rounding.places + 2, MAX_PLACES), mode=self.rounding.mode
         )
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from pbcheck._numbers import to_exact
+from pbcheck._numbers import MAX_DIGITS, to_exact
 from pbcheck.errors import Problem
 from pbcheck.io.spreadsheets._grid import CellError, Percent, RawValue, Uncached
 from pbcheck.model.evaluation import ObservedValue, Source
@@ -204,7 +204,9 @@ def _number(raw: RawValue, rule: ValueRule, notes: list[Note]) -> ObservedValue:
         notes.append((FULL_WIDTH, written, ascii_text))
     try:
         return _exact(to_exact(ascii_text, ("value",)))
-    except Problem:
+    except Problem as problem:
+        if f"more than {MAX_DIGITS} digits" in problem.message:  # too long to read
+            raise CellProblem(problem.message) from None
         raise CellProblem(_why_not_a_number(ascii_text, rule)) from None
 
 
