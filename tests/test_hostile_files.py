@@ -440,3 +440,17 @@ def test_an_unreadable_compression_method_is_a_library_error() -> None:
         start = data.find(b"PK\x01\x02", start + 4)
     problem = only_problem(lambda: read_xlsx(bytes(data)))
     assert "is not a readable .xlsx workbook" in problem.message
+
+
+def test_load_reads_a_device_only_to_the_limit(tmp_path):
+    """interchange.load on /dev/zero stops one byte past the limit of its kind."""
+    from pbcheck.errors import ValidationError as _ValidationError
+    from pbcheck.io.interchange import Limits as _Limits
+    from pbcheck.io.interchange import load as _load
+
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(_ValidationError) as info:
+        _load(link, "cycle", limits=_Limits(max_bytes=1024))
+    (problem,) = info.value.problems
+    assert "1025" in str(problem)

@@ -83,7 +83,7 @@ from pbcheck.io.interchange._convert import (
     make_converter,
 )
 from pbcheck.io.interchange._forms import EvaluationsForm
-from pbcheck.io.interchange._parse import Format, Limits, decode
+from pbcheck.io.interchange._parse import Format, Limits, decode, read_document
 from pbcheck.model.aggregation import AggregatorRegistry
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
@@ -491,7 +491,7 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
         raise InvalidValueError(
             ("json_numbers",), json_numbers, "must be 'strict' or 'decimal'"
         )
-    raw = decode(data, format, limits or Limits())
+    raw = decode(data, format, limits or Limits(), wanted)
     if json_numbers == "decimal" and format == "json":
         raw = _decimal_numbers(raw)
     found = _read_envelope(raw, wanted)
@@ -640,29 +640,8 @@ def load(
     target = Path(path)
     fmt = _format_of(target)
     bounds = limits or Limits()
-    try:
-        size = target.stat().st_size
-        if size > bounds.max_bytes:
-            raise ValidationError(
-                f"cannot read {target}",
-                [
-                    InvalidValueError(
-                        (DOCUMENT,),
-                        size,
-                        f"is larger than the limit of {bounds.max_bytes} bytes",
-                    )
-                ],
-            )
-        data = target.read_bytes()
-    except OSError as exc:
-        raise ValidationError(
-            f"cannot read {target}",
-            [
-                InvalidValueError(
-                    (DOCUMENT,), str(target), f"cannot be read: {exc.strerror}"
-                )
-            ],
-        ) from None
+    # At most one byte past the limit, whatever stat says (/dev/zero, FIFOs).
+    data = read_document(target, bounds, _wanted(kind))
     return loads(data, kind, format=fmt, limits=bounds, registry=registry, rules=rules)
 
 

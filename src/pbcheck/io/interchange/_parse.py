@@ -272,7 +272,12 @@ def decode(
             ],
         )
     if size > limits.max_bytes:
-        raise _fail(f"is {size} bytes, more than the limit of {limits.max_bytes}")
+        shown = f"{given.max_bytes}" + (
+            f" ({limits.max_bytes} for a results document)"
+            if limits.max_bytes != given.max_bytes
+            else ""
+        )
+        raise _fail(f"is {size} bytes, more than the limit of {shown}")
     text = text.removeprefix("\ufeff")
     scan = _JsonScan()
     try:
@@ -304,7 +309,7 @@ def decode(
         # floats or constants, every bound kept.  Anything else takes the
         # walk, which names each problem where it is.
         return parsed
-    walker = _Walk(limits)
+    walker = _Walk(limits, given)
     result = walker.visit(parsed, (), 0)
     if walker.problems:
         raise ValidationError("unreadable document", walker.problems)
@@ -322,8 +327,11 @@ def _check_own_kind(parsed: object, size: int, limits: Limits) -> None:
 class _Walk:
     """Checks depth, size, duplicates and non-finite numbers; normalises TOML values."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, given: Limits | None = None) -> None:
         self.limits = limits
+        # The limits as given, when a document of any kind was allowed a
+        # results document's room: messages name both.
+        self.given = given or limits
         self.items = 0
         self.problems: list[Problem] = []
         self.stopped = False
@@ -333,7 +341,13 @@ class _Walk:
             return None
         self.items += 1
         if self.items > self.limits.max_items:
-            self._stop(path, f"holds more than {self.limits.max_items} values")
+            most = self.limits.max_items
+            shown = (
+                f"{most} values"
+                if self.given.max_items == most
+                else f"{self.given.max_items} values ({most} in a results document)"
+            )
+            self._stop(path, f"holds more than {shown}")
             return None
         if isinstance(value, dict | list) and depth >= self.limits.max_depth:
             self._stop(path, f"nests deeper than the limit of {self.limits.max_depth}")
