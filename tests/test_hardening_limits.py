@@ -210,3 +210,31 @@ def test_an_over_long_value_is_shortened_in_messages() -> None:
     problem = InvalidValueError(("x",), 7**6000, "is bad")
     assert "about 5071 digits" in str(problem)
     assert problem.value == 7**6000
+
+
+def test_the_command_line_and_problem_details_count_what_they_leave_out(
+    tmp_path, capsys
+):
+    """1,200 bad evaluations: 1,000 problems shown, then the count of the rest."""
+    import json
+
+    from pbcheck.cli import main
+    from pbcheck.errors import MAX_PROBLEMS, ValidationError
+    from pbcheck.io.interchange import loads, problem_details
+
+    document = {
+        "schema_version": 1,
+        "kind": "evaluations",
+        "evaluations": [[0]] * (MAX_PROBLEMS + 200),
+    }
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert f"{path}: … and 200 more problems" in lines
+    try:
+        loads(json.dumps(document))
+    except ValidationError as error:
+        details = problem_details(error)
+    assert len(details["errors"]) == MAX_PROBLEMS
+    assert details["omitted"] == 200

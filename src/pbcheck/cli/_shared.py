@@ -51,6 +51,8 @@ def report_problems(command: str, path: Path, error: ValidationError) -> None:
     sys.stderr.write(f"pbcheck {command}: {path}: {error.message}\n")
     for problem in error.problems:
         sys.stderr.write(f"{path}: {problem}\n")
+    if error.omitted:
+        sys.stderr.write(f"{path}: … and {error.omitted} more problems\n")
 
 
 def load_results(command: str, paths: Sequence[Path]) -> list[Results] | None:

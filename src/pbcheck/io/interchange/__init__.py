@@ -760,7 +760,9 @@ def problem_details(
     indexes below ``$``, the offending value (JSON values as they are,
     anything else as its text, text cut to 200 characters) and what was
     expected.  ``status`` is 422 (Unprocessable Content): the request was
-    read but its document is invalid.
+    read but its document is invalid.  When a document had more problems
+    than :data:`pbcheck.errors.MAX_PROBLEMS`, ``errors`` holds the first ones
+    and ``omitted`` counts the rest.
 
     >>> from pbcheck.errors import ValidationError
     >>> unit = '{"id": "", "name": "机关党委", "kind": "branch"}'
@@ -784,6 +786,9 @@ def problem_details(
     if instance is not None:
         details["instance"] = instance
     details["errors"] = [_problem_entry(problem) for problem in error.problems]
+    if error.omitted:
+        # Only the first MAX_PROBLEMS problems are kept; say how many more.
+        details["omitted"] = error.omitted
     return details
 
 
