@@ -465,8 +465,7 @@ class _Scoring:
                 InvalidValueError(
                     (*self.path, "not_applicable"),
                     sorted(self.waived),
-                    "marks every indicator not applicable: nothing is left "
-                    "to score",
+                    "marks every indicator not applicable: nothing is left to score",
                 )
             )
         deductions, vetoes = _incidents(
