@@ -452,8 +452,10 @@ class TestStrictLoading:
         text = dumps(example_tree())
         size = len(text.encode())
         assert problems_of(text, limits=Limits(max_bytes=100)) == [
-            f"$: is {size} bytes, more than the limit of 100 "
-            "(400 for a results document) (got None)"
+            (
+                f"$: is {size} bytes, more than the limit of 100 "
+                "(400 for a results document) (got None)"
+            )
         ]
         assert problems_of(text, limits=Limits(max_depth=2))[0].startswith(
             "$.units[0]: nests deeper than the limit of 2"
