@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 np = pytest.importorskip("numpy")
 
 from pbcheck import (  # noqa: E402
-    DirectScore,
     GradingPolicy,
     Indicator,
     PassFail,
@@ -34,6 +33,7 @@ from pbcheck.bulk import (  # noqa: E402
     table_from_evaluations,
 )
 from pbcheck.errors import PbcheckError, ValidationError  # noqa: E402
+from pbcheck.examples.small import waiver_rubric  # noqa: E402
 from pbcheck.model.aggregation import TrimmedMean  # noqa: E402
 from pbcheck.model.evaluation import Evaluation, NotApplicable, Observation  # noqa: E402
 from pbcheck.model.rubric import NotApplicablePolicy  # noqa: E402
@@ -48,32 +48,7 @@ rankings = st.builds(
 )
 
 
-def _rubric(policy: NotApplicablePolicy | None = None, **waivable: bool) -> Rubric:
-    """常规 70 (A1 台账 40, A2 行政审批 30) + 服务发展 30 (B1 竞赛 30), as tests/test_not_applicable.py."""
-
-    def indicator(id_: str, title: str, points: int) -> Indicator:
-        return Indicator(
-            id_, title, points, DirectScore(), waivable=waivable.get(id_, True)
-        )
-
-    return Rubric(
-        "jgdj",
-        "2025",
-        "市直机关党建工作责任制考核细则",
-        [
-            Section(
-                "A",
-                "机关党建常规工作",
-                70,
-                indicators=[
-                    indicator("A1", "基础台账", 40),
-                    indicator("A2", "行政审批服务", 30),
-                ],
-            ),
-            Section("B", "服务发展", 30, indicators=[indicator("B1", "创业竞赛", 30)]),
-        ],
-        not_applicable=policy or NotApplicablePolicy(),
-    )
+_rubric = waiver_rubric
 
 
 #: A1 36/40, A2 waived, B1 27/30; a second unit with everything observed.

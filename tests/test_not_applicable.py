@@ -17,17 +17,14 @@ import pytest
 from hypothesis import given
 
 from pbcheck import (
-    DirectScore,
     Evaluation,
-    Indicator,
     Observation,
-    Rubric,
-    Section,
     ValidationError,
     audit_trail,
     score,
 )
 from pbcheck.errors import InvalidValueError
+from pbcheck.examples.small import waiver_rubric
 from pbcheck.io.interchange import dumps, loads
 from pbcheck.io.spreadsheets import read_evaluations
 from pbcheck.model.aggregation import WeightedSum
@@ -37,33 +34,7 @@ from pbcheck.testing import season_with_waivers
 from pbcheck.whatif.reweight import reweight
 from pbcheck.whatif.sweep import swap_point
 
-
-def _rubric(policy: NotApplicablePolicy | None = None, **waivable: bool) -> Rubric:
-    """常规 70 (A1 台账 40, A2 行政审批 30) + 服务发展 30 (B1 竞赛 30)."""
-
-    def indicator(id_: str, title: str, points: int) -> Indicator:
-        return Indicator(
-            id_, title, points, DirectScore(), waivable=waivable.get(id_, True)
-        )
-
-    return Rubric(
-        "jgdj",
-        "2025",
-        "市直机关党建工作责任制考核细则",
-        [
-            Section(
-                "A",
-                "机关党建常规工作",
-                70,
-                indicators=[
-                    indicator("A1", "基础台账", 40),
-                    indicator("A2", "行政审批服务", 30),
-                ],
-            ),
-            Section("B", "服务发展", 30, indicators=[indicator("B1", "创业竞赛", 30)]),
-        ],
-        not_applicable=policy or NotApplicablePolicy(),
-    )
+_rubric = waiver_rubric
 
 
 def _evaluation(**extra: object) -> Evaluation:

@@ -6,7 +6,8 @@ smallest inputs that still go through the real pipeline: a one-indicator
 (:func:`scorecards`), a tree by series (:func:`org_tree`), a scored report
 (:func:`small_report`) and a 70/30 rubric whose two units swap places when the
 weights move (:func:`two_section_example`; as the arrays a weight simulation
-reads, :func:`two_section_attainments`).
+reads, :func:`two_section_attainments`), and a 70/30 rubric with an
+indicator some units lack (:func:`waiver_rubric`, for 合理缺项).
 
 >>> cards = scorecards({"a": 90, "b": "85.5"}, vetoed={"b"})
 >>> [(c.unit_id, c.total, c.disqualified) for c in cards]
@@ -22,7 +23,14 @@ from pbcheck._numbers import Exact, to_exact
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation, Incident, Observation
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
-from pbcheck.model.rubric import BonusPool, Indicator, Rubric, Section, Veto
+from pbcheck.model.rubric import (
+    BonusPool,
+    Indicator,
+    NotApplicablePolicy,
+    Rubric,
+    Section,
+    Veto,
+)
 from pbcheck.model.rules import DirectScore
 from pbcheck.outcomes.season import assess_outcomes
 from pbcheck.report import CycleReport
@@ -37,6 +45,7 @@ __all__ = [
     "small_report",
     "two_section_attainments",
     "two_section_example",
+    "waiver_rubric",
 ]
 
 _VETO_DAY = date(2025, 9, 1)
@@ -211,4 +220,51 @@ def two_section_attainments() -> tuple[Rubric, Attainments]:
     tree = org_tree({"政府工作部门": ["a", "b"]})
     return rubric, Attainments.from_scorecards(
         rubric, score_all(rubric, evaluations), tree
+    )
+
+
+def waiver_rubric(
+    policy: NotApplicablePolicy | None = None, **waivable: bool
+) -> Rubric:
+    """常规 70 (A1 基础台账 40, A2 行政审批服务 30) + 服务发展 30 (B1 创业竞赛 30).
+
+    A2 is the indicator a unit without a licensing function lacks (合理缺项);
+    *policy* says how that counts, and ``A1=False`` (any id) makes an
+    indicator non-waivable.
+
+    >>> from pbcheck import Evaluation, NotApplicable, score
+    >>> card = score(
+    ...     waiver_rubric(),
+    ...     Evaluation(
+    ...         "SFJ",
+    ...         [Observation("A1", 36), Observation("B1", 27)],
+    ...         not_applicable=[NotApplicable("A2", "本单位无行政审批职能")],
+    ...     ),
+    ... )
+    >>> card.total  # (36 + 27) / 70 × 100
+    Fraction(90, 1)
+    """
+
+    def indicator(id_: str, title: str, points: int) -> Indicator:
+        return Indicator(
+            id_, title, points, DirectScore(), waivable=waivable.get(id_, True)
+        )
+
+    return Rubric(
+        "jgdj",
+        "2025",
+        "市直机关党建工作责任制考核细则",
+        [
+            Section(
+                "A",
+                "机关党建常规工作",
+                70,
+                indicators=[
+                    indicator("A1", "基础台账", 40),
+                    indicator("A2", "行政审批服务", 30),
+                ],
+            ),
+            Section("B", "服务发展", 30, indicators=[indicator("B1", "创业竞赛", 30)]),
+        ],
+        not_applicable=policy or NotApplicablePolicy(),
     )
