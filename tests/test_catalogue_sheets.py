@@ -575,12 +575,17 @@ class TestDocumentLimits:
         big = tmp_path / "evaluations.json"
         with big.open("wb") as handle:  # sparse: checked by size, never read
             handle.truncate(DocumentLimits().max_bytes + 1)
-        code, err = run_cli(["validate", str(big)], capsys)
+        code, err = run_cli(["validate", "--kind", "evaluations", str(big)], capsys)
         assert code == 1
         assert (
             f"{big}: $: is larger than the limit of {DocumentLimits().max_bytes} bytes"
             in err
         )
+        # Of any kind, it could be a results document (4× the room): it is
+        # read to that limit at most, and refused for what it holds.
+        code, err = run_cli(["validate", str(big)], capsys)
+        assert code == 1
+        assert f"{big}: $: is not valid JSON" in err
         output = tmp_path / "results.json"
         code, err = run_cli(
             [
