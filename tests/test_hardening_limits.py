@@ -238,3 +238,36 @@ def test_the_command_line_and_problem_details_count_what_they_leave_out(
         details = problem_details(error)
     assert len(details["errors"]) == MAX_PROBLEMS
     assert details["omitted"] == 200
+
+
+def test_a_document_keeps_the_first_problems_and_counts_every_other_one():
+    """Nested problems are counted exactly, though only the first ones are kept.
+
+    100 bad evaluations give all their problems; 500 give five times as many,
+    of which the first MAX_PROBLEMS are kept with their paths.
+    """
+    import json
+
+    from pbcheck.errors import MAX_PROBLEMS, ValidationError
+    from pbcheck.io.interchange import loads
+
+    def problems(units: int) -> ValidationError:
+        evaluations = [
+            {"unit_id": f"u{n}", "observations": [{}, {"indicator_id": ""}]}
+            for n in range(units)
+        ]
+        document = {
+            "schema_version": 1,
+            "kind": "evaluations",
+            "evaluations": evaluations,
+        }
+        with pytest.raises(ValidationError) as info:
+            loads(json.dumps(document))
+        return info.value
+
+    few = problems(100)
+    assert few.omitted == 0
+    many = problems(500)
+    assert len(many.problems) == MAX_PROBLEMS
+    assert len(many.problems) + many.omitted == 5 * len(few.problems)
+    assert many.problems[0].path.startswith("$.evaluations[0].observations[0]")

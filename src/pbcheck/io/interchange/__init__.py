@@ -79,7 +79,7 @@ from pbcheck.errors import (
 )
 from pbcheck.io.interchange._convert import (
     SchemaBuilder,
-    collect_problems,
+    collect_all,
     make_converter,
 )
 from pbcheck.io.interchange._forms import EvaluationsForm
@@ -501,7 +501,7 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     try:
         obj: object = converter.structure(body, _TYPES[found])
     except Exception as exc:  # noqa: BLE001 - every problem becomes a Problem with a path
-        problems = collect_problems(exc, (), raw)
+        problems, omitted = collect_all(exc, raw)
     else:
         if isinstance(obj, EvaluationsForm):
             return obj.evaluations
@@ -509,7 +509,7 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     # Raised here, not in the handler, so that the error chains nothing: pickled
     # with its chain (as tblib does once distributed is imported), cattrs' own
     # errors could not be rebuilt in the process that receives it.
-    raise ValidationError(f"invalid {found} document", problems)
+    raise ValidationError(f"invalid {found} document", problems, omitted)
 
 
 def _decimal_numbers(raw: object) -> object:

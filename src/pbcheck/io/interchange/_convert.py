@@ -26,6 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from fractions import Fraction
+from functools import partial
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
@@ -43,6 +44,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from pbcheck._numbers import RoundingPolicy, format_exact, to_exact
 from pbcheck.errors import (
     DOCUMENT,
+    MAX_PROBLEMS,
     InvalidTypeError,
     InvalidValueError,
     Problem,
@@ -494,19 +496,19 @@ def _sequence_hook(c: cattrs.Converter, tp: object) -> Callable[[object, object]
             item_hook = c.get_structure_hook(item)
         items: list[object] = []
         append = items.append
-        errors: list[Exception] = []
+        errors = _Kept()
         try:
             for element in value:
                 append(item_hook(element, item))
         except Exception as exc:  # noqa: BLE001 - every problem is collected
-            errors.append(noted(exc, len(items)))
+            errors.add(noted(exc, len(items)))
         if errors:  # the rest of the list, item by item, for its problems too
             for index in range(len(items) + 1, len(value)):
                 try:
                     item_hook(value[index], item)
                 except Exception as exc:  # noqa: BLE001 - every problem is collected
-                    errors.append(noted(exc, index))
-            raise IterableValidationError(f"While structuring {tp}", errors, tp)  # type: ignore[arg-type]
+                    errors.add(exc, partial(noted, exc, index))
+            raise errors.group(f"While structuring {tp}", tp)
         if origin is frozenset:
             return frozenset(items)
         return tuple(items) if origin in (tuple, Sequence) else items
@@ -521,19 +523,72 @@ def _mapping_hook(c: cattrs.Converter, tp: object) -> Callable[[object, object],
         if not isinstance(value, dict):
             raise _type_problem(value, "an object (a table)")
         out: dict[object, object] = {}
-        errors: list[Exception] = []
+        errors = _Kept()
         for key, element in value.items():
-            note = IterableValidationNote(f"Structuring mapping @ key {key!r}", key, tp)
             try:
                 structured_key = c.structure(key, key_type)
                 out[structured_key] = c.structure(element, value_type)
             except Exception as exc:  # noqa: BLE001 - every problem is collected
-                errors.append(_with_note(exc, note))
+                note = IterableValidationNote(
+                    f"Structuring mapping @ key {key!r}", key, tp
+                )
+                errors.add(exc, partial(_with_note, exc, note))
         if errors:
-            raise IterableValidationError(f"While structuring {tp}", errors, tp)  # type: ignore[arg-type]
+            raise errors.group(f"While structuring {tp}", tp)
         return out
 
     return hook
+
+
+class _Kept:
+    """The errors of one list or mapping: the first ones, and a count of the rest.
+
+    Once :data:`~pbcheck.errors.MAX_PROBLEMS` problems are kept, later errors
+    are only counted (:func:`count_problems`) and let go, so a hostile list
+    of a million bad items costs a counter, not a million error trees.
+    """
+
+    __slots__ = ("errors", "kept", "omitted")
+
+    def __init__(self) -> None:
+        self.errors: list[Exception] = []
+        self.kept = 0  # problems in self.errors
+        self.omitted = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.errors) or bool(self.omitted)
+
+    def add(self, exc: Exception, noted: Callable[[], Exception] | None = None) -> None:
+        """Keep *exc* (as *noted* makes it) while there is room, else count it."""
+        count = count_problems(exc)
+        if self.kept < MAX_PROBLEMS:
+            self.errors.append(exc if noted is None else noted())
+            self.kept += count
+        else:
+            self.omitted += count
+
+    def group(self, message: str, tp: object) -> Exception:
+        """The kept errors as one cattrs group, carrying the count of the rest."""
+        if not self.errors:  # pragma: no cover - the first error is always kept
+            return ValueError(message)
+        group = IterableValidationError(message, self.errors, tp)  # type: ignore[arg-type]
+        group.pbcheck_omitted = self.omitted  # type: ignore[attr-defined]
+        return group
+
+
+def count_problems(exc: BaseException) -> int:
+    """How many problems :func:`collect_problems` would find in *exc*, cheaply."""
+    if isinstance(exc, BrokenReference):
+        return 0
+    if isinstance(exc, ValidationError):
+        return len(exc.problems) + exc.omitted
+    if isinstance(exc, BaseValidationError):
+        return sum(count_problems(sub) for sub in exc.exceptions) + getattr(
+            exc, "pbcheck_omitted", 0
+        )
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return len(exc.extra_fields)
+    return 1
 
 
 def _sorted_mapping(c: cattrs.Converter, value: Mapping[Any, Any]) -> dict[str, Any]:
@@ -825,6 +880,35 @@ def _step_of(exc: BaseException) -> tuple[str | int, ...]:
 _NOTE_OWNER = re.compile(r"^Structuring class (\S+) @ attribute ")
 _RENAMES_BY_NAME = {cl.__qualname__: names for cl, names in _RENAMES.items()}
 _ATTRS_MESSAGE = re.compile(r"^'(\w+)' (must .*)$", re.DOTALL)
+
+
+def collect_all(exc: BaseException, raw: object) -> tuple[list[Problem], int]:
+    """The first :data:`~pbcheck.errors.MAX_PROBLEMS` problems in *exc*, and how many more.
+
+    Only the kept problems are given document paths (rerooting is the costly
+    part); the rest are counted.
+    """
+    found: list[Problem] = []
+    omitted = 0
+
+    def walk(exc: BaseException, base: Path) -> None:
+        nonlocal omitted
+        if len(found) >= MAX_PROBLEMS:
+            omitted += count_problems(exc)
+            return
+        path = (*base, *_step_of(exc))
+        if isinstance(exc, BaseValidationError):
+            omitted += getattr(exc, "pbcheck_omitted", 0)
+            for sub in exc.exceptions:
+                walk(sub, path)
+            return
+        if isinstance(exc, ValidationError):
+            omitted += exc.omitted
+        found.extend(collect_problems(exc, base, raw))
+
+    walk(exc, ())
+    omitted += max(len(found) - MAX_PROBLEMS, 0)
+    return found[:MAX_PROBLEMS], omitted
 
 
 def collect_problems(  # noqa: PLR0911 - one answer per kind of error
