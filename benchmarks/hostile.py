@@ -31,14 +31,12 @@ Cases:
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -46,71 +44,11 @@ sys.path.insert(0, str(HERE))
 
 from run import machine  # noqa: E402
 
+from pbcheck.testing import raw_xlsx  # noqa: E402
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG = "http://schemas.openxmlformats.org/package/2006"
-_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 HEADER = ("单位编码", "指标编码", "评分来源", "评分人", "得分")
 ROW = ("ZF01", "P1.3.3", "考评组", "甲")
-
-
-def _workbook(
-    sheet: bytes, shared: bytes | None = None, styles: bytes | None = None
-) -> bytes:
-    types = [
-        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>',
-        (
-            f'<Override PartName="/xl/worksheets/sheet1.xml" '
-            f'ContentType="{_TYPE}.worksheet+xml"/>'
-        ),
-    ]
-    rels = [
-        (
-            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" '
-            'Target="worksheets/sheet1.xml"/>'
-        )
-    ]
-    parts = {"xl/worksheets/sheet1.xml": sheet}
-    if shared is not None:
-        types.append(
-            '<Override PartName="/xl/sharedStrings.xml" '
-            f'ContentType="{_TYPE}.sharedStrings+xml"/>'
-        )
-        rels.append(
-            f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" '
-            'Target="sharedStrings.xml"/>'
-        )
-        parts["xl/sharedStrings.xml"] = shared
-    if styles is not None:
-        rels.append(
-            f'<Relationship Id="rId3" Type="{_RELS}/styles" Target="styles.xml"/>'
-        )
-        parts["xl/styles.xml"] = styles
-    parts["[Content_Types].xml"] = (
-        f'<Types xmlns="{_PKG}/content-types"><Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        + "".join(types)
-        + "</Types>"
-    ).encode()
-    parts["_rels/.rels"] = (
-        f'<Relationships xmlns="{_PKG}/relationships"><Relationship Id="rId1" '
-        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ).encode()
-    parts["xl/workbook.xml"] = (
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
-        '<sheet name="评分表" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ).encode()
-    parts["xl/_rels/workbook.xml.rels"] = (
-        f'<Relationships xmlns="{_PKG}/relationships">'
-        + "".join(rels)
-        + "</Relationships>"
-    ).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _text(ref: str, text: str) -> str:
@@ -141,19 +79,19 @@ def build(folder: Path, *, quick: bool) -> dict[str, dict[str, object]]:
     formulas = 2_000 if quick else 20_000
     plain = '<c r="E{n}"><v>2</v></c>'
     files = {
-        "xlsx_shared_strings": _workbook(
+        "xlsx_shared_strings": raw_xlsx(
             _sheet(1, plain),
             shared=f'<sst xmlns="{_MAIN}">'.encode()
             + b"<si><t/></si>" * strings
             + b"</sst>",
         ),
-        "xlsx_styles": _workbook(
+        "xlsx_styles": raw_xlsx(
             _sheet(1, plain),
             styles=f'<styleSheet xmlns="{_MAIN}"><cellXfs>'.encode()
             + b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * styles
             + b"</cellXfs></styleSheet>",
         ),
-        "xlsx_far_cell": _workbook(
+        "xlsx_far_cell": raw_xlsx(
             _sheet(
                 1,
                 plain,
@@ -161,7 +99,7 @@ def build(folder: Path, *, quick: bool) -> dict[str, dict[str, object]]:
                 dimension="A1:XFD1048576",
             )
         ),
-        "xlsx_formulas": _workbook(
+        "xlsx_formulas": raw_xlsx(
             _sheet(formulas, '<c r="E{n}"><f>1+1</f><v>2</v></c>')
         ),
     }

@@ -8,10 +8,8 @@ parts (shared strings, styles, the sheet's used range), and results documents
 
 from __future__ import annotations
 
-import io
 import os
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from pbcheck.io.interchange import Limits as DocumentLimits
 from pbcheck.io.interchange import dumps
 from pbcheck.io.interchange._parse import decode, read_document
 from pbcheck.io.spreadsheets import Limits, read_evaluations
+from pbcheck.testing import raw_xlsx
 
 RUBRIC = example_rubric()
 DEVICES = [d for d in ("/dev/zero", "/dev/urandom") if Path(d).exists()]
@@ -201,76 +200,8 @@ def test_results_scale_is_validated() -> None:
 # Workbooks written by hand, part by part, so that each part can be as hostile
 # as an attacker would make it (openpyxl would not write these).
 
+#: The spreadsheet XML namespace of every part written below.
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG = "http://schemas.openxmlformats.org/package/2006"
-_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-
-
-def workbook(
-    sheet: str,
-    *,
-    shared: bytes | None = None,
-    shared_name: str = "xl/sharedStrings.xml",
-    styles: bytes | None = None,
-) -> bytes:
-    """An .xlsx archive with one sheet (评分表) and the parts given."""
-    types = [
-        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>',
-        (
-            f'<Override PartName="/xl/worksheets/sheet1.xml" '
-            f'ContentType="{_TYPE}.worksheet+xml"/>'
-        ),
-    ]
-    rels = [
-        (
-            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" '
-            'Target="worksheets/sheet1.xml"/>'
-        )
-    ]
-    parts: dict[str, bytes] = {"xl/worksheets/sheet1.xml": sheet.encode()}
-    if shared is not None:
-        types.append(
-            f'<Override PartName="/{shared_name}" '
-            f'ContentType="{_TYPE}.sharedStrings+xml"/>'
-        )
-        rels.append(
-            f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" '
-            f'Target="/{shared_name}"/>'
-        )
-        parts[shared_name] = shared
-    if styles is not None:
-        rels.append(
-            f'<Relationship Id="rId3" Type="{_RELS}/styles" Target="styles.xml"/>'
-        )
-        parts["xl/styles.xml"] = styles
-    parts["[Content_Types].xml"] = (
-        f'<Types xmlns="{_PKG}/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        + "".join(types)
-        + "</Types>"
-    ).encode()
-    parts["_rels/.rels"] = (
-        f'<Relationships xmlns="{_PKG}/relationships"><Relationship Id="rId1" '
-        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ).encode()
-    parts["xl/workbook.xml"] = (
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
-        '<sheet name="评分表" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ).encode()
-    parts["xl/_rels/workbook.xml.rels"] = (
-        f'<Relationships xmlns="{_PKG}/relationships">'
-        + "".join(rels)
-        + "</Relationships>"
-    ).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
 
 HEADER = ("单位编码", "指标编码", "评分来源", "评分人", "得分")
 ROW = ("ZF01", "P1.3.3", "考评组", "甲")
@@ -320,11 +251,11 @@ def shared_strings(count: int) -> bytes:
 class TestWorkbookParts:
     def test_the_plain_workbook_reads(self) -> None:
         """The hand-written workbook itself is sound: one score of 2 for ZF01."""
-        assert score_of(read_xlsx(workbook(sheet_xml(data_row(2))))) == 2
+        assert score_of(read_xlsx(raw_xlsx(sheet_xml(data_row(2))))) == 2
 
     def test_too_many_shared_strings(self) -> None:
         """Shared strings past ``max_strings`` are refused before openpyxl loads them."""
-        data = workbook(sheet_xml(data_row(2)), shared=shared_strings(1001))
+        data = raw_xlsx(sheet_xml(data_row(2)), shared=shared_strings(1001))
         problem = only_problem(lambda: read_xlsx(data, Limits(max_strings=1000)))
         assert problem.value == "xl/sharedStrings.xml"
         assert "more than 1000 shared strings (Limits.max_strings)" in problem.message
@@ -332,7 +263,7 @@ class TestWorkbookParts:
 
     def test_shared_strings_under_another_name(self) -> None:
         """The part is found by its content type, not only by its usual name."""
-        data = workbook(
+        data = raw_xlsx(
             sheet_xml(data_row(2)), shared=shared_strings(50), shared_name="xl/s.xml"
         )
         problem = only_problem(lambda: read_xlsx(data, Limits(max_strings=10)))
@@ -345,7 +276,7 @@ class TestWorkbookParts:
             + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * 500
             + "</cellXfs></styleSheet>"
         ).encode()
-        data = workbook(sheet_xml(data_row(2)), styles=styles)
+        data = raw_xlsx(sheet_xml(data_row(2)), styles=styles)
         problem = only_problem(lambda: read_xlsx(data, Limits(max_style_elements=100)))
         assert problem.value == "xl/styles.xml"
         assert "Limits.max_style_elements" in problem.message
@@ -353,21 +284,21 @@ class TestWorkbookParts:
     def test_one_formatted_cell_at_the_last_row(self) -> None:
         """A formatted empty cell at XFD1048576 neither widens nor lengthens the sheet."""
         far = '<row r="1048576"><c r="XFD1048576" s="0"/></row>'
-        data = workbook(sheet_xml(data_row(2), far, dimension="A1:XFD1048576"))
+        data = raw_xlsx(sheet_xml(data_row(2), far, dimension="A1:XFD1048576"))
         result = read_xlsx(data)
         assert score_of(result) == 2
         assert result.rows_read == 1  # type: ignore[attr-defined]
 
     def test_formatted_empty_cells_do_not_widen_a_row(self) -> None:
         """Only cells with a value count toward ``max_columns``."""
-        data = workbook(
+        data = raw_xlsx(
             sheet_xml(data_row(2).replace("</row>", '<c r="ZZ2" s="0"/></row>'))
         )
         assert score_of(read_xlsx(data, Limits(max_columns=5))) == 2
 
     def test_a_value_past_the_columns_is_still_refused(self) -> None:
         """A real value far to the right is refused, not dropped."""
-        data = workbook(
+        data = raw_xlsx(
             sheet_xml(data_row(2).replace("</row>", '<c r="ZZ2"><v>1</v></c></row>'))
         )
         problem = only_problem(lambda: read_xlsx(data, Limits(max_columns=5)))
@@ -375,21 +306,21 @@ class TestWorkbookParts:
 
     def test_a_value_past_the_rows_is_still_refused(self) -> None:
         """A real value far below is refused at ``max_rows``, not dropped."""
-        data = workbook(sheet_xml(data_row(2), data_row(500)))
+        data = raw_xlsx(sheet_xml(data_row(2), data_row(500)))
         problem = only_problem(lambda: read_xlsx(data, Limits(max_rows=100)))
         assert problem.path == "评分表!500"
         assert "Limits.max_rows" in problem.message
 
     def test_rows_missing_from_the_xml_are_listed_as_skipped(self) -> None:
         """Rows 3 and 4, absent from the sheet's XML, are empty rows between data."""
-        data = workbook(sheet_xml(data_row(2), data_row(5).replace("甲", "乙")))
+        data = raw_xlsx(sheet_xml(data_row(2), data_row(5).replace("甲", "乙")))
         result = read_xlsx(data)
         skipped = [str(ref) for ref in result.rows_skipped]  # type: ignore[attr-defined]
         assert skipped == ["评分表!3", "评分表!4"]
 
     def test_rows_out_of_order_are_refused(self) -> None:
         """A row numbered before the one above it is refused, not silently dropped."""
-        data = workbook(sheet_xml(data_row(5), data_row(3).replace("甲", "乙")))
+        data = raw_xlsx(sheet_xml(data_row(5), data_row(3).replace("甲", "乙")))
         problem = only_problem(lambda: read_xlsx(data))
         assert problem.path == "评分表!3"
         assert "out of order" in problem.message
@@ -408,13 +339,13 @@ class TestWorkbookParts:
             return real(*args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(openpyxl, "load_workbook", counting)
-        data = workbook(sheet_xml(data_row(2, '<c r="E2"><f>1+1</f><v>2</v></c>')))
+        data = raw_xlsx(sheet_xml(data_row(2, '<c r="E2"><f>1+1</f><v>2</v></c>')))
         assert score_of(read_xlsx(data)) == 2
         assert opened == [True]
 
     def test_an_uncached_formula_is_reported(self) -> None:
         """A formula Excel never computed is named with its text, in the one pass."""
-        data = workbook(sheet_xml(data_row(2, '<c r="E2"><f>1+1</f></c>')))
+        data = raw_xlsx(sheet_xml(data_row(2, '<c r="E2"><f>1+1</f></c>')))
         problem = only_problem(lambda: read_xlsx(data))
         assert problem.path == "评分表!E2 (得分)"
         assert "=1+1" in problem.message
@@ -423,7 +354,7 @@ class TestWorkbookParts:
         """A shared formula's later cell is reported with its formula translated."""
         first = '<c r="E2"><f t="shared" ref="E2:E3" si="0">C9+1</f><v>2</v></c>'
         second = '<c r="E3"><f t="shared" si="0"/></c>'
-        data = workbook(
+        data = raw_xlsx(
             sheet_xml(data_row(2, first), data_row(3, second).replace("甲", "乙"))
         )
         problem = only_problem(lambda: read_xlsx(data))
@@ -433,7 +364,7 @@ class TestWorkbookParts:
 
 def test_an_unreadable_compression_method_is_a_library_error() -> None:
     """A member packed with a method zipfile cannot read is refused, not a crash."""
-    data = bytearray(workbook(sheet_xml(data_row(2))))
+    data = bytearray(raw_xlsx(sheet_xml(data_row(2))))
     start = data.find(b"PK\x01\x02")
     while start >= 0:  # every central directory entry: method 99
         data[start + 10 : start + 12] = (99).to_bytes(2, "little")

@@ -55,7 +55,12 @@ from pbcheck.testing._rubrics import (
     value_rules,
 )
 from pbcheck.testing._simulation import weight_sets, weighted_seasons
-from pbcheck.testing._spreadsheets import rows_to_csv, rows_to_xlsx, spreadsheet_rows
+from pbcheck.testing._spreadsheets import (
+    raw_xlsx,
+    rows_to_csv,
+    rows_to_xlsx,
+    spreadsheet_rows,
+)
 from pbcheck.testing._waivers import (
     not_applicable_policies,
     season_with_waivers,
@@ -95,6 +100,7 @@ __all__ = [
     "office_seasons",
     "org_trees",
     "outcome_policies",
+    "raw_xlsx",
     "results",
     "rows_to_csv",
     "rows_to_xlsx",

@@ -30,7 +30,7 @@ from pbcheck.model.evaluation import Evaluation, Observation, Source
 from pbcheck.model.rubric import Rubric
 from pbcheck.model.rules import ValueRule
 
-__all__ = ["rows_to_csv", "rows_to_xlsx", "spreadsheet_rows"]
+__all__ = ["raw_xlsx", "rows_to_csv", "rows_to_xlsx", "spreadsheet_rows"]
 
 #: A cell as written: text, a judgement, a number, a date, or empty.
 Cell = str | bool | int | Fraction | date | None
@@ -259,3 +259,100 @@ def _fixed_zip(data: bytes) -> bytes:
             entry.external_attr = 0o644 << 16
             target.writestr(entry, payload)
     return out.getvalue()
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def raw_xlsx(
+    sheet: str | bytes,
+    *,
+    shared: bytes | None = None,
+    shared_name: str = "xl/sharedStrings.xml",
+    styles: bytes | None = None,
+) -> bytes:
+    """An .xlsx archive with one sheet (评分表) and the parts given, written by hand.
+
+    Each part is taken as it is, so a test or benchmark can make it as hostile
+    as an attacker would (openpyxl would not write such parts): millions of
+    shared strings, a style table out of proportion, a cell at XFD1048576.
+    *sheet* is the worksheet's XML; *shared* the shared-strings part (under
+    *shared_name*); *styles* the styles part.
+
+    >>> from pbcheck.io.spreadsheets import read_evaluations
+    >>> from pbcheck.examples.small import simple_rubric
+    >>> cell = lambda ref, text: (
+    ...     f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+    ... )
+    >>> sheet = (
+    ...     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    ...     f'<sheetData><row r="1">{cell("A1", "单位编码")}{cell("B1", "指标编码")}'
+    ...     f'{cell("C1", "得分")}</row><row r="2">{cell("A2", "ZF01")}{cell("B2", "i")}'
+    ...     '<c r="C2"><v>88</v></c></row></sheetData></worksheet>'
+    ... )
+    >>> imported = read_evaluations(
+    ...     raw_xlsx(sheet), simple_rubric(), file_format="xlsx"
+    ... )
+    >>> imported.evaluations[0].observations[0].value
+    88
+    """
+    types = [
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>',
+        (
+            f'<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{_TYPE}.worksheet+xml"/>'
+        ),
+    ]
+    rels = [
+        (
+            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+        )
+    ]
+    parts: dict[str, bytes] = {
+        "xl/worksheets/sheet1.xml": sheet.encode() if isinstance(sheet, str) else sheet
+    }
+    if shared is not None:
+        types.append(
+            f'<Override PartName="/{shared_name}" '
+            f'ContentType="{_TYPE}.sharedStrings+xml"/>'
+        )
+        rels.append(
+            f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" '
+            f'Target="/{shared_name}"/>'
+        )
+        parts[shared_name] = shared
+    if styles is not None:
+        rels.append(
+            f'<Relationship Id="rId3" Type="{_RELS}/styles" Target="styles.xml"/>'
+        )
+        parts["xl/styles.xml"] = styles
+    parts["[Content_Types].xml"] = (
+        f'<Types xmlns="{_PKG}/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(types)
+        + "</Types>"
+    ).encode()
+    parts["_rels/.rels"] = (
+        f'<Relationships xmlns="{_PKG}/relationships"><Relationship Id="rId1" '
+        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ).encode()
+    parts["xl/workbook.xml"] = (
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+        '<sheet name="评分表" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ).encode()
+    parts["xl/_rels/workbook.xml.rels"] = (
+        f'<Relationships xmlns="{_PKG}/relationships">'
+        + "".join(rels)
+        + "</Relationships>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
