@@ -7,7 +7,11 @@
 * :mod:`pbcheck.scoring.audit` — the audit trail of every input record (审计);
 * :mod:`pbcheck.scoring.consistency` — how far raters agree (评分一致性);
 * :mod:`pbcheck.scoring.self_assessment` — each unit's 自评 beside its
-  assessed score (自评与考评对照).
+  assessed score (自评与考评对照);
+* :mod:`pbcheck.scoring.feedback` — every point a unit lost, where and why
+  (失分清单), for the 反馈单 sent back to it.
 """
 
-__all__: list[str] = []
+from pbcheck.scoring.feedback import LostPoint, lost_points
+
+__all__ = ["LostPoint", "lost_points"]
