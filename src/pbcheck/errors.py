@@ -81,19 +81,24 @@ from pbcheck._exact_text import format_exact
 __all__ = [
     "DOCUMENT",
     "MAX_PROBLEMS",
+    "ConflictError",
     "DuplicateIdError",
     "Id",
     "InvalidTypeError",
     "InvalidValueError",
     "InvalidWeightsError",
     "MissingExtraError",
+    "NotAuthorisedError",
     "NotEnoughRatersError",
     "OrgTreeCycleError",
     "OutOfCycleError",
     "Path",
     "PbcheckError",
     "Problem",
+    "RefusedError",
     "Step",
+    "StoreVersionError",
+    "TamperedError",
     "UnknownAggregatorError",
     "UnknownItemError",
     "UnknownReferenceError",
@@ -643,6 +648,152 @@ class MissingExtraError(PbcheckError, ImportError):
     def __reduce__(self) -> tuple[type[Self], tuple[str, str], dict[str, Any]]:
         """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
         return (type(self), (self.extra, self.feature), vars(self))
+
+
+class NotAuthorisedError(PbcheckError, PermissionError):
+    """An actor tried something the season's authority does not allow them.
+
+    Who may do what is data (:class:`pbcheck.season.Authority`); a refusal
+    names the actor, the action, what it was aimed at and who may do it.
+
+    Args:
+        actor: the actor's id.
+        action: what they tried, e.g. ``submit``.
+        target: what it was aimed at, e.g. ``indicator C3 for unit czj``.
+        allowed: who may, e.g. ``市纪委监委机关 (jw) or the office``.
+
+    >>> error = NotAuthorisedError("xcb", "submit", "indicator C3 for unit czj", "jw")
+    >>> print(error)
+    xcb may not submit indicator C3 for unit czj; only jw may
+    >>> isinstance(error, PermissionError), error.actor, error.allowed
+    (True, 'xcb', 'jw')
+    """
+
+    def __init__(self, actor: str, action: str, target: str, allowed: str) -> None:
+        super().__init__(f"{actor} may not {action} {target}; only {allowed} may")
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.allowed = allowed
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[Self], tuple[str, str, str, str], dict[str, Any]]:
+        """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
+        return (
+            type(self),
+            (self.actor, self.action, self.target, self.allowed),
+            vars(self),
+        )
+
+
+class RefusedError(PbcheckError, ValueError):
+    """A season command that the season's state does not allow, with the reason.
+
+    A refused command changes nothing: the state it was tried on stays as it
+    was.
+
+    Args:
+        action: what was tried, e.g. ``approve``.
+        reason: why not, e.g. ``the results were already approved on 2026-06-18``.
+
+    >>> print(
+    ...     RefusedError("approve", "the results were already approved on 2026-06-18")
+    ... )
+    cannot approve: the results were already approved on 2026-06-18
+    """
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"cannot {action}: {reason}")
+        self.action = action
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[Self], tuple[str, str], dict[str, Any]]:
+        """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
+        return (type(self), (self.action, self.reason), vars(self))
+
+
+class ConflictError(PbcheckError):
+    """Another writer appended to a season first (optimistic concurrency).
+
+    The append named the version it expected; the store holds a later one.
+    Nothing of the refused append was written: reload, check, and retry.
+
+    >>> print(ConflictError("jc-2025", expected=41, actual=42))
+    season jc-2025 is at version 42, not 41: another writer appended first; \
+reload and retry
+    """
+
+    def __init__(self, season: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"season {season} is at version {actual}, not {expected}: "
+            "another writer appended first; reload and retry"
+        )
+        self.season = season
+        self.expected = expected
+        self.actual = actual
+
+    def __reduce__(self) -> tuple[type[Self], tuple[str, int, int], dict[str, Any]]:
+        """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
+        return (type(self), (self.season, self.expected, self.actual), vars(self))
+
+
+class TamperedError(PbcheckError):
+    """A stored event chain that does not verify: the first event that breaks it.
+
+    Args:
+        season: the season's id.
+        position: the version (1-based sequence number) of the first bad event.
+        what: what is wrong, e.g. ``its hash does not match its content``.
+
+    >>> print(TamperedError("jc-2025", 17, "its hash does not match its content"))
+    season jc-2025, event 17: its hash does not match its content
+    """
+
+    def __init__(self, season: str, position: int, what: str) -> None:
+        super().__init__(f"season {season}, event {position}: {what}")
+        self.season = season
+        self.position = position
+        self.what = what
+
+    def __reduce__(self) -> tuple[type[Self], tuple[str, int, str], dict[str, Any]]:
+        """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
+        return (type(self), (self.season, self.position, self.what), vars(self))
+
+
+class StoreVersionError(PbcheckError):
+    """A store whose schema version this pbcheck does not know (or is not created).
+
+    >>> print(StoreVersionError("sqlite:///season.db", found=7, known=2))
+    sqlite:///season.db has store schema version 7; this pbcheck knows up to 2: \
+upgrade pbcheck
+    """
+
+    def __init__(self, where: str, found: int | None, known: int) -> None:
+        if found is None:
+            text = (
+                f"{where} holds no pbcheck store; create it with `pbcheck season init`"
+            )
+        elif found > known:
+            text = (
+                f"{where} has store schema version {found}; this pbcheck knows up to "
+                f"{known}: upgrade pbcheck"
+            )
+        else:
+            text = (
+                f"{where} has store schema version {found}, older than {known}: "
+                "upgrade the store (Store.upgrade())"
+            )
+        super().__init__(text)
+        self.where = where
+        self.found = found
+        self.known = known
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[Self], tuple[str, int | None, int], dict[str, Any]]:
+        """Pickle by the constructor's arguments, as :meth:`Problem.__reduce__` does."""
+        return (type(self), (self.where, self.found, self.known), vars(self))
 
 
 class ValidationError(ExceptionGroup[Problem], PbcheckError):
