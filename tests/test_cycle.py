@@ -449,11 +449,11 @@ class TestSubPeriods:
             (date(2025, 11, 1), date(2026, 1, 31)),
             (date(2026, 2, 1), date(2026, 4, 30)),
         ]
-        assert quarters[0].label == "第1季度 (2025-05-01—2025-07-31)"
+        assert quarters[0].label == "2025年5—7月（考核期第1季度）"
         assert [q.index for q in quarters] == [0, 1, 2, 3]
 
     def test_months_and_halves_labels(self):
-        """Months are labelled 2025年5月 …; two halves are 上半年度 / 下半年度."""
+        """Months are labelled 2025年5月 …; two halves are the cycle's 前半年 / 后半年."""
         cycle = AssessmentCycle.cross_year(2025)
         months = cycle.sub_periods("month")
         assert len(months) == 12
@@ -461,9 +461,28 @@ class TestSubPeriods:
         assert months[9].days == 28  # February 2026
         halves = cycle.sub_periods("half")
         assert [h.label for h in halves] == [
-            "上半年度 (2025-05-01—2025-10-31)",
-            "下半年度 (2025-11-01—2026-04-30)",
+            "2025年5—10月（考核期前半年）",
+            "2025年11月—2026年4月（考核期后半年）",
         ]
+
+    def test_cycle_quarters_cannot_pass_for_calendar_quarters(self):
+        """A cross-year quarter names its months and its place in the cycle,
+        never a bare 第N季度; one that is a calendar quarter keeps that name."""
+        cross = AssessmentCycle.cross_year(2025).sub_periods("quarter")
+        for quarter in cross:
+            assert quarter.label.startswith(
+                f"{quarter.start.year}年{quarter.start.month}"
+            )
+            assert f"（考核期第{quarter.index + 1}季度）" in quarter.label
+            assert "cycle quarter" in quarter.label_en
+        calendar = AssessmentCycle.calendar_year(2025).sub_periods("quarter")
+        assert [q.label for q in calendar] == [
+            "2025年第一季度",
+            "2025年第二季度",
+            "2025年第三季度",
+            "2025年第四季度",
+        ]
+        assert calendar[0].label_en == "2025 Q1"
 
     def test_whole_cycle_unit(self):
         """'cycle' is one sub-period spanning the whole cycle."""
@@ -480,7 +499,7 @@ class TestSubPeriods:
             date(2021, 2, 27),
         )
         assert months[1].start == date(2021, 2, 28)
-        assert months[0].label.startswith("第1个月")
+        assert months[0].label == "2021年1月31日—2月27日（考核期第1个月）"
 
     def test_unknown_unit_is_refused(self):
         """Units other than month / quarter / half / cycle are refused."""

@@ -118,7 +118,7 @@ class TestSanHuiYiKe:
         lessons = [date(2025, 6, 1), date(2025, 9, 1), date(2026, 3, 1)]
         per_period = Frequency("quarter").evaluate(lessons, CYCLE, Fraction(2))
         assert per_period.points == Fraction(3, 2)
-        assert per_period.missed[0].label == "第3季度 (2025-11-01—2026-01-31)"
+        assert per_period.missed[0].label == "2025年11月—2026年1月（考核期第3季度）"
         strict = Frequency("quarter", scoring="all_or_nothing")
         outcome = strict.evaluate(lessons, CYCLE, Fraction(2))
         assert outcome.points == 0
@@ -145,7 +145,7 @@ class TestSanHuiYiKe:
         )
         assert same_half.counts == (2, 0)
         assert same_half.points == 1
-        assert same_half.missed[0].label == "下半年度 (2025-11-01—2026-04-30)"
+        assert same_half.missed[0].label == "2025年11月—2026年4月（考核期后半年）"
 
     def test_democratic_life_meeting_at_least_yearly(self):
         """民主生活会 at least once per cycle: one in January earns full points."""

@@ -275,10 +275,11 @@ class SubPeriod:
         start: first day, inclusive.
         end: last day, inclusive.
         label: Chinese label, e.g. ``"2025年5月"``,
-            ``"第1季度 (2025-05-01—2025-07-31)"``, ``"2025年第三季度"`` or
-            ``"2025年5—6月（第二季度，部分）"``.
+            ``"2025年5—7月（考核期第1季度）"`` (a quarter of a cross-year
+            cycle: never just ``"第1季度"``, which reads as January–March),
+            ``"2025年第三季度"`` or ``"2025年5—6月（第二季度，部分）"``.
         label_en: English label, e.g. ``"2025-05"`` or
-            ``"Q1 (2025-05-01–2025-07-31)"``.
+            ``"2025-05-01–2025-07-31 (cycle quarter 1)"``.
         whole_start: for a partial calendar period, the first day of the whole
             calendar period; ``None`` when the slice is whole.
         whole_end: for a partial calendar period, its last day; ``None`` when
@@ -286,7 +287,7 @@ class SubPeriod:
 
     >>> winter = AssessmentCycle.cross_year(2025).sub_periods("quarter")[2]
     >>> winter.label, winter.days, winter.contains(date(2026, 1, 31))
-    ('第3季度 (2025-11-01—2026-01-31)', 92, True)
+    ('2025年11月—2026年1月（考核期第3季度）', 92, True)
     >>> first = AssessmentCycle.cross_year(2025).sub_periods(
     ...     "quarter", align="calendar"
     ... )[0]
@@ -925,14 +926,17 @@ class AssessmentCycle:
 
         With ``align="cycle"`` (the default) they are counted from the cycle
         start; if the period is not a whole number of units, the last
-        sub-period is shorter.
+        sub-period is shorter.  Each is labelled by its months first and its
+        place in the cycle after, so a cross-year cycle's quarters cannot be
+        read as calendar quarters (a sub-period that is a calendar quarter,
+        as in a calendar-year cycle, keeps the calendar's name):
 
         >>> for q in AssessmentCycle.cross_year(2025).sub_periods("quarter"):
         ...     print(q.label)
-        第1季度 (2025-05-01—2025-07-31)
-        第2季度 (2025-08-01—2025-10-31)
-        第3季度 (2025-11-01—2026-01-31)
-        第4季度 (2026-02-01—2026-04-30)
+        2025年5—7月（考核期第1季度）
+        2025年8—10月（考核期第2季度）
+        2025年11月—2026年1月（考核期第3季度）
+        2026年2—4月（考核期第4季度）
 
         With ``align="calendar"`` they are the calendar's months, quarters
         (January–March, April–June, …) and half-years (January–June,
@@ -1058,21 +1062,49 @@ def _span_zh(start: date, end: date) -> str:
 def _sub_period(
     unit: SubPeriodUnit, index: int, start: date, end: date, count: int
 ) -> SubPeriod:
-    span_zh, span_en = f"({start}—{end})", f"({start}–{end})"
+    """One cycle-aligned sub-period, labelled so it cannot pass for a calendar one.
+
+    A sub-period that *is* a calendar month, quarter or half-year (as in a
+    calendar-year cycle) gets the calendar's own name (``2025年第一季度``);
+    any other is named by its months first and its place in the cycle after
+    (``2025年11月—2026年1月（考核期第3季度）``), because "第3季度" alone reads
+    as July–September to anyone who sees it.
+    """
     number = index + 1
+    months = _whole_months(start, end)
+    step = _UNIT_MONTHS[unit]
+    if months == step and (start.month - 1) % step == 0:
+        return _calendar_period(unit, index, (start, end), (start, end))
+    span_en = f"{start}–{end}"
     if unit == "month":
-        if _whole_months(start, end) == 1:
-            zh, en = f"{start.year}年{start.month}月", f"{start.year}-{start.month:02d}"
-        else:
-            zh, en = f"第{number}个月 {span_zh}", f"month {number} {span_en}"
+        place_zh, place_en = f"考核期第{number}个月", f"cycle month {number}"
     elif unit == "quarter":
-        zh, en = f"第{number}季度 {span_zh}", f"Q{number} {span_en}"
+        place_zh, place_en = f"考核期第{number}季度", f"cycle quarter {number}"
     elif count == 2:
-        zh = f"{'上' if index == 0 else '下'}半年度 {span_zh}"
-        en = f"H{number} {span_en}"
+        place_zh = f"考核期{'前' if index == 0 else '后'}半年"
+        place_en = f"cycle half {number}"
     else:
-        zh, en = f"第{number}个半年 {span_zh}", f"H{number} {span_en}"
-    return SubPeriod(unit, index, start, end, zh, en)
+        place_zh, place_en = f"考核期第{number}个半年", f"cycle half {number}"
+    return SubPeriod(
+        unit,
+        index,
+        start,
+        end,
+        f"{_long_span_zh(start, end)}（{place_zh}）",
+        f"{span_en} ({place_en})",
+    )
+
+
+def _long_span_zh(start: date, end: date) -> str:
+    """A span in Chinese that may cross a year: ``2025年11月—2026年1月``."""
+    if start.year == end.year:
+        return _span_zh(start, end)
+    if start.day == 1 and end == _last_of_month(end):
+        return f"{start.year}年{start.month}月—{end.year}年{end.month}月"
+    return (
+        f"{start.year}年{start.month}月{start.day}日—"
+        f"{end.year}年{end.month}月{end.day}日"
+    )
 
 
 def _checked_overrides(

@@ -231,7 +231,7 @@ class FrequencyOutcome:
     ...     [date(2025, 7, 1)], AssessmentCycle.cross_year(2025), Fraction(2)
     ... )
     >>> [period.label for period in outcome.met], [p.label for p in outcome.missed]
-    (['上半年度 (2025-05-01—2025-10-31)'], ['下半年度 (2025-11-01—2026-04-30)'])
+    (['2025年5—10月（考核期前半年）'], ['2025年11月—2026年4月（考核期后半年）'])
     >>> outcome.counts, outcome.points
     ((1, 0), Fraction(1, 1))
     """
