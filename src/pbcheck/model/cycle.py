@@ -1,12 +1,14 @@
 """Assessment cycles (考核周期): periods, milestones, sub-periods and calendars.
 
-The source documents propose moving the assessment off the crowded year end
-(跨年度考评): the assessed period runs from **May of year N to April of year
-N+1**, the assessment takes place **in May N+1**, and the summary and
-commendation happen **before July 1** (七一)::
+The Nanping article *proposes* (among its 对策与建议; Nanping itself assessed
+at the year end) moving the assessment off the crowded year end (跨年度考评):
+the assessed period runs from **May of year N to April of year N+1**, the
+assessment takes place **in May N+1**, and the summary and commendation happen
+**before July 1** (七一)::
 
-    将党建工作考评时间调整为当年5月至次年4月，次年5月考评，"七一"前进行总结表彰。
-    -- 南平市，关于进一步完善机关党建工作责任制的思考
+    探索党建工作跨考评工作机制，将党建工作考评时间调整为当年5月至次年4月，
+    次年5月考评，"七一"前进行总结表彰。
+    -- 南平市，关于进一步完善机关党建工作责任制的思考（三、对策与建议）
 
 :meth:`AssessmentCycle.cross_year` builds exactly that cycle; calendar-year
 (自然年度), generic and term-based (届中 / 届末) cycles are available too, and a
@@ -351,8 +353,8 @@ def _default_labels_en(self: AssessmentCycle) -> str:
 class AssessmentCycle:
     r"""An assessment period with its milestones (考核周期).
 
-    Prefer the named constructors: :meth:`cross_year` (跨年度, May–April, the
-    documents' proposal), :meth:`calendar_year` (自然年度), :meth:`generic`
+    Prefer the named constructors: :meth:`cross_year` (跨年度, May–April, as
+    the Nanping article proposes), :meth:`calendar_year` (自然年度), :meth:`generic`
     and :meth:`term` (届中 / 届末).  Constructing directly builds a
     ``"custom"`` cycle.
 

@@ -9,7 +9,8 @@ traced back:
 * :class:`Activity` — a dated activity, e.g. one branch committee meeting
   (支委会), counted by frequency rules (三会一课).
 * :class:`Incident` — a dated event that costs points or disqualifies: an
-  admonishment talk (诫勉谈话), a violation of the eight-point rules, a veto.
+  admonishment of a leader (诫勉, a formal accountability measure), a
+  violation of the eight-point rules, a veto.
 
 >>> from datetime import date
 >>> Evaluation(

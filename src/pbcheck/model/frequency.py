@@ -10,8 +10,10 @@ says (第十一条、第十二条、第十三条)::
 
 How often a branch gives a party lesson (党课) is not fixed by that 条例 (it
 asks 党委（党组）书记 to give one at least once a year); "每季度至少1次党课" is a
-common rubric's own rule.  The democratic life meeting (民主生活会) or
-organisational life meeting (组织生活会) is held at least once a year.
+common rubric's own rule.  The branch's organisational life meeting
+(组织生活会) is held at least once a year, usually in the fourth quarter (the
+same 条例); the democratic life meeting (民主生活会) is a different thing, the
+leadership team's meeting of leading cadres, generally once a year.
 
 A :class:`Frequency` counts dated activity records in each sub-period of an
 :class:`~pbcheck.model.cycle.AssessmentCycle` and turns the met and missed

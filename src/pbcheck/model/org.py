@@ -86,7 +86,8 @@ class UnitKind(StrEnum):
     PARTY_COMMITTEE = "party_committee"
     """党委 — a party committee (e.g. 机关党委)."""
     PARTY_GROUP = "party_group"
-    """党组 — a leading party group of a department."""
+    """党组 — a leading Party members' group in the leading body of a state organ
+    or other non-Party organisation; not a 党小组 (a Party small group of a branch)."""
     GENERAL_BRANCH = "general_branch"
     """党总支 — a general party branch."""
     BRANCH = "branch"
@@ -108,7 +109,12 @@ _KIND_LABELS = {
 
 
 class Role(StrEnum):
-    """The two responsible persons of 一岗双责 (one post, two responsibilities).
+    """The responsible persons (责任人) a 责任书 names for a unit.
+
+    Nanping's letters name the party secretary and the administrative head
+    (a party member).  This is not 一岗双责 ("one post, dual
+    responsibilities"), which asks every leader to carry party-building
+    duties in their own post beside their line duties.
 
     >>> [role.value for role in Role]
     ['secretary', 'administrative_head']
@@ -242,7 +248,7 @@ class OrgUnit:
         series: comparison series for comprehensive assessment (系列), e.g.
             :data:`SERIES_GOVERNMENT`, or any series of your own.
         liaison_group: the liaison group (联系片) the unit belongs to.
-        responsible: the responsible persons (一岗双责).
+        responsible: the responsible persons (责任人) the 责任书 names.
         guided_by: for vertically managed units, who guides (指导) their work
             while ``parent`` leads (领导) it; free text or an id outside the tree.
         groupings: further groupings the unit belongs to, grouping name →

@@ -1,14 +1,22 @@
 """History across cycles: streaks, escalation and trends (连续处于后位).
 
-The source documents attach consequences to *runs* of results:
+The source documents attach consequences to *runs* of results.  Nanping's
+practice, as the article reports it:
 
     连续两年处于后位的，由市直工委通报批评，并向其主管部门（单位）或上级分管领导
     进行反馈。
-    -- 南平市，关于进一步完善机关党建工作责任制的思考
+    -- 南平市，关于进一步完善机关党建工作责任制的思考（一、实践情况）
+
+and what the same article proposes on top (诫勉 is a formal accountability
+measure, not a friendly talk):
 
     连续两年处于后位的，要追究领导班子和相关责任人的责任，上级分管领导进行诫勉
     谈话，并责成主要领导从思想上、工作上提出具体措施，限期整改。
-    -- 同上
+    -- 同上（三、对策与建议）
+
+后位 ("at the bottom") is whatever bottom places the rubric's
+:class:`~pbcheck.outcomes.selection.BottomPolicy` defines, e.g. the last
+three of each series.
 
 A :class:`History` holds the :class:`CycleResult` of several cycles for the
 same org tree, oldest first.  Units may be renamed, merged or split between
