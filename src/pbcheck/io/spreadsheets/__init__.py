@@ -133,6 +133,7 @@ from pbcheck.io.spreadsheets._grid import (
     load_bytes,
     xlsx_grid,
 )
+from pbcheck.io.spreadsheets._template import ScoreSheet, score_sheet
 from pbcheck.model.evaluation import (
     Evaluation,
     Evidence,
@@ -150,7 +151,9 @@ __all__ = [
     "EvaluationImport",
     "Limits",
     "Normalisation",
+    "ScoreSheet",
     "read_evaluations",
+    "score_sheet",
 ]
 
 Layout = Literal["long", "wide"]
