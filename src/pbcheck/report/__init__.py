@@ -11,6 +11,9 @@ give the same bytes, whatever their order, the hash seed or the locale).
 * :func:`to_workbook` / :func:`write_workbook` — an .xlsx workbook (``excel``
   extra).
 * :func:`to_circular` — a draft circular (通报草稿).
+* :func:`to_circular_docx`, :func:`to_feedback_docx` / :func:`write_docx` —
+  the draft 通报 and each unit's 反馈单 (every point lost) as Word documents
+  in the official layout (``word`` extra).
 * :func:`write_report` — every format into a directory, all or nothing.
 
 >>> from pbcheck import AssessmentCycle, assess_outcomes
@@ -32,6 +35,12 @@ from __future__ import annotations
 
 from pbcheck.report._circular import to_circular
 from pbcheck.report._csv import CSV_TABLES, CsvTable, to_csv
+from pbcheck.report._docx import (
+    OfficialFonts,
+    to_circular_docx,
+    to_feedback_docx,
+    write_docx,
+)
 from pbcheck.report._excel import to_workbook, write_workbook
 from pbcheck.report._html import to_html
 from pbcheck.report._markdown import to_markdown
@@ -57,16 +66,20 @@ __all__ = [
     "IndicatorLine",
     "ItemLine",
     "ListEntry",
+    "OfficialFonts",
     "ReportFormat",
     "SectionLine",
     "SeriesTable",
     "UnitBreakdown",
     "UnitLine",
     "to_circular",
+    "to_circular_docx",
     "to_csv",
+    "to_feedback_docx",
     "to_html",
     "to_markdown",
     "to_workbook",
+    "write_docx",
     "write_report",
     "write_workbook",
 ]

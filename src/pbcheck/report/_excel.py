@@ -6,6 +6,7 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from fractions import Fraction
 from pathlib import Path
@@ -238,8 +239,18 @@ def to_workbook(report: CycleReport) -> bytes:
     return _fixed_zip(raw.getvalue(), stamp)
 
 
-def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
-    """Re-pack a zip with every entry dated *stamp*, in the same order."""
+def _fixed_zip(
+    data: bytes,
+    stamp: datetime,
+    *,
+    rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """Re-pack a zip with every entry dated *stamp*, in the same order.
+
+    *rewrite* maps entry names to a function of their bytes (the Word
+    writer adds its font fallbacks to ``word/fontTable.xml`` this way).
+    """
+    rewrite = rewrite or {}
     when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     out = io.BytesIO()
     with (
@@ -250,7 +261,10 @@ def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=when)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename in rewrite:
+                content = rewrite[info.filename](content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
