@@ -8,6 +8,7 @@ parameter.  Storage is an adapter (:mod:`pbcheck.store`).
 """
 
 from pbcheck.season.authority import Actor, ActorRole, Authority
+from pbcheck.season.collection import CollectionRow, CollectionStatus, ItemStatus
 from pbcheck.season.events import (
     EVENT_KINDS,
     Accepted,
@@ -27,6 +28,9 @@ from pbcheck.season.events import (
     SeasonOpened,
     Submitted,
 )
+from pbcheck.season.ledger import Ledger
+from pbcheck.season.plan import SeasonPlan
+from pbcheck.season.state import Objection, ResultChange, SeasonPhase, SeasonState
 
 __all__ = [
     "EVENT_KINDS",
@@ -34,9 +38,14 @@ __all__ = [
     "Actor",
     "ActorRole",
     "Authority",
+    "CollectionRow",
+    "CollectionStatus",
     "Event",
+    "ItemStatus",
+    "Ledger",
     "LetterIssued",
     "NotApplicableMarked",
+    "Objection",
     "ObjectionDecided",
     "ObjectionFiled",
     "ProvisionalComputed",
@@ -45,8 +54,12 @@ __all__ = [
     "RectificationRaised",
     "RectificationRechecked",
     "RectificationUpdated",
+    "ResultChange",
     "ResultsApproved",
     "Returned",
     "SeasonOpened",
+    "SeasonPhase",
+    "SeasonPlan",
+    "SeasonState",
     "Submitted",
 ]
