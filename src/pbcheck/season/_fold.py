@@ -15,7 +15,7 @@ mapping that later events cannot touch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
 
@@ -26,84 +26,31 @@ from pbcheck.errors import (
     Id,
     InvalidValueError,
     NotAuthorisedError,
-    OutOfCycleError,
     Path,
     RefusedError,
     UnknownReferenceError,
     _Problems,
 )
 from pbcheck.model.evaluation import (
-    Activity,
     Evaluation,
-    Incident,
-    NotApplicable,
-    Observation,
-    Source,
 )
 from pbcheck.season import events as ev
+from pbcheck.season._checks import (
+    _check_marker,
+    _check_observations,
+    _check_records,
+    _unit_may_submit,
+    _who,
+)
+from pbcheck.season._records import _Entry, _status, _Unit
 from pbcheck.season.authority import Actor, ActorRole
-from pbcheck.season.collection import CollectionRow, CollectionStatus, ItemStatus
+from pbcheck.season.collection import CollectionRow, CollectionStatus
 from pbcheck.season.plan import SeasonPlan, _Scope
+from pbcheck.season.rectification import RectificationItem
 from pbcheck.season.state import Objection, SeasonPhase, SeasonState
 
 # The key of an entry made by an objection's decision, not by a submitter.
 _CORRECTION = "objection:"
-
-
-@attrs.frozen
-class _Entry:
-    """One submitter's current records of one indicator for one unit."""
-
-    observations: tuple[Observation, ...]
-    activities: tuple[Activity, ...]
-    at: datetime
-    version: int
-    # The return's reason while returned (退回补正) and not resubmitted.
-    returned: str | None = None
-
-
-@attrs.frozen
-class _Unit:
-    """Everything current about one unit; replaced, never changed in place."""
-
-    # (submitter id or "objection:<id>", indicator id) → entry, in arrival order.
-    entries: Mapping[tuple[str, str], _Entry] = attrs.field(factory=dict)
-    # (submitter id, item id) → the submitter's incidents of that item.
-    incidents: Mapping[tuple[str, str], tuple[Incident, ...]] = attrs.field(
-        factory=dict
-    )
-    not_applicable: Mapping[str, NotApplicable] = attrs.field(factory=dict)
-    # Indicator id → the version of the event that accepted it.
-    accepted: Mapping[str, int] = attrs.field(factory=dict)
-
-    def live(self, indicator_id: str) -> list[tuple[str, _Entry]]:
-        """The entries of *indicator_id* that count (not returned)."""
-        return [
-            (who, entry)
-            for (who, ind), entry in self.entries.items()
-            if ind == indicator_id and entry.returned is None
-        ]
-
-    def evaluation(self, unit_id: str) -> Evaluation:
-        """The unit's current records as one evaluation.
-
-        Returned entries are left out: returned material is not accepted,
-        so the indicator counts as missing until it is resubmitted.
-        """
-        observations: list[Observation] = []
-        activities: list[Activity] = []
-        for entry in self.entries.values():
-            if entry.returned is None:
-                observations += entry.observations
-                activities += entry.activities
-        incidents = [i for found in self.incidents.values() for i in found]
-        return Evaluation(
-            unit_id,
-            observations,
-            activities,
-            incidents,
-            tuple(self.not_applicable.values()),
-        )
 
 
 @attrs.frozen
@@ -114,11 +61,6 @@ class _Snapshot:
     at: datetime
     units: Mapping[str, _Unit]
     missing: int
-
-
-def _who(actor: Actor) -> str:
-    """An actor as refusals name it: ``xcb（市委宣传部，评分部门）``."""
-    return f"{actor.id}（{actor.name}，{actor.role.label_zh}）"
 
 
 def _day(moment: datetime) -> date:
@@ -159,7 +101,7 @@ class Fold:
         self.published: _Snapshot | None = None
         self.objections: dict[str, Objection] = {}
         self.approved: tuple[ev.ResultsApproved, _Snapshot] | None = None
-        self.rectification: dict[str, object] = {}
+        self.rectification: dict[str, RectificationItem] = {}
 
     def copy(self) -> Fold:
         """A fold that can be changed without changing this one."""
@@ -589,8 +531,8 @@ class Fold:
         scope, unit = self.plan.scope(unit_id), self.units[unit_id]
         problems = _Problems("invalid objection decision")
         _check_observations(
-            self.plan, scope, unit, event.corrections, ("corrections",), problems,
-            submitter=None,
+            self.plan, scope, unit, event.corrections, path=("corrections",),
+            problems=problems, submitter=None,
         )  # fmt: skip
         corrected = {o.indicator_id for o in event.corrections}
         for index, marker in enumerate(event.not_applicable):
@@ -672,305 +614,6 @@ class Fold:
         _rectification_step(self, event, actor)
 
 
-def _unit_may_submit(actor: Actor, event: ev.Submitted) -> None:
-    """A unit submits only its own 自评: observations of source self, nothing else."""
-    who = _who(actor)
-    if event.unit_id != actor.unit_id:
-        raise NotAuthorisedError(
-            who,
-            "submit",
-            f"records for unit {event.unit_id}",
-            f"the departments that own them or the office (a unit submits only "
-            f"its own 自评, for unit {actor.unit_id})",
-        )
-    for observation in event.observations:
-        if observation.source is not Source.SELF:
-            raise NotAuthorisedError(
-                who,
-                "submit",
-                f"a {observation.source.label_zh} score of "
-                f"{observation.indicator_id} for its own unit {event.unit_id}",
-                "the department that owns it or the office (a unit submits only "
-                "its 自评, source self)",
-            )
-    if event.activities or event.incidents:
-        what = "activities" if event.activities else "incidents"
-        raise NotAuthorisedError(
-            who,
-            "submit",
-            f"{what} for its own unit {event.unit_id}",
-            "the departments that own them or the office (a unit submits only "
-            "its 自评, source self)",
-        )
-
-
-def _check_records(
-    plan: SeasonPlan,
-    scope: _Scope,
-    unit: _Unit,
-    event: ev.Submitted,
-    submitter: str,
-) -> None:
-    """Every record of a submission as scoring will need it; all problems at once."""
-    path: Path = ("evaluations", Id(event.unit_id))
-    problems = _Problems(f"invalid submission for unit {event.unit_id!r}")
-    _check_observations(
-        plan, scope, unit, event.observations, (*path, "observations"), problems,
-        submitter=submitter,
-    )  # fmt: skip
-    cycle = plan.cycle
-    for index, activity in enumerate(event.activities):
-        where = (*path, "activities", index)
-        indicator = scope.indicator(activity.indicator_id)
-        if indicator is None or not scope.takes_activities(indicator):
-            problems.add(
-                UnknownReferenceError(
-                    (*where, "indicator_id"),
-                    activity.indicator_id,
-                    "names no frequency indicator of the unit's rubric",
-                )
-            )
-        elif activity.indicator_id in unit.not_applicable:
-            problems.add(_marked(where, activity.indicator_id))
-        if activity.branch is not None:
-            problems.add(
-                InvalidValueError(
-                    (*where, "branch"),
-                    activity.branch,
-                    "the season ledger does not record party branches yet: "
-                    "submit the unit's activities without a branch",
-                )
-            )
-        if not cycle.contains(activity.occurred_at):
-            problems.add(_outside(plan, (*where, "occurred_at"), activity.occurred_at))
-    for index, incident in enumerate(event.incidents):
-        where = (*path, "incidents", index)
-        if incident.item_id not in scope.incident_items:
-            problems.add(
-                UnknownReferenceError(
-                    (*where, "item_id"),
-                    incident.item_id,
-                    "names no deduction or veto item of the rubric",
-                )
-            )
-        else:
-            categories = scope.incident_items[incident.item_id]
-            if categories is not None and incident.category not in categories:
-                problems.add(
-                    InvalidValueError(
-                        (*where, "category"),
-                        incident.category,
-                        f"must be one of {', '.join(sorted(categories))}",
-                    )
-                )
-        if not cycle.contains(incident.occurred_at):
-            problems.add(_outside(plan, (*where, "occurred_at"), incident.occurred_at))
-    problems.raise_if_any()
-
-
-def _check_observations(  # noqa: PLR0913 - the observations and where they go
-    plan: SeasonPlan,
-    scope: _Scope,
-    unit: _Unit,
-    observations: Iterable[Observation],
-    path: Path,
-    problems: _Problems,
-    *,
-    submitter: str | None,
-) -> None:
-    """Observations as scoring checks them, and against the unit's other records.
-
-    *submitter* is ``None`` for an objection's corrections, which replace
-    every earlier record of their indicators.
-    """
-    cycle = plan.cycle
-    end = max([cycle.end, *(m.date for m in cycle.milestones)])
-    seen: set[tuple[str, str, str]] = set()
-    for index, observation in enumerate(observations):
-        where = (*path, index)
-        indicator_id = observation.indicator_id
-        indicator = scope.indicator(indicator_id)
-        if indicator is None:
-            problems.add(
-                UnknownReferenceError(
-                    (*where, "indicator_id"),
-                    indicator_id,
-                    f"names no indicator of the unit's rubric "
-                    f"{scope.rubric.id} {scope.rubric.version}",
-                )
-            )
-            continue
-        if not scope.takes_values(indicator):
-            problems.add(
-                InvalidValueError(
-                    (*where, "indicator_id"),
-                    indicator_id,
-                    "is a frequency indicator: record Activity entries, "
-                    "not observations",
-                )
-            )
-            continue
-        message = indicator.rule.value_problem(  # type: ignore[union-attr]
-            observation.value, indicator.max_points
-        )
-        if message is not None:
-            problems.add(
-                InvalidValueError((*where, "value"), observation.value, message)
-            )
-        moment = observation.recorded_at
-        if moment is not None and not cycle.start <= cycle.local_date(moment) <= end:
-            problems.add(
-                OutOfCycleError(
-                    (*where, "recorded_at"),
-                    moment.isoformat(),
-                    f"lies outside the cycle {cycle.label_zh} and its assessment "
-                    f"({cycle.start.isoformat()}—{end.isoformat()})",
-                )
-            )
-        if submitter is not None and indicator_id in unit.not_applicable:
-            problems.add(_marked(where, indicator_id))
-        key = (indicator_id, observation.source.value, observation.rater)
-        if key in seen:
-            problems.add(
-                DuplicateIdError(
-                    (*where, "rater"),
-                    observation.rater,
-                    f"already scored {indicator_id} as {observation.source.value} "
-                    "in this submission; name each rater apart",
-                )
-            )
-        seen.add(key)
-        if submitter is None:
-            continue
-        for who, entry in unit.live(indicator_id):
-            if who == submitter:
-                continue  # replaced by this submission
-            for other in entry.observations:
-                if (other.source, other.rater) == (
-                    observation.source,
-                    observation.rater,
-                ):
-                    problems.add(
-                        DuplicateIdError(
-                            (*where, "rater"),
-                            observation.rater,
-                            f"already scored {indicator_id} as "
-                            f"{observation.source.value} in {who}'s submission; "
-                            "name each rater apart",
-                        )
-                    )
-
-
-def _check_marker(  # noqa: PLR0913 - the marker and where it goes
-    scope: _Scope,
-    unit: _Unit,
-    marker: NotApplicable,
-    where: Path,
-    problems: _Problems,
-    *,
-    replacing: bool,
-) -> None:
-    """A 合理缺项 marker as scoring checks it; *replacing* drops the records."""
-    indicator_id = marker.indicator_id
-    indicator = scope.regular.get(indicator_id)
-    if indicator is None:
-        problems.add(
-            InvalidValueError(
-                where,
-                indicator_id,
-                "is a bonus indicator (加分项): leave it unrecorded instead of "
-                "marking it not applicable",
-            )
-            if indicator_id in scope.bonus
-            else UnknownReferenceError(
-                where, indicator_id, "names no indicator of the unit's rubric"
-            )
-        )
-        return
-    if not indicator.waivable:
-        problems.add(
-            InvalidValueError(
-                where,
-                indicator_id,
-                f"may not be marked not applicable: rubric {scope.rubric.id} "
-                f"{scope.rubric.version} requires every unit to be scored on it "
-                "(waivable=False)",
-            )
-        )
-        return
-    if replacing:
-        return
-    if indicator_id in unit.not_applicable:
-        problems.add(DuplicateIdError(where, indicator_id, "is already marked"))
-    elif unit.live(indicator_id):
-        problems.add(
-            InvalidValueError(
-                where,
-                indicator_id,
-                "is marked not applicable but also has records; return the "
-                "records first (退回补正) or keep them",
-            )
-        )
-    elif set(scope.regular) <= {*unit.not_applicable, indicator_id}:
-        problems.add(
-            InvalidValueError(
-                where,
-                indicator_id,
-                "would mark every indicator not applicable: nothing is left to score",
-            )
-        )
-
-
-def _marked(where: Path, indicator_id: str) -> InvalidValueError:
-    return InvalidValueError(
-        (*where, "indicator_id"),
-        indicator_id,
-        "is marked not applicable (合理缺项) for this unit; keep the records or "
-        "the marker, not both",
-    )
-
-
-def _outside(plan: SeasonPlan, where: Path, moment: date) -> OutOfCycleError:
-    cycle = plan.cycle
-    return OutOfCycleError(
-        where,
-        moment.isoformat(),
-        f"lies outside the cycle {cycle.label_zh} "
-        f"({cycle.start.isoformat()}—{cycle.end.isoformat()}); "
-        "file it in the cycle it belongs to",
-    )
-
-
-def _status(unit: _Unit, scope: _Scope, indicator_id: str) -> tuple[ItemStatus, str]:
-    """One unit's indicator in the collection, with its note."""
-    marker = unit.not_applicable.get(indicator_id)
-    if marker is not None:
-        return ItemStatus.NOT_APPLICABLE, marker.reason
-    weights = scope.rubric.source_weights
-    latest = -1
-    returned = None
-    for (_, ind), entry in unit.entries.items():
-        if ind != indicator_id:
-            continue
-        if entry.returned is not None:
-            returned = entry.returned
-            continue
-        counted = bool(entry.activities) or any(
-            weights[o.source] != 0 for o in entry.observations
-        )
-        if counted:
-            latest = max(latest, entry.version)
-    if latest < 0:
-        if returned is not None:
-            return ItemStatus.RETURNED, returned
-        if indicator_id in unit.accepted:  # a frequency indicator: none held
-            return ItemStatus.ACCEPTED, "确认无活动记录"
-        return ItemStatus.MISSING, ""
-    if unit.accepted.get(indicator_id, -1) > latest:
-        return ItemStatus.ACCEPTED, ""
-    return ItemStatus.RECEIVED, ""
-
-
 # -- rectification (整改台账) --------------------------------------------------
 
 
@@ -993,12 +636,12 @@ def _rectification_step(fold: Fold, event: ev.Event, actor: Actor) -> None:
                 )
             )
         problems.raise_if_any()
-        fold.rectification[event.item_id] = _raise_item(event)
+        fold.rectification[event.item_id] = RectificationItem.raised(event)
         return
     item_id = event.item_id  # type: ignore[union-attr]
     item = fold.rectification.get(item_id)
     if isinstance(event, ev.RectificationUpdated):
-        unit_id = getattr(item, "unit_id", None)
+        unit_id = None if item is None else item.unit_id
         if actor.role is not ActorRole.OFFICE and not (
             actor.role is ActorRole.UNIT and actor.unit_id == unit_id
         ):
@@ -1015,27 +658,7 @@ def _rectification_step(fold: Fold, event: ev.Event, actor: Actor) -> None:
         raise RefusedError(
             event.kind.replace("_", " "), f"no rectification item {item_id} was raised"
         )
-    fold.rectification[item_id] = _move_item(item, event)
-
-
-def _raise_item(event: ev.RectificationRaised) -> object:
-    """A new rectification item (:class:`RectificationItem` once it lands)."""
-    return _PendingItem(event.item_id, event.unit_id, (event,))
-
-
-def _move_item(item: object, event: ev.Event) -> object:
-    """*item* after *event* (the item's own transition, which may refuse)."""
-    assert isinstance(item, _PendingItem)  # noqa: S101 - made by _raise_item
-    return attrs.evolve(item, events=(*item.events, event))
-
-
-@attrs.frozen
-class _PendingItem:
-    """A rectification item's events, until the item type is wired in."""
-
-    item_id: str
-    unit_id: str
-    events: tuple[ev.Event, ...]
+    fold.rectification[item_id] = item.apply(event)  # type: ignore[arg-type]
 
 
 _HANDLERS: dict[type, Callable[[Fold, ev.Event, Actor], None]] = {

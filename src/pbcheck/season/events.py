@@ -93,20 +93,12 @@ __all__ = [
     "Submitted",
 ]
 
-# Every event: kw_only, so a call names each field (``at=``, ``actor=``), and
-# the common fields come first in every repr and canonical form.
-_event = attrs.frozen(kw_only=True)
+# Every event is ``attrs.frozen(kw_only=True)`` (spelled out on each class so
+# that type checkers see it): a call names each field (``at=``, ``actor=``),
+# and the common fields come first in every repr and canonical form.
 
 
-def _at() -> datetime:
-    return attrs.field(validator=_fields.moment)  # type: ignore[no-any-return]
-
-
-def _actor() -> str:
-    return attrs.field(validator=_fields.text)  # type: ignore[no-any-return]
-
-
-@_event
+@attrs.frozen(kw_only=True)
 class SeasonOpened:
     """The season starts (考核工作启动): the first event of every season.
 
@@ -121,14 +113,14 @@ class SeasonOpened:
     """
 
     kind: ClassVar[str] = "season_opened"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     season_id: str = attrs.field(validator=_fields.text)
     title: str = attrs.field(default="", validator=_fields.free_text)
     definitions: str = attrs.field(default="", validator=_fields.free_text)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class LetterIssued:
     """A responsibility letter (责任书 / 责任清单) issued to one unit.
 
@@ -142,8 +134,8 @@ class LetterIssued:
     """
 
     kind: ClassVar[str] = "letter_issued"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     indicator_ids: tuple[str, ...] = attrs.field(
         default=(), converter=_fields.texts, validator=_fields.each_text
@@ -157,7 +149,7 @@ class LetterIssued:
     reason: str = attrs.field(default="", validator=_fields.free_text)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class Submitted:
     """Records submitted for one unit: a department's scores, or the unit's 自评.
 
@@ -176,8 +168,8 @@ class Submitted:
     """
 
     kind: ClassVar[str] = "submitted"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     observations: tuple[Observation, ...] = _fields.records(Observation)
     activities: tuple[Activity, ...] = _fields.records(Activity)
@@ -185,44 +177,44 @@ class Submitted:
     reason: str = attrs.field(default="", validator=_fields.free_text)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class NotApplicableMarked:
     """An indicator found not to apply to a unit (认定合理缺项), with its reason."""
 
     kind: ClassVar[str] = "not_applicable_marked"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     marker: NotApplicable = attrs.field(
         validator=attrs.validators.instance_of(NotApplicable)
     )
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class Accepted:
     """A submission's evidence checked and accepted (审核通过)."""
 
     kind: ClassVar[str] = "accepted"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     indicator_id: str = attrs.field(validator=_fields.text)
     reason: str = attrs.field(default="", validator=_fields.free_text)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class Returned:
     """A submission sent back for correction (退回补正); the reason is required."""
 
     kind: ClassVar[str] = "returned"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     indicator_id: str = attrs.field(validator=_fields.text)
     reason: str = attrs.field(validator=_fields.required_reason)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class ProvisionalComputed:
     """Provisional results formed from the season as it stands (形成初步结果).
 
@@ -232,12 +224,12 @@ class ProvisionalComputed:
     """
 
     kind: ClassVar[str] = "provisional_computed"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     reason: str = attrs.field(default="", validator=_fields.free_text)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class PublicityOpened:
     """The provisional results published for objections (公示).
 
@@ -252,8 +244,8 @@ class PublicityOpened:
     """
 
     kind: ClassVar[str] = "publicity_opened"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     starts: date = attrs.field(validator=_fields.day)
     ends: date = attrs.field(validator=_fields.day)
     working_days: int = attrs.field(validator=_fields.whole)
@@ -266,7 +258,7 @@ class PublicityOpened:
             )
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class ObjectionFiled:
     """An objection (异议) to the published results, from the unit concerned.
 
@@ -278,8 +270,8 @@ class ObjectionFiled:
     """
 
     kind: ClassVar[str] = "objection_filed"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     objection_id: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     text: str = attrs.field(validator=_fields.required_reason)
@@ -288,7 +280,7 @@ class ObjectionFiled:
     )
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class ObjectionDecided:
     """An objection reviewed and decided (复核), with the reason.
 
@@ -302,8 +294,8 @@ class ObjectionDecided:
     """
 
     kind: ClassVar[str] = "objection_decided"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     objection_id: str = attrs.field(validator=_fields.text)
     upheld: bool = attrs.field(validator=attrs.validators.instance_of(bool))
     reason: str = attrs.field(validator=_fields.required_reason)
@@ -311,7 +303,7 @@ class ObjectionDecided:
     not_applicable: tuple[NotApplicable, ...] = _fields.records(NotApplicable)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class ResultsApproved:
     """The results approved (审定): the season's final results from here on.
 
@@ -321,12 +313,12 @@ class ResultsApproved:
     """
 
     kind: ClassVar[str] = "results_approved"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     reason: str = attrs.field(default="", validator=_fields.free_text)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class RectificationRaised:
     """An item put on the rectification ledger (列入整改台账).
 
@@ -344,8 +336,8 @@ class RectificationRaised:
     """
 
     kind: ClassVar[str] = "rectification_raised"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     item_id: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
     problem: str = attrs.field(validator=_fields.required_reason)
@@ -364,13 +356,13 @@ class RectificationRaised:
     )
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class RectificationUpdated:
     """Progress on a rectification item (整改进展); a new deadline needs a reason."""
 
     kind: ClassVar[str] = "rectification_updated"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     item_id: str = attrs.field(validator=_fields.text)
     progress: str = attrs.field(validator=_fields.required_reason)
     measures: tuple[str, ...] = attrs.field(
@@ -379,25 +371,25 @@ class RectificationUpdated:
     deadline: date | None = attrs.field(default=None, validator=_fields.optional_day)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class RectificationClosed:
     """A rectification item closed on evidence (销号)."""
 
     kind: ClassVar[str] = "rectification_closed"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     item_id: str = attrs.field(validator=_fields.text)
     reason: str = attrs.field(validator=_fields.required_reason)
     evidence: tuple[Evidence, ...] = _fields.records(Evidence)
 
 
-@_event
+@attrs.frozen(kw_only=True)
 class RectificationRechecked:
     """A closed item looked at again (回头看): it holds, or it is reopened."""
 
     kind: ClassVar[str] = "rectification_rechecked"
-    at: datetime = _at()
-    actor: str = _actor()
+    at: datetime = attrs.field(validator=_fields.moment)
+    actor: str = attrs.field(validator=_fields.text)
     item_id: str = attrs.field(validator=_fields.text)
     holds: bool = attrs.field(validator=attrs.validators.instance_of(bool))
     reason: str = attrs.field(validator=_fields.required_reason)

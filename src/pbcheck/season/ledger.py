@@ -75,22 +75,26 @@ compute provisional results (provisional=True) or collect them first
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pbcheck.errors import InvalidTypeError, InvalidValueError, RefusedError
 from pbcheck.model.evaluation import Evaluation
 from pbcheck.outcomes.season import Results
 from pbcheck.season import events as ev
-from pbcheck.season._fold import Fold, _Snapshot, _Unit
+from pbcheck.season._fold import Fold, _Snapshot
+from pbcheck.season._records import _Unit
 from pbcheck.season.authority import ActorRole
 from pbcheck.season.collection import CollectionStatus
 from pbcheck.season.plan import SeasonPlan
+from pbcheck.season.rectification import RectificationItem
 from pbcheck.season.state import Objection, ResultChange, SeasonState
 
 __all__ = ["Ledger"]
+
+_T = TypeVar("_T")
 
 
 def _events(value: Iterable[ev.Event]) -> tuple[ev.Event, ...]:
@@ -280,7 +284,7 @@ class Ledger:
         """Every objection, in the order filed, with its decision once decided."""
         return tuple(self._fold.objections.values())
 
-    def rectification(self) -> tuple[object, ...]:
+    def rectification(self) -> tuple[RectificationItem, ...]:
         """The rectification items (整改台账), in the order raised."""
         return tuple(self._fold.rectification.values())
 
@@ -352,10 +356,11 @@ class Ledger:
                 )
         return _compute(self._plan, fold.evaluations(units), partial=provisional)
 
-    def _cached(self, key: str, make: Any) -> Any:  # noqa: ANN401 - per key
+    def _cached(self, key: str, make: Callable[[], _T]) -> _T:
+        # A ledger never changes, so what it derives is worked out once.
         if key not in self._cache:
             self._cache[key] = make()
-        return self._cache[key]
+        return self._cache[key]  # type: ignore[no-any-return]
 
     # -- values ----------------------------------------------------------------
 

@@ -47,7 +47,6 @@ from types import MappingProxyType
 import attrs
 
 from pbcheck.errors import (
-    InvalidTypeError,
     InvalidValueError,
     Problem,
     UnknownReferenceError,
@@ -126,13 +125,6 @@ class _Scope:
         return _is_activity_rule(indicator.rule)
 
 
-def _policy(_: object, attribute: attrs.Attribute[object], value: object) -> None:
-    if value is not None and not isinstance(value, OutcomePolicy):
-        raise InvalidTypeError(
-            (attribute.name,), value, "must be an OutcomePolicy or None"
-        )
-
-
 def _unit_ids(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if value is None else _fields.texts(value)
 
@@ -175,7 +167,12 @@ class SeasonPlan:
     authority: Authority = attrs.field(
         validator=attrs.validators.instance_of(Authority)
     )
-    policy: OutcomePolicy | None = attrs.field(default=None, validator=_policy)
+    policy: OutcomePolicy | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(
+            attrs.validators.instance_of(OutcomePolicy)
+        ),
+    )
     publicity_days: int = attrs.field(default=5, validator=_fields.whole)
     unit_ids: tuple[str, ...] = attrs.field(
         default=None, converter=_unit_ids, kw_only=True

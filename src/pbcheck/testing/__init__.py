@@ -54,6 +54,11 @@ from pbcheck.testing._rubrics import (
     rubrics,
     value_rules,
 )
+from pbcheck.testing._season import (
+    season_event_candidates,
+    season_events,
+    season_plan,
+)
 from pbcheck.testing._simulation import weight_sets, weighted_seasons
 from pbcheck.testing._spreadsheets import (
     raw_xlsx,
@@ -107,6 +112,9 @@ __all__ = [
     "rubric_and_evaluation",
     "rubric_sets",
     "rubrics",
+    "season_event_candidates",
+    "season_events",
+    "season_plan",
     "season_with_waivers",
     "seasons",
     "set_results",

@@ -1,0 +1,109 @@
+"""A unit's current records in a season, and each indicator's collection status.
+
+:class:`_Unit` values are never changed in place: a change builds a new one,
+so the fold copies only its unit mapping, and a snapshot (provisional,
+published, approved) cannot be touched by later events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import attrs
+
+from pbcheck.model.evaluation import (
+    Activity,
+    Evaluation,
+    Incident,
+    NotApplicable,
+    Observation,
+)
+from pbcheck.season.collection import ItemStatus
+from pbcheck.season.plan import _Scope
+
+
+@attrs.frozen
+class _Entry:
+    """One submitter's current records of one indicator for one unit."""
+
+    observations: tuple[Observation, ...]
+    activities: tuple[Activity, ...]
+    at: datetime
+    version: int
+    # The return's reason while returned (退回补正) and not resubmitted.
+    returned: str | None = None
+
+
+@attrs.frozen
+class _Unit:
+    """Everything current about one unit; replaced, never changed in place."""
+
+    # (submitter id or "objection:<id>", indicator id) → entry, in arrival order.
+    entries: Mapping[tuple[str, str], _Entry] = attrs.field(factory=dict)
+    # (submitter id, item id) → the submitter's incidents of that item.
+    incidents: Mapping[tuple[str, str], tuple[Incident, ...]] = attrs.field(
+        factory=dict
+    )
+    not_applicable: Mapping[str, NotApplicable] = attrs.field(factory=dict)
+    # Indicator id → the version of the event that accepted it.
+    accepted: Mapping[str, int] = attrs.field(factory=dict)
+
+    def live(self, indicator_id: str) -> list[tuple[str, _Entry]]:
+        """The entries of *indicator_id* that count (not returned)."""
+        return [
+            (who, entry)
+            for (who, ind), entry in self.entries.items()
+            if ind == indicator_id and entry.returned is None
+        ]
+
+    def evaluation(self, unit_id: str) -> Evaluation:
+        """The unit's current records as one evaluation.
+
+        Returned entries are left out: returned material is not accepted,
+        so the indicator counts as missing until it is resubmitted.
+        """
+        observations: list[Observation] = []
+        activities: list[Activity] = []
+        for entry in self.entries.values():
+            if entry.returned is None:
+                observations += entry.observations
+                activities += entry.activities
+        incidents = [i for found in self.incidents.values() for i in found]
+        return Evaluation(
+            unit_id,
+            observations,
+            activities,
+            incidents,
+            tuple(self.not_applicable.values()),
+        )
+
+
+def _status(unit: _Unit, scope: _Scope, indicator_id: str) -> tuple[ItemStatus, str]:
+    """One unit's indicator in the collection, with its note."""
+    marker = unit.not_applicable.get(indicator_id)
+    if marker is not None:
+        return ItemStatus.NOT_APPLICABLE, marker.reason
+    weights = scope.rubric.source_weights
+    latest = -1
+    returned = None
+    for (_, ind), entry in unit.entries.items():
+        if ind != indicator_id:
+            continue
+        if entry.returned is not None:
+            returned = entry.returned
+            continue
+        counted = bool(entry.activities) or any(
+            weights[o.source] != 0 for o in entry.observations
+        )
+        if counted:
+            latest = max(latest, entry.version)
+    if latest < 0:
+        if returned is not None:
+            return ItemStatus.RETURNED, returned
+        if indicator_id in unit.accepted:  # a frequency indicator: none held
+            return ItemStatus.ACCEPTED, "确认无活动记录"
+        return ItemStatus.MISSING, ""
+    if unit.accepted.get(indicator_id, -1) > latest:
+        return ItemStatus.ACCEPTED, ""
+    return ItemStatus.RECEIVED, ""
