@@ -72,7 +72,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any, NamedTuple, TypeAlias
+from typing import NamedTuple, TypeAlias
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -640,23 +640,20 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
         drafts.extend((draft, secretary) for draft in unit_drafts)
     problems.raise_if_any()
     width = max(3, len(str(len(drafts))))
-    events = []
-    for number, (draft, secretary) in enumerate(drafts, 1):
-        # Passed as a mapping: mypy's attrs plugin does not see the fields of
-        # classes made by the events module's aliased decorator.
-        fields: dict[str, Any] = {
-            "at": at,
-            "actor": actor,
-            "item_id": f"{id_prefix}-{at.year}-{number:0{width}d}",
-            "unit_id": draft.unit_id,
-            "problem": draft.problem,
-            "basis": draft.basis,
-            "responsible": secretary,
-            "deadline": draft.deadline,
-            "indicator_id": draft.indicator_id,
-        }
-        events.append(RectificationRaised(**fields))
-    return tuple(events)
+    return tuple(
+        RectificationRaised(
+            at=at,
+            actor=actor,
+            item_id=f"{id_prefix}-{at.year}-{number:0{width}d}",
+            unit_id=draft.unit_id,
+            problem=draft.problem,
+            basis=draft.basis,
+            responsible=secretary,
+            deadline=draft.deadline,
+            indicator_id=draft.indicator_id,
+        )
+        for number, (draft, secretary) in enumerate(drafts, 1)
+    )
 
 
 # -- carrying open items into the next cycle ---------------------------------------

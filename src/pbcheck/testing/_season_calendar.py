@@ -1,4 +1,4 @@
-"""Hypothesis strategies for working calendars (工作日): holidays and 调休 workdays.
+"""Hypothesis strategies for the season's calendar and 整改台账: working days, item histories.
 
 >>> from hypothesis import given, settings
 >>> @settings(max_examples=10, database=None, derandomize=True)
@@ -10,13 +10,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from hypothesis import strategies as st
 
 from pbcheck.season.calendar import WorkingCalendar
+from pbcheck.season.events import (
+    RectificationClosed,
+    RectificationRaised,
+    RectificationRechecked,
+    RectificationUpdated,
+)
+from pbcheck.season.rectification import RectificationEvent
 
-__all__ = ["calendar_days", "working_calendars"]
+__all__ = ["calendar_days", "rectification_histories", "working_calendars"]
 
 _FIRST, _LAST = date(2024, 1, 1), date(2027, 12, 31)
 
@@ -56,3 +64,59 @@ def working_calendars(draw: st.DrawFn) -> WorkingCalendar:
         day for day in draw(st.lists(weekend, max_size=12)) if day not in holidays
     }
     return WorkingCalendar(holidays=sorted(holidays), workdays=sorted(workdays))
+
+
+_BEIJING = timezone(timedelta(hours=8))
+_FOLLOW_UPS = ("update", "close", "holds", "reopens")
+
+
+@st.composite
+def rectification_histories(
+    draw: st.DrawFn,
+) -> tuple[RectificationRaised, tuple[RectificationEvent, ...]]:
+    """An item raised and a run of later events for it, in any order of kinds.
+
+    The kinds — progress (with or without a new deadline), 销号, 回头看 that
+    holds or reopens — come in any order, so many are refused by the item's
+    rules (closing a closed item, re-checking an open one); times never go
+    backwards.  The ledger tests and the rectification tests fold them.
+
+    >>> from hypothesis import find
+    >>> raised, later = find(rectification_histories(), lambda h: len(h[1]) >= 3)
+    >>> raised.kind, all(event.item_id == raised.item_id for event in later)
+    ('rectification_raised', True)
+    """
+    start = datetime(2026, 6, 20, 9, 0, tzinfo=_BEIJING)
+    raised = RectificationRaised(
+        at=start,
+        actor="office",
+        item_id="ZG-2026-001",
+        unit_id="czj",
+        problem="“三会一课”记录不全",
+        basis="lost_points",
+        responsible="周明华",
+        deadline=draw(st.dates(date(2026, 7, 1), date(2026, 12, 31))),
+    )
+    events: list[RectificationEvent] = []
+    moment = start
+    for kind in draw(st.lists(st.sampled_from(_FOLLOW_UPS), max_size=8)):
+        moment += timedelta(hours=draw(st.integers(0, 24 * 40)))
+        common: dict[str, Any] = {
+            "at": moment,
+            "actor": "office",
+            "item_id": raised.item_id,
+        }
+        if kind == "update":
+            deadline = draw(st.none() | st.dates(date(2026, 6, 20), date(2027, 6, 30)))
+            events.append(
+                RectificationUpdated(
+                    **common, progress="已制定整改方案", deadline=deadline
+                )
+            )
+        elif kind == "close":
+            events.append(RectificationClosed(**common, reason="整改完成，经核查属实"))
+        else:
+            events.append(
+                RectificationRechecked(**common, holds=kind == "holds", reason="回头看")
+            )
+    return raised, tuple(events)
