@@ -135,6 +135,7 @@ DOCUMENTED = re.compile(
     # dates in order, rules between fields, lists not empty
     r"|must not be before|must run from|must not be empty|give exactly one"
     r"|give a count, a share|needs sections or indicators|at least one tier"
+    r"|must sum to exactly|is already used at|holds indicators only"
     # registries and the machine
     r"|is not a known aggregator|is not a known rule type|time zone"
 )

@@ -84,6 +84,7 @@ from pbcheck.io.interchange._convert import (
 )
 from pbcheck.io.interchange._forms import EvaluationsForm
 from pbcheck.io.interchange._parse import Format, Limits, decode, read_document
+from pbcheck.io.interchange._salvage import rule_problems
 from pbcheck.model.aggregation import AggregatorRegistry
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
@@ -502,6 +503,18 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
         obj: object = converter.structure(body, _TYPES[found])
     except Exception as exc:  # noqa: BLE001 - every problem becomes a Problem with a path
         problems, omitted = collect_all(exc, raw)
+        if found in ("rubric", "rubric_set") and not omitted:
+            # The rules of the parts whose shape is sound, checked on a copy
+            # with stand-ins for the rest (see _salvage).
+            more, more_omitted = rule_problems(
+                body,
+                found,
+                problems,
+                lambda patched: converter.structure(patched, _TYPES[found]),
+                collect_all,
+            )
+            problems = [*problems, *more]
+            omitted += more_omitted
     else:
         if isinstance(obj, EvaluationsForm):
             return obj.evaluations

@@ -83,6 +83,12 @@ def _find(items: list[object], item_id: str) -> int | None:
             candidate.get(key) == item_id for key in _ID_KEYS
         ):
             return index
+        if (
+            isinstance(candidate, dict)
+            and _is_reference(candidate)
+            and (candidate["common"] == item_id)
+        ):
+            return index  # a common section of a set, by reference
     return None
 
 
