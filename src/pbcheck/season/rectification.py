@@ -30,9 +30,9 @@ a reopened item keeps its old deadline until an update sets a new one.
   :func:`pbcheck.scoring.lost_points`), naming the main lost items with the
   points each lost; the deadline is *months* calendar months after *at*.
 
-The 责任人 is the unit's party secretary (书记) from the org tree — under
-一岗双责 the secretary is the first person responsible for party-building
-work.  A unit whose secretary is not registered is refused (every such unit
+The 责任人 is the unit's party secretary (书记) from the org tree: the
+secretary is the first person responsible (第一责任人) for the unit's
+party-building work.  A unit whose secretary is not registered is refused (every such unit
 named at once): an item without a person to answer for it is not an item an
 office can follow up, so register the secretary in the tree first.
 
