@@ -10,7 +10,10 @@ One private module per command, each offering ``add_parser(subparsers)``
   Markdown, CSV and a 通报 draft;
 - ``_calendar`` — ``pbcheck calendar``: the milestones of a cycle, and an .ics;
 - ``_demo`` — ``pbcheck demo``: the bundled example, scored and printed;
-- ``_schema`` — ``pbcheck schema``: the JSON Schema of a document kind.
+- ``_schema`` — ``pbcheck schema``: the JSON Schema of a document kind;
+- ``_season`` — ``pbcheck season``: run a season as an auditable ledger on a
+  store (its reading steps in ``_season_views``, the plan file in
+  ``_season_plan``, what they share in ``_season_common``).
 
 What several commands share (reporting problems, loading results, printing a
 season) is in ``_shared``; text tables padded by display width, so that
@@ -34,6 +37,7 @@ from pbcheck.cli import (
     _report,
     _schema,
     _score,
+    _season,
     _validate,
 )
 
@@ -41,7 +45,16 @@ __all__ = ["build_parser", "command", "main"]
 
 #: Each subcommand module offers ``add_parser(subparsers)`` which registers the
 #: subcommand and sets ``func`` (taking the parsed namespace, returning an exit code).
-_SUBCOMMANDS = (_validate, _score, _rank, _report, _calendar, _demo, _schema)
+_SUBCOMMANDS = (
+    _validate,
+    _score,
+    _rank,
+    _report,
+    _calendar,
+    _demo,
+    _schema,
+    _season,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

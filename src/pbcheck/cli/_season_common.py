@@ -1,0 +1,124 @@
+"""What the ``pbcheck season`` steps share: the store, the season, the actor, the time.
+
+Used by :mod:`pbcheck.cli._season` (the steps that record) and
+:mod:`pbcheck.cli._season_views` (the steps that read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from pbcheck.errors import RefusedError
+from pbcheck.season import events as ev
+from pbcheck.season.authority import Actor, ActorRole
+from pbcheck.season.ledger import Ledger
+
+if TYPE_CHECKING:
+    from pbcheck.store import Store
+
+__all__ = [
+    "DEFAULT_STORE",
+    "acting",
+    "done",
+    "load_season",
+    "moment",
+    "open_store",
+    "record",
+    "season_of",
+    "unit_actor",
+]
+
+#: Where a season is kept unless ``--store`` or ``$PBCHECK_STORE`` says otherwise.
+DEFAULT_STORE = "sqlite:///season.db"
+
+#: A loaded season: the store, the season's id and its ledger as stored.
+Loaded = tuple["Store", str, Ledger]
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The store ``--store`` (or ``$PBCHECK_STORE``, or the default) names."""
+    from pbcheck.store import Store  # noqa: PLC0415 - the optional store extra
+
+    return Store(args.store or os.environ.get("PBCHECK_STORE") or DEFAULT_STORE)
+
+
+def season_of(store: Store, args: argparse.Namespace) -> str:
+    """``--season``, or the store's only season."""
+    if args.season is not None:
+        return str(args.season)
+    found = store.seasons()
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise RefusedError(
+            "find the season",
+            f"{store.url} holds no season: create one with "
+            "`pbcheck season init PLAN.toml`",
+        )
+    raise RefusedError(
+        "find the season",
+        f"{store.url} holds {len(found)} seasons ({', '.join(found)}): "
+        "name one with --season",
+    )
+
+
+def moment(args: argparse.Namespace, ledger: Ledger) -> datetime:
+    """``--at``, or now in the cycle's zone."""
+    if args.at is not None:
+        return args.at  # type: ignore[no-any-return]
+    return datetime.now(ZoneInfo(ledger.plan.cycle.zone)).replace(microsecond=0)
+
+
+def acting(args: argparse.Namespace, ledger: Ledger, *, office: bool = False) -> Actor:
+    """The actor ``--as`` names; the only office by default where *office*."""
+    authority = ledger.plan.authority
+    if args.actor is not None:
+        return authority.actor(args.actor)
+    offices = authority.offices()
+    if office and len(offices) == 1:
+        return offices[0]
+    listed = ", ".join(a.id for a in authority.actors if a.role is not ActorRole.UNIT)
+    raise RefusedError(
+        f"season {args.step}",
+        f"say who acts with --as ACTOR (the office, a department or a unit; "
+        f"e.g. {listed})",
+    )
+
+
+def record(events: Sequence[ev.Event], loaded: Loaded) -> Ledger:
+    """Append *events* to the loaded season, expecting the version it was loaded at."""
+    store, season_id, ledger = loaded
+    return store.append(season_id, events, expected_version=ledger.version)
+
+
+def load_season(args: argparse.Namespace) -> Loaded:
+    """The store, the season's id and its ledger as stored."""
+    store = open_store(args)
+    season_id = season_of(store, args)
+    return store, season_id, store.load(season_id)
+
+
+def done(ledger: Ledger, text: str) -> int:
+    """Print what was recorded, with the season's version and phase; exit 0."""
+    sys.stdout.write(
+        f"{text}（版本 {ledger.version}，{ledger.state.phase.label_zh}）\n"
+    )
+    return 0
+
+
+def unit_actor(ledger: Ledger, unit_id: str) -> Actor:
+    """The actor that acts for *unit_id* (its own, with ``units_act``)."""
+    for actor in ledger.plan.authority.actors:
+        if actor.role is ActorRole.UNIT and actor.unit_id == unit_id:
+            return actor
+    raise RefusedError(
+        "submit for each unit",
+        f"no actor of the plan acts for unit {unit_id} (set units_act = true in the "
+        "plan, or list the unit's actor)",
+    )
