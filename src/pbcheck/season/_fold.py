@@ -317,13 +317,15 @@ class Fold:
                 "submit", f"the submission for unit {unit_id} holds no record"
             )
         unit = self.units[unit_id]
-        _check_records(self.plan, scope, unit, event, actor.id)
         if actor.role is ActorRole.DEPARTMENT:
             items = [o.indicator_id for o in event.observations]
             items += [a.indicator_id for a in event.activities]
             items += [i.item_id for i in event.incidents]
             for item_id in dict.fromkeys(items):
-                self._may_handle(actor, "submit", unit_id, item_id)
+                # An id of no item of the rubric is the records' problem, below.
+                if item_id in scope.chains:
+                    self._may_handle(actor, "submit", unit_id, item_id)
+        _check_records(self.plan, scope, unit, event, actor.id)
         entries = dict(unit.entries)
         indicator_ids = [o.indicator_id for o in event.observations]
         indicator_ids += [a.indicator_id for a in event.activities]

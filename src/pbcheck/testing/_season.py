@@ -56,26 +56,53 @@ def season_plan() -> SeasonPlan:
     )
 
 
-_ACTORS = st.sampled_from(["kpb", "zzb", "xcb", *_UNITS])
+_ACTORS = ("kpb", "zzb", "xcb", *_UNITS)
 _UNIT = st.sampled_from(_UNITS)
 _INDICATOR = st.sampled_from(sorted(_INDICATORS))
+_OWNERS = {"A1": "zzb", "A2": "zzb", "B1": "xcb"}
+
+
+def _actor(draw: st.DrawFn, likely: str) -> str:
+    """Mostly *likely* (the actor allowed), sometimes anyone (to be refused)."""
+    return draw(st.sampled_from([likely] * 6 + list(_ACTORS)))
 
 
 @st.composite
-def _observations(draw: st.DrawFn) -> tuple[Observation, ...]:
+def _submission(draw: st.DrawFn, at: datetime) -> ev.Submitted:
+    unit = draw(_UNIT)
     chosen = draw(st.lists(_INDICATOR, min_size=1, max_size=3, unique=True))
-    source = draw(st.sampled_from([Source.TEAM, Source.TEAM, Source.SELF]))
-    return tuple(
+    self_assessed = draw(st.integers(0, 5)) == 0
+    source = Source.SELF if self_assessed else Source.TEAM
+    likely = unit if self_assessed else _OWNERS[chosen[0]]
+    # Now and then a score above the maximum: records the ledger refuses.
+    observations = tuple(
         Observation(
-            i, draw(st.integers(0, _INDICATORS[i])), source=source, rater="考评组"
+            i, draw(st.integers(0, _INDICATORS[i] + 2)), source=source, rater="考评组"
         )
         for i in chosen
     )
+    return ev.Submitted(
+        at=at, actor=_actor(draw, likely), unit_id=unit, observations=observations
+    )
+
+
+# The kinds of event in the proportions a season meets them.
+_KINDS = (
+    ["submitted"] * 8
+    + ["returned", "accepted", "not_applicable_marked"] * 2
+    + ["provisional_computed", "publicity_opened"] * 2
+    + ["objection_filed", "objection_decided"] * 3
+    + ["results_approved"] * 2
+    + ["rectification_raised"]
+)
 
 
 @st.composite
 def season_event_candidates(draw: st.DrawFn, at: datetime) -> ev.Event:  # noqa: PLR0911 - one return per kind
     """Any event of :func:`season_plan`'s season at *at*, allowed or not.
+
+    Mostly by the actor who may do it, sometimes by anyone, so that a season
+    drawn from these both advances and meets refusals.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=5, database=None, derandomize=True)
@@ -84,44 +111,53 @@ def season_event_candidates(draw: st.DrawFn, at: datetime) -> ev.Event:  # noqa:
     ...     assert event.at == SEASON_START
     >>> check()
     """
-    actor = draw(_ACTORS)
-    kind = draw(st.integers(0, 12))
+    kind = draw(st.sampled_from(_KINDS))
     unit = draw(_UNIT)
     indicator = draw(_INDICATOR)
     objection = draw(st.sampled_from(["Y1", "Y2"]))
-    if kind <= 3:  # submissions are most of a season
-        return ev.Submitted(
-            at=at, actor=actor, unit_id=unit, observations=draw(_observations())
-        )
-    if kind == 4:
+    office = _actor(draw, "kpb")
+    if kind == "submitted":
+        return draw(_submission(at))
+    if kind == "not_applicable_marked":
         return ev.NotApplicableMarked(
             at=at,
-            actor=actor,
+            actor=_actor(draw, _OWNERS[indicator]),
             unit_id=unit,
             marker=NotApplicable(indicator, "本单位无此项职能"),
         )
-    if kind == 5:
-        return ev.Accepted(at=at, actor=actor, unit_id=unit, indicator_id=indicator)
-    if kind == 6:
+    if kind in {"accepted", "returned"}:
+        reviewer = _actor(draw, _OWNERS[indicator])
+        if kind == "accepted":
+            return ev.Accepted(
+                at=at, actor=reviewer, unit_id=unit, indicator_id=indicator
+            )
         return ev.Returned(
-            at=at, actor=actor, unit_id=unit, indicator_id=indicator, reason="佐证不全"
+            at=at,
+            actor=reviewer,
+            unit_id=unit,
+            indicator_id=indicator,
+            reason="佐证不全",
         )
-    if kind == 7:
-        return ev.ProvisionalComputed(at=at, actor=actor)
-    if kind == 8:
+    if kind == "provisional_computed":
+        return ev.ProvisionalComputed(at=at, actor=office)
+    if kind == "publicity_opened":
         starts = at.date()
         return ev.PublicityOpened(
             at=at,
-            actor=actor,
+            actor=office,
             starts=starts,
-            ends=starts + timedelta(days=draw(st.integers(0, 8))),
-            working_days=draw(st.integers(3, 6)),
+            ends=starts + timedelta(days=draw(st.integers(0, 6))),
+            working_days=draw(st.sampled_from([5, 5, 5, 3])),
         )
-    if kind == 9:
+    if kind == "objection_filed":
         return ev.ObjectionFiled(
-            at=at, actor=actor, objection_id=objection, unit_id=unit, text="分数有误"
+            at=at,
+            actor=_actor(draw, unit),
+            objection_id=objection,
+            unit_id=unit,
+            text="分数有误",
         )
-    if kind == 10:
+    if kind == "objection_decided":
         upheld = draw(st.booleans())
         corrections = (
             (Observation(indicator, _INDICATORS[indicator], rater="复核组"),)
@@ -130,17 +166,17 @@ def season_event_candidates(draw: st.DrawFn, at: datetime) -> ev.Event:  # noqa:
         )
         return ev.ObjectionDecided(
             at=at,
-            actor=actor,
+            actor=office,
             objection_id=objection,
             upheld=upheld,
             reason="经复核",
             corrections=corrections,
         )
-    if kind == 11:
-        return ev.ResultsApproved(at=at, actor=actor, reason="领导小组会议审定")
+    if kind == "results_approved":
+        return ev.ResultsApproved(at=at, actor=office, reason="领导小组会议审定")
     return ev.RectificationRaised(
         at=at,
-        actor=actor,
+        actor=office,
         item_id=draw(st.sampled_from(["ZG1", "ZG2"])),
         unit_id=unit,
         problem="台账不规范",
@@ -152,16 +188,19 @@ def season_event_candidates(draw: st.DrawFn, at: datetime) -> ev.Event:  # noqa:
 
 @st.composite
 def season_events(
-    draw: st.DrawFn, max_steps: int = 40
+    draw: st.DrawFn, max_noise: int = 12
 ) -> tuple[SeasonPlan, tuple[ev.Event, ...]]:
-    """A valid season of :func:`season_plan`: the drawn events the ledger accepted.
+    """A valid season of :func:`season_plan`: drawn events the ledger accepted.
 
-    Starts with :class:`SeasonOpened`; each step draws a candidate up to two
-    days after the last and keeps it if the ledger records it.
+    The season goes through its steps — each owner submitting most of its
+    scores, provisional results, a 公示, objections, a decision, approval, a
+    rectification item — each step drawn or skipped, with up to *max_noise*
+    arbitrary candidates (:func:`season_event_candidates`) mixed in; every
+    event the ledger refuses is dropped, so any prefix of steps can occur.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=5, database=None, derandomize=True)
-    ... @given(season_events(max_steps=10))
+    ... @given(season_events(max_noise=3))
     ... def check(season):
     ...     plan, events = season
     ...     assert Ledger(plan, events).version == len(events)
@@ -169,12 +208,84 @@ def season_events(
     """
     plan = season_plan()
     ledger = Ledger.open(plan, at=SEASON_START, actor="kpb")
-    at = SEASON_START
-    for _ in range(draw(st.integers(0, max_steps))):
-        at += timedelta(hours=draw(st.integers(0, 48)))
-        candidate = draw(season_event_candidates(at))
+    clock = [SEASON_START]
+
+    def later(hours: st.SearchStrategy[int] | None = None) -> datetime:
+        clock[0] += timedelta(
+            hours=draw(st.integers(0, 30) if hours is None else hours)
+        )
+        return clock[0]
+
+    steps: list[object] = []
+    for unit in _UNITS:
+        for indicator, points in _INDICATORS.items():
+            if draw(st.integers(0, 19)) > 0:
+                steps.append((unit, indicator, points))
+    steps = draw(st.permutations(steps))
+    tail = ["provisional", "publicity", "objection", "decision", "approval", "rectify"]
+    steps += tail[: draw(st.sampled_from(range(len(tail) + 1)))]
+    noise = draw(st.integers(0, max_noise))
+    events: list[ev.Event] = []
+    for step in steps:
+        if noise and draw(st.booleans()):
+            noise -= 1
+            events.append(draw(season_event_candidates(later())))
+        if isinstance(step, tuple):
+            unit, indicator, points = step
+            events.append(
+                ev.Submitted(
+                    at=later(),
+                    actor=_OWNERS[indicator],
+                    unit_id=unit,
+                    observations=(
+                        Observation(indicator, draw(st.integers(0, points))),
+                    ),
+                )
+            )
+        elif step == "provisional":
+            events.append(ev.ProvisionalComputed(at=later(), actor="kpb"))
+        elif step == "publicity":
+            opened = later()
+            events.append(
+                ev.PublicityOpened(
+                    at=opened,
+                    actor="kpb",
+                    starts=opened.date(),
+                    ends=opened.date() + timedelta(days=draw(st.integers(2, 6))),
+                    working_days=5,
+                )
+            )
+        elif step == "objection":
+            unit = draw(_UNIT)
+            events.append(
+                ev.ObjectionFiled(
+                    at=later(st.integers(0, 24 * 7)),
+                    actor=unit,
+                    objection_id="Y1",
+                    unit_id=unit,
+                    text="分数有误",
+                )
+            )
+        elif step == "decision":
+            events.append(draw(season_event_candidates(later())))
+            events.append(
+                ev.ObjectionDecided(
+                    at=later(),
+                    actor="kpb",
+                    objection_id="Y1",
+                    upheld=draw(st.booleans()),
+                    reason="经复核",
+                )
+            )
+        elif step == "approval":
+            events.append(
+                ev.ResultsApproved(at=later(st.integers(0, 24 * 8)), actor="kpb")
+            )
+        else:
+            events.append(draw(season_event_candidates(later())))
+    for event in events:
         try:
-            ledger = ledger.record(candidate)
+            ledger = ledger.record(event)
         except PbcheckError:
             continue
     return plan, ledger.events
