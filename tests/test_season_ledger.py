@@ -507,3 +507,27 @@ class TestExampleSeason:
         assert ledger.collection().complete
         expected = Results.compute(rubric, tree, cycle, evaluations)
         assert ledger.results().scorecards == expected.scorecards
+
+
+class TestAsOf:
+    def test_a_date_is_the_end_of_that_day_in_each_events_own_zone(self):
+        """An event late on the 12th in UTC−5 is in as_of(12th), though it is the 13th in Beijing."""
+        new_york = timezone(timedelta(hours=-5))
+        late = datetime(2026, 1, 12, 23, 30, tzinfo=new_york)
+        ledger = Ledger.open(season_plan(), at=START, actor="kpb").record(
+            submit(late, "zzb", "a", A1=30)
+        )
+        assert ledger.as_of(date(2026, 1, 12)).version == 2
+        assert ledger.as_of(datetime(2026, 1, 13, 9, 0, tzinfo=BJ)).version == 1
+        with pytest.raises(ValueError, match="timezone-aware"):
+            ledger.as_of(datetime(2026, 1, 13, 9, 0))  # noqa: DTZ001 - refused
+
+
+class TestResults:
+    def test_provisional_results_of_a_complete_season_are_its_results(self):
+        """With nothing missing, provisional and final scoring agree."""
+        ledger = collected()
+        assert ledger.results(provisional=True) == ledger.results()
+        assert ledger.published() is None
+        assert ledger.final() is None
+        assert ledger.changes() == ()

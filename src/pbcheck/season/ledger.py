@@ -346,15 +346,15 @@ class Ledger:
         self, units: Mapping[str, _Unit], *, provisional: bool, action: str
     ) -> Results:
         fold = self._fold
-        if not provisional:
-            status = fold.collection(units)
-            if not status.complete:
-                raise RefusedError(
-                    action,
-                    f"{status.describe_missing()}; compute provisional results "
-                    "(provisional=True) or collect them first",
-                )
-        return _compute(self._plan, fold.evaluations(units), partial=provisional)
+        status = fold.collection(units)
+        partial = not status.complete
+        if partial and not provisional:
+            raise RefusedError(
+                action,
+                f"{status.describe_missing()}; compute provisional results "
+                "(provisional=True) or collect them first",
+            )
+        return _compute(self._plan, fold.evaluations(units), partial=partial)
 
     def _cached(self, key: str, make: Callable[[], _T]) -> _T:
         # A ledger never changes, so what it derives is worked out once.
@@ -387,9 +387,14 @@ def _compute(
     With *partial*, indicators still missing are left out of the scores
     (a provisional result) rather than refused.
     """
-    # Until Results.compute takes ``partial``, a partial season is scored only
-    # when nothing is missing; the engine then names what is.
-    del partial
+    # The one place to wire Results.compute(..., partial=True) when the
+    # scoring engine takes it; until then a partial season is refused here.
+    if partial:
+        raise RefusedError(
+            "score a partial season",
+            "scores are missing and this version of the scoring engine scores "
+            "complete seasons only; collect the missing scores first",
+        )
     return Results.compute(plan.rubric, plan.tree, plan.cycle, evaluations, plan.policy)
 
 
