@@ -384,14 +384,9 @@ def run(args: argparse.Namespace) -> int:
             name, Path("(arguments)"), ValidationError("refused", [problem])
         )
     except _REFUSALS as exc:
-        sys.stderr.write(f"pbcheck {name}: {_text(exc)}\n")
+        sys.stderr.write(f"pbcheck {name}: {exc}\n")
     sys.stderr.write(f"pbcheck {name}: nothing changed / 未作更改\n")
     return 1
-
-
-def _text(exc: BaseException) -> str:
-    # UnknownItemError is a KeyError, whose str() quotes its message.
-    return exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
 
 
 def _no_op(

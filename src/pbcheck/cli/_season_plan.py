@@ -93,12 +93,15 @@ def read_plan(path: Path) -> SeasonPlan:
                 f"is not a plan key ({', '.join(sorted(_KEYS))})",
             )
         )
-    for key in ("season_id", "title", "rubric", "tree", "cycle"):
-        if not isinstance(raw.get(key), str):
-            problems.add(
-                InvalidTypeError((DOCUMENT, key), raw.get(key), "must be text")
-            )
-    problems.raise_if_any()
+    required = [
+        InvalidTypeError((DOCUMENT, key), raw.get(key), "must be text")
+        for key in ("season_id", "title", "rubric", "tree", "cycle")
+        if not isinstance(raw.get(key), str)
+    ]
+    if required:
+        for problem in required:
+            problems.add(problem)
+        problems.raise_if_any()
     rubric = load(path.parent / raw["rubric"])
     if not isinstance(rubric, Rubric | RubricSet):
         problems.add(
