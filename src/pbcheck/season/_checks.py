@@ -147,6 +147,14 @@ def _check_observations(  # noqa: PLR0913 - the observations and where they go
     cycle = plan.cycle
     end = max([cycle.end, *(m.date for m in cycle.milestones)])
     seen: set[tuple[str, str, str]] = set()
+    # (indicator, source, rater) → who else scored it, among the records that
+    # count; the submitter's own are replaced by this submission.
+    others: dict[tuple[str, str, str], str] = {}
+    if submitter is not None:
+        for (who, indicator_id), entry in unit.entries.items():
+            if who != submitter and entry.returned is None:
+                for other in entry.observations:
+                    others[(indicator_id, other.source.value, other.rater)] = who
     for index, observation in enumerate(observations):
         where = (*path, index)
         indicator_id = observation.indicator_id
@@ -203,23 +211,17 @@ def _check_observations(  # noqa: PLR0913 - the observations and where they go
         seen.add(key)
         if submitter is None:
             continue
-        for who, entry in unit.live(indicator_id):
-            if who == submitter:
-                continue  # replaced by this submission
-            for other in entry.observations:
-                if (other.source, other.rater) == (
-                    observation.source,
+        who = others.get(key)
+        if who is not None:
+            problems.add(
+                DuplicateIdError(
+                    (*where, "rater"),
                     observation.rater,
-                ):
-                    problems.add(
-                        DuplicateIdError(
-                            (*where, "rater"),
-                            observation.rater,
-                            f"already scored {indicator_id} as "
-                            f"{observation.source.value} in {who}'s submission; "
-                            "name each rater apart",
-                        )
-                    )
+                    f"already scored {indicator_id} as "
+                    f"{observation.source.value} in {who}'s submission; "
+                    "name each rater apart",
+                )
+            )
 
 
 def _check_marker(  # noqa: PLR0913 - the marker and where it goes

@@ -31,9 +31,7 @@ from pbcheck.errors import (
     UnknownReferenceError,
     _Problems,
 )
-from pbcheck.model.evaluation import (
-    Evaluation,
-)
+from pbcheck.model.evaluation import Activity, Evaluation, Incident, Observation
 from pbcheck.season import events as ev
 from pbcheck.season._checks import (
     _check_marker,
@@ -42,7 +40,7 @@ from pbcheck.season._checks import (
     _unit_may_submit,
     _who,
 )
-from pbcheck.season._records import _Entry, _status, _Unit
+from pbcheck.season._records import _Entry, _statuses, _Unit
 from pbcheck.season.authority import Actor, ActorRole
 from pbcheck.season.collection import CollectionRow, CollectionStatus
 from pbcheck.season.plan import SeasonPlan, _Scope
@@ -163,8 +161,7 @@ class Fold:
         for unit_id in self.plan.unit_ids:
             unit = units[unit_id]
             scope = self.plan.scope(unit_id)
-            for indicator_id in scope.regular:
-                status, note = _status(unit, scope, indicator_id)
+            for indicator_id, (status, note) in _statuses(unit, scope).items():
                 rows.append(
                     CollectionRow(
                         self.owner_id(unit_id, indicator_id),
@@ -178,13 +175,13 @@ class Fold:
 
     def missing_count(self) -> int:
         """How many (unit, indicator) scores are outstanding."""
-        count = 0
-        for unit_id in self.plan.unit_ids:
-            unit, scope = self.units[unit_id], self.plan.scope(unit_id)
-            for indicator_id in scope.regular:
-                if _status(unit, scope, indicator_id)[0].outstanding:
-                    count += 1
-        return count
+        return sum(
+            status.outstanding
+            for unit_id in self.plan.unit_ids
+            for status, _ in _statuses(
+                self.units[unit_id], self.plan.scope(unit_id)
+            ).values()
+        )
 
     # -- applying an event -----------------------------------------------------
 
@@ -326,23 +323,29 @@ class Fold:
                 if item_id in scope.chains:
                     self._may_handle(actor, "submit", unit_id, item_id)
         _check_records(self.plan, scope, unit, event, actor.id)
+        # Grouped in one pass: a unit's whole score sheet may come at once.
+        grouped: dict[str, tuple[list[Observation], list[Activity]]] = {}
+        for observation in event.observations:
+            grouped.setdefault(observation.indicator_id, ([], []))[0].append(
+                observation
+            )
+        for activity in event.activities:
+            grouped.setdefault(activity.indicator_id, ([], []))[1].append(activity)
         entries = dict(unit.entries)
-        indicator_ids = [o.indicator_id for o in event.observations]
-        indicator_ids += [a.indicator_id for a in event.activities]
-        for indicator_id in dict.fromkeys(indicator_ids):
+        for indicator_id, (observations, activities) in grouped.items():
             key = (actor.id, indicator_id)
             entries.pop(key, None)  # a resubmission goes to the end, as it came
             entries[key] = _Entry(
-                tuple(o for o in event.observations if o.indicator_id == indicator_id),
-                tuple(a for a in event.activities if a.indicator_id == indicator_id),
-                event.at,
-                self.version,
+                tuple(observations), tuple(activities), event.at, self.version
             )
+        by_item: dict[str, list[Incident]] = {}
+        for incident in event.incidents:
+            by_item.setdefault(incident.item_id, []).append(incident)
         incidents = dict(unit.incidents)
-        for item_id in dict.fromkeys(i.item_id for i in event.incidents):
+        for item_id, found in by_item.items():
             key = (actor.id, item_id)
             incidents.pop(key, None)
-            incidents[key] = tuple(i for i in event.incidents if i.item_id == item_id)
+            incidents[key] = tuple(found)
         self.units[unit_id] = attrs.evolve(unit, entries=entries, incidents=incidents)
         self.changed = self.version
 

@@ -79,31 +79,39 @@ class _Unit:
         )
 
 
-def _status(unit: _Unit, scope: _Scope, indicator_id: str) -> tuple[ItemStatus, str]:
-    """One unit's indicator in the collection, with its note."""
-    marker = unit.not_applicable.get(indicator_id)
-    if marker is not None:
-        return ItemStatus.NOT_APPLICABLE, marker.reason
+def _statuses(unit: _Unit, scope: _Scope) -> dict[str, tuple[ItemStatus, str]]:
+    """Each regular indicator of the unit in the collection, with its note.
+
+    One pass over the unit's entries: a counted entry (an activity, or an
+    observation of a source the rubric weighs) makes the indicator received;
+    acceptance after its latest counted entry makes it accepted; returned
+    entries alone make it returned; nothing, missing.
+    """
     weights = scope.rubric.source_weights
-    latest = -1
-    returned = None
-    for (_, ind), entry in unit.entries.items():
-        if ind != indicator_id:
-            continue
+    latest: dict[str, int] = {}
+    returned: dict[str, str] = {}
+    for (_, indicator_id), entry in unit.entries.items():
         if entry.returned is not None:
-            returned = entry.returned
-            continue
-        counted = bool(entry.activities) or any(
+            returned[indicator_id] = entry.returned
+        elif entry.activities or any(
             weights[o.source] != 0 for o in entry.observations
-        )
-        if counted:
-            latest = max(latest, entry.version)
-    if latest < 0:
-        if returned is not None:
-            return ItemStatus.RETURNED, returned
-        if indicator_id in unit.accepted:  # a frequency indicator: none held
-            return ItemStatus.ACCEPTED, "确认无活动记录"
-        return ItemStatus.MISSING, ""
-    if unit.accepted.get(indicator_id, -1) > latest:
-        return ItemStatus.ACCEPTED, ""
-    return ItemStatus.RECEIVED, ""
+        ):
+            latest[indicator_id] = max(latest.get(indicator_id, -1), entry.version)
+    found: dict[str, tuple[ItemStatus, str]] = {}
+    for indicator_id in scope.regular:
+        marker = unit.not_applicable.get(indicator_id)
+        accepted = unit.accepted.get(indicator_id)
+        if marker is not None:
+            found[indicator_id] = (ItemStatus.NOT_APPLICABLE, marker.reason)
+        elif indicator_id in latest:
+            done = accepted is not None and accepted > latest[indicator_id]
+            found[indicator_id] = (
+                (ItemStatus.ACCEPTED, "") if done else (ItemStatus.RECEIVED, "")
+            )
+        elif indicator_id in returned:
+            found[indicator_id] = (ItemStatus.RETURNED, returned[indicator_id])
+        elif accepted is not None:  # a frequency indicator: none were held
+            found[indicator_id] = (ItemStatus.ACCEPTED, "确认无活动记录")
+        else:
+            found[indicator_id] = (ItemStatus.MISSING, "")
+    return found

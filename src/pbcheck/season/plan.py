@@ -180,6 +180,10 @@ class SeasonPlan:
     _scopes: Mapping[str, _Scope] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    # (rubric, item id) → its owner, worked out once: the ledger asks per row.
+    _owned: dict[tuple[int, str], Actor | None] = attrs.field(
+        init=False, eq=False, repr=False, hash=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:  # noqa: C901, PLR0912 - every check, gathered
         problems = _Problems("invalid season plan")
@@ -264,5 +268,9 @@ class SeasonPlan:
 
     def owner(self, unit_id: str, item_id: str) -> Actor | None:
         """The department that owns *item_id* of *unit_id*'s rubric, or ``None`` (the office)."""
-        chain = self._scopes[unit_id].chains.get(item_id, (item_id,))
-        return self.authority.owner_of(chain)
+        scope = self._scopes[unit_id]
+        key = (id(scope), item_id)
+        if key not in self._owned:
+            chain = scope.chains.get(item_id, (item_id,))
+            self._owned[key] = self.authority.owner_of(chain)
+        return self._owned[key]
