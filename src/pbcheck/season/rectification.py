@@ -32,9 +32,10 @@ a reopened item keeps its old deadline until an update sets a new one.
 
 The 责任人 is the unit's party secretary (书记) from the org tree: the
 secretary is the first person responsible (第一责任人) for the unit's
-party-building work.  A unit whose secretary is not registered is refused (every such unit
-named at once): an item without a person to answer for it is not an item an
-office can follow up, so register the secretary in the tree first.
+party-building work.  A unit whose secretary is not registered is refused
+(every such unit named at once): an item without a person to answer for it
+is not an item an office can follow up, so register the secretary in the
+tree first.
 
 :func:`carry_over` turns the items still overdue in the next cycle into
 :class:`~pbcheck.model.evaluation.Incident`\ s of a deduction item the next
@@ -548,7 +549,8 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
         main_items: how many of the largest lost items a problem names.
 
     Raises:
-        InvalidTypeError / InvalidValueError: a bad argument, named.
+        InvalidTypeError: an argument of the wrong type, named.
+        InvalidValueError: a bad argument, named.
         ValidationError: units that need an item have no secretary (书记)
             registered in the tree, every such unit named; or the rules are
             invalid (as :func:`~pbcheck.outcomes.consequences.consequences`
@@ -687,8 +689,9 @@ def carry_over(  # noqa: PLR0913 - the next cycle's terms are each named
         category: the deduction's category, for items graded by category.
 
     Raises:
-        InvalidTypeError / InvalidValueError / UnknownReferenceError: a bad
-            argument, named.
+        InvalidTypeError: an argument of the wrong type, named.
+        InvalidValueError: a bad argument, named (as_of outside *cycle*).
+        UnknownReferenceError: *rubric* has no such deduction item.
 
     >>> from datetime import date, datetime, timezone
     >>> from pbcheck.examples import example_cycle
