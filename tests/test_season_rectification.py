@@ -313,6 +313,15 @@ class TestPropose:
         assert [i.item_id for i in items][:2] == ["ZG-2026-001", "ZG-2026-002"]
         assert {i.basis for i in items} == {"lost_points"}
 
+    def test_a_later_batch_continues_the_numbering(self, results: Results) -> None:
+        """``first_number`` starts the ids where the ledger's numbering stands."""
+        items = propose_rectification(results, at=AT, actor="office", first_number=998)
+        assert [i.item_id for i in items[:3]] == [
+            "ZG-2026-0998",
+            "ZG-2026-0999",
+            "ZG-2026-1000",
+        ]
+
     def test_proposals_are_deterministic(self, results: Results) -> None:
         """The same results propose the same events."""
         assert propose_rectification(
@@ -467,6 +476,7 @@ class TestPropose:
             ("months", 0),
             ("id_prefix", ""),
             ("main_items", True),
+            ("first_number", 0),
         ],
     )
     def test_bad_arguments_are_named(

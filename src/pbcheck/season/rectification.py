@@ -525,14 +525,16 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
     months: int = 3,
     lost_points: bool = True,
     id_prefix: str = "ZG",
+    first_number: int = 1,
     main_items: int = 5,
 ) -> tuple[RectificationRaised, ...]:
     """The rectification items *results* call for, as events ready to record.
 
     Units in the org tree's order; for each, its consequence items (in the
     order of *rules* and their actions) and then its 失分清单 item.  Ids are
-    ``<id_prefix>-<year of at>-<n>``, numbered in that order, so the same
-    results propose the same items.
+    ``<id_prefix>-<year of at>-<n>`` (at least three digits), numbered in
+    that order from *first_number*, so the same results propose the same
+    items.
 
     Args:
         results: the season's results (final ones, in a season).
@@ -546,6 +548,8 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
             (``dateutil``'s months: 31 May + 1 month is 30 June).
         lost_points: whether to raise the 失分清单 items.
         id_prefix: the ids' prefix (整改 → ``ZG``).
+        first_number: the first item's number, so that a later batch of the
+            same year continues the ledger's numbering instead of reusing it.
         main_items: how many of the largest lost items a problem names.
 
     Raises:
@@ -597,6 +601,7 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
     actor = _check_text("actor", actor)
     id_prefix = _check_text("id_prefix", id_prefix)
     months = _check_whole("months", months)
+    first_number = _check_whole("first_number", first_number)
     main_items = _check_whole("main_items", main_items)
     chosen = tuple(rules)
     found = consequences(_history(results, history), chosen, latest_only=True)
@@ -641,7 +646,7 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
             continue
         drafts.extend((draft, secretary) for draft in unit_drafts)
     problems.raise_if_any()
-    width = max(3, len(str(len(drafts))))
+    width = max(3, len(str(first_number + len(drafts) - 1)))
     return tuple(
         RectificationRaised(
             at=at,
@@ -654,7 +659,7 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
             deadline=draft.deadline,
             indicator_id=draft.indicator_id,
         )
-        for number, (draft, secretary) in enumerate(drafts, 1)
+        for number, (draft, secretary) in enumerate(drafts, first_number)
     )
 
 
