@@ -77,6 +77,7 @@ from pbcheck.outcomes.consequences import SEED_SOURCE
 from pbcheck.outcomes.season import Results
 
 __all__ = [
+    "SEED_ELIGIBILITY_BASIS",
     "EligibilityPolicy",
     "EligibilityRow",
     "PerformanceKind",
