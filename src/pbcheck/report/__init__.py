@@ -37,6 +37,7 @@ from pbcheck.report._circular import to_circular
 from pbcheck.report._csv import CSV_TABLES, CsvTable, to_csv
 from pbcheck.report._docx import (
     OfficialFonts,
+    report_lost_points,
     to_circular_docx,
     to_feedback_docx,
     write_docx,
@@ -72,6 +73,7 @@ __all__ = [
     "SeriesTable",
     "UnitBreakdown",
     "UnitLine",
+    "report_lost_points",
     "to_circular",
     "to_circular_docx",
     "to_csv",

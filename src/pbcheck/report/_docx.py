@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OfficialFonts",
+    "report_lost_points",
     "to_circular_docx",
     "to_feedback_docx",
     "write_docx",
@@ -541,6 +542,62 @@ def _file_name(stem: str, taken: set[str]) -> str:
     return candidate
 
 
+def _check_units(
+    problems: _Problems, report: CycleReport, cards: Iterable[Scorecard]
+) -> None:
+    known = {unit.line.unit_id for unit in report.units}
+    for card in cards:
+        if card.unit_id not in known:
+            problems.add(
+                UnknownReferenceError(
+                    ("scorecards", Id(card.unit_id)),
+                    card.unit_id,
+                    "is not a unit of the report",
+                )
+            )
+
+
+def report_lost_points(
+    report: CycleReport,
+    scorecards: Iterable[Scorecard],
+    rubric: Rubric | RubricSet,
+) -> dict[str, tuple[LostPoint, ...]]:
+    """Each scorecard's :func:`~pbcheck.scoring.lost_points`, by unit id, in report order.
+
+    Under *rubric*, or for a :class:`~pbcheck.model.rubric_set.RubricSet`
+    under the unit's own rubric.  Give the result to
+    :func:`~pbcheck.report.to_workbook` (``lost=``) or
+    :func:`to_feedback_docx`.
+
+    Raises:
+        ValidationError: a scorecard of a unit the report does not hold.
+        InvalidValueError: a scorecard not scored under its rubric.
+
+    >>> from pbcheck.examples.small import small_report, scorecards, simple_rubric
+    >>> lost = report_lost_points(
+    ...     small_report({"a": 95, "b": 60}), scorecards({"b": 60}), simple_rubric()
+    ... )
+    >>> {unit: [p.lost for p in points] for unit, points in lost.items()}
+    {'b': [Fraction(40, 1)]}
+    """
+    cards = {card.unit_id: card for card in scorecards}
+    problems = _Problems("invalid lost points inputs")
+    _check_units(problems, report, cards.values())
+    problems.raise_if_any()
+    out: dict[str, tuple[LostPoint, ...]] = {}
+    for line in report.lines:
+        card = cards.get(line.unit_id)
+        if card is None:
+            continue
+        own = (
+            rubric.rubric_for(line.unit_id, series=line.series)
+            if isinstance(rubric, RubricSet)
+            else rubric
+        )
+        out[line.unit_id] = lost_points(card, own)
+    return out
+
+
 def write_docx(  # noqa: PLR0913 - every part of an official document is named
     report: CycleReport,
     directory: str | os.PathLike[str],
@@ -582,7 +639,7 @@ def write_docx(  # noqa: PLR0913 - every part of an official document is named
     >>> [p.name for p in paths]
     ['通报草稿.docx', '反馈单-a-单位a.docx', '反馈单-b-单位b.docx']
     """
-    cards = {card.unit_id: card for card in scorecards}
+    cards = tuple(scorecards)
     problems = _Problems("invalid Word document inputs")
     if cards and rubric is None:
         problems.add(
@@ -590,15 +647,9 @@ def write_docx(  # noqa: PLR0913 - every part of an official document is named
                 ("rubric",), None, "is needed to list the scorecards' lost points"
             )
         )
-    known = {unit.line.unit_id for unit in report.units}
-    for unit_id in cards:
-        if unit_id not in known:
-            problems.add(
-                UnknownReferenceError(
-                    ("scorecards", Id(unit_id)), unit_id, "is not a unit of the report"
-                )
-            )
+    _check_units(problems, report, cards)
     problems.raise_if_any()
+    lost = report_lost_points(report, cards, rubric) if rubric is not None else {}
     taken: set[str] = set()
     rendered: list[tuple[str, bytes]] = [
         (
@@ -608,26 +659,13 @@ def write_docx(  # noqa: PLR0913 - every part of an official document is named
             ),
         )
     ]
-    for line in report.lines:
-        card = cards.get(line.unit_id)
-        if card is None:
-            continue
-        assert rubric is not None  # noqa: S101 - checked above
-        own = (
-            rubric.rubric_for(line.unit_id, series=line.series)
-            if isinstance(rubric, RubricSet)
-            else rubric
-        )
+    for unit_id, points in lost.items():
+        name = report.unit(unit_id).line.name
         rendered.append(
             (
-                _file_name(f"反馈单-{line.unit_id}-{line.name[:_NAME_CHARS]}", taken),
+                _file_name(f"反馈单-{unit_id}-{name[:_NAME_CHARS]}", taken),
                 to_feedback_docx(
-                    report,
-                    line.unit_id,
-                    lost_points(card, own),
-                    issuer=issuer,
-                    issued=issued,
-                    fonts=fonts,
+                    report, unit_id, points, issuer=issuer, issued=issued, fonts=fonts
                 ),
             )
         )

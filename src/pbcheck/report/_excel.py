@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, time
 from fractions import Fraction
 from pathlib import Path
@@ -15,12 +16,20 @@ from typing import TYPE_CHECKING
 from pbcheck._files import write_atomic
 from pbcheck._numbers import MAX_PLACES, RoundingPolicy
 from pbcheck._text import visible
-from pbcheck.errors import MissingExtraError
+from pbcheck.errors import (
+    Id,
+    InvalidValueError,
+    MissingExtraError,
+    UnknownReferenceError,
+    _Problems,
+)
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from pbcheck.scoring.feedback import LostPoint
 
 #: Characters Excel refuses in a sheet name.
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -111,7 +120,142 @@ def _widths(sheet: Worksheet, widths: dict[int, int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def to_workbook(report: CycleReport) -> bytes:
+#: Column widths, in Excel's character units: a CJK character is two.
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+def _display_width(text: str) -> int:
+    """How many Excel character units *text* needs: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit_columns(sheet: Worksheet) -> None:
+    """Width each column to its longest cell (CJK counted double), within limits.
+
+    A cell longer than the widest column wraps instead, so a long reason
+    prints on several lines rather than off the page.
+    """
+    from openpyxl.styles import Alignment  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            width = _display_width(str(cell.value)) + 2
+            if width > _MAX_WIDTH:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            column = cell.column
+            assert isinstance(column, int)  # noqa: S101 - a cell of a row has one
+            widths[column] = max(widths.get(column, _MIN_WIDTH), min(width, _MAX_WIDTH))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _print_setup(sheet: Worksheet, *, header_row: int | None = 1) -> None:
+    """A4 landscape, fit to one page wide, page numbers; header row frozen, repeated, filtered.
+
+    *header_row* is the row of the sheet's one table's headers (``None`` for a
+    sheet of several blocks, which gets no filter, freeze or print titles).
+    """
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages down as the rows need
+    from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
+
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.5
+    margins.top = margins.bottom = 0.75
+    footer, header = sheet.oddFooter, sheet.oddHeader
+    assert footer is not None  # noqa: S101 - every sheet has them
+    assert header is not None  # noqa: S101
+    footer.center.text = "第 &P 页，共 &N 页"
+    header.center.text = "&A"  # the sheet's name
+    if header_row is not None and sheet.max_row >= header_row:
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        if sheet.max_row > header_row:
+            sheet.auto_filter.ref = f"A{header_row}:{sheet.cell(row=sheet.max_row, column=sheet.max_column).coordinate}"
+
+
+#: Headers of the 失分清单 table (反馈单).
+LOST_HEADERS = (
+    "单位编号",
+    "单位名称",
+    "序号",
+    "类别",
+    "考核内容",
+    "指标或事项编号",
+    "指标或事项",
+    "应得分",
+    "实得分",
+    "失分",
+    "失分原因",
+    "依据",
+)
+
+
+def _lost_table(
+    report: CycleReport, lost: Mapping[str, Sequence[LostPoint]], units: Sequence[str]
+) -> t.Table:
+    rows: list[tuple[t.Cell | t.Ratio, ...]] = []
+    for unit_id in units:
+        name = report.unit(unit_id).line.name
+        for number, point in enumerate(lost.get(unit_id, ()), 1):
+            scored = point.kind == "indicator"
+            rows.append(
+                (
+                    unit_id,
+                    name,
+                    number,
+                    point.kind_zh,
+                    point.section,
+                    point.item_id,
+                    point.title,
+                    point.possible if scored else "",
+                    point.earned if scored else "",
+                    point.lost,
+                    point.reason,
+                    "；".join(
+                        f"{e.kind} {e.ref}" + (f"（{e.title}）" if e.title else "")
+                        for e in point.evidence
+                    ),
+                )
+            )
+    return t.Table("lost", "失分清单", LOST_HEADERS, tuple(rows))
+
+
+def _check_lost(report: CycleReport, lost: Mapping[str, Sequence[LostPoint]]) -> None:
+    """Refuse lost points of a unit the report does not hold, or filed under another."""
+    problems = _Problems("invalid lost points")
+    known = {unit.line.unit_id for unit in report.units}
+    for unit_id, points in lost.items():
+        if unit_id not in known:
+            problems.add(
+                UnknownReferenceError(
+                    ("lost", Id(unit_id)), unit_id, "is not a unit of the report"
+                )
+            )
+        for number, point in enumerate(points):
+            if point.unit_id != unit_id:
+                problems.add(
+                    InvalidValueError(
+                        ("lost", Id(unit_id), number, "unit_id"),
+                        point.unit_id,
+                        f"must be the unit it is listed under ({unit_id!r})",
+                    )
+                )
+    problems.raise_if_any()
+
+
+def to_workbook(
+    report: CycleReport, *, lost: Mapping[str, Sequence[LostPoint]] | None = None
+) -> bytes:
     r"""The report as an .xlsx workbook, returned as bytes.
 
     Sheets: ``总览`` (the facts and the grade counts), one summary sheet per
@@ -126,6 +270,23 @@ def to_workbook(report: CycleReport) -> bytes:
     (``0.00``); attainments are percentages.  Sheet names are valid in Excel
     (at most 31 characters, none of ``[]:*?/\\``, unique).  Text is always
     written as text: a unit name such as ``=1+1`` never becomes a formula.
+
+    With *lost* (unit id → its :func:`~pbcheck.scoring.lost_points`, e.g.
+    :func:`pbcheck.report.report_lost_points`), a ``失分清单`` sheet lists
+    every point every unit lost — indicator, amounts, reason and evidence —
+    filterable by unit, and each unit's sheet ends with its own 失分清单,
+    ready to send back as its 反馈单.
+
+    Raises:
+        ValidationError: *lost* names a unit the report does not hold, or
+            lists a unit's point under another unit.
+        MissingExtraError: without the ``excel`` extra.
+
+    Every sheet prints on A4 landscape, one page wide, with page numbers;
+    a sheet holding one table has its header row frozen, repeated on every
+    printed page and filtered (自动筛选).  Columns are as wide as their
+    longest cell, CJK characters counted double, up to 60 units; longer
+    text wraps.
 
     The bytes are reproducible: document properties are dated by the cycle
     (:attr:`CycleReport.announced`), never by the clock, and every zip entry
@@ -144,6 +305,8 @@ def to_workbook(report: CycleReport) -> bytes:
     except ImportError:
         raise MissingExtraError("excel", "Excel workbooks (.xlsx)") from None
 
+    if lost is not None:
+        _check_lost(report, lost)
     stamp = datetime.combine(report.announced, time(0, 0))
     book = Workbook()
     props = book.properties
@@ -181,13 +344,10 @@ def to_workbook(report: CycleReport) -> bytes:
         _put(cover, row, 1, label, report.rounding)
         _put(cover, row, 2, value, report.rounding)
     _write_table(cover, len(facts) + 2, t.grade_counts(report), report)
-    _widths(cover, {1: 16, 2: 48})
 
     for table in report.series:
         sheet = book.create_sheet(sheet_name(table.series, taken))
         _write_table(sheet, 1, t.summary(report, table), report)
-        sheet.freeze_panes = "A2"
-        _widths(sheet, {2: 10, 3: 34})
     for title, listing in (
         ("表彰名单", t.commended(report)),
         ("处于后位", t.bottom(report)),
@@ -195,12 +355,14 @@ def to_workbook(report: CycleReport) -> bytes:
     ):
         sheet = book.create_sheet(sheet_name(title, taken))
         _write_table(sheet, 1, listing, report)
-        _widths(sheet, {4: 30, 5: 60})
     if report.audit is not None:
         sheet = book.create_sheet(sheet_name("审计记录", taken))
         _write_table(sheet, 1, t.audit(report), report)
-        sheet.freeze_panes = "A2"
-        _widths(sheet, {4: 12, 10: 80})
+    order = [line.unit_id for line in report.lines]
+    if lost is not None:
+        sheet = book.create_sheet(sheet_name("失分清单", taken))
+        _write_table(sheet, 1, _lost_table(report, lost, order), report)
+    single = set(book.sheetnames[1:])  # every sheet so far but the cover: one table
     for unit in report.units:
         line = unit.line
         sheet = book.create_sheet(sheet_name(f"{line.unit_id} {line.name}", taken))
@@ -230,8 +392,16 @@ def to_workbook(report: CycleReport) -> bytes:
             _put(sheet, row, 2, value, report.rounding)
         below = _write_table(sheet, len(head) + 2, t.sections(unit), report)
         below = _write_table(sheet, below + 1, t.items(report, [unit]), report)
-        _write_table(sheet, below + 1, t.indicators(unit), report)
-        _widths(sheet, {1: 12, 2: 30, 3: 12, 6: 12})
+        below = _write_table(sheet, below + 1, t.indicators(unit), report)
+        if lost is not None:
+            _write_table(
+                sheet, below + 1, _lost_table(report, lost, [line.unit_id]), report
+            )
+    _widths(cover, {1: 16, 2: 48})
+    for sheet in book.worksheets:
+        if sheet is not cover:
+            _fit_columns(sheet)
+        _print_setup(sheet, header_row=1 if sheet.title in single else None)
 
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -268,8 +438,13 @@ def _fixed_zip(
     return out.getvalue()
 
 
-def write_workbook(report: CycleReport, path: str | os.PathLike[str]) -> Path:
-    """Write :func:`to_workbook` to *path* atomically; returns the path.
+def write_workbook(
+    report: CycleReport,
+    path: str | os.PathLike[str],
+    *,
+    lost: Mapping[str, Sequence[LostPoint]] | None = None,
+) -> Path:
+    """Write :func:`to_workbook` (with *lost*) to *path* atomically; returns the path.
 
     >>> import tempfile, pathlib
     >>> from pbcheck.report import write_workbook
@@ -279,4 +454,4 @@ def write_workbook(report: CycleReport, path: str | os.PathLike[str]) -> Path:
     >>> path.suffix, path.stat().st_size > 0
     ('.xlsx', True)
     """
-    return write_atomic(path, to_workbook(report))
+    return write_atomic(path, to_workbook(report, lost=lost))
