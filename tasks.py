@@ -72,8 +72,12 @@ def demo() -> None:
     for the 2024 and 2025 cycles, ``pbcheck rank`` for the 2025 tables (with
     escalations from 2024), and ``pbcheck report``, which writes the HTML
     report, the Excel workbook, Markdown, CSV and a draft circular to ``out/``.
+    Then the 2025 season as an auditable ledger, end to end through
+    ``pbcheck season`` on a fresh SQLite store in ``out/season/``
+    (``examples/jiangcheng/season/demo.py``: every step printed as the command
+    a user types, the refused late objection included).
     """
-    _ensure_venv((), "[excel,plots]")
+    _ensure_venv((), "[excel,plots,store,holidays-cn]")
     files, out = Path("examples") / "jiangcheng", Path("out")
     (ROOT / out).mkdir(exist_ok=True)
     for year in (2024, 2025):
@@ -88,6 +92,7 @@ def demo() -> None:
     seasons = (out / "results-2025.json", "--previous", out / "results-2024.json")
     _run(PYTHON, "-m", "pbcheck", "rank", *seasons)
     _run(PYTHON, "-m", "pbcheck", "report", *seasons, "-o", out)
+    _run(PYTHON, files / "season" / "demo.py", out / "season")
 
 
 def test() -> None:

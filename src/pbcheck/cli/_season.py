@@ -606,8 +606,7 @@ def _publish(args: argparse.Namespace) -> int:
         ),
     ]
     ledger = record(events, loaded)
-    published = ledger.published()
-    count = 0 if published is None else len(published.scorecards)
+    count = len(ledger.plan.unit_ids)
     missing = ledger.state.provisional_missing
     note = f"，缺 {missing} 项评分" if missing else ""
     return done(

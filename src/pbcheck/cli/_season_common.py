@@ -42,10 +42,23 @@ Loaded = tuple["Store", str, Ledger]
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store ``--store`` (or ``$PBCHECK_STORE``, or the default) names."""
+    """The store ``--store`` (or ``$PBCHECK_STORE``, or the default) names.
+
+    One :class:`~pbcheck.store.Store` per URL for the life of the process,
+    so that steps run in one process (a notebook, the demo) share its
+    connections and its cache of ledgers, which the store checks against
+    the stored chain's end before using.
+    """
     from pbcheck.store import Store  # noqa: PLC0415 - the optional store extra
 
-    return Store(args.store or os.environ.get("PBCHECK_STORE") or DEFAULT_STORE)
+    url = args.store or os.environ.get("PBCHECK_STORE") or DEFAULT_STORE
+    if url not in _STORES:
+        _STORES[url] = Store(url)
+    return _STORES[url]
+
+
+#: The stores opened in this process, by URL.
+_STORES: dict[str, Store] = {}
 
 
 def season_of(store: Store, args: argparse.Namespace) -> str:
