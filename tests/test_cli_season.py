@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import runpy
 import shutil
 import sqlite3
 from datetime import date
@@ -33,7 +34,7 @@ from pbcheck import (
     Veto,
 )
 from pbcheck.cli import main
-from pbcheck.io.interchange import dump, load
+from pbcheck.io.interchange import dump, dumps, load
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Source
 from pbcheck.model.org import ResponsiblePerson, UnitKind
@@ -784,3 +785,26 @@ def test_the_bundled_example_scores_the_same_through_the_ledger(tmp_path, capsys
         (c.unit_id, c.total) for c in direct.scorecards
     ]
     assert through_ledger.outcomes == direct.outcomes
+
+
+def test_the_split_files_are_what_split_py_writes():
+    """The committed per-submitter files are split.py's current output, and
+    together they hold every record of evaluations-2025.json exactly once."""
+    split = runpy.run_path(str(EXAMPLE / "season" / "split.py"))
+    parts = split["split"](
+        split["plan_of"](EXAMPLE / "season" / "plan.toml"),
+        load(EXAMPLE / "evaluations-2025.json", Evaluation),
+    )
+    assert sorted(parts) == ["jw", "kpb", "self", "wmb", "xcb", "xnb", "zzb"]
+    for stem, part in parts.items():
+        committed = (EXAMPLE / "season" / f"{stem}.json").read_text(encoding="utf-8")
+        assert dumps(tuple(part)) == committed, stem
+    whole = load(EXAMPLE / "evaluations-2025.json", Evaluation)
+    count = sum(
+        len(e.observations) + len(e.activities) + len(e.incidents) for e in whole
+    )
+    assert count == sum(
+        len(e.observations) + len(e.activities) + len(e.incidents)
+        for part in parts.values()
+        for e in part
+    )
