@@ -151,10 +151,10 @@ def _check_observations(  # noqa: PLR0913 - the observations and where they go
     # count; the submitter's own are replaced by this submission.
     others: dict[tuple[str, str, str], str] = {}
     if submitter is not None:
-        for (who, indicator_id), entry in unit.entries.items():
-            if who != submitter and entry.returned is None:
+        for (author, scored), entry in unit.entries.items():
+            if author != submitter and entry.returned is None:
                 for other in entry.observations:
-                    others[(indicator_id, other.source.value, other.rater)] = who
+                    others[(scored, other.source.value, other.rater)] = author
     for index, observation in enumerate(observations):
         where = (*path, index)
         indicator_id = observation.indicator_id
@@ -211,14 +211,14 @@ def _check_observations(  # noqa: PLR0913 - the observations and where they go
         seen.add(key)
         if submitter is None:
             continue
-        who = others.get(key)
-        if who is not None:
+        earlier = others.get(key)
+        if earlier is not None:
             problems.add(
                 DuplicateIdError(
                     (*where, "rater"),
                     observation.rater,
                     f"already scored {indicator_id} as "
-                    f"{observation.source.value} in {who}'s submission; "
+                    f"{observation.source.value} in {earlier}'s submission; "
                     "name each rater apart",
                 )
             )

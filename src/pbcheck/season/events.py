@@ -11,25 +11,25 @@ and the state), and they never change once made.
 
 The events, in the order a season meets them:
 
-==============================  ===========================================
-event                           in the season
-==============================  ===========================================
-:class:`SeasonOpened`           考核工作启动 (the first event)
-:class:`LetterIssued`           签订责任书（责任清单）
-:class:`Submitted`              评分部门报送评分 / 单位自评
-:class:`NotApplicableMarked`    认定合理缺项
-:class:`Accepted`               材料审核通过
-:class:`Returned`               退回补正
-:class:`ProvisionalComputed`    形成初步结果
-:class:`PublicityOpened`        公示
-:class:`ObjectionFiled`         提出异议
-:class:`ObjectionDecided`       异议复核决定
-:class:`ResultsApproved`        审定
-:class:`RectificationRaised`    列入整改台账
-:class:`RectificationUpdated`   整改进展
-:class:`RectificationClosed`    整改销号
-:class:`RectificationRechecked` 回头看
-==============================  ===========================================
+================================  ===========================================
+event                             in the season
+================================  ===========================================
+:class:`SeasonOpened`             考核工作启动 (the first event)
+:class:`LetterIssued`             签订责任书（责任清单）
+:class:`Submitted`                评分部门报送评分 / 单位自评
+:class:`NotApplicableMarked`      认定合理缺项
+:class:`Accepted`                 材料审核通过
+:class:`Returned`                 退回补正
+:class:`ProvisionalComputed`      形成初步结果
+:class:`PublicityOpened`          公示
+:class:`ObjectionFiled`           提出异议
+:class:`ObjectionDecided`         异议复核决定
+:class:`ResultsApproved`          审定
+:class:`RectificationRaised`      列入整改台账
+:class:`RectificationUpdated`     整改进展
+:class:`RectificationClosed`      整改销号
+:class:`RectificationRechecked`   回头看
+================================  ===========================================
 
 >>> from datetime import datetime, timedelta, timezone
 >>> from pbcheck import Observation

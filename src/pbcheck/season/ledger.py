@@ -88,6 +88,7 @@ from pbcheck.season._fold import Fold, _Snapshot
 from pbcheck.season._records import _Unit
 from pbcheck.season.authority import ActorRole
 from pbcheck.season.collection import CollectionStatus
+from pbcheck.season.events import Event
 from pbcheck.season.plan import SeasonPlan
 from pbcheck.season.rectification import RectificationItem
 from pbcheck.season.state import Objection, ResultChange, SeasonState
@@ -97,7 +98,7 @@ __all__ = ["Ledger"]
 _T = TypeVar("_T")
 
 
-def _events(value: Iterable[ev.Event]) -> tuple[ev.Event, ...]:
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
     if isinstance(value, str | bytes | Mapping):
         raise InvalidTypeError(("events",), value, "must be a sequence of events")
     events = tuple(value)
@@ -127,7 +128,7 @@ class Ledger:
 
     __slots__ = ("_cache", "_events", "_fold", "_plan")
 
-    def __init__(self, plan: SeasonPlan, events: Iterable[ev.Event] = ()) -> None:
+    def __init__(self, plan: SeasonPlan, events: Iterable[Event] = ()) -> None:
         if not isinstance(plan, SeasonPlan):
             raise InvalidTypeError(("plan",), plan, "must be a SeasonPlan")
         events = _events(events)
@@ -140,9 +141,7 @@ class Ledger:
         self._cache: dict[str, Any] = {}
 
     @classmethod
-    def _made(
-        cls, plan: SeasonPlan, events: tuple[ev.Event, ...], fold: Fold
-    ) -> Ledger:
+    def _made(cls, plan: SeasonPlan, events: tuple[Event, ...], fold: Fold) -> Ledger:
         # A ledger from a fold already checked: recording does not replay.
         ledger = cls.__new__(cls)
         ledger._plan, ledger._events = plan, events  # noqa: SLF001 - its own class
@@ -171,7 +170,7 @@ class Ledger:
 
     # -- recording -------------------------------------------------------------
 
-    def record(self, event: ev.Event) -> Ledger:
+    def record(self, event: Event) -> Ledger:
         """A new ledger with *event* recorded; this one is left unchanged.
 
         Raises:
@@ -180,7 +179,7 @@ class Ledger:
         """
         return self.record_all((event,))
 
-    def record_all(self, events: Iterable[ev.Event]) -> Ledger:
+    def record_all(self, events: Iterable[Event]) -> Ledger:
         """A new ledger with every one of *events* recorded, or none of them."""
         added = _events(events)
         fold = self._fold.copy()
@@ -196,7 +195,7 @@ class Ledger:
         return self._plan
 
     @property
-    def events(self) -> tuple[ev.Event, ...]:
+    def events(self) -> tuple[Event, ...]:
         """Every event, in the order recorded."""
         return self._events
 
@@ -216,6 +215,23 @@ class Ledger:
         A date means the end of that day, in each event's own zone; a
         datetime must be timezone-aware.  The result is a prefix of the
         events: the first event after *moment* ends it.
+
+        >>> from pbcheck.testing import season_plan
+        >>> from pbcheck.season import ProvisionalComputed
+        >>> from datetime import date, datetime, timedelta, timezone
+        >>> beijing = timezone(timedelta(hours=8))
+        >>> ledger = Ledger.open(
+        ...     season_plan(), at=datetime(2026, 1, 5, 9, tzinfo=beijing), actor="kpb"
+        ... ).record(
+        ...     ProvisionalComputed(
+        ...         at=datetime(2026, 1, 9, 9, tzinfo=beijing), actor="kpb"
+        ...     )
+        ... )
+        >>> (
+        ...     ledger.as_of(date(2026, 1, 8)).version,
+        ...     ledger.as_of(date(2026, 1, 9)).version,
+        ... )
+        (1, 2)
         """
         if isinstance(moment, datetime):
             if moment.tzinfo is None or moment.utcoffset() is None:
@@ -225,12 +241,12 @@ class Ledger:
                     "must be timezone-aware (e.g. 2026-05-20T09:30+08:00) or a date",
                 )
 
-            def within(event: ev.Event) -> bool:
+            def within(event: Event) -> bool:
                 return event.at <= moment
 
         elif isinstance(moment, date):
 
-            def within(event: ev.Event) -> bool:
+            def within(event: Event) -> bool:
                 return event.at.date() <= moment
 
         else:
@@ -259,6 +275,16 @@ class Ledger:
 
         Raises:
             UnknownItemError: no actor has that id.
+
+        >>> from pbcheck.testing import season_plan
+        >>> from datetime import datetime, timedelta, timezone
+        >>> ledger = Ledger.open(
+        ...     season_plan(),
+        ...     at=datetime(2026, 1, 5, 9, tzinfo=timezone(timedelta(hours=8))),
+        ...     actor="kpb",
+        ... )
+        >>> ledger.assignments("xcb")
+        (('a', 'B1'), ('b', 'B1'), ('c', 'B1'))
         """
         actor = self._plan.authority.actor(actor_id)
         plan, fold = self._plan, self._fold

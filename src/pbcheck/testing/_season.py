@@ -19,6 +19,7 @@ from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import NotApplicable, Observation, Source
 from pbcheck.season import events as ev
 from pbcheck.season.authority import Actor, Authority
+from pbcheck.season.events import Event
 from pbcheck.season.ledger import Ledger
 from pbcheck.season.plan import SeasonPlan
 
@@ -98,7 +99,7 @@ _KINDS = (
 
 
 @st.composite
-def season_event_candidates(draw: st.DrawFn, at: datetime) -> ev.Event:  # noqa: PLR0911 - one return per kind
+def season_event_candidates(draw: st.DrawFn, at: datetime) -> Event:  # noqa: PLR0911 - one return per kind
     """Any event of :func:`season_plan`'s season at *at*, allowed or not.
 
     Mostly by the actor who may do it, sometimes by anyone, so that a season
@@ -189,7 +190,7 @@ def season_event_candidates(draw: st.DrawFn, at: datetime) -> ev.Event:  # noqa:
 @st.composite
 def season_events(
     draw: st.DrawFn, max_noise: int = 12
-) -> tuple[SeasonPlan, tuple[ev.Event, ...]]:
+) -> tuple[SeasonPlan, tuple[Event, ...]]:
     """A valid season of :func:`season_plan`: drawn events the ledger accepted.
 
     The season goes through its steps — each owner submitting most of its
@@ -225,7 +226,7 @@ def season_events(
     tail = ["provisional", "publicity", "objection", "decision", "approval", "rectify"]
     steps += tail[: draw(st.sampled_from(range(len(tail) + 1)))]
     noise = draw(st.integers(0, max_noise))
-    events: list[ev.Event] = []
+    events: list[Event] = []
     for step in steps:
         if noise and draw(st.booleans()):
             noise -= 1
