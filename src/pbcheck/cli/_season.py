@@ -283,9 +283,12 @@ def add_parser(subparsers: SubParsers) -> None:
     sub = step("approve", _approve, "审定 — approve the results")
     sub.add_argument("--reason", required=True, help="审定机构和会议")
 
-    _rectify_parsers(
-        step("rectify", _no_op, "整改台账 — the rectification ledger"), common
-    )
+    # The options go on each action (rectify list --as …), not on the group:
+    # argparse would let the action's defaults overwrite the group's values.
+    text = "整改台账 — the rectification ledger"
+    rectify = steps.add_parser("rectify", help=text, description=text)
+    rectify.set_defaults(func=run, handler=_no_op)
+    _rectify_parsers(rectify, common)
 
     _reading_parsers(step)
 
