@@ -41,9 +41,10 @@ def stored_instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _instant(value: datetime) -> datetime:
-    # SQLite hands back the UTC wall time without its zone.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back the UTC wall time without its zone.  Compared in UTC:
+    # Python calls an instant of a repeated hour unequal to any other zone's.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Row(NamedTuple):
@@ -76,7 +77,7 @@ def check(
     """
     previous = GENESIS
     expected = 1
-    latest: datetime | None = None
+    latest: datetime | None = None  # in UTC
     for row in rows:
         if row.version != expected:
             raise TamperedError(
@@ -103,13 +104,14 @@ def check(
             raise TamperedError(
                 season_id, expected, f"its body is not an event pbcheck writes: {exc}"
             ) from None
-        if row.kind != event.kind or _instant(row.recorded_at) != event.at:
+        if row.kind != event.kind or _utc(row.recorded_at) != _utc(event.at):
             raise TamperedError(
                 season_id,
                 expected,
                 "its kind or recorded_at column does not match its body",
             )
-        if latest is not None and event.at < latest:
+        at = _utc(event.at)
+        if latest is not None and at < latest:
             # The ledger records events in time order; a stored event dated
             # before the one it follows was moved.
             raise TamperedError(
@@ -118,7 +120,7 @@ def check(
                 f"it is dated {event.at.isoformat()}, before event "
                 f"{expected - 1} ({latest.isoformat()}): events were reordered",
             )
-        latest = event.at
+        latest = at
         if expected == 1:
             _check_opening(season_id, definitions_digest, event)
         elif isinstance(event, SeasonOpened):

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -227,7 +228,7 @@ def _plain(value: object) -> object:
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, datetime):
-        return value.isoformat()
+        return _instant_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -235,13 +236,47 @@ def _plain(value: object) -> object:
     raise CodecError(f"no canonical form for {type(value).__name__} {value!r}")
 
 
+def _instant_text(moment: datetime) -> str:
+    """ISO 8601 with the offset; an IANA zone's name follows in brackets (RFC 9557).
+
+    The name keeps an instant in the hour a clock repeats (the end of summer
+    time) equal to itself: Python compares such an instant across zones as
+    unequal to everything, so the event must come back in its own zone.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> _instant_text(
+    ...     datetime(2008, 11, 2, 1, 0, fold=1, tzinfo=ZoneInfo("America/New_York"))
+    ... )
+    '2008-11-02T01:00:00-05:00[America/New_York]'
+    """
+    text = moment.isoformat()
+    zone = moment.tzinfo
+    if isinstance(zone, ZoneInfo) and zone.key:
+        return f"{text}[{zone.key}]"
+    return text
+
+
 def _instant(value: object) -> datetime:
     if not isinstance(value, str):
         raise CodecError(f"an instant must be ISO text (got {value!r})")
-    moment = datetime.fromisoformat(value)
+    text, bracket, zone_name = value.partition("[")
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise CodecError(f"an instant must have its offset (got {value!r})")
-    return moment
+    if not bracket:
+        return moment
+    if not zone_name.endswith("]"):
+        raise CodecError(f"an instant's zone must end with ']' (got {value!r})")
+    try:
+        zone = ZoneInfo(zone_name[:-1])
+    except (ValueError, ZoneInfoNotFoundError):
+        raise CodecError(f"an instant names an unknown zone (got {value!r})") from None
+    offset = moment.utcoffset()
+    for fold in (0, 1):
+        local = moment.replace(tzinfo=zone, fold=fold)
+        if local.utcoffset() == offset:
+            return local
+    raise CodecError(f"an instant's offset is not its zone's (got {value!r})")
 
 
 def _day(value: object) -> date:

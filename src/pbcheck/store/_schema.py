@@ -113,7 +113,8 @@ def _append_only_triggers(connection: sa.Connection) -> None:
     dialect = connection.dialect.name
     statements = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRESQL_TRIGGERS}
     for statement in statements.get(dialect, ()):
-        connection.exec_driver_sql(statement)
+        # text(), not the driver directly: it escapes the % of RAISE for psycopg.
+        connection.execute(sa.text(statement))
 
 
 #: The migration steps, in order: step *n* (1-based) brings a store to version *n*.

@@ -396,10 +396,13 @@ class Store:
         return definitions, computed
 
     @staticmethod
-    def _rows(connection: sa.Connection, season_id: str) -> Iterator[_chain.Row]:
-        result = connection.execution_options(
-            stream_results=True, yield_per=_BATCH
-        ).execute(
+    @contextmanager
+    def _rows(
+        connection: sa.Connection, season_id: str
+    ) -> Iterator[Iterator[_chain.Row]]:
+        # A context, not a generator: a chain check that stops early must
+        # still close the cursor, or SQLite keeps the file read-locked.
+        result = connection.execute(
             sa.select(
                 events_table.c.version,
                 events_table.c.kind,
@@ -409,10 +412,14 @@ class Store:
                 events_table.c.hash,
             )
             .where(events_table.c.season_id == season_id)
-            .order_by(events_table.c.version)
+            .order_by(events_table.c.version),
+            # On this statement only: a server-side cursor cannot insert.
+            execution_options={"stream_results": True, "yield_per": _BATCH},
         )
-        for row in result:
-            yield _chain.Row(*row)
+        try:
+            yield (_chain.Row(*row) for row in result)
+        finally:
+            result.close()
 
     def _read(self, season_id: str) -> _Cached:
         with self._reading() as connection:
@@ -428,11 +435,10 @@ class Store:
             ) from None
         events: list[Event] = []
         last_hash = _chain.GENESIS
-        for row, event in _chain.check(
-            season_id, digest, self._rows(connection, season_id)
-        ):
-            events.append(event)
-            last_hash = row.hash
+        with self._rows(connection, season_id) as rows:
+            for row, event in _chain.check(season_id, digest, rows):
+                events.append(event)
+                last_hash = row.hash
         if not events:
             raise TamperedError(season_id, 1, "is missing (the season has no events)")
         cached = _Cached(len(events), last_hash, Ledger(plan, events))
@@ -524,7 +530,12 @@ class Store:
 
     def _current_version(self, season_id: str) -> int:
         with self._reading() as connection:
-            return self._end(connection, season_id)[0]
+            found = connection.execute(
+                sa.select(sa.func.max(events_table.c.version)).where(
+                    events_table.c.season_id == season_id
+                )
+            ).scalar_one()
+            return int(found or 0)
 
     def _ledger_at(
         self, connection: sa.Connection, season_id: str, version: int, last_hash: str
@@ -594,13 +605,12 @@ class Store:
         anchored: str | None = None
         with self._reading() as connection:
             _definitions, digest = self._definitions(connection, season_id)
-            for row, _event in _chain.check(
-                season_id, digest, self._rows(connection, season_id)
-            ):
-                count = row.version
-                last_hash = row.hash
-                if anchor is not None and row.version == anchor.events:
-                    anchored = row.hash
+            with self._rows(connection, season_id) as rows:
+                for row, _event in _chain.check(season_id, digest, rows):
+                    count = row.version
+                    last_hash = row.hash
+                    if anchor is not None and row.version == anchor.events:
+                        anchored = row.hash
         if count == 0:
             raise TamperedError(season_id, 1, "is missing (the season has no events)")
         if anchor is not None:
