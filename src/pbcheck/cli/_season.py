@@ -731,6 +731,8 @@ def _rectify_propose(args: argparse.Namespace) -> int:
         actor=actor.id,
         months=args.months,
         lost_points=args.lost_points,
+        # A later batch continues the ledger's numbering.
+        first_number=len(ledger.rectification()) + 1,
     )
     if not events:
         sys.stdout.write("没有需要整改的事项\n")
