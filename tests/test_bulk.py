@@ -1,5 +1,6 @@
 """The bulk path: layout, conversions, errors, chunks, and agreement on worked cases."""
 
+import inspect
 import json
 import subprocess
 import sys
@@ -54,11 +55,13 @@ from pbcheck.bulk import (  # noqa: E402
 )
 from pbcheck.bulk._plan import compile_plan  # noqa: E402
 from pbcheck.errors import (  # noqa: E402
+    MAX_PROBLEMS,
     Id,
     InvalidTypeError,
     InvalidValueError,
     MissingExtraError,
     ValidationError,
+    render,
 )
 from pbcheck.examples import example_rubric  # noqa: E402
 from pbcheck.examples.small import org_tree  # noqa: E402
@@ -395,14 +398,18 @@ class TestInputErrors:
         assert "table[1][b1]: must be a whole count" in str(caught.value)
         assert "table[2][a1]: must be 1 (达标) or 0 (未达标)" in str(caught.value)
 
-    def test_problems_beyond_a_hundred_are_counted(self):
-        """A table of NaN lists 100 problems and counts the rest."""
+    def test_problems_beyond_the_limit_are_counted(self):
+        """A table of NaN lists MAX_PROBLEMS problems, each a cell, and counts the rest."""
         rubric = every_rule_rubric()
         with pytest.raises(ValidationError) as caught:
-            score_bulk(rubric, np.full((50, 7), np.nan))
+            score_bulk(rubric, np.full((200, 7), np.nan))
         problems = caught.value.problems
-        assert len(problems) == 101
-        assert problems[-1].message == "… and 250 more problems"
+        assert len(problems) == MAX_PROBLEMS
+        assert all(p.path.startswith("table[") for p in problems)
+        assert caught.value.omitted == 200 * 7 - MAX_PROBLEMS
+        assert (
+            render(caught.value)[-1] == f"  … and {1400 - MAX_PROBLEMS} more problems"
+        )
 
     def test_rows_count_from_the_first_chunk(self):
         """A bad cell in the second chunk names its row in the whole stream."""
@@ -437,13 +444,13 @@ class TestInputErrors:
             score_bulk_chunks(rubric, [first, good, second])
         assert len(whole.value.problems) == 2
 
-    def test_problems_across_chunks_are_listed_to_a_hundred_and_counted(self):
+    def test_problems_across_chunks_are_listed_to_the_limit_and_counted(self):
+        """Chunks' problems share one limit; the rest are counted as omitted."""
         rubric = every_rule_rubric()
         with pytest.raises(ValidationError) as caught:
-            score_bulk_chunks(rubric, [np.full((10, 7), np.nan)] * 3)
-        problems = caught.value.problems
-        assert len(problems) == 101
-        assert problems[-1].message == "… and 110 more problems"
+            score_bulk_chunks(rubric, [np.full((100, 7), np.nan)] * 3)
+        assert len(caught.value.problems) == MAX_PROBLEMS
+        assert caught.value.omitted == 3 * 100 * 7 - MAX_PROBLEMS
 
     def test_wrong_width_is_refused(self):
         """A values matrix must have one column per indicator."""
@@ -697,6 +704,36 @@ class TestOptionalExtra:
         assert issubclass(MissingExtraError, ImportError)
 
 
+class TestDefaults:
+    def test_the_default_call_keeps_no_attainment_matrix(self):
+        """score_bulk's defaults take the fast path: the N × M matrix only when asked.
+
+        The totals, ranks and grades are the same either way.
+        """
+        rubric = every_rule_rubric()
+        table = table_from_evaluations(rubric, SEASON, tree=TREE)
+        plain = score_bulk(rubric, table, grading=GradingPolicy.standard())
+        kept = score_bulk(
+            rubric, table, grading=GradingPolicy.standard(), keep_attainment=True
+        )
+        assert plain.attainment is None
+        assert kept.attainment is not None
+        assert kept.attainment.shape == (len(SEASON), len(rubric.indicators()))
+        assert np.array_equal(plain.total, kept.total)
+        assert np.array_equal(plain.ranks, kept.ranks)
+        assert np.array_equal(plain.grades, kept.grades)
+
+    def test_every_entry_point_defaults_to_no_matrix(self):
+        """score_bulk, score_chunk and score_bulk_chunks agree on the default."""
+        defaults = {
+            function.__name__: inspect.signature(function)
+            .parameters["keep_attainment"]
+            .default
+            for function in (score_bulk, score_chunk, score_bulk_chunks)
+        }
+        assert defaults == dict.fromkeys(defaults, False)
+
+
 class TestThreads:
     def test_threads_and_blocks_change_nothing(self, monkeypatch):
         """Small blocks (and fused parts) on two threads give the one-thread result."""
@@ -704,10 +741,10 @@ class TestThreads:
 
         rubric = every_rule_rubric()
         table = table_from_evaluations(rubric, SEASON * 7, tree=None)
-        expected = score_bulk(rubric, table)
+        expected = score_bulk(rubric, table, keep_attainment=True)
         monkeypatch.setattr(scoring, "BLOCK_ROWS", 3)
         monkeypatch.setattr(scoring, "FUSED_BLOCK_ROWS", 5)
-        threaded = score_bulk(rubric, table, threads=2)
+        threaded = score_bulk(rubric, table, threads=2, keep_attainment=True)
         assert np.array_equal(threaded.total, expected.total)
         assert np.array_equal(threaded.attainment, expected.attainment)
         bad = table.values.copy()

@@ -93,7 +93,11 @@ class TestAgreement:
         rubric, evaluations, tree = season
         table = table_from_evaluations(rubric, evaluations, tree=tree)
         whole = score_bulk(
-            rubric, table, ranking=policy.ranking, grading=policy.grading
+            rubric,
+            table,
+            ranking=policy.ranking,
+            grading=policy.grading,
+            keep_attainment=True,
         )
         rows = row_chunks(len(table), cuts)
         with dask.config.set(scheduler="synchronous"):

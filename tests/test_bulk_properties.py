@@ -92,7 +92,7 @@ class TestAgreement:
         """Scoring in chunks of any size, with or without attainments, changes nothing."""
         rubric, evaluations, tree = season
         table = table_from_evaluations(rubric, evaluations, tree=tree)
-        whole = score_bulk(rubric, table)
+        whole = score_bulk(rubric, table, keep_attainment=True)
         # Without the attainment matrix a linear rubric takes the row-sum path.
         chunked = score_bulk_chunks(rubric, table.chunks(size))
         assert chunked.attainment is None
@@ -107,7 +107,9 @@ class TestAgreement:
         rubric, evaluations, tree = season
         cards = score_all(rubric, evaluations)
         result = score_bulk(
-            rubric, table_from_evaluations(rubric, evaluations, tree=tree)
+            rubric,
+            table_from_evaluations(rubric, evaluations, tree=tree),
+            keep_attainment=True,
         )
         assert result.attainment is not None
         for row, card in enumerate(cards):

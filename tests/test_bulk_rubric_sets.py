@@ -96,7 +96,9 @@ class TestSeason:
 
     def test_each_unit_is_scored_by_its_own_rubric(self):
         """fgw 63 + 27, zzb 65 + 20: each on its series' rubric."""
-        result = score_bulk(_season(), _TABLE, grading=GradingPolicy.standard())
+        result = score_bulk(
+            _season(), _TABLE, grading=GradingPolicy.standard(), keep_attainment=True
+        )
         assert [str(result.shown_total(i)) for i in range(4)] == [
             "90.00",
             "89.00",

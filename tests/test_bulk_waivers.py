@@ -63,7 +63,9 @@ def _messages(raised: pytest.ExceptionInfo[ValidationError]) -> list[str]:
 class TestGolden:
     def test_pro_rata_over_the_rubric(self):
         """按比例折算（全细则）: 63 earned of 70 applicable × 100 = 90.00."""
-        result = score_bulk(_rubric(), _COLUMNS, not_applicable=_MASK)
+        result = score_bulk(
+            _rubric(), _COLUMNS, not_applicable=_MASK, keep_attainment=True
+        )
         assert result.exact_total(0) == 90
         assert str(result.shown_total(0)) == "90.00"
         assert result.exact_total(1) == 36 + 24 + 27
@@ -90,7 +92,9 @@ class TestGolden:
     def test_full_marks(self):
         """按满分计: A2 counts as fully met, 36 + 30 + 27 = 93.00."""
         rubric = _rubric(NotApplicablePolicy("full_marks"))
-        result = score_bulk(rubric, _COLUMNS, not_applicable=_MASK)
+        result = score_bulk(
+            rubric, _COLUMNS, not_applicable=_MASK, keep_attainment=True
+        )
         assert str(result.shown_total(0)) == "93.00"
         assert result.attainment is not None
         assert result.attainment[0, 1] == 1.0
@@ -260,7 +264,13 @@ class TestAgreement:
                 score_bulk(rubric, table)
             return
         table = table_from_evaluations(rubric, evaluations, tree=tree)
-        result = score_bulk(rubric, table, ranking=ranking, grading=grading)
+        # The default call (no attainment matrix) and the one keeping it agree.
+        fast = score_bulk(rubric, table, ranking=ranking, grading=grading)
+        result = score_bulk(
+            rubric, table, ranking=ranking, grading=grading, keep_attainment=True
+        )
+        assert np.array_equal(fast.total, result.total)
+        assert np.array_equal(fast.ranks, result.ranks)
         ranks, grades = _outcome(cards, tree, ranking, grading)
         assert result.grades is not None
         for row, card in enumerate(cards):

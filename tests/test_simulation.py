@@ -464,7 +464,7 @@ class TestFromBulk:
     def test_same_study_as_from_scorecards(self, season):
         rubric, evaluations, tree = season
         table = table_from_evaluations(rubric, evaluations, tree=tree)
-        bulk = Attainments.from_bulk(score_bulk(rubric, table))
+        bulk = Attainments.from_bulk(score_bulk(rubric, table, keep_attainment=True))
         exact = Attainments.from_scorecards(
             rubric, score_all(rubric, evaluations), tree
         )
@@ -480,7 +480,7 @@ class TestFromBulk:
         rubric, evaluations = two_section_example()
         tree = org_tree({"党群部门": ["a", "b"]})
         table = table_from_evaluations(rubric, evaluations, tree=tree)
-        result = score_bulk(rubric, table, keep_attainment=False)
+        result = score_bulk(rubric, table)  # the default keeps no matrix
         with pytest.raises(InvalidValueError, match="keep_attainment"):
             Attainments.from_bulk(result)
 

@@ -11,12 +11,10 @@ from numpy.typing import NDArray
 
 from pbcheck.bulk._plan import COUNT_LIMIT, LeafPlan, Plan
 from pbcheck.bulk._table import cell_path
-from pbcheck.errors import InvalidValueError, Problem
+from pbcheck.errors import MAX_PROBLEMS, InvalidValueError, Problem
 
 #: Rows scored at a time inside a chunk, so temporaries stay in cache.
 BLOCK_ROWS = 2048
-#: At most this many problems are listed; the rest are counted.
-MAX_PROBLEMS = 100
 #: Beyond this magnitude a float is not read as a decimal (it saturates any rule).
 _HUGE = float(2**50)
 

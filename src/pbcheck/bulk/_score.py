@@ -183,8 +183,9 @@ def score_chunk(  # noqa: PLR0913 - keyword options
             do not apply (合理缺项), as :attr:`BulkTable.not_applicable`.
 
     Raises:
-        ValidationError: every problem of the chunk's cells (the first 100
-            listed, the rest counted), or why the rubric is outside the bulk
+        ValidationError: every problem of the chunk's cells (the first
+            :data:`~pbcheck.errors.MAX_PROBLEMS` listed, the rest counted in
+            ``omitted``), or why the rubric is outside the bulk
             layout.
         MissingExtraError: ``engine="numba"`` without Numba.
 
@@ -220,19 +221,17 @@ def score_chunk(  # noqa: PLR0913 - keyword options
 def _invalid(
     rubric: Rubric | str, problems: Problems, first: int, last: int
 ) -> ValidationError:
-    """The error for *problems* found in rows *first*–*last*: 100 listed, all counted."""
+    """The error for *problems* found in rows *first*–*last*.
+
+    The first :data:`~pbcheck.errors.MAX_PROBLEMS` are listed and the rest
+    counted (``omitted``), as every other collector of problems does.
+    """
     found = list(problems.found)
-    if problems.count > len(found):
-        found.append(
-            InvalidValueError(
-                ("table",),
-                problems.count,
-                f"… and {problems.count - len(found)} more problems",
-            )
-        )
     name = f"rubric {rubric.id!r}" if isinstance(rubric, Rubric) else repr(rubric)
     return ValidationError(
-        f"invalid bulk table for {name} (rows {first}–{last})", found
+        f"invalid bulk table for {name} (rows {first}–{last})",
+        found,
+        omitted=max(problems.count - len(found), 0),
     )
 
 
@@ -807,7 +806,8 @@ def iter_score(  # noqa: PLR0913 - keyword options
     count from the first chunk.  A chunk with bad cells does not stop the
     run: once one is found, nothing more is yielded, every later chunk is
     still checked, and one :class:`~pbcheck.errors.ValidationError` at the
-    end names the problems of all of them (the first 100, and a count).
+    end names the problems of all of them (the first
+    :data:`~pbcheck.errors.MAX_PROBLEMS`, and a count of the rest).
 
     >>> import numpy as np
     >>> from pbcheck import Indicator, PassFail, Rubric, Section

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from pbcheck._numbers import format_exact as _f
 from pbcheck.bulk._fused import Engine
-from pbcheck.bulk._kernel import MAX_PROBLEMS, Problems
+from pbcheck.bulk._kernel import Problems
 from pbcheck.bulk._plan import INT_EXACT
 from pbcheck.bulk._score import (
     DEFAULT_DECIMALS,
@@ -35,7 +35,7 @@ from pbcheck.bulk._score import (
     score_chunk,
 )
 from pbcheck.bulk._table import BulkLayout, BulkTable, cell_path
-from pbcheck.errors import Id, InvalidValueError, Problem, ValidationError
+from pbcheck.errors import MAX_PROBLEMS, Id, InvalidValueError, Problem, ValidationError
 from pbcheck.model.rubric import Rubric
 from pbcheck.model.rubric_set import RubricSet
 from pbcheck.outcomes.grading import GradingPolicy
@@ -410,7 +410,7 @@ def score_bulk(  # noqa: PLR0913 - keyword options
     decimals: int = DEFAULT_DECIMALS,
     ranking: RankingPolicy | None = None,
     grading: GradingPolicy | None = None,
-    keep_attainment: bool = True,
+    keep_attainment: bool = False,
     threads: int = 1,
     engine: Engine = "auto",
     not_applicable: object = None,
@@ -430,7 +430,11 @@ def score_bulk(  # noqa: PLR0913 - keyword options
             each float must be the double nearest to such a decimal.
         ranking: tie rules, as :func:`pbcheck.rank_within`.
         grading: grades, as :func:`pbcheck.grade` with the series as groups.
-        keep_attainment: keep the ``N × M`` attainment matrix.
+        keep_attainment: also keep the ``N × M`` attainment matrix
+            (:attr:`BulkResult.attainment`), which the what-if simulation
+            (:meth:`~pbcheck.whatif.simulation.Attainments.from_bulk`) needs.
+            Off by default: it is as large as the input and, on 1,000,000 ×
+            65, makes the call about twice as slow.
         threads: score blocks of rows on this many threads (same result).
         engine: ``"auto"``, ``"numpy"`` or ``"numba"``, as :func:`score_chunk`
             (same result).

@@ -19,10 +19,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from pbcheck.bulk._kernel import MAX_PROBLEMS, Problems
+from pbcheck.bulk._kernel import Problems
 from pbcheck.bulk._plan import Plan, applicable_shares, compile_plan
 from pbcheck.bulk._table import BulkTable
-from pbcheck.errors import InvalidValueError, Problem
+from pbcheck.errors import MAX_PROBLEMS, InvalidValueError, Problem
 from pbcheck.model.rubric import ROOT, Rubric
 
 __all__ = ["Patterns", "derived_plan"]

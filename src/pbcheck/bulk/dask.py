@@ -415,7 +415,7 @@ def score_dask(  # noqa: PLR0913 - keyword options, one per block of the table
             is wrong with the blocks' shapes, types and chunks — before any
             block is scored; or, once every block is scored, every problem
             of their cells, in one error, with rows numbered in the whole
-            input (the first 100 listed, the rest counted), as
+            input (the first :data:`~pbcheck.errors.MAX_PROBLEMS` listed, the rest counted), as
             :func:`~pbcheck.bulk.score_bulk_chunks` does.
         InvalidTypeError: *values* is neither a Dask array nor a Dask
             DataFrame.

@@ -292,7 +292,7 @@ class Attainments:
 
         The columns are the rubric's regular indicators (so its levels below
         the top must roll up by weighted sum or mean); the result must keep
-        its attainment matrix (``keep_attainment=True``, the default).
+        its attainment matrix: score with ``keep_attainment=True``.
 
         Raises:
             InvalidValueError: the result was scored without its attainment matrix.
@@ -303,7 +303,9 @@ class Attainments:
         >>> rubric, evaluations = two_section_example()
         >>> tree = org_tree({"党群部门": ["a", "b"]})
         >>> table = table_from_evaluations(rubric, evaluations, tree=tree)
-        >>> bulk = Attainments.from_bulk(score_bulk(rubric, table))
+        >>> bulk = Attainments.from_bulk(
+        ...     score_bulk(rubric, table, keep_attainment=True)
+        ... )
         >>> exact = Attainments.from_scorecards(
         ...     rubric, score_all(rubric, evaluations), tree
         ... )

@@ -23,6 +23,7 @@ import attrs
 from pbcheck._numbers import whole_at_least
 from pbcheck.errors import (
     DOCUMENT,
+    MAX_PROBLEMS,
     InvalidTypeError,
     InvalidValueError,
     Problem,
@@ -312,7 +313,9 @@ def decode(
     walker = _Walk(limits, given)
     result = walker.visit(parsed, (), 0)
     if walker.problems:
-        raise ValidationError("unreadable document", walker.problems)
+        raise ValidationError(
+            "unreadable document", walker.problems, omitted=walker.omitted
+        )
     return result
 
 
@@ -333,7 +336,10 @@ class _Walk:
         # results document's room: messages name both.
         self.given = given or limits
         self.items = 0
+        # The first MAX_PROBLEMS, and a count of the rest: a document of a
+        # million NaNs costs a counter, not a million problems.
         self.problems: list[Problem] = []
+        self.omitted = 0
         self.stopped = False
 
     def visit(self, value: object, path: Path, depth: int) -> object:  # noqa: PLR0911 - one branch per kind of value
@@ -354,9 +360,7 @@ class _Walk:
             return None
         if isinstance(value, dict):
             for key in getattr(value, "duplicates", ()):
-                self.problems.append(
-                    InvalidValueError((DOCUMENT, *path, key), None, "is given twice")
-                )
+                self._add((*path, key), None, "is given twice")
             return {
                 key: self.visit(item, (*path, key), depth + 1)
                 for key, item in value.items()
@@ -370,39 +374,34 @@ class _Walk:
             isinstance(value, Decimal) and not value.is_finite()
         ):
             text = value.text if isinstance(value, _NonFinite) else str(value)
-            self.problems.append(
-                InvalidValueError(
-                    (DOCUMENT, *path),
-                    text,
-                    "is not a finite number; NaN and Infinity are refused",
-                )
+            self._add(
+                path, text, "is not a finite number; NaN and Infinity are refused"
             )
             return None
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                self.problems.append(
-                    InvalidValueError(
-                        (DOCUMENT, *path),
-                        value.isoformat(),
-                        "must carry its UTC offset (e.g. 2026-04-30T23:30:00+08:00) "
-                        "or be a plain date",
-                    )
+                self._add(
+                    path,
+                    value.isoformat(),
+                    "must carry its UTC offset (e.g. 2026-04-30T23:30:00+08:00) "
+                    "or be a plain date",
                 )
                 return None
             return value.isoformat()
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, time):
-            self.problems.append(
-                InvalidValueError(
-                    (DOCUMENT, *path),
-                    value.isoformat(),
-                    "a time of day alone is refused",
-                )
-            )
+            self._add(path, value.isoformat(), "a time of day alone is refused")
             return None
         return value
 
+    def _add(self, path: Path, value: object, message: str) -> None:
+        """Keep a problem while there is room, else only count it."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(InvalidValueError((DOCUMENT, *path), value, message))
+        else:
+            self.omitted += 1
+
     def _stop(self, path: Path, message: str) -> None:
-        self.problems.append(InvalidValueError((DOCUMENT, *path), None, message))
+        self._add(path, None, message)
         self.stopped = True
