@@ -23,9 +23,11 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_PLACES",
     "Exact",
+    "Reason",
     "RoundingPolicy",
     "format_exact",
     "to_exact",
+    "words",
 ]
 
 #: What pbcheck accepts wherever it wants an exact number.
@@ -251,6 +253,58 @@ class RoundingPolicy:
         """The rounded value as text, always with ``places`` decimals."""
         return f"{self.apply(value):.{self.places}f}"
 
+    def show(self, value: Fraction) -> str:
+        """An amount inside a sentence (a reason, a formula): short, never a fraction.
+
+        The one rule for amounts people read in words: a value with at most
+        ``places`` decimals is written exactly and without padding (``2``,
+        ``1.5``); any other is rounded to ``places`` (``32/17`` → ``1.88``),
+        so no ``a/b`` ever reaches a reader.  Tables and totals use
+        :meth:`format` (always ``places`` decimals) or :meth:`format_long`.
+
+        >>> policy = RoundingPolicy()
+        >>> (
+        ...     policy.show(Fraction(2)),
+        ...     policy.show(Fraction(3, 2)),
+        ...     policy.show(Fraction(32, 17)),
+        ... )
+        ('2', '1.5', '1.88')
+        >>> RoundingPolicy(places=1).show(Fraction(11, 6))
+        '1.8'
+        """
+        if (value.denominator == 1) or (10**self.places % value.denominator == 0):
+            return format_exact(value)
+        return self.format(value)
+
+    def format_long(self, value: Fraction) -> str:
+        """A published value, with the longer decimal when rounding changed it.
+
+        A value the rounding leaves as it is shows as :meth:`format` does
+        (``87.50``).  Otherwise the longer decimal comes first, with as many
+        places as it takes to differ from the published figure (at most four
+        more than ``places``), then the published figure:
+        ``89.996，公布为 90.00``.  Where a rubric compares exact values
+        (``basis="exact"``), this is what shows a reader why two units
+        published alike rank apart, or why 90.00 is not a 90-point grade.
+
+        >>> policy = RoundingPolicy()
+        >>> policy.format_long(Fraction("87.5"))
+        '87.50'
+        >>> policy.format_long(Fraction("89.996"))
+        '89.996，公布为 90.00'
+        >>> policy.format_long(Fraction(26749787, 306000))
+        '87.418，公布为 87.42'
+        """
+        published = self.apply(value)
+        if published == value:
+            return self.format(value)
+        longer = published
+        for places in range(self.places + 1, self.places + 5):
+            longer = attrs.evolve(self, places=places).apply(value)
+            if longer != published:
+                break
+        return f"{longer}，公布为 {self.format(value)}"
+
 
 def _decimal(scaled: int, places: int) -> Decimal:
     """``scaled / 10**places`` as a :class:`~decimal.Decimal`, with every digit.
@@ -264,3 +318,55 @@ def _decimal(scaled: int, places: int) -> Decimal:
     sign = 1 if scaled < 0 else 0
     digits = tuple(int(d) for d in str(abs(scaled)))
     return Decimal((sign, digits, -places))
+
+
+_DEFAULT_ROUNDING = RoundingPolicy()
+
+
+@attrs.frozen
+class Reason:
+    """A reason in words with its exact amounts, worded at a rounding chosen later.
+
+    Scoring rules say why in a sentence, but they do not know the rubric's
+    rounding; a reason keeps its amounts exact and is worded when shown:
+    the scoring engine words every reason with the rubric's
+    :class:`RoundingPolicy` (by :meth:`RoundingPolicy.show`), ``str()`` with
+    the default (two places).  *parts* are text and exact amounts, in order.
+
+    >>> reason = Reason(("按比例得 2 × 80 ÷ 85，计 ", Fraction(32, 17), " 分"))
+    >>> str(reason)
+    '按比例得 2 × 80 ÷ 85，计 1.88 分'
+    >>> reason.render(RoundingPolicy(places=1))
+    '按比例得 2 × 80 ÷ 85，计 1.9 分'
+    >>> reason.amounts
+    (Fraction(32, 17),)
+    """
+
+    parts: tuple[str | Fraction, ...] = attrs.field(converter=tuple)
+
+    @property
+    def amounts(self) -> tuple[Fraction, ...]:
+        """The exact amounts of the reason, in order."""
+        return tuple(part for part in self.parts if not isinstance(part, str))
+
+    def render(self, rounding: RoundingPolicy = _DEFAULT_ROUNDING) -> str:
+        """The reason in words, each amount shown by ``rounding.show``."""
+        return "".join(
+            part if isinstance(part, str) else rounding.show(part)
+            for part in self.parts
+        )
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def words(reason: str | Reason, rounding: RoundingPolicy = _DEFAULT_ROUNDING) -> str:
+    """*reason* as text: a :class:`Reason` worded at *rounding*, a string as it is.
+
+    A rule of one's own may give its reason as plain text; the built-in rules
+    give a :class:`Reason`.
+
+    >>> words("达标，得满分 2 分"), words(Reason(("计 ", Fraction(1, 3), " 分")))
+    ('达标，得满分 2 分', '计 0.33 分')
+    """
+    return reason if isinstance(reason, str) else reason.render(rounding)

@@ -34,7 +34,7 @@ November–January and February–April:
 >>> outcome.points
 Fraction(5, 2)
 >>> print(outcome.reason)
-12个月中10个月达到每月至少1次（未达到：2025年8月、2025年12月），按达到比例计分：10/12 × 3 = 2.5 分
+12个月中10个月达到每月至少1次（未达到：2025年8月、2025年12月），按达到比例计分：10 ÷ 12 × 3，得 2.5 分
 
 The obligations of the 条例 fall on each branch (支部) in calendar periods.
 ``align="calendar"`` counts calendar months, quarters and half-years (cut to
@@ -56,7 +56,7 @@ last ones), and ``per_branch`` counts each of the unit's branches
 ...     held, cycle, Fraction(2), branches=("第一党支部", "第二党支部")
 ... )
 >>> print(outcome.reason)
-2个党支部，4个季度中3个季度各党支部均达到每季度至少1次（未达到：第二党支部 2025年第四季度未召开党员大会）；2026年4月（第二季度，部分）天数不足整季度的1/2，不计入，按达到比例计分：3/4 × 2 = 1.5 分
+2个党支部，4个季度中3个季度各党支部均达到每季度至少1次（未达到：第二党支部 2025年第四季度未召开党员大会）；2026年4月（第二季度，部分）天数不足整季度的一半，不计入，按达到比例计分：3 ÷ 4 × 2，得 1.5 分
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ from typing import (
 
 import attrs
 
-from pbcheck._numbers import Exact, to_exact
+from pbcheck._numbers import Exact, Reason, RoundingPolicy, to_exact
 from pbcheck._text import unsafe_character
 from pbcheck.errors import (
     InvalidTypeError,
@@ -93,6 +93,7 @@ from pbcheck.model.cycle import (
     SubPeriodAlignment,
     SubPeriodUnit,
 )
+from pbcheck.views.text import official_date
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -139,27 +140,21 @@ _UNIT_ZH = {
 }
 
 
-def _fmt(value: Fraction) -> str:
-    """An exact number as short text: ``3``, ``2.5``, ``-1``, ``5/3``."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    rest = value.denominator
-    for prime in (2, 5):
-        while rest % prime == 0:
-            rest //= prime
-    if rest != 1:  # no finite decimal expansion
-        return f"{value.numerator}/{value.denominator}"
-    scaled, places = abs(value), 0
-    while scaled.denominator != 1:
-        scaled, places = scaled * 10, places + 1
-    digits = str(scaled.numerator).rjust(places + 1, "0")
-    text = f"{digits[:-places]}.{digits[-places:]}"
-    return f"-{text}" if value < 0 else text
+_SHARES_ZH = {Fraction(1, 2): "一半"}
+_DIGITS_ZH = "〇一二三四五六七八九十"
 
 
-def _zh_date(day: date) -> str:
-    """``2025年10月31日``."""
-    return f"{day.year}年{day.month}月{day.day}日"
+def _share_zh(share: Fraction) -> str:
+    """A share of a period in words: ``一半``, ``三分之一``, ``百分之六十``.
+
+    >>> _share_zh(Fraction(1, 2)), _share_zh(Fraction(1, 3)), _share_zh(Fraction(3, 5))
+    ('一半', '三分之一', '五分之三')
+    """
+    if share in _SHARES_ZH:
+        return _SHARES_ZH[share]
+    if share.denominator <= 10:  # a digit or 十 in words
+        return f"{_DIGITS_ZH[share.denominator]}分之{_DIGITS_ZH[share.numerator]}"
+    return f"{RoundingPolicy().show(share * 100)}%"
 
 
 def _accept_exact(value: Exact | None) -> Fraction | None:
@@ -243,7 +238,7 @@ class FrequencyOutcome:
     counts: tuple[int, ...]
     met: tuple[SubPeriod, ...]
     missed: tuple[SubPeriod, ...]
-    reason: str
+    reason: Reason
     skipped: tuple[SubPeriod, ...] = ()
     not_due: tuple[SubPeriod, ...] = ()
     as_of: date | None = None
@@ -293,8 +288,8 @@ class ActivityOutcome(Protocol):
     >>> outcome = Frequency("cycle").evaluate(
     ...     [date(2025, 12, 26)], AssessmentCycle.cross_year(2025), Fraction(1)
     ... )
-    >>> outcome.points, outcome.reason
-    (Fraction(1, 1), '1个考核周期全部达到每个考核周期至少1次，按达到比例计分：1/1 × 1 = 1 分')
+    >>> outcome.points, str(outcome.reason)
+    (Fraction(1, 1), '1个考核周期全部达到每个考核周期至少1次，得满分 1 分')
     """
 
     @property
@@ -303,8 +298,12 @@ class ActivityOutcome(Protocol):
         ...
 
     @property
-    def reason(self) -> str:
-        """Why, in words."""
+    def reason(self) -> str | Reason:
+        """Why, in words.
+
+        Text, or a :class:`~pbcheck.model.rules.Reason` whose amounts the
+        scoring engine words with the rubric's rounding.
+        """
         ...
 
 
@@ -615,7 +614,7 @@ class Frequency:
         ...     as_of=date(2025, 10, 31),
         ... )
         >>> print(outcome.reason)
-        截至2025年10月31日，已到期6个月中4个月达到每月至少1次（未达到：2025年7月、2025年10月）；其余6个月尚未到期，不计入，按达到比例计分：4/6 × 3 = 2 分
+        截至2025年10月31日，已到期6个月中4个月达到每月至少1次（未达到：2025年7月、2025年10月）；其余6个月尚未到期，不计入，按达到比例计分：4 ÷ 6 × 3，得 2 分
         """
         maximum = _maximum(max_points)
         known = _checked_branches(branches)
@@ -676,7 +675,7 @@ class Frequency:
             counts=counts,
             met=tally.met,
             missed=tally.missed,
-            reason=f"{summary}{notes}，{arithmetic}",
+            reason=Reason((f"{summary}{notes}，", *arithmetic)),
             skipped=skipped,
             not_due=not_due,
             as_of=cutoff,
@@ -712,9 +711,10 @@ class Frequency:
         noun = _UNIT_ZH[self.per]
         if skipped:
             share = self.partial_share
+            # A share in words (一半, 三分之一), never "1/2".
             notes += (
                 f"；{'、'.join(p.label for p in skipped)}天数不足整{noun[2]}的"
-                f"{share.numerator}/{share.denominator}，不计入"
+                f"{_share_zh(share)}，不计入"
             )
         if not_due:
             notes += f"；其余{len(not_due)}{noun[1]}尚未到期，不计入"
@@ -722,33 +722,38 @@ class Frequency:
             notes += f"；另有{unattributed}条记录未注明党支部，不计入"
         return notes
 
-    def _score(self, maximum: Fraction, met: int, missed: int) -> tuple[Fraction, str]:
-        total = met + missed
-        if total == 0:
-            return (
-                maximum,
-                f"无应计的{_UNIT_ZH[self.per][2]}，得满分 {_fmt(maximum)} 分",
-            )
+    def _score(
+        self, maximum: Fraction, met: int, missed: int
+    ) -> tuple[Fraction, tuple[str | Fraction, ...]]:
+        """The points and the arithmetic, as the parts of a :class:`Reason`."""
+        if not missed:
+            lead = "" if met else f"无应计的{_UNIT_ZH[self.per][2]}，"
+            return maximum, (f"{lead}得满分 ", maximum, " 分")
         if self.scoring == "all_or_nothing":
-            if missed:
-                return Fraction(0), "须全部达到方可得分，得 0 分"
-            return maximum, f"得满分 {_fmt(maximum)} 分"
+            return Fraction(0), ("须全部达到方可得分，得 0 分",)
         if self.scoring == "per_period":
+            total = met + missed
             points = maximum * Fraction(met, total)
+            # "10 ÷ 12", not "10/12", which would read as a fraction; 得 (not
+            # =) because the points shown may be rounded.
             return points, (
-                f"按达到比例计分：{met}/{total} × {_fmt(maximum)} = {_fmt(points)} 分"
+                f"按达到比例计分：{met} ÷ {total} × ",
+                maximum,
+                "，得 ",
+                points,
+                " 分",
             )
         if self.deduction is None:  # pragma: no cover - prevented by validation
             raise PbcheckError("deduct_per_miss without a deduction")
         raw = maximum - self.deduction * missed
         each = "每个党支部" if self.per_branch == "each" else ""
-        text = (
-            f"{each}每缺1{_UNIT_ZH[self.per][1]}扣 {_fmt(self.deduction)} 分："
-            f"{_fmt(maximum)} − {_fmt(self.deduction)} × {missed} = {_fmt(raw)}"
-        )
+        parts: tuple[str | Fraction, ...] = (
+            f"{each}每缺1{_UNIT_ZH[self.per][1]}扣 ", self.deduction, " 分：",
+            maximum, " − ", self.deduction, f" × {missed} = ", raw,
+        )  # fmt: skip
         if raw < 0:
-            return Fraction(0), f"{text}，不低于 0，得 0 分"
-        return raw, f"{text} 分"
+            return Fraction(0), (*parts, "，不低于 0，得 0 分")
+        return raw, (*parts, " 分")
 
 
 class _Tally:
@@ -832,7 +837,7 @@ class _Tally:
     def summary(self, branch_count: int, cutoff: date | None) -> str:
         """The head of the reason: what was counted and what was missed."""
         rule = self.rule
-        head = "" if cutoff is None else f"截至{_zh_date(cutoff)}，"
+        head = "" if cutoff is None else f"截至{official_date(cutoff)}，"
         due = "" if cutoff is None else "已到期"
         if not self.counted:
             bare = _UNIT_ZH[rule.per][2]

@@ -40,8 +40,8 @@ from typing import (
 
 import attrs
 
+from pbcheck._numbers import Reason, to_exact, whole_at_least
 from pbcheck._numbers import format_exact as _f
-from pbcheck._numbers import to_exact, whole_at_least
 from pbcheck.errors import (
     Id,
     InvalidTypeError,
@@ -62,6 +62,7 @@ __all__ = [
     "PassFail",
     "PointsPerOccurrence",
     "RatioToTarget",
+    "Reason",
     "RuleClass",
     "RuleRegistry",
     "RuleResult",
@@ -78,13 +79,18 @@ ValueKind = Literal["pass_fail", "number", "count"]
 class RuleResult:
     """Points from one observed value, and the reason in words.
 
+    The built-in rules give a :class:`~pbcheck.model.rules.Reason`, whose
+    amounts stay exact until the scoring engine words them with the
+    rubric's rounding (``str()`` words them at two places); a rule of your
+    own may give plain text.  The exact points are :attr:`points`.
+
     >>> result = PassFail().points(False, Fraction(2))
-    >>> result.points, result.reason
+    >>> result.points, str(result.reason)
     (Fraction(0, 1), '未达标，得 0 分')
     """
 
     points: Fraction
-    reason: str
+    reason: str | Reason
 
 
 @runtime_checkable
@@ -189,8 +195,8 @@ def _count_problem(value: ObservedValue) -> str | None:
 class PassFail:
     """Full points when met (达标), none otherwise.
 
-    >>> PassFail().points(True, Fraction(2)).reason
-    '达标，得满分 2 分'
+    >>> print(PassFail().points(True, Fraction(2)).reason)
+    达标，得满分 2 分
     """
 
     value_kind: ClassVar[ValueKind] = "pass_fail"
@@ -211,8 +217,8 @@ class PassFail:
     def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
         """Full points for ``True``, zero for ``False``."""
         if value:
-            return RuleResult(max_points, f"达标，得满分 {_f(max_points)} 分")
-        return RuleResult(Fraction(0), "未达标，得 0 分")
+            return RuleResult(max_points, Reason(("达标，得满分 ", max_points, " 分")))
+        return RuleResult(Fraction(0), Reason(("未达标，得 0 分",)))
 
 
 @attrs.frozen
@@ -245,7 +251,7 @@ class DirectScore:
         """The score as given."""
         del max_points
         points = _as_fraction(value)
-        return RuleResult(points, f"考评直接评分 {_f(points)} 分")
+        return RuleResult(points, Reason(("考评直接评分 ", points, " 分")))
 
 
 def _positive(_: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
@@ -296,9 +302,14 @@ class RatioToTarget:
     Example: "≥85% of village secretaries are 双强" worth 2 points, measured
     at 80%:
 
-    >>> rule = RatioToTarget(target=85)
-    >>> rule.points(Fraction(80), Fraction(2))
-    RuleResult(points=Fraction(32, 17), reason='实测 80，目标 85，按比例得 2 × (80 − 0) / (85 − 0) = 32/17 分')
+    >>> result = RatioToTarget(target=85).points(Fraction(80), Fraction(2))
+    >>> result.points
+    Fraction(32, 17)
+    >>> print(result.reason)
+    实测 80，目标 85，按比例计 2 × 80 ÷ 85，得 1.88 分
+
+    The reason rounds only what it shows (here to the default two places;
+    the scoring engine uses the rubric's rounding); the points stay exact.
     """
 
     target: Fraction = attrs.field(converter=_target, validator=_positive)
@@ -329,23 +340,31 @@ class RatioToTarget:
     def points(self, value: ObservedValue, max_points: Fraction) -> RuleResult:
         """Points along the linear curve described above."""
         measured = _as_fraction(value)
-        head = f"实测 {_f(measured)}，目标 {_f(self.target)}"
+        head = ("实测 ", measured, "，目标 ", self.target)
         if measured >= self.target:
             return RuleResult(
-                max_points, f"{head}，达到目标，得满分 {_f(max_points)} 分"
+                max_points, Reason((*head, "，达到目标，得满分 ", max_points, " 分"))
             )
         if measured <= self.zero_below:
             return RuleResult(
-                Fraction(0), f"{head}，不高于 {_f(self.zero_below)}，得 0 分"
+                Fraction(0), Reason((*head, "，不高于 ", self.zero_below, "，得 0 分"))
             )
         points = (
             max_points * (measured - self.zero_below) / (self.target - self.zero_below)
         )
+        # The arithmetic in words, with ÷ rather than a fraction bar: "80/85"
+        # would read as a fraction.  Amounts a reader cannot check exactly
+        # are rounded; "得" (not "=") does not claim the rounded figure is exact.
+        if self.zero_below:
+            ratio: tuple[str | Fraction, ...] = (
+                " × (", measured, " − ", self.zero_below, ") ÷ (",
+                self.target, " − ", self.zero_below, ")",
+            )  # fmt: skip
+        else:
+            ratio = (" × ", measured, " ÷ ", self.target)
         return RuleResult(
             points,
-            f"{head}，按比例得 {_f(max_points)} × ({_f(measured)} − "
-            f"{_f(self.zero_below)}) / ({_f(self.target)} − {_f(self.zero_below)}) "
-            f"= {_f(points)} 分",
+            Reason((*head, "，按比例计 ", max_points, *ratio, "，得 ", points, " 分")),
         )
 
 
@@ -378,8 +397,8 @@ class Tiers:
     earns nothing.
 
     >>> films = Tiers([(4, 1), (6, "1.5"), (8, 2)])  # education films a year
-    >>> films.points(Fraction(7), Fraction(2)).reason
-    '实测 7，达到 6 档，得 1.5 分'
+    >>> print(films.points(Fraction(7), Fraction(2)).reason)
+    实测 7，达到 6 档，得 1.5 分
     """
 
     tiers: tuple[tuple[Fraction, Fraction], ...] = attrs.field(converter=_tiers)
@@ -439,11 +458,22 @@ class Tiers:
         if not reached:
             return RuleResult(
                 Fraction(0),
-                f"实测 {_f(measured)}，未达到最低档 {_f(self.tiers[0][0])}，得 0 分",
+                Reason(
+                    (
+                        "实测 ",
+                        measured,
+                        "，未达到最低档 ",
+                        self.tiers[0][0],
+                        "，得 0 分",
+                    )
+                ),
             )
         threshold, points = reached[-1]
         return RuleResult(
-            points, f"实测 {_f(measured)}，达到 {_f(threshold)} 档，得 {_f(points)} 分"
+            points,
+            Reason(
+                ("实测 ", measured, "，达到 ", threshold, " 档，得 ", points, " 分")
+            ),
         )
 
 
@@ -453,8 +483,8 @@ class DeductionPerOccurrence:
 
     E.g. −0.5 for each missing record, not below 0:
 
-    >>> DeductionPerOccurrence(per="0.5").points(3, Fraction(2)).reason
-    '发生 3 次，每次扣 0.5 分，2 − 1.5 = 0.5 分'
+    >>> print(DeductionPerOccurrence(per="0.5").points(3, Fraction(2)).reason)
+    发生 3 次，每次扣 0.5 分，2 − 1.5 = 0.5 分
     """
 
     per: Fraction = attrs.field(converter=_per, validator=_positive)
@@ -485,13 +515,13 @@ class DeductionPerOccurrence:
         """Full points less ``per`` per occurrence, floored."""
         deducted = self.per * Fraction(value)
         points = max(max_points - deducted, self.floor)
-        reason = (
-            f"发生 {value} 次，每次扣 {_f(self.per)} 分，"
-            f"{_f(max_points)} − {_f(deducted)} = {_f(max_points - deducted)} 分"
-        )
+        parts: tuple[str | Fraction, ...] = (
+            f"发生 {value} 次，每次扣 ", self.per, " 分，",
+            max_points, " − ", deducted, " = ", max_points - deducted, " 分",
+        )  # fmt: skip
         if points != max_points - deducted:
-            reason += f"，不低于 {_f(self.floor)} 分，得 {_f(points)} 分"
-        return RuleResult(points, reason)
+            parts += ("，不低于 ", self.floor, " 分，得 ", points, " 分")
+        return RuleResult(points, Reason(parts))
 
 
 @attrs.frozen
@@ -534,10 +564,10 @@ class PointsPerOccurrence:
         """``per`` × count, capped."""
         cap = max_points if self.cap is None else self.cap
         earned = self.per * Fraction(value)
-        reason = f"发生 {value} 次，每次 {_f(self.per)} 分，计 {_f(earned)} 分"
+        parts = (f"发生 {value} 次，每次 ", self.per, " 分，计 ", earned, " 分")
         if earned > cap:
-            return RuleResult(cap, f"{reason}，封顶 {_f(cap)} 分")
-        return RuleResult(earned, reason)
+            return RuleResult(cap, Reason((*parts, "，封顶 ", cap, " 分")))
+        return RuleResult(earned, Reason(parts))
 
 
 @attrs.frozen
@@ -570,14 +600,20 @@ class CountAtLeast:
         count = Fraction(value)
         head = f"完成 {value} 次，要求至少 {self.required} 次"
         if count >= self.required:
-            return RuleResult(max_points, f"{head}，得满分 {_f(max_points)} 分")
+            return RuleResult(
+                max_points, Reason((f"{head}，得满分 ", max_points, " 分"))
+            )
         if not self.partial:
-            return RuleResult(Fraction(0), f"{head}，未达要求，得 0 分")
+            return RuleResult(Fraction(0), Reason((f"{head}，未达要求，得 0 分",)))
         points = max_points * count / self.required
+        # ÷, not "10/12": a count over a count would read as a fraction.
         return RuleResult(
             points,
-            f"{head}，按比例得 {_f(max_points)} × {value}/{self.required} = {_f(points)} 分",
-        )
+            Reason(
+                (f"{head}，按比例计 ", max_points, f" × {value} ÷ {self.required}，得 ",
+                 points, " 分")
+            ),
+        )  # fmt: skip
 
 
 # -- the registry -----------------------------------------------------------------
