@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,33 +78,43 @@ def _as_postgres() -> list[str]:
         return [runuser, "-u", _USER, "--"]
     su = shutil.which("su")
     if su is None:
-        pytest.skip("running as root without runuser or su: cannot start PostgreSQL")
+        raise PostgresUnavailable("running as root without runuser or su")
     return [su, _USER, "-s", "/bin/sh", "-c", '"$0" "$@"']
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL server of its own for this test session."""
+class PostgresUnavailable(Exception):
+    """The server cannot be started here (no binaries, no postgres user, …)."""
+
+
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """Start a PostgreSQL server in a temporary directory; stop it and remove it after.
+
+    Raises:
+        PostgresUnavailable: no server binaries, or root without a way to
+            become the postgres user.
+    """
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if initdb is None or pg_ctl is None:
-        pytest.skip(
+        raise PostgresUnavailable(
             "PostgreSQL SERVER BINARIES NOT FOUND (initdb, pg_ctl on PATH or in "
             "/usr/lib/postgresql/15/bin): the store's PostgreSQL tests did not "
             "run; install postgresql-15 to run them"
         )
-    pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is missing")
+    prefix = _as_postgres()
     root = Path(tempfile.mkdtemp(prefix="pbcheck-pg-"))
     data, sockets, log = root / "data", root / "sockets", root / "server.log"
     sockets.mkdir()
-    prefix = _as_postgres()
     if prefix:
-        import pwd
+        import pwd  # POSIX only, and only needed as root
 
         try:
             owner = pwd.getpwnam(_USER)
         except KeyError:
             shutil.rmtree(root, ignore_errors=True)
-            pytest.skip("running as root and there is no postgres user")
+            raise PostgresUnavailable(
+                "running as root and there is no postgres user"
+            ) from None
         for path in (root, sockets):
             os.chown(path, owner.pw_uid, owner.pw_gid)
 
@@ -113,31 +124,32 @@ def postgres_server() -> Iterator[PostgresServer]:
     port = _free_port()
     started = False
     try:
-        run(
-            initdb,
-            "-D",
-            str(data),
-            "-U",
-            _USER,
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        )
-        options = (
-            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        run(pg_ctl, "-D", str(data), "-l", str(log), "-w", "-o", options, "start")
+        try:
+            run(
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                _USER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            )
+            options = (
+                f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            )
+            run(pg_ctl, "-D", str(data), "-l", str(log), "-w", "-o", options, "start")
+        except subprocess.CalledProcessError as exc:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            raise RuntimeError(
+                f"PostgreSQL did not start: {exc.stderr.decode(errors='replace')}\n{text}"
+            ) from exc
         started = True
         yield PostgresServer(port, sockets)
-    except subprocess.CalledProcessError as exc:
-        text = log.read_text(errors="replace") if log.exists() else ""
-        raise RuntimeError(
-            f"PostgreSQL did not start: {exc.stderr.decode(errors='replace')}\n{text}"
-        ) from exc
     finally:
         if started:
             subprocess.run(
@@ -146,3 +158,14 @@ def postgres_server() -> Iterator[PostgresServer]:
                 capture_output=True,
             )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of its own for this test session (skipped, loudly, without one)."""
+    pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is missing")
+    try:
+        with running_postgres() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))

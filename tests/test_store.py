@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pbcheck import Observation
+from pbcheck import Observation, OutcomePolicy
 from pbcheck.errors import (
     ConflictError,
     InvalidValueError,
@@ -45,6 +45,7 @@ from pbcheck.season import (
 from pbcheck.season.ledger import Ledger
 from pbcheck.season.plan import SeasonPlan
 from pbcheck.store import SCHEMA_VERSION, ChainSummary, Store, _codec, _schema
+from pbcheck.testing import grading_policies, outcome_policies
 from pbcheck.testing._store import HOSTILE_IDS, season_events
 from store_postgres import PostgresServer, postgres_server  # noqa: F401 - fixture
 
@@ -716,3 +717,90 @@ def test_every_plan_field_is_stored() -> None:
     assert fields == held | in_results
     assert held <= set(stored)
     assert _codec.decode_plan(_codec.encode_plan(_plan())) == _plan()
+
+
+def test_a_plan_with_a_rubric_set_and_a_custom_policy_reads_back_equal() -> None:
+    """A RubricSet, a non-default OutcomePolicy and chosen units survive the definitions."""
+    from pbcheck import RubricSet
+    from pbcheck.outcomes.grading import GradingPolicy
+    from pbcheck.outcomes.ranking import RankingPolicy
+
+    rubric = simple_rubric()
+    plan = attrs.evolve(
+        _plan(units=("a", "b", "c")),
+        rubric=RubricSet([rubric], by_series={"党群部门": rubric.id}),
+        policy=OutcomePolicy(
+            ranking=RankingPolicy(ties="dense"),
+            grading=GradingPolicy.standard(),
+        ),
+        publicity_days=7,
+        unit_ids=("a", "b"),
+    )
+    text = _codec.encode_plan(plan)
+    back = _codec.decode_plan(text)
+    assert back == plan
+    assert back.policy == plan.policy
+    assert back.policy != OutcomePolicy()
+    assert _codec.encode_plan(back) == text
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])
+def test_verify_reads_in_chunks_and_still_names_the_first_bad_event(
+    version: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With bodies decoded two at a time, a body that hashes right but is no event is named."""
+    from pbcheck.store import _chain
+
+    monkeypatch.setattr(_chain, "CHUNK", 2)
+    url = f"sqlite:///{tmp_path / 'season.db'}"
+    with Store(url) as store:
+        store.init()
+        _small_season(store)
+        rows = _raw_rows(url, "2025")
+        previous = rows[version - 1][5]
+        # An administrator rewrites the chain from this event on: sound
+        # hashes, a body that is not an event.
+        body = '{"kind":"submitted"}'
+        with _administrator(url) as connection:
+            for row in rows[version - 1 :]:
+                text = body if row[1] == version else row[3]
+                connection.execute(
+                    sa.update(_schema.events)
+                    .where(
+                        _schema.events.c.season_id == "2025",
+                        _schema.events.c.version == row[1],
+                    )
+                    .values(
+                        body=text,
+                        previous_hash=previous,
+                        hash=_chain.link(previous, text),
+                    )
+                )
+                previous = _chain.link(previous, text)
+        with pytest.raises(
+            TamperedError, match="not an event pbcheck writes"
+        ) as caught:
+            store.verify("2025")
+        assert caught.value.position == version
+
+
+_PLAN = _plan()
+_DEFAULT_POLICY = OutcomePolicy()
+
+
+@given(
+    policy=st.one_of(
+        outcome_policies(),
+        grading_policies().map(
+            lambda grading: attrs.evolve(_DEFAULT_POLICY, grading=grading)
+        ),
+    )
+)
+def test_every_outcome_policy_reads_back_equal_from_the_definitions(
+    policy: object,
+) -> None:
+    """Any outcome policy (ranking, grading with gates and overrides, lists) survives the definitions."""
+    plan = attrs.evolve(_PLAN, policy=policy)
+    text = _codec.encode_plan(plan)
+    assert _codec.decode_plan(text) == plan
+    assert _codec.encode_plan(_codec.decode_plan(text)) == text

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from pbcheck.errors import TamperedError
 from pbcheck.season.events import Event, SeasonOpened
-from pbcheck.store._codec import CodecError, decode_event, digest
+from pbcheck.store._codec import CHUNK, CodecError, decode_events, digest
 
 __all__ = ["GENESIS", "Row", "check", "link", "stored_instant"]
 
@@ -75,9 +75,44 @@ def check(
     Raises:
         TamperedError: naming the first row that breaks the chain.
     """
+    linked = _linked(season_id, rows)
+    latest: datetime | None = None  # in UTC
+    while True:
+        # Bodies are decoded a chunk at a time (one interchange document);
+        # a chunk ends early at the first row whose link is broken, so the
+        # rows before it are still checked, in order, before that is named.
+        chunk: list[Row] = []
+        broken: TamperedError | None = None
+        try:
+            for row in linked:
+                chunk.append(row)
+                if len(chunk) == CHUNK:
+                    break
+        except TamperedError as exc:
+            broken = exc
+        if not chunk and broken is None:
+            return
+        try:
+            events = decode_events([row.body for row in chunk])
+        except CodecError as exc:
+            raise TamperedError(
+                season_id,
+                chunk[exc.index].version,
+                f"its body is not an event pbcheck writes: {exc}",
+            ) from None
+        for row, event in zip(chunk, events, strict=True):
+            latest = _check_event(season_id, definitions_digest, row, event, latest)
+            yield row, event
+        if broken is not None:
+            raise broken
+        if len(chunk) < CHUNK:
+            return
+
+
+def _linked(season_id: str, rows: Iterable[Row]) -> Iterator[Row]:
+    """The rows, each checked to continue the chain (version, hash, link)."""
     previous = GENESIS
     expected = 1
-    latest: datetime | None = None  # in UTC
     for row in rows:
         if row.version != expected:
             raise TamperedError(
@@ -98,38 +133,42 @@ def check(
                 f"its previous hash is not event {expected - 1}'s hash: events "
                 "before it were removed, reordered or replaced",
             )
-        try:
-            event = decode_event(row.body)
-        except CodecError as exc:
-            raise TamperedError(
-                season_id, expected, f"its body is not an event pbcheck writes: {exc}"
-            ) from None
-        if row.kind != event.kind or _utc(row.recorded_at) != _utc(event.at):
-            raise TamperedError(
-                season_id,
-                expected,
-                "its kind or recorded_at column does not match its body",
-            )
-        at = _utc(event.at)
-        if latest is not None and at < latest:
-            # The ledger records events in time order; a stored event dated
-            # before the one it follows was moved.
-            raise TamperedError(
-                season_id,
-                expected,
-                f"it is dated {event.at.isoformat()}, before event "
-                f"{expected - 1} ({latest.isoformat()}): events were reordered",
-            )
-        latest = at
-        if expected == 1:
-            _check_opening(season_id, definitions_digest, event)
-        elif isinstance(event, SeasonOpened):
-            raise TamperedError(
-                season_id, expected, "it opens the season again (only event 1 may)"
-            )
-        yield row, event
+        yield row
         previous = row.hash
         expected += 1
+
+
+def _check_event(
+    season_id: str,
+    definitions_digest: str,
+    row: Row,
+    event: Event,
+    latest: datetime | None,
+) -> datetime:
+    """Check a decoded row against its columns and the one before; its UTC time."""
+    if row.kind != event.kind or _utc(row.recorded_at) != _utc(event.at):
+        raise TamperedError(
+            season_id,
+            row.version,
+            "its kind or recorded_at column does not match its body",
+        )
+    at = _utc(event.at)
+    if latest is not None and at < latest:
+        # The ledger records events in time order; a stored event dated
+        # before the one it follows was moved.
+        raise TamperedError(
+            season_id,
+            row.version,
+            f"it is dated {event.at.isoformat()}, before event "
+            f"{row.version - 1} ({latest.isoformat()}): events were reordered",
+        )
+    if row.version == 1:
+        _check_opening(season_id, definitions_digest, event)
+    elif isinstance(event, SeasonOpened):
+        raise TamperedError(
+            season_id, row.version, "it opens the season again (only event 1 may)"
+        )
+    return at
 
 
 def _check_opening(season_id: str, definitions_digest: str, event: Event) -> None:

@@ -14,10 +14,11 @@ store.  The interchange has no public converter for a single record, so
 the records of an event travel inside one evaluation (the *carrier*) and
 are taken out of it again: the body holds the lists of records only.
 
-A season's definitions are an empty ``results`` document — it embeds the
-rubric (or rubric set), the org tree, the cycle and the outcome policy in
-their interchange forms — plus the authority and the 公示 length, in a
-small JSON object of our own.
+A season's definitions are the interchange documents of its rubric (or
+rubric set), org tree and cycle, and — in a small JSON object of our own,
+as the interchange has no document of them — a custom outcome policy, the
+authority, the 公示 length and the assessed units.  A plan whose stored
+form would not read back equal is refused when the season is created.
 """
 
 from __future__ import annotations
@@ -25,19 +26,24 @@ from __future__ import annotations
 import hashlib
 import json
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from fractions import Fraction
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
+import cattrs
 
+from pbcheck._exact_text import format_exact
 from pbcheck.errors import InvalidValueError, PbcheckError
 from pbcheck.io.interchange import SCHEMA_VERSION as DOCUMENT_VERSION
 from pbcheck.io.interchange import dumps, loads
 from pbcheck.model.evaluation import Evaluation, Observation
-from pbcheck.outcomes.season import OutcomePolicy, Results
+from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
+from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.season import events as season_events
 from pbcheck.season.authority import Actor, Authority
 from pbcheck.season.events import EVENT_KINDS, Event
@@ -48,23 +54,34 @@ __all__ = [
     "CodecError",
     "canonical",
     "decode_event",
+    "decode_events",
     "decode_plan",
     "digest",
     "encode_event",
+    "encode_events",
     "encode_plan",
 ]
+
+#: Events encoded or decoded together (one interchange document per chunk).
+CHUNK = 1000
 
 #: The version of the definitions' JSON object (not the store's schema).
 DEFINITIONS_FORMAT = 1
 
-# The carrier evaluation's unit id: any valid id; it is never stored.
-_CARRIER = "carrier"
 # The indicator id of the observation that carries a list of evidence.
 _EVIDENCE_CARRIER = "evidence"
 
 
 class CodecError(PbcheckError):
-    """A stored text that is not a body or definitions this pbcheck writes."""
+    """A stored text that is not a body or definitions this pbcheck writes.
+
+    Attributes:
+        index: the place of the bad text in the batch decoded.
+    """
+
+    def __init__(self, message: str, *, index: int = 0) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 def canonical(value: object) -> str:
@@ -88,19 +105,84 @@ def digest(text: str) -> str:
 
 
 # -- records, through the interchange's evaluations document ------------------
+#
+# Each event with records gets its own carrier evaluation, with a unit id of
+# its place in the batch, and a batch of events travels as one evaluations
+# document: one dumps or loads per batch, not per event (half the cost).
 
 
-def _carried(evaluation: Evaluation) -> dict[str, Any]:
-    """The interchange form of *evaluation*'s records, as plain JSON values."""
-    document = json.loads(dumps([evaluation]))
-    carried: dict[str, Any] = document["evaluations"][0]
-    return carried
+def _carrier_of(event: Event, unit_id: str) -> Evaluation | None:
+    """The carrier of *event*'s records, or ``None`` for an event without any."""
+    if isinstance(event, season_events.Submitted):
+        branches = sorted({a.branch for a in event.activities if a.branch is not None})
+        return Evaluation(
+            unit_id,
+            observations=event.observations,
+            activities=event.activities,
+            incidents=event.incidents,
+            branches=branches,
+        )
+    if isinstance(event, season_events.NotApplicableMarked):
+        return Evaluation(unit_id, not_applicable=[event.marker])
+    if isinstance(event, season_events.ObjectionDecided):
+        return Evaluation(
+            unit_id, observations=event.corrections, not_applicable=event.not_applicable
+        )
+    if isinstance(event, season_events.RectificationClosed):
+        holder = Observation(_EVIDENCE_CARRIER, True, evidence=event.evidence)
+        return Evaluation(unit_id, observations=[holder])
+    return None
 
 
-def _carrier(**records: list[Any]) -> Evaluation:
-    """An evaluation rebuilt from records in their interchange form."""
-    body: dict[str, Any] = {"unit_id": _CARRIER}
-    body.update({name: value for name, value in records.items() if value})
+def _body_records(kind: str, carried: Mapping[str, Any]) -> dict[str, Any]:
+    """The body's record fields from a carrier in its interchange form."""
+    if kind == "submitted":
+        return {
+            "observations": carried.get("observations", []),
+            "activities": carried.get("activities", []),
+            "incidents": carried.get("incidents", []),
+        }
+    if kind == "not_applicable_marked":
+        return {"marker": carried["not_applicable"][0]}
+    if kind == "objection_decided":
+        return {
+            "corrections": carried.get("observations", []),
+            "not_applicable": carried.get("not_applicable", []),
+        }
+    return {"evidence": carried["observations"][0].get("evidence", [])}
+
+
+def _carried_of(
+    kind: str, body: Mapping[str, Any], unit_id: str
+) -> dict[str, Any] | None:
+    """The carrier, in its interchange form, of a body's record fields."""
+    records: dict[str, list[Any]]
+    if kind == "submitted":
+        records = {
+            "observations": _list(body, "observations"),
+            "activities": _list(body, "activities"),
+            "incidents": _list(body, "incidents"),
+        }
+    elif kind == "not_applicable_marked":
+        marker = body.get("marker")
+        if not isinstance(marker, dict):
+            raise CodecError(f"marker must be an object (got {marker!r})")
+        records = {"not_applicable": [marker]}
+    elif kind == "objection_decided":
+        records = {
+            "observations": _list(body, "corrections"),
+            "not_applicable": _list(body, "not_applicable"),
+        }
+    elif kind == "rectification_closed":
+        holder: dict[str, Any] = {"indicator_id": _EVIDENCE_CARRIER, "value": True}
+        evidence = _list(body, "evidence")
+        if evidence:
+            holder["evidence"] = evidence
+        records = {"observations": [holder]}
+    else:
+        return None
+    carried: dict[str, Any] = {"unit_id": unit_id}
+    carried.update({name: value for name, value in records.items() if value})
     # An activity may name its branch; the carrier declares every one named.
     branches = sorted(
         {
@@ -110,94 +192,36 @@ def _carrier(**records: list[Any]) -> Evaluation:
         }
     )
     if branches:
-        body["branches"] = branches
-    document = {
-        "schema_version": DOCUMENT_VERSION,
-        "kind": "evaluations",
-        "evaluations": [body],
-    }
-    (evaluation,) = loads(canonical(document), "evaluations")
-    return evaluation
+        carried["branches"] = branches
+    return carried
 
 
-def _branches(event: season_events.Submitted) -> tuple[str, ...]:
-    return tuple(sorted({a.branch for a in event.activities if a.branch is not None}))
-
-
-def _records_of(event: Event) -> dict[str, Any]:
-    """The record fields of *event* in their interchange form, by field name."""
-    if isinstance(event, season_events.Submitted):
-        carried = _carried(
-            Evaluation(
-                _CARRIER,
-                observations=event.observations,
-                activities=event.activities,
-                incidents=event.incidents,
-                branches=_branches(event),
-            )
-        )
-        return {
-            "observations": carried.get("observations", []),
-            "activities": carried.get("activities", []),
-            "incidents": carried.get("incidents", []),
-        }
-    if isinstance(event, season_events.NotApplicableMarked):
-        carried = _carried(Evaluation(_CARRIER, not_applicable=[event.marker]))
-        return {"marker": carried["not_applicable"][0]}
-    if isinstance(event, season_events.ObjectionDecided):
-        carried = _carried(
-            Evaluation(
-                _CARRIER,
-                observations=event.corrections,
-                not_applicable=event.not_applicable,
-            )
-        )
-        return {
-            "corrections": carried.get("observations", []),
-            "not_applicable": carried.get("not_applicable", []),
-        }
-    if isinstance(event, season_events.RectificationClosed):
-        holder = Observation(_EVIDENCE_CARRIER, True, evidence=event.evidence)
-        carried = _carried(Evaluation(_CARRIER, observations=[holder]))
-        return {"evidence": carried["observations"][0].get("evidence", [])}
-    return {}
-
-
-def _records_from(kind: str, body: Mapping[str, Any]) -> dict[str, object]:
-    """The record fields of an event of *kind*, rebuilt from *body*."""
+def _event_records(kind: str, carrier: Evaluation) -> dict[str, object]:
+    """The event's record fields from its rebuilt carrier."""
     if kind == "submitted":
-        carrier = _carrier(
-            observations=_list(body, "observations"),
-            activities=_list(body, "activities"),
-            incidents=_list(body, "incidents"),
-        )
         return {
             "observations": carrier.observations,
             "activities": carrier.activities,
             "incidents": carrier.incidents,
         }
     if kind == "not_applicable_marked":
-        marker = body.get("marker")
-        if not isinstance(marker, dict):
-            raise CodecError(f"marker must be an object (got {marker!r})")
-        return {"marker": _carrier(not_applicable=[marker]).not_applicable[0]}
+        return {"marker": carrier.not_applicable[0]}
     if kind == "objection_decided":
-        carrier = _carrier(
-            observations=_list(body, "corrections"),
-            not_applicable=_list(body, "not_applicable"),
-        )
         return {
             "corrections": carrier.observations,
             "not_applicable": carrier.not_applicable,
         }
-    if kind == "rectification_closed":
-        evidence = _list(body, "evidence")
-        holder = {"indicator_id": _EVIDENCE_CARRIER, "value": True}
-        if evidence:
-            holder["evidence"] = evidence
-        observation = _carrier(observations=[holder]).observations[0]
-        return {"evidence": observation.evidence}
-    return {}
+    return {"evidence": carrier.observations[0].evidence}
+
+
+def _document(carried: list[dict[str, Any]]) -> str:
+    return canonical(
+        {
+            "schema_version": DOCUMENT_VERSION,
+            "kind": "evaluations",
+            "evaluations": carried,
+        }
+    )
 
 
 def _list(body: Mapping[str, Any], name: str) -> list[Any]:
@@ -319,14 +343,14 @@ def _decoders(kind: str) -> dict[str, Callable[[object], object]]:
 # -- events ---------------------------------------------------------------------
 
 
-def encode_event(event: Event) -> str:
-    """*event* as its canonical body: the text the hash chain covers.
+def encode_events(events: Sequence[Event]) -> list[str]:
+    """Each of *events* as its canonical body: the text the hash chain covers.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> from pbcheck.season.events import Returned
     >>> beijing = timezone(timedelta(hours=8))
-    >>> print(
-    ...     encode_event(
+    >>> (body,) = encode_events(
+    ...     [
     ...         Returned(
     ...             at=datetime(2026, 5, 13, 9, 0, tzinfo=beijing),
     ...             actor="jw",
@@ -334,26 +358,47 @@ def encode_event(event: Event) -> str:
     ...             indicator_id="C3",
     ...             reason="佐证材料不全",
     ...         )
-    ...     )
+    ...     ]
     ... )
+    >>> print(body)
     {"actor":"jw","at":"2026-05-13T09:00:00+08:00","indicator_id":"C3","kind":"returned","reason":"佐证材料不全","unit_id":"czj"}
     """
-    body: dict[str, object] = {"kind": event.kind}
-    for field in attrs.fields(type(event)):
-        if field.name not in _RECORD_FIELDS:
-            body[field.name] = _plain(getattr(event, field.name))
-    body.update(_records_of(event))
-    return canonical(body)
+    bodies: list[str] = []
+    for start in range(0, len(events), CHUNK):
+        bodies.extend(_encode_chunk(events[start : start + CHUNK]))
+    return bodies
 
 
-def decode_event(text: str) -> Event:
-    """The event whose canonical body is *text*.
+def _encode_chunk(events: Sequence[Event]) -> list[str]:
+    carriers: list[Evaluation] = []
+    for index, event in enumerate(events):
+        carrier = _carrier_of(event, f"e{index}")
+        if carrier is not None:
+            carriers.append(carrier)
+    carried: dict[str, dict[str, Any]] = {}
+    if carriers:
+        document = json.loads(dumps(carriers))
+        carried = {each["unit_id"]: each for each in document["evaluations"]}
+    bodies = []
+    for index, event in enumerate(events):
+        body: dict[str, object] = {"kind": event.kind}
+        for field in attrs.fields(type(event)):
+            if field.name not in _RECORD_FIELDS:
+                body[field.name] = _plain(getattr(event, field.name))
+        if f"e{index}" in carried:
+            body.update(_body_records(event.kind, carried[f"e{index}"]))
+        bodies.append(canonical(body))
+    return bodies
 
-    Raises:
-        CodecError: *text* is not an event body (not JSON, an unknown kind,
-            a missing or unknown field, a value the event refuses); the
-            message says what.
-    """
+
+def encode_event(event: Event) -> str:
+    """*event*'s canonical body (:func:`encode_events` of one)."""
+    (body,) = encode_events([event])
+    return body
+
+
+def _parse(text: str) -> tuple[str, dict[str, Any], dict[str, object]]:
+    """A body's kind, its JSON object and its plain fields decoded."""
     try:
         body = json.loads(text)
     except ValueError as exc:
@@ -363,9 +408,8 @@ def decode_event(text: str) -> Event:
     kind = body.get("kind")
     if not isinstance(kind, str) or kind not in EVENT_KINDS:
         raise CodecError(f"the body's kind {kind!r} is not an event kind")
-    cls: type[Any] = EVENT_KINDS[kind]
     decoders = _decoders(kind)
-    record_names = {f.name for f in attrs.fields(cls)} & _RECORD_FIELDS
+    record_names = {f.name for f in attrs.fields(EVENT_KINDS[kind])} & _RECORD_FIELDS
     known = set(decoders) | record_names | {"kind"}
     unknown = sorted(set(body) - known)
     if unknown:
@@ -375,12 +419,66 @@ def decode_event(text: str) -> Event:
         raise CodecError(f"the body lacks fields {missing} for {kind}")
     try:
         fields = {name: decode(body[name]) for name, decode in decoders.items()}
-        fields.update(_records_from(kind, body))
-        event: Event = cls(**fields)
-    except CodecError:
-        raise
-    except (PbcheckError, ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError) as exc:
         raise CodecError(f"the body does not make a {kind} event: {exc}") from None
+    return kind, body, fields
+
+
+def _decode_batch(texts: Sequence[str]) -> list[Event]:
+    parsed = [_parse(text) for text in texts]
+    carried = []
+    for index, (kind, body, _fields) in enumerate(parsed):
+        carrier = _carried_of(kind, body, f"e{index}")
+        if carrier is not None:
+            carried.append(carrier)
+    carriers: dict[str, Evaluation] = {}
+    if carried:
+        carriers = {e.unit_id: e for e in loads(_document(carried), "evaluations")}
+    events = []
+    for index, (kind, _body, fields) in enumerate(parsed):
+        if f"e{index}" in carriers:
+            fields.update(_event_records(kind, carriers[f"e{index}"]))
+        cls: type[Any] = EVENT_KINDS[kind]
+        events.append(cls(**fields))
+    return events
+
+
+def decode_events(texts: Sequence[str]) -> list[Event]:
+    """The events whose canonical bodies are *texts*.
+
+    Raises:
+        CodecError: a text is not an event body (not JSON, an unknown kind,
+            a missing or unknown field, a value the event refuses); its
+            ``index`` is the first such text's place, the message says what.
+    """
+    events: list[Event] = []
+    for start in range(0, len(texts), CHUNK):
+        events.extend(_decode_chunk(texts[start : start + CHUNK], start))
+    return events
+
+
+def _decode_chunk(texts: Sequence[str], start: int) -> list[Event]:
+    try:
+        return _decode_batch(texts)
+    except (CodecError, PbcheckError, ValueError, TypeError, KeyError):
+        pass  # find the first bad body, one at a time, for its own message
+    for offset, text in enumerate(texts):
+        index = start + offset
+        try:
+            _decode_batch([text])
+        except CodecError as exc:
+            raise CodecError(str(exc), index=index) from None
+        except (PbcheckError, ValueError, TypeError, KeyError) as exc:
+            kind = _parse(text)[0]
+            raise CodecError(
+                f"the body does not make a {kind} event: {exc}", index=index
+            ) from None
+    raise AssertionError("a batch failed that decodes body by body")  # pragma: no cover
+
+
+def decode_event(text: str) -> Event:
+    """The event whose canonical body is *text* (:func:`decode_events` of one)."""
+    (event,) = decode_events([text])
     return event
 
 
@@ -412,18 +510,64 @@ def _authority_from(raw: Mapping[str, Any]) -> Authority:
     )
 
 
+def _document_of(obj: object) -> dict[str, Any]:
+    """*obj*'s interchange document, as plain JSON values."""
+    document: dict[str, Any] = json.loads(dumps(obj))
+    return document
+
+
+@cache
+def _policy_converter() -> cattrs.Converter:
+    # The policy's classes are attrs classes of texts, flags, whole numbers,
+    # exact numbers (written as exact text), enums and id sets: cattrs' own
+    # structuring rebuilds them through their constructors, so every
+    # validator runs again on the way back.
+    converter = cattrs.Converter()
+    converter.register_unstructure_hook(Fraction, format_exact)
+    converter.register_structure_hook(Fraction, _exact)
+    converter.register_unstructure_hook(frozenset, sorted)
+    return converter
+
+
+def _exact(value: object, _: object) -> Fraction:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise CodecError(f"an exact number must be text (got {value!r})")
+    return Fraction(value)
+
+
+def _policy(plan: SeasonPlan) -> object:
+    """A custom outcome policy as plain JSON values (``None`` for the default)."""
+    if plan.policy is None:
+        return None
+    return _policy_converter().unstructure(plan.policy, OutcomePolicy)
+
+
+def _policy_from(raw: object) -> OutcomePolicy | None:
+    if raw is None:
+        return None
+    try:
+        policy: OutcomePolicy = _policy_converter().structure(raw, OutcomePolicy)
+    except (cattrs.BaseValidationError, AttributeError) as exc:
+        raise CodecError(f"the definitions' policy does not read: {exc!r}") from None
+    return policy
+
+
 def encode_plan(plan: SeasonPlan) -> str:
-    """*plan*'s definitions as canonical JSON (the text the digest covers)."""
-    empty = Results.compute(
-        plan.rubric, plan.tree, plan.cycle, (), plan.policy or OutcomePolicy()
-    )
+    """*plan*'s definitions as canonical JSON (the text the digest covers).
+
+    The rubric (or rubric set), org tree and cycle are their interchange
+    documents; a custom outcome policy, the authority, the 公示 length and
+    the assessed units are this module's own small JSON.
+    """
     return canonical(
         {
             "format": DEFINITIONS_FORMAT,
             "season_id": plan.season_id,
             "title": plan.title,
-            "definitions": json.loads(dumps(empty)),
-            "custom_policy": plan.policy is not None,
+            "rubric": _document_of(plan.rubric),
+            "tree": _document_of(plan.tree),
+            "cycle": _document_of(plan.cycle),
+            "policy": _policy(plan),
             "authority": _authority(plan.authority),
             "publicity_days": plan.publicity_days,
             "unit_ids": list(plan.unit_ids),
@@ -432,7 +576,7 @@ def encode_plan(plan: SeasonPlan) -> str:
 
 
 def decode_plan(text: str) -> SeasonPlan:
-    """The :class:`~pbcheck.season.ledger.SeasonPlan` whose definitions are *text*.
+    """The :class:`~pbcheck.season.plan.SeasonPlan` whose definitions are *text*.
 
     Raises:
         CodecError: not definitions this pbcheck writes; the message says why.
@@ -447,19 +591,31 @@ def decode_plan(text: str) -> SeasonPlan:
             f"definitions of format {found!r}; this pbcheck reads "
             f"format {DEFINITIONS_FORMAT}"
         )
+    document = raw.get("rubric")
+    rubric_kind = document.get("kind") if isinstance(document, dict) else None
+    if rubric_kind not in ("rubric", "rubric_set"):
+        raise CodecError(f"the definitions' rubric is a {rubric_kind!r} document")
     try:
-        empty = loads(canonical(raw["definitions"]), "results")
+        rubric: Rubric | RubricSet = (
+            loads(canonical(raw["rubric"]), "rubric")
+            if rubric_kind == "rubric"
+            else loads(canonical(raw["rubric"]), "rubric_set")
+        )
+        tree = loads(canonical(raw["tree"]), "org_tree")
+        cycle = loads(canonical(raw["cycle"]), "cycle")
         return SeasonPlan(
             season_id=raw["season_id"],
             title=raw["title"],
-            rubric=empty.rubric,
-            tree=empty.tree,
-            cycle=empty.cycle,
+            rubric=rubric,
+            tree=tree,
+            cycle=cycle,
             authority=_authority_from(raw["authority"]),
-            policy=empty.outcomes.policy if raw["custom_policy"] else None,
+            policy=_policy_from(raw["policy"]),
             publicity_days=raw["publicity_days"],
             unit_ids=raw["unit_ids"],
         )
+    except CodecError:
+        raise
     except (PbcheckError, ValueError, TypeError, KeyError) as exc:
         raise CodecError(f"the definitions do not make a season plan: {exc}") from None
 

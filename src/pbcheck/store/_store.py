@@ -552,16 +552,16 @@ class Store:
     def _encode(
         self, season_id: str, new: Sequence[Event], version: int, previous: str
     ) -> list[dict[str, Any]]:
+        bodies = _codec.encode_events(new)
+        try:
+            back = _codec.decode_events(bodies)
+        except _codec.CodecError as exc:
+            raise InvalidValueError(
+                ("events", exc.index), new[exc.index].kind, f"cannot be stored: {exc}"
+            ) from None
         rows = []
-        for index, event in enumerate(new):
-            body = _codec.encode_event(event)
-            try:
-                back = _codec.decode_event(body)
-            except _codec.CodecError as exc:
-                raise InvalidValueError(
-                    ("events", index), event.kind, f"cannot be stored: {exc}"
-                ) from None
-            if back != event:
+        for index, (event, body) in enumerate(zip(new, bodies, strict=True)):
+            if back[index] != event:
                 raise InvalidValueError(
                     ("events", index),
                     event.kind,
