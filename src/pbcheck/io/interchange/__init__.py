@@ -84,6 +84,7 @@ from pbcheck.io.interchange._convert import (
 )
 from pbcheck.io.interchange._forms import EvaluationsForm
 from pbcheck.io.interchange._parse import Format, Limits, decode, read_document
+from pbcheck.io.interchange._results import check_results
 from pbcheck.io.interchange._salvage import rule_problems
 from pbcheck.model.aggregation import AggregatorRegistry
 from pbcheck.model.cycle import AssessmentCycle
@@ -518,7 +519,13 @@ def loads(  # noqa: PLR0913 - keyword-only options, each with its default
     else:
         if isinstance(obj, EvaluationsForm):
             return obj.evaluations
-        return cast("Document", obj)
+        if isinstance(obj, Results):
+            # Checked, not trusted: every figure against what it is computed from.
+            problems, omitted = check_results(obj)
+            if not problems and not omitted:
+                return obj
+        else:
+            return cast("Document", obj)
     # Raised here, not in the handler, so that the error chains nothing: pickled
     # with its chain (as tblib does once distributed is imported), cattrs' own
     # errors could not be rebuilt in the process that receives it.
