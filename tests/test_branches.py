@@ -74,7 +74,7 @@ class TestPartyMemberCongressPerBranch:
             records, CYCLE, Fraction(2), branches=BRANCHES
         )
         assert outcome.points == 2
-        assert outcome.reason.startswith(
+        assert str(outcome.reason).startswith(
             "3个党支部，4个季度各党支部均达到每季度至少1次"
         )
         assert [b.branch for b in outcome.branches] == list(BRANCHES)
@@ -92,8 +92,8 @@ class TestPartyMemberCongressPerBranch:
         )
         assert outcome.points == Fraction(3, 2)
         assert [p.label for p in outcome.missed] == ["2025年第四季度"]
-        assert "第二党支部 2025年第四季度未召开党员大会" in outcome.reason
-        assert outcome.reason.endswith("按达到比例计分：3/4 × 2 = 1.5 分")
+        assert "第二党支部 2025年第四季度未召开党员大会" in str(outcome.reason)
+        assert str(outcome.reason).endswith("按达到比例计分：3 ÷ 4 × 2，得 1.5 分")
         second = outcome.branches[1]
         assert [p.label for p in second.missed] == ["2025年第四季度"]
         assert outcome.branches[0].missed == ()
@@ -117,7 +117,9 @@ class TestPartyMemberCongressPerBranch:
         outcome = congress(at_least=2).evaluate_activities(
             records, CYCLE, Fraction(2), branches=BRANCHES[:1]
         )
-        assert "第一党支部 2025年第三季度召开党员大会1次，不足2次" in outcome.reason
+        assert "第一党支部 2025年第三季度召开党员大会1次，不足2次" in str(
+            outcome.reason
+        )
 
     def test_without_an_activity_name_the_reason_lists_branch_and_period(self):
         """No activity phrase: the gap is named as branch and period only."""
@@ -127,7 +129,7 @@ class TestPartyMemberCongressPerBranch:
         assert (
             "（未达到：第一党支部 2025年5—6月（第二季度，部分）；"
             "第一党支部 2025年第四季度；第一党支部 2026年第一季度）"
-        ) in (outcome.reason)
+        ) in str(outcome.reason)
 
 
 class TestBranchCommitteeShareAndDeduction:
@@ -142,10 +144,10 @@ class TestBranchCommitteeShareAndDeduction:
             first + second, CYCLE, Fraction(3), branches=BRANCHES[:2]
         )
         assert outcome.points == Fraction(21, 8)
-        assert outcome.reason.startswith(
+        assert str(outcome.reason).startswith(
             "2个党支部各12个月，共24个中21个达到每月至少1次（未达到：第二党支部 2026年2月"
         )
-        assert outcome.reason.endswith("按达到比例计分：21/24 × 3 = 2.625 分")
+        assert str(outcome.reason).endswith("按达到比例计分：21 ÷ 24 × 3，得 2.63 分")
         # The unit-level view: a month is met when every branch met it.
         assert len(outcome.met) == 9
 
@@ -175,7 +177,9 @@ class TestBranchCommitteeShareAndDeduction:
             records, CYCLE, Fraction(3), branches=BRANCHES[:2]
         )
         assert outcome.points == Fraction(3, 2)
-        assert "每个党支部每缺1个月扣 0.5 分：3 − 0.5 × 3 = 1.5 分" in outcome.reason
+        assert "每个党支部每缺1个月扣 0.5 分：3 − 0.5 × 3 = 1.5 分" in str(
+            outcome.reason
+        )
         sparse = held("第一党支部", *ALL_MONTHS[:8]) + held(
             "第二党支部", *ALL_MONTHS[:8]
         )
@@ -183,7 +187,7 @@ class TestBranchCommitteeShareAndDeduction:
             sparse, CYCLE, Fraction(3), branches=BRANCHES[:2]
         )
         assert floored.points == 0
-        assert "3 − 0.5 × 8 = -1，不低于 0，得 0 分" in floored.reason
+        assert "3 − 0.5 × 8 = -1，不低于 0，得 0 分" in str(floored.reason)
 
 
 class TestPartialCalendarPeriods:
@@ -201,8 +205,8 @@ class TestPartialCalendarPeriods:
             "2026年第一季度",
         ]
         assert outcome.points == 1
-        assert (
-            "2026年4月（第二季度，部分）天数不足整季度的1/2，不计入" in outcome.reason
+        assert "2026年4月（第二季度，部分）天数不足整季度的一半，不计入" in str(
+            outcome.reason
         )
 
     @pytest.mark.parametrize(
@@ -257,9 +261,9 @@ class TestAsOf:
         outcome = Frequency("month").evaluate_activities(
             records, CYCLE, Fraction(3), as_of=date(2025, 10, 31)
         )
-        assert outcome.reason == (
+        assert str(outcome.reason) == (
             "截至2025年10月31日，已到期6个月中5个月达到每月至少1次（未达到：2025年8月）"
-            "；其余6个月尚未到期，不计入，按达到比例计分：5/6 × 3 = 2.5 分"
+            "；其余6个月尚未到期，不计入，按达到比例计分：5 ÷ 6 × 3，得 2.5 分"
         )
         assert outcome.points == Fraction(5, 2)
         assert len(outcome.not_due) == 6
@@ -282,7 +286,7 @@ class TestAsOf:
             [], CYCLE, Fraction(2), as_of=date(2025, 6, 30)
         )
         assert outcome.points == 2
-        assert outcome.reason.startswith("截至2025年6月30日，尚无到期的季度")
+        assert str(outcome.reason).startswith("截至2025年6月30日，尚无到期的季度")
 
     def test_per_branch_as_of(self):
         """Per branch and as of a date: the branch-periods due are the ones counted."""
@@ -292,10 +296,10 @@ class TestAsOf:
         outcome = congress(per_branch="each").evaluate_activities(
             records, CYCLE, Fraction(2), branches=BRANCHES[:2], as_of=date(2025, 10, 1)
         )
-        assert outcome.reason.startswith(
+        assert str(outcome.reason).startswith(
             "截至2025年10月1日，2个党支部各已到期2个季度，共4个中3个达到"
         )
-        assert "第二党支部 2025年第三季度未召开党员大会" in outcome.reason
+        assert "第二党支部 2025年第三季度未召开党员大会" in str(outcome.reason)
         assert outcome.points == Fraction(3, 2)
 
     def test_as_of_at_or_after_the_cycle_end_is_the_final_result(self):
@@ -345,7 +349,7 @@ class TestBranchInputs:
             records, CYCLE, Fraction(2), branches=BRANCHES[:1]
         )
         assert outcome.unattributed == 1
-        assert "另有1条记录未注明党支部，不计入" in outcome.reason
+        assert "另有1条记录未注明党支部，不计入" in str(outcome.reason)
         assert outcome.counts[1] == 2  # both are still records of that quarter
 
     def test_unit_level_rules_ignore_branches(self):
@@ -390,7 +394,9 @@ class TestEvaluateActivities:
             branches=BRANCHES[:1],
             as_of=date(2025, 9, 30),
         )
-        assert outcome.reason.startswith("截至2025年9月30日，1个党支部，已到期2个季度")
+        assert str(outcome.reason).startswith(
+            "截至2025年9月30日，1个党支部，已到期2个季度"
+        )
 
 
 def _outcome(rule, season_cycle, names, records, maximum, *, as_of=None):

@@ -267,13 +267,8 @@ class TestFeedback:
         assert len(texts) > 90
         assert not [text for text in texts if _FRACTION.search(text)]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="the rules' own reasons (model/rules.py, model/frequency.py) still "
-        "print exact fractions such as '11/12 × 2 = 11/6 分'",
-    )
     def test_no_fractions_in_the_rules_reasons(self, sheets):
-        """Reasons quoted from the rules hold no fraction either (not yet)."""
+        """Reasons quoted from the rules hold no fraction either (issue 16)."""
         reasons = [
             row.cells[6].text
             for document in sheets

@@ -149,7 +149,7 @@ class TestGolden:
         assert a1.section_path == ("A",)
         assert a1.section == "组织建设"
         assert a1.title == "“三会一课”制度落实"
-        assert a1.reason == "2 位评分人，按加权平均合成 37.00 分"
+        assert a1.reason == "2 位评分人，按加权平均合成 37 分"
         assert [e.ref for e in a1.evidence] == ["JG-2025-031"]
         assert len(a1.records) == 2
         assert b1.evidence == ()

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pbcheck import RoundingPolicy
 from pbcheck.errors import (
     InvalidTypeError,
     InvalidValueError,
@@ -99,9 +100,9 @@ class TestSanHuiYiKe:
         assert [p.label for p in outcome.missed] == ["2025年8月", "2025年12月"]
         assert len(outcome.met) == 10
         assert outcome.counts == (1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1)
-        assert outcome.reason == (
+        assert str(outcome.reason) == (
             "12个月中10个月达到每月至少1次（未达到：2025年8月、2025年12月），"
-            "按达到比例计分：10/12 × 3 = 2.5 分"
+            "按达到比例计分：10 ÷ 12 × 3，得 2.5 分"
         )
 
     def test_branch_committee_two_in_one_month_do_not_cover_another(self):
@@ -122,11 +123,11 @@ class TestSanHuiYiKe:
         strict = Frequency("quarter", scoring="all_or_nothing")
         outcome = strict.evaluate(lessons, CYCLE, Fraction(2))
         assert outcome.points == 0
-        assert "须全部达到方可得分，得 0 分" in outcome.reason
+        assert "须全部达到方可得分，得 0 分" in str(outcome.reason)
         deduct = Frequency("quarter", scoring="deduct_per_miss", deduction="0.5")
         outcome = deduct.evaluate(lessons, CYCLE, Fraction(2))
         assert outcome.points == Fraction(3, 2)
-        assert "2 − 0.5 × 1 = 1.5 分" in outcome.reason
+        assert "2 − 0.5 × 1 = 1.5 分" in str(outcome.reason)
 
     def test_party_member_congress_twice_a_year_is_once_per_half(self):
         """A rubric's "党员大会 twice a year": once per half; two in one half miss one.
@@ -139,7 +140,7 @@ class TestSanHuiYiKe:
             [date(2025, 7, 1), date(2026, 1, 8)], CYCLE, Fraction(2)
         )
         assert both_halves.points == 2
-        assert both_halves.reason.startswith("2个半年全部达到每半年至少1次")
+        assert str(both_halves.reason).startswith("2个半年全部达到每半年至少1次")
         same_half = rule.evaluate(
             [date(2025, 7, 1), date(2025, 10, 8)], CYCLE, Fraction(2)
         )
@@ -152,7 +153,7 @@ class TestSanHuiYiKe:
         rule = Frequency("cycle", scoring="all_or_nothing")
         held = rule.evaluate([date(2026, 1, 20)], CYCLE, Fraction(3))
         assert held.points == 3
-        assert held.reason == "1个考核周期全部达到每个考核周期至少1次，得满分 3 分"
+        assert str(held.reason) == "1个考核周期全部达到每个考核周期至少1次，得满分 3 分"
         assert rule.evaluate([], CYCLE, Fraction(3)).points == 0
 
     def test_deduction_is_floored_at_zero(self):
@@ -160,13 +161,15 @@ class TestSanHuiYiKe:
         rule = Frequency("month", scoring="deduct_per_miss", deduction="0.5")
         outcome = rule.evaluate(monthly(*ALL_MONTHS[:6]), CYCLE, Fraction(2))
         assert outcome.points == 0
-        assert "2 − 0.5 × 6 = -1，不低于 0，得 0 分" in outcome.reason
+        assert "2 − 0.5 × 6 = -1，不低于 0，得 0 分" in str(outcome.reason)
 
-    def test_non_decimal_points_are_shown_as_fractions(self):
-        """Points without a finite decimal are shown as fractions: 1/12 × 1 = 1/12."""
+    def test_non_decimal_points_stay_exact_and_are_worded_rounded(self):
+        """1/12 of a point stays exact; the reason words it at the rounding, no fraction."""
         outcome = Frequency("month").evaluate([date(2025, 5, 1)], CYCLE, Fraction(1))
         assert outcome.points == Fraction(1, 12)
-        assert outcome.reason.endswith("1/12 × 1 = 1/12 分")
+        assert outcome.reason.amounts[-1] == Fraction(1, 12)
+        assert str(outcome.reason).endswith("1 ÷ 12 × 1，得 0.08 分")
+        assert outcome.reason.render(RoundingPolicy(places=3)).endswith("得 0.083 分")
 
 
 class TestEvaluateInputs:
@@ -271,4 +274,4 @@ class TestFrequencyProperties:
         else:
             assert rule.deduction is not None
             assert outcome.points == max(Fraction(0), maximum - rule.deduction * missed)
-        assert f"{met}" in outcome.reason
+        assert f"{met}" in str(outcome.reason)

@@ -252,7 +252,8 @@ class TestExplanation:
         records = [r for node in nodes for r in node.records]
         used = {(o.indicator_id, o.rater) for o in records}
         assert used == {("a1", ""), ("a2", "甲"), ("a2", "乙")}
-        assert any("weighted_mean" in node.formula for node in nodes)
+        assert any("按加权平均合成" in node.formula for node in nodes)
+        assert not any("weighted_mean" in node.formula for node in nodes)
         text = str(explanation)
         assert "考评组 甲" in text
         assert "另有 1 条记录不计分" in text

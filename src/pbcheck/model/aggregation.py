@@ -7,17 +7,22 @@ points, weights the raters' weights).
 
 Built in:
 
-========================  ===============================================  ==========
-name                      what it computes                                 monotone
-========================  ===============================================  ==========
-``weighted_sum``          Σ wᵢ·vᵢ, weights must sum to exactly 1           yes
-``weighted_mean``         Σ wᵢ·vᵢ / Σ wᵢ (normalises the weights)          yes
-``trimmed_mean``          drop the *k* highest and *k* lowest, then mean   yes
+========================  ===============================================  ==========  ==============================
+name                      what it computes                                 monotone    ``label_zh`` (what people read)
+========================  ===============================================  ==========  ==============================
+``weighted_sum``          Σ wᵢ·vᵢ, weights must sum to exactly 1           yes         加权求和
+``weighted_mean``         Σ wᵢ·vᵢ / Σ wᵢ (normalises the weights)          yes         加权平均
+``trimmed_mean``          drop the *k* highest and *k* lowest, then mean   yes         去掉一个最高分、一个最低分后平均
                           (去掉一个最高分、一个最低分 with ``k=1``)
-``median``                middle value (mean of the two middles if even)   yes
-``geometric_mean``        Π vᵢ^(wᵢ/Σw), to ``digits`` significant digits   yes
-``minimum``               the lowest value                                 yes
-========================  ===============================================  ==========
+``median``                middle value (mean of the two middles if even)   yes         中位数
+``geometric_mean``        Π vᵢ^(wᵢ/Σw), to ``digits`` significant digits   yes         几何平均
+``minimum``               the lowest value                                 yes         取最低分
+========================  ===============================================  ==========  ==============================
+
+``name`` is the English registry name files and the API use; ``label_zh``
+is what explanations, reports and the command line print.  A strategy of
+your own may declare a ``label_zh`` too; :func:`label_zh` falls back to its
+``name`` when it does not.
 
 All but ``geometric_mean`` are exact.  ``trimmed_mean``, ``median`` and
 ``minimum`` treat every value alike and ignore the weights.
@@ -65,6 +70,7 @@ __all__ = [
     "WeightedMean",
     "WeightedSum",
     "aggregator",
+    "label_zh",
 ]
 
 #: The entry-point group third-party packages use to publish strategies.
@@ -84,6 +90,10 @@ class Aggregator(Protocol):
 
     ``monotone`` declares that raising any value never lowers the result; the
     property tests in :mod:`pbcheck.testing` rely on it.
+
+    An aggregator may also carry a ``label_zh``, its name in Chinese for
+    what people read (``"加权平均"``); it is optional, and :func:`label_zh`
+    shows the ``name`` of one without it.
 
     Any object with ``name``, ``monotone`` and this call signature is an
     aggregator; there is nothing to inherit:
@@ -152,6 +162,7 @@ class WeightedSum:
 
     name = "weighted_sum"
     monotone = True
+    label_zh = "加权求和"
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -179,6 +190,7 @@ class WeightedMean:
 
     name = "weighted_mean"
     monotone = True
+    label_zh = "加权平均"
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -204,6 +216,16 @@ class TrimmedMean:
     k: int = attrs.field(default=1, validator=whole_at_least(1, "aggregator"))
     name = "trimmed_mean"
     monotone = True
+
+    @property
+    def label_zh(self) -> str:
+        """``去掉一个最高分、一个最低分后平均`` (with ``k=1``), in words.
+
+        >>> TrimmedMean(k=2).label_zh
+        '去掉两个最高分、两个最低分后平均'
+        """
+        count = _COUNT_ZH.get(self.k, str(self.k))
+        return f"去掉{count}个最高分、{count}个最低分后平均"
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -233,6 +255,7 @@ class Median:
 
     name = "median"
     monotone = True
+    label_zh = "中位数"
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -280,6 +303,7 @@ class GeometricMean:
     digits: int = attrs.field(default=40, validator=_digits)
     name = "geometric_mean"
     monotone = True
+    label_zh = "几何平均"
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -326,6 +350,7 @@ class Minimum:
 
     name = "minimum"
     monotone = True
+    label_zh = "取最低分"
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -359,6 +384,7 @@ class FunctionAggregator:
     name: str
     function: AggregateFunction = attrs.field(eq=False, repr=False)
     monotone: bool = False
+    label_zh: str = ""
 
     def __call__(
         self, values: Sequence[Fraction], weights: Sequence[Fraction]
@@ -376,24 +402,72 @@ class FunctionAggregator:
 
 
 def aggregator(
-    name: str, *, monotone: bool = False
+    name: str, *, monotone: bool = False, label_zh: str = ""
 ) -> Callable[[AggregateFunction], FunctionAggregator]:
     """Turn a function ``f(values, weights) -> Fraction`` into an aggregator.
 
     Declare ``monotone=True`` only if raising a value can never lower the
-    result: property tests hold you to it.
+    result: property tests hold you to it.  ``label_zh`` names it in what
+    people read (explanations, reports); without one they show *name*.
 
-    >>> @aggregator("second_best")
+    >>> @aggregator("second_best", label_zh="取次高分")
     ... def second_best(values, weights):
     ...     return sorted(values)[-2] if len(values) > 1 else values[0]
     >>> second_best
-    FunctionAggregator(name='second_best', monotone=False)
+    FunctionAggregator(name='second_best', monotone=False, label_zh='取次高分')
     """
 
     def wrap(function: AggregateFunction) -> FunctionAggregator:
-        return FunctionAggregator(name=name, function=function, monotone=monotone)
+        return FunctionAggregator(
+            name=name, function=function, monotone=monotone, label_zh=label_zh
+        )
 
     return wrap
+
+
+_COUNT_ZH = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
+
+
+def label_zh(strategy: Aggregator | str) -> str:
+    """What people read for *strategy*: its ``label_zh``, else its ``name``.
+
+    Explanations, reasons, reports and the command line name a strategy
+    through this function; the API and files keep the English ``name``.
+    Given only a name (a scorecard records the name of the strategy that
+    rolled a section up), a built-in's name gives its label, any other name
+    itself.
+
+    >>> label_zh(WeightedMean()), label_zh(TrimmedMean())
+    ('加权平均', '去掉一个最高分、一个最低分后平均')
+    >>> label_zh("weighted_sum"), label_zh("trimmed_mean"), label_zh("highest")
+    ('加权求和', '去掉最高分和最低分后平均', 'highest')
+    >>> @attrs.frozen
+    ... class Highest:
+    ...     name = "highest"
+    ...     monotone = True
+    ...
+    ...     def __call__(self, values, weights):
+    ...         return max(values)
+    >>> label_zh(Highest())
+    'highest'
+    """
+    if isinstance(strategy, str):
+        return _NAME_LABELS.get(strategy, strategy)
+    label = getattr(strategy, "label_zh", None)
+    if isinstance(label, str) and label.strip():
+        return label
+    return strategy.name
+
+
+# By name alone a trimmed mean's k is unknown: the label says what it does.
+_NAME_LABELS = {
+    WeightedSum.name: WeightedSum.label_zh,
+    WeightedMean.name: WeightedMean.label_zh,
+    TrimmedMean.name: "去掉最高分和最低分后平均",
+    Median.name: Median.label_zh,
+    GeometricMean.name: GeometricMean.label_zh,
+    Minimum.name: Minimum.label_zh,
+}
 
 
 AggregatorFactory = Callable[..., Aggregator]

@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import (
     Id,
     InvalidValueError,
@@ -47,7 +46,7 @@ from pbcheck.errors import (
     Problem,
     render_path,
 )
-from pbcheck.model.aggregation import TrimmedMean
+from pbcheck.model.aggregation import TrimmedMean, label_zh
 from pbcheck.model.evaluation import (
     Activity,
     Evaluation,
@@ -647,13 +646,13 @@ def _observation(
     if observation in trimmed:
         return (
             AuditStatus.NOT_COUNTED,
-            f"{what}：{rater.reason}，按 {result.aggregator} 去掉最高分、最低分时被去掉",
+            f"{what}：{rater.reason}，去掉最高分、最低分时被去掉",
         )
-    reason = f"计入{what}：{rater.reason}，权重 {_f(rater.weight)}"
+    reason = f"计入{what}：{rater.reason}，权重 {card.rounding.show(rater.weight)}"
     if len(result.raters) > 1:
         reason += (
-            f"；{len(result.raters)} 位评分人按 {result.aggregator} "
-            f"合成 {_f(result.points)} 分"
+            f"；{len(result.raters)} 位评分人按{label_zh(result.aggregator or '')}"
+            f"合成 {card.rounding.show(result.points)} 分"
         )
     return _counted(card, result, reason)
 
@@ -669,8 +668,8 @@ def _counted(card: Scorecard, result: IndicatorScore, reason: str) -> _Status:
         return (
             AuditStatus.CAPPED,
             (
-                f"{reason}；加分合计申报 {_f(card.bonus_claimed)} 分，超过加分上限，"
-                f"计入 {_f(card.bonus_counted)} 分"
+                f"{reason}；加分合计申报 {card.rounding.show(card.bonus_claimed)} 分，超过加分上限，"
+                f"计入 {card.rounding.show(card.bonus_counted)} 分"
             ),
         )
     return AuditStatus.COUNTED, reason
@@ -682,7 +681,7 @@ def _incident(rubric: Rubric, card: Scorecard, incident: Incident) -> _Status:
             effect = (
                 "取消评先资格"
                 if finding.cap is None
-                else f"总分不超过 {_f(finding.cap)} 分"
+                else f"总分不超过 {card.rounding.show(finding.cap)} 分"
             )
             return (
                 AuditStatus.COUNTED,
@@ -695,23 +694,21 @@ def _incident(rubric: Rubric, card: Scorecard, incident: Incident) -> _Status:
     else:
         assert deduction.points is not None  # noqa: S101 - Deduction checks this
         points = deduction.points
-    reason = (
-        f"计入直接扣分项 {item.deduction_id}（{item.title}）：本次扣 {_f(points)} 分"
-    )
+    reason = f"计入直接扣分项 {item.deduction_id}（{item.title}）：本次扣 {card.rounding.show(points)} 分"
     if item.counted < item.claimed:
         return (
             AuditStatus.CAPPED,
             (
-                f"{reason}；本项 {len(item.incidents)} 次合计 {_f(item.claimed)} 分，"
-                f"超过本项封顶 {_f(item.counted)} 分"
+                f"{reason}；本项 {len(item.incidents)} 次合计 {card.rounding.show(item.claimed)} 分，"
+                f"超过本项封顶 {card.rounding.show(item.counted)} 分"
             ),
         )
     if card.deductions_counted < card.deductions_claimed:
         return (
             AuditStatus.CAPPED,
             (
-                f"{reason}；直接扣分合计 {_f(card.deductions_claimed)} 分，超过扣分上限，"
-                f"计 {_f(card.deductions_counted)} 分"
+                f"{reason}；直接扣分合计 {card.rounding.show(card.deductions_claimed)} 分，超过扣分上限，"
+                f"计 {card.rounding.show(card.deductions_counted)} 分"
             ),
         )
     return AuditStatus.COUNTED, reason

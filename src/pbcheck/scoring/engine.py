@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from pbcheck._numbers import format_exact as _f
+from pbcheck._numbers import words
 from pbcheck.errors import (
     DuplicateIdError,
     Id,
@@ -45,7 +46,12 @@ from pbcheck.errors import (
     _Problems,
     item,
 )
-from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
+from pbcheck.model.aggregation import (
+    Aggregator,
+    WeightedMean,
+    WeightedSum,
+    label_zh,
+)
 from pbcheck.model.evaluation import (
     Activity,
     Evaluation,
@@ -643,13 +649,18 @@ class _Scoring:
         raters: list[RaterScore] = []
         not_counted: list[Observation] = []
         weights = self.plan.rubric.source_weights
+        rounding = self.plan.rubric.rounding
         for _, observation in self.observed.get(indicator.id, ()):
             weight = weights[observation.source]
             if weight == 0:
                 not_counted.append(observation)
                 continue
             result = rule.points(observation.value, indicator.max_points)
-            raters.append(RaterScore(observation, result.points, result.reason, weight))
+            raters.append(
+                RaterScore(
+                    observation, result.points, words(result.reason, rounding), weight
+                )
+            )
         if not raters:
             hint = (
                 "; if it does not apply to this unit, mark it not applicable "
@@ -687,7 +698,10 @@ class _Scoring:
                 self.problems.add(problem.moved(where))
                 return None
             name = strategy.name
-            reason = f"{len(raters)} 位评分人，按 {name} 合成 {_f(points)} 分"
+            reason = (
+                f"{len(raters)} 位评分人，按{label_zh(strategy)}合成 "
+                f"{rounding.show(points)} 分"
+            )
         if not 0 <= points <= indicator.max_points:
             self.problems.add(
                 InvalidValueError(
@@ -737,7 +751,8 @@ class _Scoring:
             return None
         return IndicatorScore(
             indicator.id, indicator.title, outcome.points, indicator.max_points,
-            possible, outcome.reason, activities=records, bonus=bonus,
+            possible, words(outcome.reason, self.plan.rubric.rounding),
+            activities=records, bonus=bonus,
         )  # fmt: skip
 
     def _card(

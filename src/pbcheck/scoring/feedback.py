@@ -48,6 +48,7 @@ import attrs
 
 from pbcheck._numbers import RoundingPolicy
 from pbcheck.errors import InvalidValueError, item
+from pbcheck.model.aggregation import label_zh
 from pbcheck.model.evaluation import Evidence, NotApplicable
 from pbcheck.model.rubric import ROOT, Rubric
 from pbcheck.scoring.scorecard import IndicatorScore, Record, Scorecard
@@ -64,21 +65,6 @@ _KIND_ZH: Mapping[LostKind, str] = {
     "deduction_cap": "扣分上限",
     "veto": "一票否决",
 }
-
-# The built-in strategies' names as officials say them; an aggregator of a
-# third party keeps its registry name.
-_AGGREGATOR_ZH: Mapping[str, str] = {
-    "weighted_sum": "加权求和",
-    "weighted_mean": "加权平均",
-    "trimmed_mean": "去掉最高最低分后平均",
-    "median": "取中位数",
-    "geometric_mean": "几何平均",
-    "minimum": "取最低分",
-}
-
-
-def _aggregator_zh(name: str | None) -> str:
-    return _AGGREGATOR_ZH.get(name or "", name or "")
 
 
 @attrs.frozen
@@ -242,7 +228,7 @@ class _Lines:
                     yield line
         gap = parts - section.points
         if gap and section.applicable:
-            how = _aggregator_zh(section.aggregator)
+            how = label_zh(section.aggregator)
             change = (
                 f"少 {self.card.show(gap)}" if gap > 0 else f"多 {self.card.show(-gap)}"
             )
@@ -267,14 +253,7 @@ class _Lines:
         lost = result.possible - result.contribution
         if result.not_applicable is not None or not lost:
             return None
-        reason = result.reason
-        if len(result.raters) > 1:
-            # The engine's sentence names the strategy in English and the
-            # combined points exactly; people read both in their own terms.
-            reason = (
-                f"{len(result.raters)} 位评分人，按{_aggregator_zh(result.aggregator)}"
-                f"合成 {self.card.show(result.points)} 分"
-            )
+        reason = result.reason  # worded by the engine at the rubric's rounding
         if result.possible != result.max_points:
             reason += (
                 f"；本项满分 {self.card.show(result.max_points)} 分，按权重折合 "

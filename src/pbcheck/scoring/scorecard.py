@@ -11,7 +11,7 @@ give them as DataFrames (数据表).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -21,11 +21,13 @@ import attrs
 from pbcheck._numbers import RoundingPolicy
 from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import UnknownItemError
+from pbcheck.model.aggregation import label_zh
 from pbcheck.model.evaluation import Activity, Incident, NotApplicable, Observation
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import ROOT
 from pbcheck.views import html
 from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
+from pbcheck.views.text import official_date
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,13 +197,17 @@ class Explanation:
 
     ``formula`` says which rule or aggregation and which weights; ``parts``
     explain the inputs in turn, down to the ``records`` (observations,
-    activities, incidents) they rest on.
+    activities, incidents) they rest on.  ``value`` is exact; ``shown`` is
+    how the lines write it (a scorecard's explanations use the rubric's
+    rounding: amounts by :meth:`~pbcheck.RoundingPolicy.show`, the total
+    by :meth:`~pbcheck.RoundingPolicy.format_long`); without it, the value
+    at two places.
 
     >>> from pbcheck.examples.small import scorecards
     >>> print(scorecards({"a": 85})[0].explain())
-    总分 = 85：基础分 85 + 加分 0 − 扣分 0，限于 [0, 100]
-      基础分 = 85：weighted_sum 汇总各部分，× 100 分
-        综合 [s] = 85：weighted_sum（权重 i 100 分）得完成度 0.85，× 100 分
+    总分 = 85.00：基础分 85 + 加分 0 − 扣分 0，限于 0 至 100 分
+      基础分 = 85：按加权求和汇总各部分，× 100 分
+        综合 [s] = 85：按加权求和（权重 i 100 分）得完成度 0.85，× 100 分
           综合评分 [i] = 85：考评直接评分 85 分；满分 100，折合 85 / 100 分
             · 考评组：85
     """
@@ -211,16 +217,18 @@ class Explanation:
     formula: str
     parts: tuple[Explanation, ...] = ()
     records: tuple[Record, ...] = ()
+    shown: str | None = None
 
     def lines(self, depth: int = 0) -> list[str]:
         """The explanation as indented lines, one per step and record.
 
         >>> from pbcheck.examples.small import scorecards
         >>> scorecards({"a": 85})[0].explain().lines()[1]
-        '  基础分 = 85：weighted_sum 汇总各部分，× 100 分'
+        '  基础分 = 85：按加权求和汇总各部分，× 100 分'
         """
         indent = "  " * depth
-        out = [f"{indent}{self.subject} = {_f(self.value)}：{self.formula}"]
+        shown = _DEFAULT.show(self.value) if self.shown is None else self.shown
+        out = [f"{indent}{self.subject} = {shown}：{self.formula}"]
         out.extend(f"{indent}  · {_describe(record)}" for record in self.records)
         for part in self.parts:
             out.extend(part.lines(depth + 1))
@@ -241,25 +249,36 @@ class Explanation:
             yield from part.walk()
 
 
-def _describe(record: Record) -> str:
+_DEFAULT = RoundingPolicy()
+
+
+def _day(moment: date | datetime) -> str:
+    """A record's date (the local date of a moment) in official form."""
+    return official_date(moment.date() if isinstance(moment, datetime) else moment)
+
+
+def _describe(record: Record, rounding: RoundingPolicy = _DEFAULT) -> str:
     if isinstance(record, Observation):
-        when = f" {record.recorded_at.isoformat()}" if record.recorded_at else ""
+        when = f" {_day(record.recorded_at)}" if record.recorded_at else ""
         who = f" {record.rater}" if record.rater else ""
         evidence = "；".join(e.ref for e in record.evidence)
         tail = f"（依据：{evidence}）" if evidence else ""
         value = record.value
-        shown = value if isinstance(value, bool) else _f(Fraction(value))
+        if isinstance(value, bool):
+            shown = "达标" if value else "未达标"
+        else:
+            shown = rounding.show(Fraction(value))
         return f"{record.source.label_zh}{who}{when}：{shown}{tail}"
     if isinstance(record, Activity):
         branch = f" {record.branch}" if record.branch else ""
-        return f"活动 {record.occurred_at.isoformat()}{branch} {record.title}".rstrip()
+        return f"活动 {_day(record.occurred_at)}{branch} {record.title}".rstrip()
     if isinstance(record, NotApplicable):
-        when = f" {record.recorded_at.isoformat()}" if record.recorded_at else ""
+        when = f" {_day(record.recorded_at)}" if record.recorded_at else ""
         evidence = "；".join(e.ref for e in record.evidence)
         tail = f"（依据：{evidence}）" if evidence else ""
         return f"合理缺项{when}：{record.reason}{tail}"
     category = f"（{record.category}）" if record.category else ""
-    return f"事项 {record.item_id}{category} {record.occurred_at.isoformat()} {record.note}".rstrip()
+    return f"事项 {record.item_id}{category} {_day(record.occurred_at)} {record.note}".rstrip()
 
 
 @attrs.frozen(repr=False)
@@ -423,13 +442,13 @@ class Scorecard:
         if item in self.sections:
             return self._explain_section(item)
         if item in self.indicators:
-            return _explain_indicator(self.indicators[item])
+            return _explain_indicator(self.indicators[item], self.rounding)
         for bonus in self.bonus:
             if bonus.indicator_id == item:
-                return _explain_indicator(bonus)
+                return _explain_indicator(bonus, self.rounding)
         for deduction in self.deductions:
             if deduction.deduction_id == item:
-                return _explain_deduction(deduction)
+                return _explain_deduction(deduction, self.rounding)
         known = [
             "total",
             *(section for section in self.sections if section != ROOT),
@@ -444,11 +463,12 @@ class Scorecard:
         parts = tuple(
             self._explain_section(child)
             if child in self.sections
-            else _explain_indicator(self.indicators[child])
+            else _explain_indicator(self.indicators[child], self.rounding)
             for child in section.children
         )
+        show = self.rounding.show
         weights = "，".join(
-            f"{child} {_f(share * section.possible)} 分"
+            f"{child} {show(share * section.possible)} 分"
             if share or self._applies(child)
             else f"{child} 不适用"
             for child, share in zip(section.children, section.shares, strict=True)
@@ -461,11 +481,15 @@ class Scorecard:
                 parts,
             )
         formula = (
-            f"{section.aggregator}（权重 {weights}）得完成度 "
-            f"{_f(section.attainment)}，× {_f(section.possible)} 分"
+            f"按{label_zh(section.aggregator)}（权重 {weights}）得完成度 "
+            f"{_attainment(section.attainment)}，× {show(section.possible)} 分"
         )
         return Explanation(
-            f"{section.title} [{section_id}]", section.points, formula, parts
+            f"{section.title} [{section_id}]",
+            section.points,
+            formula,
+            parts,
+            shown=show(section.points),
         )
 
     def _applies(self, item_id: str) -> bool:
@@ -490,12 +514,14 @@ class Scorecard:
 
     def _explain_total(self) -> Explanation:
         root = self.sections[ROOT]
+        show = self.rounding.show
         parts: list[Explanation] = [
             Explanation(
                 "基础分",
                 self.base,
-                f"{root.aggregator} 汇总各部分，× {_f(self.total_points)} 分",
+                f"按{label_zh(root.aggregator)}汇总各部分，× {show(self.total_points)} 分",
                 tuple(self._explain_section(child) for child in root.children),
+                shown=show(self.base),
             )
         ]
         if self.bonus:
@@ -503,8 +529,10 @@ class Scorecard:
                 Explanation(
                     "加分",
                     self.bonus_counted,
-                    f"申报 {_f(self.bonus_claimed)} 分，计入 {_f(self.bonus_counted)} 分",
-                    tuple(_explain_indicator(b) for b in self.bonus),
+                    f"申报 {show(self.bonus_claimed)} 分，"
+                    f"计入 {show(self.bonus_counted)} 分",
+                    tuple(_explain_indicator(b, self.rounding) for b in self.bonus),
+                    shown=show(self.bonus_counted),
                 )
             )
         if self.deductions:
@@ -512,9 +540,12 @@ class Scorecard:
                 Explanation(
                     "直接扣分",
                     self.deductions_counted,
-                    f"合计 {_f(self.deductions_claimed)} 分，"
-                    f"计 {_f(self.deductions_counted)} 分",
-                    tuple(_explain_deduction(d) for d in self.deductions),
+                    f"合计 {show(self.deductions_claimed)} 分，"
+                    f"计 {show(self.deductions_counted)} 分",
+                    tuple(
+                        _explain_deduction(d, self.rounding) for d in self.deductions
+                    ),
+                    shown=show(self.deductions_counted),
                 )
             )
         parts.extend(
@@ -523,48 +554,68 @@ class Scorecard:
                 Fraction(0) if finding.cap is None else finding.cap,
                 "取消评先资格"
                 if finding.cap is None
-                else f"总分不超过 {_f(finding.cap)} 分",
+                else f"总分不超过 {show(finding.cap)} 分",
                 records=finding.incidents,
+                shown=show(Fraction(0) if finding.cap is None else finding.cap),
             )
             for finding in self.vetoes
         )
         formula = (
-            f"基础分 {_f(self.base)} + 加分 {_f(self.bonus_counted)} − 扣分 "
-            f"{_f(self.deductions_counted)}，限于 [{_f(self.floor)}, {_f(self.max_total)}]"
+            f"基础分 {show(self.base)} + 加分 {show(self.bonus_counted)} − 扣分 "
+            f"{show(self.deductions_counted)}，限于 {show(self.floor)} 至 "
+            f"{show(self.max_total)} 分"
         )
         subject = "总分"
         if self.as_of is not None:
-            subject = f"总分（截至{_date_zh(self.as_of)}，暂定）"
-        return Explanation(subject, self.total, formula, tuple(parts))
+            subject = f"总分（截至{official_date(self.as_of)}，暂定）"
+        # The total as published, with the longer decimal when rounding
+        # changed it: "87.418，公布为 87.42".
+        return Explanation(
+            subject,
+            self.total,
+            formula,
+            tuple(parts),
+            shown=self.rounding.format_long(self.total),
+        )
 
 
-def _date_zh(day: date) -> str:
-    """A date as official papers write it: ``2025年10月31日``."""
-    return f"{day.year}年{day.month}月{day.day}日"
+def _attainment(value: Fraction) -> str:
+    """A share of full marks: exact when short (``0.85``), else a percentage.
+
+    >>> _attainment(Fraction(17, 20)), _attainment(Fraction(2, 3))
+    ('0.85', '66.67%')
+    """
+    if 10**4 % value.denominator == 0:
+        return _f(value)
+    return f"{_DEFAULT.format(value * 100)}%"
 
 
-def _explain_indicator(result: IndicatorScore) -> Explanation:
+def _explain_indicator(
+    result: IndicatorScore, rounding: RoundingPolicy = _DEFAULT
+) -> Explanation:
     records: tuple[Record, ...] = tuple(r.observation for r in result.raters)
     records += result.activities
     parts: tuple[Explanation, ...] = ()
+    show = rounding.show
     if len(result.raters) > 1:
         parts = tuple(
             Explanation(
                 f"{r.observation.source.label_zh} {r.observation.rater}".rstrip(),
                 r.points,
-                f"{r.reason}（权重 {_f(r.weight)}）",
+                f"{r.reason}（权重 {show(r.weight)}）",
                 records=(r.observation,),
+                shown=show(r.points),
             )
             for r in result.raters
         )
         records = result.activities
     if result.not_applicable is not None:
         records = (result.not_applicable,)
-    formula = f"{result.reason}；满分 {_f(result.max_points)}"
+    formula = f"{result.reason}；满分 {show(result.max_points)}"
     if result.not_applicable is not None and not result.possible:
         formula += "，不计入，由适用的指标按比例折算"
     elif not result.bonus:
-        formula += f"，折合 {_f(result.contribution)} / {_f(result.possible)} 分"
+        formula += f"，折合 {show(result.contribution)} / {show(result.possible)} 分"
     if result.not_counted:
         formula += f"；另有 {len(result.not_counted)} 条记录不计分（如自评）"
     return Explanation(
@@ -573,16 +624,21 @@ def _explain_indicator(result: IndicatorScore) -> Explanation:
         formula,
         parts,
         records,
+        shown=show(result.points),
     )
 
 
-def _explain_deduction(result: DeductionScore) -> Explanation:
-    cap = f"，本项封顶 {_f(result.cap)} 分" if result.cap is not None else ""
+def _explain_deduction(
+    result: DeductionScore, rounding: RoundingPolicy = _DEFAULT
+) -> Explanation:
+    show = rounding.show
+    cap = f"，本项封顶 {show(result.cap)} 分" if result.cap is not None else ""
     return Explanation(
         f"{result.title} [{result.deduction_id}]",
         result.counted,
-        f"{len(result.incidents)} 次，合计 {_f(result.claimed)} 分{cap}",
+        f"{len(result.incidents)} 次，合计 {show(result.claimed)} 分{cap}",
         records=result.incidents,
+        shown=show(result.counted),
     )
 
 
