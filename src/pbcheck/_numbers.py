@@ -9,7 +9,7 @@ is shown, by a :class:`RoundingPolicy`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Final, Literal, TypeAlias
@@ -323,6 +323,10 @@ def _decimal(scaled: int, places: int) -> Decimal:
 _DEFAULT_ROUNDING = RoundingPolicy()
 
 
+def _parts(parts: Iterable[str | Fraction]) -> tuple[str | Fraction, ...]:
+    return tuple(parts)
+
+
 @attrs.frozen
 class Reason:
     """A reason in words with its exact amounts, worded at a rounding chosen later.
@@ -342,7 +346,7 @@ class Reason:
     (Fraction(32, 17),)
     """
 
-    parts: tuple[str | Fraction, ...] = attrs.field(converter=tuple)
+    parts: tuple[str | Fraction, ...] = attrs.field(converter=_parts)
 
     @property
     def amounts(self) -> tuple[Fraction, ...]:

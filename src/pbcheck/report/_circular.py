@@ -9,19 +9,15 @@ import attrs
 
 from pbcheck._text import visible
 from pbcheck.report._model import CycleReport, ListEntry
+from pbcheck.views.text import official_date
 
 _NUMERALS = "一二三四五六七八九十"
 _INDENT = "　　"  # two full-width spaces: the first-line indent of official text
 DRAFT_MARK = "【草稿】本稿由 pbcheck 根据考评结果自动生成，须经审核修改后方可印发"
 
 
-def cn_date(day: date) -> str:
-    """A date as official documents write it: ``2026年5月20日``.
-
-    >>> cn_date(date(2026, 5, 20))
-    '2026年5月20日'
-    """
-    return f"{day.year}年{day.month}月{day.day}日"
+#: Dates in the official form; one formatter for every document.
+cn_date = official_date
 
 
 def _by_series(entries: Sequence[ListEntry], order: Sequence[str]) -> list[str]:

@@ -25,6 +25,7 @@ from pbcheck.errors import (
 )
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
+from pbcheck.views.text import official_date, official_span
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -330,15 +331,15 @@ def to_workbook(
         (
             "考核周期",
             (
-                f"{report.cycle.label_zh}（{report.cycle.start.isoformat()} 至 "
-                f"{report.cycle.end.isoformat()}）"
+                f"{report.cycle.label_zh}"
+                f"（{official_span(report.cycle.start, report.cycle.end)}）"
             ),
         ),
         ("参评单位", len(report.units)),
         ("系列", len(report.series)),
         (report.commendation_title, len(report.commended)),
         ("考评处于后位", len(report.bottom)),
-        ("结果日期", report.announced.isoformat()),
+        ("结果日期", official_date(report.announced)),
     ]
     for row, (label, value) in enumerate(facts, 1):
         _put(cover, row, 1, label, report.rounding)

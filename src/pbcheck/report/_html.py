@@ -9,6 +9,7 @@ from pbcheck._text import visible
 from pbcheck.errors import MissingExtraError
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
+from pbcheck.views.text import official_date, official_span
 
 
 def escape(text: str) -> str:
@@ -102,7 +103,7 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         "<ul>",
-        f"<li>考核周期：{cycle.start.isoformat()} 至 {cycle.end.isoformat()}</li>",
+        f"<li>考核周期：{official_span(cycle.start, cycle.end)}</li>",
         f"<li>考核细则：{escape(t.rubric_fact(report))}</li>",
         *([f"<li>考核单位：{escape(report.issuer)}</li>"] if report.issuer else []),
         f"<li>参评单位：{len(report.units)} 个，{len(report.series)} 个系列</li>",
@@ -110,7 +111,7 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
             f"<li>计分：总分 = 基础分 + 加分 − 扣分，按规则四舍五入保留 "
             f"{report.rounding.places} 位小数</li>"
         ),
-        f"<li>结果日期：{report.announced.isoformat()}</li>",
+        f"<li>结果日期：{official_date(report.announced)}</li>",
         "</ul>",
         "<nav><ul>",
     ]

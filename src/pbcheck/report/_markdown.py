@@ -8,6 +8,7 @@ from fractions import Fraction
 from pbcheck._text import visible
 from pbcheck.report import _tables as t
 from pbcheck.report._model import CycleReport
+from pbcheck.views.text import official_date, official_span
 
 # "&" would start an entity (&#x202e; is a bidi control), "~" strikes text out.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#&~])")
@@ -57,7 +58,7 @@ def heading(report: CycleReport) -> list[str]:
     return [
         f"# {escape_md(report.title)}：{escape_md(cycle.label_zh)}考评结果",
         "",
-        f"- 考核周期：{cycle.start.isoformat()} 至 {cycle.end.isoformat()}",
+        f"- 考核周期：{official_span(cycle.start, cycle.end)}",
         f"- 考核细则：{escape_md(t.rubric_fact(report))}",
         *([f"- 考核单位：{escape_md(report.issuer)}"] if report.issuer else []),
         f"- 参评单位：{len(report.units)} 个，{len(report.series)} 个系列",
@@ -65,7 +66,7 @@ def heading(report: CycleReport) -> list[str]:
             f"- 计分：总分 = 基础分 + 加分 − 扣分，按规则四舍五入保留 "
             f"{report.rounding.places} 位小数"
         ),
-        f"- 结果日期：{report.announced.isoformat()}",
+        f"- 结果日期：{official_date(report.announced)}",
         "",
     ]
 
