@@ -53,7 +53,7 @@ class TestLostPoints:
         assert by_unit["b"][6] == "综合评分"
         assert by_unit["b"][7:10] == [100, 87.88, 12.13]  # rounded once, 四舍五入
         assert sheet.cell(row=2, column=10).number_format == "0.00"
-        assert by_unit["b"][10] == "考评直接评分 87.875 分"
+        assert by_unit["b"][10] == "考评直接评分 87.88 分"
 
     def test_each_unit_sheet_ends_with_its_own_list(self, book):
         """A unit's sheet carries its 反馈单 block: its rows only, under the headers."""
