@@ -238,7 +238,9 @@ def _urls(backends: list[str]) -> Iterator[dict[str, Iterator[str]]]:
         yield urls
 
 
-def main(units: int, indicators: int, batch: int, backends: list[str]) -> dict[str, object]:
+def main(
+    units: int, indicators: int, batch: int, backends: list[str]
+) -> dict[str, object]:
     """Every figure, per backend."""
     figures: dict[str, object] = {"machine": machine()}
     with _urls(backends) as urls:
@@ -247,7 +249,9 @@ def main(units: int, indicators: int, batch: int, backends: list[str]) -> dict[s
                 "example_season": example_season(next(make)),
                 "national": national(next(make), units, indicators, batch),
             }
-            print(json.dumps({name: figures[name]}, ensure_ascii=False), file=sys.stderr)
+            print(
+                json.dumps({name: figures[name]}, ensure_ascii=False), file=sys.stderr
+            )
     return figures
 
 
@@ -257,12 +261,20 @@ if __name__ == "__main__":
     parser.add_argument("--indicators", type=int, default=100)
     parser.add_argument("--batch", type=int, default=10_000, help="events per append")
     parser.add_argument(
-        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+        "--backends",
+        nargs="+",
+        default=["sqlite", "postgresql"],
+        choices=["sqlite", "postgresql"],
     )
     arguments = parser.parse_args()
     print(
         json.dumps(
-            main(arguments.units, arguments.indicators, arguments.batch, arguments.backends),
+            main(
+                arguments.units,
+                arguments.indicators,
+                arguments.batch,
+                arguments.backends,
+            ),
             ensure_ascii=False,
             indent=2,
         )

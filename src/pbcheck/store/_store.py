@@ -78,7 +78,7 @@ def _supported(url: sa.URL, text: str) -> None:
         )
 
 
-def _engine(url: str | sa.URL) -> sa.Engine:
+def _engine(url: str) -> sa.Engine:
     try:
         parsed = sa.make_url(url)
     except sa_exc.ArgumentError:
@@ -170,7 +170,7 @@ class Store:
     >>> store.close()
     """
 
-    def __init__(self, url: str | sa.URL = "sqlite:///season.db") -> None:
+    def __init__(self, url: str = "sqlite:///season.db") -> None:
         self._engine = _engine(url)
         self.url = self._engine.url.render_as_string(hide_password=True)
         self._cache: dict[str, _Cached] = {}
