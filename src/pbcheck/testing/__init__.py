@@ -59,6 +59,11 @@ from pbcheck.testing._season import (
     season_events,
     season_plan,
 )
+from pbcheck.testing._season_calendar import (
+    calendar_days,
+    rectification_histories,
+    working_calendars,
+)
 from pbcheck.testing._simulation import weight_sets, weighted_seasons
 from pbcheck.testing._spreadsheets import (
     raw_xlsx,
@@ -88,6 +93,7 @@ __all__ = [
     "bulk_rubrics",
     "bulk_seasons",
     "bulk_seasons_with_waivers",
+    "calendar_days",
     "cycle_calendars",
     "cycles",
     "dates_in",
@@ -106,6 +112,7 @@ __all__ = [
     "org_trees",
     "outcome_policies",
     "raw_xlsx",
+    "rectification_histories",
     "results",
     "rows_to_csv",
     "rows_to_xlsx",
@@ -123,5 +130,6 @@ __all__ = [
     "waived",
     "weight_sets",
     "weighted_seasons",
+    "working_calendars",
     "zones",
 ]
