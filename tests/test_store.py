@@ -45,8 +45,12 @@ from pbcheck.season import (
 from pbcheck.season.ledger import Ledger
 from pbcheck.season.plan import SeasonPlan
 from pbcheck.store import SCHEMA_VERSION, ChainSummary, Store, _codec, _schema
-from pbcheck.testing import grading_policies, outcome_policies
-from pbcheck.testing._store import HOSTILE_IDS, season_events
+from pbcheck.testing import (
+    HOSTILE_IDS,
+    grading_policies,
+    outcome_policies,
+    stored_events,
+)
 from store_postgres import PostgresServer, postgres_server  # noqa: F401 - fixture
 
 BEIJING = timezone(timedelta(hours=8))
@@ -682,7 +686,7 @@ def test_every_event_kind_round_trips_through_its_canonical_body(
     kind: str, data: st.DataObject
 ) -> None:
     """decode(encode(e)) == e, and the body is canonical: encoding again gives the same text."""
-    event = data.draw(season_events(kind))
+    event = data.draw(stored_events(kind))
     body = _codec.encode_event(event)
     back = _codec.decode_event(body)
     assert back == event

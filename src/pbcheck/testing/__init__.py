@@ -71,6 +71,7 @@ from pbcheck.testing._spreadsheets import (
     rows_to_xlsx,
     spreadsheet_rows,
 )
+from pbcheck.testing._store import HOSTILE_IDS, stored_events
 from pbcheck.testing._waivers import (
     not_applicable_policies,
     season_with_waivers,
@@ -78,6 +79,7 @@ from pbcheck.testing._waivers import (
 )
 
 __all__ = [
+    "HOSTILE_IDS",
     "MUTATIONS",
     "OFFICE_RUBRICS",
     "ROLL_UP_AGGREGATORS",
@@ -126,6 +128,7 @@ __all__ = [
     "seasons",
     "set_results",
     "spreadsheet_rows",
+    "stored_events",
     "value_rules",
     "waived",
     "weight_sets",

@@ -16,7 +16,7 @@ from pbcheck.season import events as ev
 from pbcheck.testing._cycles import aware_datetimes
 from pbcheck.testing._interchange import evaluation_lists
 
-__all__ = ["HOSTILE_IDS", "season_events"]
+__all__ = ["HOSTILE_IDS", "stored_events"]
 
 #: Ids a store must keep exactly: quotes, semicolons, SQL, Chinese punctuation.
 HOSTILE_IDS: tuple[str, ...] = (
@@ -183,7 +183,7 @@ _BUILDERS: dict[str, st.SearchStrategy[ev.Event]] = {
 }
 
 
-def season_events(*kinds: str) -> st.SearchStrategy[ev.Event]:
+def stored_events(*kinds: str) -> st.SearchStrategy[ev.Event]:
     """Season events of the given kinds (every kind if none), every field drawn.
 
     Ids and texts include quotes, semicolons, SQL and Chinese punctuation
@@ -192,7 +192,7 @@ def season_events(*kinds: str) -> st.SearchStrategy[ev.Event]:
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=15, database=None, derandomize=True)
-    ... @given(season_events("returned", "submitted"))
+    ... @given(stored_events("returned", "submitted"))
     ... def check(event):
     ...     assert event.kind in ("returned", "submitted")
     >>> check()
