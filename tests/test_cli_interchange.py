@@ -36,9 +36,11 @@ def season(tmp_path):
     return paths
 
 
-def score_args(season, output, *, cycle=None):
+def score_args(season, output, *, cycle=None, partial=True):
+    """The score command line of the fixture's season: 6 units of 90, so partial."""
     return [
         "score",
+        *(["--partial"] if partial else []),
         "--rubric",
         str(season["rubric"]),
         "--tree",
@@ -112,6 +114,7 @@ class TestScore:
             example_tree(),
             example_cycle(2025),
             example_evaluations(2025)[:6],
+            partial=True,
         )
         assert loaded == expected
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

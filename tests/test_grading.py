@@ -123,7 +123,7 @@ class TestValidation:
         )
         season = Results.compute(
             example_rubric(), example_tree(), example_cycle(2025),
-            example_evaluations(2025)[:3], policy,
+            example_evaluations(2025)[:3], policy, partial=True,
         )  # fmt: skip
         data = json.loads(dumps(season))
         data["outcomes"]["policy"]["grading"]["tiers"][1]["label"] = "好"

@@ -71,7 +71,8 @@ class SeasonMachine(RuleBasedStateMachine):
         return AssessmentCycle.cross_year(self.year)
 
     def outcomes(self, cards: list[Scorecard]) -> Outcomes:
-        return assess_outcomes(cards, self.tree(), cycle=self.cycle())
+        # Units join mid-cycle without evaluations: a partial season, marked so.
+        return assess_outcomes(cards, self.tree(), cycle=self.cycle(), partial=True)
 
     # -- rules -----------------------------------------------------------
     @initialize(series=st.lists(st.sampled_from(SERIES), min_size=2, max_size=4))

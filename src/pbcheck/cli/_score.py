@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbcheck.cli._shared import report_problems
+from pbcheck.cli._shared import partial_banner, report_problems
 from pbcheck.errors import (
     DOCUMENT,
     DuplicateIdError,
@@ -136,6 +136,17 @@ def add_parser(subparsers: SubParsers) -> None:
             "截至日期（半年自查）：只计这一天以前的记录，结果标明暂定 / score the "
             "season as it stood on this date (a mid-cycle check): only records up "
             "to it count, and every scorecard is marked provisional"
+        ),
+    )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help=(
+            "部分单位：允许考评记录未覆盖组织体系中的全部被考核单位，结果标明“部分单位"
+            "（N/M）— 非完整结果” / allow evaluations that do not cover every "
+            "assessed unit of the tree; the results are marked partial, and "
+            "rank and report say so (without it such a season is refused, "
+            "naming the units missing)"
         ),
     )
     parser.add_argument(
@@ -276,6 +287,7 @@ def run(args: argparse.Namespace) -> int:
             _progress(tuple(evaluations)),
             policy,
             as_of=args.as_of,
+            partial=args.partial,
         )
     except ValidationError as exc:
         by_file: dict[Path | None, list[Problem]] = {}
@@ -300,4 +312,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stderr.write(
         f"已写入 / wrote {args.output}: {len(results.scorecards)} 个单位 / units\n"
     )
+    if results.outcomes.partial:
+        sys.stderr.write(f"注意 / note: {partial_banner(results.outcomes)}\n")
     return 0

@@ -9,6 +9,8 @@
   (``rank --format csv``, ``report``, ``demo --out``);
 - :func:`print_season`: the ranked tables per series, the lists and the
   escalations (``rank``, ``demo``);
+- :func:`partial_banner`: the line that marks a partial season (``score``,
+  ``rank``);
 - ``SubParsers``, the type every module's ``add_parser`` takes.
 
 Text tables are laid out by :mod:`pbcheck.cli._table`.
@@ -29,6 +31,7 @@ from pbcheck.io.interchange import Results, load
 from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.history import History, escalations
 from pbcheck.outcomes.ranking import Ranking
+from pbcheck.outcomes.season import Outcomes
 from pbcheck.report import CycleReport
 from pbcheck.scoring.scorecard import Scorecard
 
@@ -40,6 +43,7 @@ __all__ = [
     "history_of",
     "load_results",
     "load_season",
+    "partial_banner",
     "print_season",
     "report_of",
     "report_problems",
@@ -114,6 +118,30 @@ _RANKED = (
 )
 
 
+def partial_banner(outcomes: Outcomes) -> str:
+    """The line that marks a partial season: how many units, and who is missing.
+
+    >>> from pbcheck.examples.small import org_tree, scorecards
+    >>> from pbcheck.outcomes.season import assess_outcomes
+    >>> tree = org_tree({"党群部门": ["a", "b", "c"]})
+    >>> print(
+    ...     partial_banner(assess_outcomes(scorecards({"a": 90}), tree, partial=True))
+    ... )
+    【部分单位（1/3）— 非完整结果】名次、等次、评先和后位只在已评分的单位之间比较；未评分：b、c
+    """
+    missing = outcomes.missing_units
+    shown = "、".join(missing[:_SHOWN])
+    more = f" 等 {len(missing)} 个" if len(missing) > _SHOWN else ""
+    return (
+        f"【{outcomes.partial_label}】名次、等次、评先和后位只在已评分的单位之间"
+        f"比较；未评分：{shown}{more}"
+    )
+
+
+#: How many missing units the banner names before it counts them.
+_SHOWN = 5
+
+
 def print_season(season: Results, history: History | None) -> None:
     """Ranked tables per series, the lists, and this season's escalations.
 
@@ -129,6 +157,7 @@ def print_season(season: Results, history: History | None) -> None:
     )
     by_unit = {card.unit_id: card for card in season.scorecards}
     lines = [
+        *([partial_banner(outcomes), ""] if outcomes.partial else []),
         f"{rubric.title}（{rubric.version}版）",
         f"考核周期 {cycle.label_zh}：{cycle.start.isoformat()} — {cycle.end.isoformat()}",
         f"参评单位 {len(by_unit)} 个；总分 = 基础分 + 加分 − 扣分（{_rounding_zh(rubric.rounding)}）",

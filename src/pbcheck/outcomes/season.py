@@ -35,14 +35,16 @@ import attrs
 from pbcheck.errors import (
     DuplicateIdError,
     InvalidTypeError,
+    InvalidValueError,
     Path,
     Problem,
     UnknownReferenceError,
+    ValidationError,
     _Problems,
 )
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation
-from pbcheck.model.org import OrgTree
+from pbcheck.model.org import OrgTree, UnitKind
 from pbcheck.model.rubric import Rubric
 from pbcheck.model.rubric_set import RubricSet
 from pbcheck.outcomes.grading import Grades, GradingPolicy, Honour, grade
@@ -71,8 +73,64 @@ __all__ = [
     "Outcomes",
     "Results",
     "assess_outcomes",
+    "assessed_units",
     "outcomes_frame",
 ]
+
+#: How many missing units a refusal or a banner names before it counts the rest.
+SHOWN_MISSING = 5
+
+
+def assessed_units(tree: OrgTree) -> tuple[str, ...]:
+    """The ids of the units a complete season scores: every unit but the assessor.
+
+    The working committee (机关工委) assesses the units of its tree and is
+    not assessed itself; every other unit of the tree is (pbcheck's rule: a
+    tree lists the units its committee assesses).
+
+    >>> from pbcheck.examples.small import org_tree
+    >>> assessed_units(org_tree({"党群部门": ["a", "b"]}))
+    ('a', 'b')
+    """
+    return tuple(u.id for u in tree if u.kind is not UnitKind.WORKING_COMMITTEE)
+
+
+def _missing(tree: OrgTree, scored: Iterable[str]) -> tuple[str, ...]:
+    """The assessed units of *tree* without a scorecard, in tree order."""
+    have = set(scored)
+    return tuple(uid for uid in assessed_units(tree) if uid not in have)
+
+
+def _named(missing: tuple[str, ...]) -> str:
+    """The first few missing units and a count of the rest: ``a, b and 7 more``."""
+    shown = ", ".join(missing[:SHOWN_MISSING])
+    rest = len(missing) - SHOWN_MISSING
+    return shown if rest <= 0 else f"{shown} and {rest} more"
+
+
+def _named_zh(missing: tuple[str, ...]) -> str:
+    """The same in Chinese: ``a、b 等 9 个``."""
+    shown = "、".join(missing[:SHOWN_MISSING])
+    return shown if len(missing) <= SHOWN_MISSING else f"{shown} 等 {len(missing)} 个"
+
+
+def _refuse_partial(tree: OrgTree, missing: tuple[str, ...], scored: int) -> None:
+    """Refuse a season that does not cover the tree, unless it is marked partial."""
+    total = len(assessed_units(tree))
+    raise ValidationError(
+        "partial season",
+        [
+            InvalidValueError(
+                ("scorecards",),
+                missing[:SHOWN_MISSING],
+                f"cover {scored} of the tree's {total} assessed units; "
+                f"{len(missing)} have no scorecard ({_named(missing)}): ranking, "
+                "grading or selecting them would place units against an "
+                "incomplete field; pass partial=True (pbcheck score --partial) "
+                "to assess a partial season, labelled as such",
+            )
+        ],
+    )
 
 
 def _default_bottom() -> BottomPolicy:
@@ -107,6 +165,10 @@ class OutcomePolicy:
     commendation: CommendationPolicy = attrs.field(factory=_default_commendation)
 
 
+def _ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(repr=False)
 class Outcomes:
     """A season's outcomes; see :func:`assess_outcomes`.
@@ -127,6 +189,11 @@ class Outcomes:
             e.g. ``outcomes.groupings["纪检联系片"]["第二片"]``.
         overall_by_rubric: the overall rankings of a season split by rubric
             (``mixed_rubrics="split"``), one per rubric; empty otherwise.
+        partial: the season does not cover the tree's assessed units (部分单位):
+            its ranks, grades and lists are a provisional picture, and every
+            output says so.
+        missing_units: with *partial*, the assessed units without a scorecard,
+            in tree order.
 
     ``repr`` fits a terminal line, ``print`` gives every table and list, a
     notebook shows a summary per series (``_repr_html_``) and
@@ -152,6 +219,26 @@ class Outcomes:
     commendation: CommendationList
     groupings: Mapping[str, Mapping[str, Ranking]] = attrs.field(factory=dict)
     overall_by_rubric: Mapping[str, Ranking] = attrs.field(factory=dict)
+    partial: bool = False
+    missing_units: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+
+    @property
+    def partial_label(self) -> str:
+        """The banner of a partial season, e.g. ``部分单位（3/90）— 非完整结果``; empty if whole.
+
+        >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> tree = org_tree({"党群部门": ["a", "b", "c"]})
+        >>> assess_outcomes(scorecards({"a": 90}), tree, partial=True).partial_label
+        '部分单位（1/3）— 非完整结果'
+        >>> assess_outcomes(
+        ...     scorecards({"a": 90}), org_tree({"党群部门": ["a"]})
+        ... ).partial_label
+        ''
+        """
+        if not self.partial:
+            return ""
+        scored = self.unit_count
+        return f"部分单位（{scored}/{scored + len(self.missing_units)}）— 非完整结果"
 
     @property
     def unit_count(self) -> int:
@@ -179,11 +266,16 @@ class Outcomes:
         return dict(self.overall_by_rubric) or {"全部": self.overall}
 
     def __repr__(self) -> str:
+        partial = f"；{self.partial_label}" if self.partial else ""
         return (
             f"<Outcomes: {self.unit_count} 个单位，{len(self.rankings)} 个系列；"
             f"表彰 {len(self.commendation.unit_ids)} 个，"
-            f"处于后位 {len(self.bottom.unit_ids)} 个>"
+            f"处于后位 {len(self.bottom.unit_ids)} 个{partial}>"
         )
+
+    def _heading(self) -> str:
+        heading = f"考评结果（{self.unit_count} 个单位，{len(self.rankings)} 个系列）"
+        return f"{heading} {self.partial_label}" if self.partial else heading
 
     def _repr_html_(self) -> str:
         """One row per series, then both lists."""
@@ -201,7 +293,7 @@ class Outcomes:
             )
         summary = html.table(["系列", "单位数", "表彰", "处于后位", "第 1 名"], rows)
         return html.titled(
-            f"考评结果（{self.unit_count} 个单位，{len(self.rankings)} 个系列）",
+            self._heading(),
             summary + self.commendation._repr_html_() + self.bottom._repr_html_(),
         )
 
@@ -229,7 +321,9 @@ class Outcomes:
         ... ).summary_lines()[0]
         '考评结果（1 个单位，1 个系列）'
         """
-        out = [f"考评结果（{self.unit_count} 个单位，{len(self.rankings)} 个系列）"]
+        out = [self._heading()]
+        if self.partial:
+            out.append(f"  未评分的单位：{_named_zh(self.missing_units)}")
         for table in self.rankings.values():
             out.extend(table.lines())
         for tables in self.groupings.values():
@@ -283,6 +377,7 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
     cycle: AssessmentCycle | None = None,
     honours: Iterable[Honour] = (),
     facts: Mapping[str, Iterable[str]] | None = None,
+    partial: bool = False,
 ) -> Outcomes:
     """Rank, grade and list a season's units under *policy*, in one call.
 
@@ -299,10 +394,30 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
             获中央表彰 → 直接评为“好”.
         facts: unit id → facts the office establishes, for gates and
             overrides that name them.
+        partial: allow a season whose scorecards do not cover the tree's
+            assessed units (:func:`assessed_units`), e.g. a provisional
+            picture while evaluations come in.  Its outcomes are marked
+            :attr:`Outcomes.partial`, with the units missing, and every
+            output labels them 部分单位（N/M）— 非完整结果.
 
     Raises:
         ValidationError: a scorecard is duplicated or names no unit of the
-            tree; a record or rating names no scored unit.
+            tree; a record or rating names no scored unit; the scorecards
+            do not cover the tree and *partial* is not set (the problem
+            names the first missing units and counts them all).
+
+    Ranking 1 unit of 3 would make it 处于后位 without a word, so it is
+    refused unless the season is marked partial:
+
+    >>> from pbcheck.examples.small import org_tree, scorecards
+    >>> tree = org_tree({"党群部门": ["a", "b", "c"]})
+    >>> assess_outcomes(scorecards({"a": 90}), tree)
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: partial season: 1 problem
+      scorecards: cover 1 of the tree's 3 assessed units; 2 have no scorecard (b, c): ...
+    >>> assess_outcomes(scorecards({"a": 90}), tree, partial=True)
+    <Outcomes: 1 个单位，1 个系列；表彰 0 个，处于后位 0 个；部分单位（1/3）— 非完整结果>
 
     >>> from pbcheck.examples.small import org_tree, scorecards
     >>> outcomes = assess_outcomes(
@@ -314,6 +429,9 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
     """
     policy = policy or OutcomePolicy()
     cards = tuple(scorecards)
+    missing = _missing(tree, (card.unit_id for card in cards))
+    if missing and not partial:
+        _refuse_partial(tree, missing, len(assessed_units(tree)) - len(missing))
     records = tuple(accountability)
     rankings = rank_within(cards, tree, policy.ranking, by="series")
     groups = rank_within(cards, tree, policy.ranking, by="liaison_group")
@@ -360,6 +478,8 @@ def assess_outcomes(  # noqa: PLR0913 - every input of the decision is named
         commendation,
         groupings=groupings,
         overall_by_rubric=by_rubric,
+        partial=bool(missing),
+        missing_units=missing,
     )
 
 
@@ -465,6 +585,7 @@ class Results:
                             "names no scored unit",
                         )
                     )
+        self._check_coverage(problems, seen)
         ranked = {entry.unit_id for _, table in tables for entry in table.entries}
         for index, card in enumerate(self.scorecards):
             if isinstance(card, Scorecard) and card.unit_id not in ranked:
@@ -477,6 +598,32 @@ class Results:
                 )
         problems.raise_if_any()
 
+    def _check_coverage(self, problems: _Problems, scored: set[str]) -> None:
+        """A season not covering the tree must say so, naming exactly who is missing."""
+        outcomes = self.outcomes
+        if not isinstance(outcomes, Outcomes):
+            return
+        missing = _missing(self.tree, scored)
+        where = ("results", "outcomes")
+        if missing and not outcomes.partial:
+            problems.add(
+                InvalidValueError(
+                    (*where, "partial"),
+                    False,
+                    f"must be true: {len(missing)} of the tree's "
+                    f"{len(assessed_units(self.tree))} assessed units have no "
+                    f"scorecard ({_named(missing)})",
+                )
+            )
+        elif outcomes.partial and tuple(outcomes.missing_units) != missing:
+            problems.add(
+                InvalidValueError(
+                    (*where, "missing_units"),
+                    list(outcomes.missing_units),
+                    f"must be the assessed units without a scorecard ({_named(missing) or 'none'})",
+                )
+            )
+
     @classmethod
     def compute(  # noqa: PLR0913 - every input of the season is named
         cls,
@@ -487,6 +634,7 @@ class Results:
         policy: OutcomePolicy | None = None,
         *,
         as_of: date | None = None,
+        partial: bool = False,
     ) -> Results:
         """Score *evaluations* and assess the outcomes: a whole season in one call.
 
@@ -494,22 +642,27 @@ class Results:
         results document) does not depend on the order of the evaluations.
         With *as_of* the season is scored as it stood on that date (半年自查):
         every scorecard is provisional (:attr:`~pbcheck.Scorecard.as_of`).
+        With *partial* the evaluations need not cover the tree's assessed
+        units; the outcomes are then marked partial (see
+        :func:`assess_outcomes`).
 
         Raises:
             ValidationError: every problem of the evaluations, as
-                :func:`~pbcheck.score_all` reports them.
+                :func:`~pbcheck.score_all` reports them; evaluations that do
+                not cover the tree without *partial*.
 
         >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
-        >>> Results.compute(
-        ...     example_rubric(), example_tree(), example_cycle(), ()
-        ... ).scorecards
-        ()
+        >>> season = Results.compute(
+        ...     example_rubric(), example_tree(), example_cycle(), (), partial=True
+        ... )
+        >>> season.scorecards, season.outcomes.partial_label
+        ((), '部分单位（0/90）— 非完整结果')
         """
         scored = score_all(rubric, evaluations, tree=tree, cycle=cycle, as_of=as_of)
         # score_all with a tree refuses units outside it, so every card has a place.
         place = {unit.id: index for index, unit in enumerate(tree)}
         cards = tuple(sorted(scored, key=lambda card: place[card.unit_id]))
-        outcomes = assess_outcomes(cards, tree, policy, cycle=cycle)
+        outcomes = assess_outcomes(cards, tree, policy, cycle=cycle, partial=partial)
         return cls(rubric, tree, cycle, cards, outcomes)
 
     def cycle_result(self) -> CycleResult:
@@ -522,6 +675,7 @@ class Results:
         ...     example_tree(),
         ...     example_cycle(2025),
         ...     example_evaluations(2025)[:3],
+        ...     partial=True,
         ... )
         >>> results.cycle_result().units[0].rubric
         'jiangcheng-jgdj 2025'
@@ -537,7 +691,7 @@ class Results:
 
         >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
         >>> results = Results.compute(
-        ...     example_rubric(), example_tree(), example_cycle(), ()
+        ...     example_rubric(), example_tree(), example_cycle(), (), partial=True
         ... )
         >>> results.rubric_of("ZF01") is results.rubric
         True
@@ -557,6 +711,7 @@ class Results:
         ...     example_tree(),
         ...     example_cycle(2024),
         ...     example_evaluations(2024)[:3],
+        ...     partial=True,
         ... )
         >>> results.scorecard("ZF01").unit_id
         'ZF01'

@@ -194,6 +194,13 @@ def to_circular(
     draft = compose_circular(report, addressee=addressee, issuer=issuer, issued=issued)
     out = [
         DRAFT_MARK,
+        *(
+            [
+                f"【{report.partial}】本稿只含已评分的单位，名次、等次和名单不是全部单位的结果"
+            ]
+            if report.partial
+            else []
+        ),
         "",
         draft.title,
         "",

@@ -102,6 +102,14 @@ def to_csv(report: CycleReport, table: CsvTable = "units") -> str:
     data = build(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([guard_formula(visible(header)) for header in data.headers])
-    writer.writerows([_text(report, cell) for cell in row] for row in data.rows)
+    # A partial season says so on every row (a last column), so that no row
+    # copied out of the table loses it; a whole season's tables are unchanged.
+    extra = ["结果性质"] if report.partial else []
+    writer.writerow(
+        [guard_formula(visible(header)) for header in [*data.headers, *extra]]
+    )
+    writer.writerows(
+        [*(_text(report, cell) for cell in row), *([report.partial] if extra else [])]
+        for row in data.rows
+    )
     return "\ufeff" + buffer.getvalue()

@@ -313,7 +313,7 @@ def to_workbook(
     props = book.properties
     props.creator = "pbcheck"
     props.lastModifiedBy = "pbcheck"
-    props.title = visible(f"{report.title}：{report.cycle.label_zh}考评结果")
+    props.title = visible(report.heading)
     props.created = stamp
     props.modified = stamp
     taken: set[str] = set()
@@ -322,6 +322,7 @@ def to_workbook(
     assert cover is not None  # noqa: S101 - a new workbook has a sheet
     cover.title = sheet_name("总览", taken)
     facts = [
+        *([("结果性质", report.partial)] if report.partial else []),
         ("考核细则", f"{report.title}（{report.rubric_version}版）"),
         *(
             ("适用细则", f"{title}（{rubric_id}）")

@@ -95,7 +95,7 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
     (True, True)
     """
     cycle = report.cycle
-    title = f"{report.title}：{cycle.label_zh}考评结果"
+    title = report.heading
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',

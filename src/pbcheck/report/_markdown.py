@@ -56,7 +56,7 @@ def heading(report: CycleReport) -> list[str]:
     """Title and the facts of the season, as Markdown lines."""
     cycle = report.cycle
     return [
-        f"# {escape_md(report.title)}：{escape_md(cycle.label_zh)}考评结果",
+        f"# {escape_md(report.heading)}",
         "",
         f"- 考核周期：{official_span(cycle.start, cycle.end)}",
         f"- 考核细则：{escape_md(t.rubric_fact(report))}",

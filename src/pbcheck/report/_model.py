@@ -390,6 +390,10 @@ class CycleReport:
             :class:`~pbcheck.model.rubric_set.RubricSet`.
         audit: the season's :class:`~pbcheck.scoring.audit.AuditTrail` (审计记录), if
             given: what became of every input record.
+        partial: the banner of a partial season
+            (:attr:`~pbcheck.Outcomes.partial_label`, e.g. ``部分单位（3/90）—
+            非完整结果``), which every format shows by its title; empty when
+            the season covers the tree.
 
     >>> from pbcheck.report import CycleReport
     >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
@@ -428,6 +432,18 @@ class CycleReport:
     rubric_sections: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     audit: AuditTrail | None = None
     rubric_set: bool = False
+    partial: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The report's title line, with the banner of a partial season.
+
+        >>> from pbcheck.examples.small import small_report
+        >>> small_report().heading
+        '示例细则：2025—2026年度考评结果'
+        """
+        title = f"{self.title}：{self.cycle.label_zh}考评结果"
+        return f"{title}（{self.partial}）" if self.partial else title
 
     def __repr__(self) -> str:
         return (
@@ -597,6 +613,7 @@ class CycleReport:
             },
             audit=audit,
             rubric_set=isinstance(rubric, RubricSet),
+            partial=outcomes.partial_label,
         )
 
 
