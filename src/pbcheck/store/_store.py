@@ -450,7 +450,10 @@ class Store:
 
         Loading checks the hash chain as it reads (a tampered store raises
         :class:`~pbcheck.errors.TamperedError`) and replays every event
-        through the core's checks.
+        through the core's checks.  A store that loaded or appended the
+        season before reuses that ledger while the stored chain still ends
+        at the same version and hash (an append by anyone moves that end);
+        :meth:`verify` always re-reads every row.
 
         Args:
             season_id: the season.
@@ -461,7 +464,9 @@ class Store:
             UnknownItemError: no season has that id.
             TamperedError: the stored chain is broken.
         """
-        ledger = self._read(season_id).ledger
+        with self._reading() as connection:
+            version, last_hash = self._end(connection, season_id)
+            ledger = self._ledger_at(connection, season_id, version, last_hash)
         return ledger if as_of is None else ledger.as_of(as_of)
 
     # -- appending --------------------------------------------------------
