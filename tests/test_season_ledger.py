@@ -421,6 +421,28 @@ class TestEvaluations:
         with pytest.raises(RefusedError, match="missing"):
             ledger.results()
 
+    def test_provisional_results_score_the_complete_units_and_say_partial(self):
+        """A provisional picture scores whoever is complete and names the rest."""
+        ledger = collected()
+        complete = ledger.results()
+        units = ledger.plan.unit_ids
+        # The same season without the last unit's records.
+        shorter = Ledger(
+            ledger.plan,
+            [
+                e
+                for e in ledger.events
+                if not (isinstance(e, Submitted) and e.unit_id == units[-1])
+            ],
+        )
+        with pytest.raises(RefusedError, match="missing"):
+            shorter.results()
+        provisional = shorter.results(provisional=True)
+        assert provisional.outcomes.partial
+        assert provisional.outcomes.missing_units == (units[-1],)
+        assert [c.unit_id for c in provisional.scorecards] == list(units[:-1])
+        assert not complete.outcomes.partial
+
 
 class TestWholeSeason:
     def test_published_final_and_their_differences(self):

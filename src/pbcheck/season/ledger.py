@@ -82,7 +82,7 @@ from typing import Any, TypeVar
 
 from pbcheck.errors import InvalidTypeError, InvalidValueError, RefusedError
 from pbcheck.model.evaluation import Evaluation
-from pbcheck.outcomes.season import Results
+from pbcheck.outcomes.season import Results, assessed_units
 from pbcheck.season import events as ev
 from pbcheck.season._fold import Fold, _Snapshot
 from pbcheck.season._records import _Unit
@@ -380,7 +380,13 @@ class Ledger:
                 f"{status.describe_missing()}; compute provisional results "
                 "(provisional=True) or collect them first",
             )
-        return _compute(self._plan, fold.evaluations(units), partial=partial)
+        evaluations = fold.evaluations(units)
+        if partial:
+            # A provisional picture scores the units whose records are all in;
+            # the others are listed as missing (Outcomes.missing_units).
+            outstanding = {row.unit_id for row in status.rows if row.status.outstanding}
+            evaluations = tuple(e for e in evaluations if e.unit_id not in outstanding)
+        return _compute(self._plan, evaluations, partial=partial)
 
     def _cached(self, key: str, make: Callable[[], _T]) -> _T:
         # A ledger never changes, so what it derives is worked out once.
@@ -410,18 +416,15 @@ def _compute(
 ) -> Results:
     """Score the season: the one place the ledger calls the scoring engine.
 
-    With *partial*, indicators still missing are left out of the scores
-    (a provisional result) rather than refused.
+    With *partial* (a provisional result while scores are missing), only
+    the units whose records are all in are scored; the outcomes say the
+    season is partial and name the units left out.
     """
-    # The one place to wire Results.compute(..., partial=True) when the
-    # scoring engine takes it; until then a partial season is refused here.
-    if partial:
-        raise RefusedError(
-            "score a partial season",
-            "scores are missing and this version of the scoring engine scores "
-            "complete seasons only; collect the missing scores first",
-        )
-    return Results.compute(plan.rubric, plan.tree, plan.cycle, evaluations, plan.policy)
+    # A plan of fewer units than the tree assesses is a partial season too.
+    partial = partial or len(plan.unit_ids) < len(assessed_units(plan.tree))
+    return Results.compute(
+        plan.rubric, plan.tree, plan.cycle, evaluations, plan.policy, partial=partial
+    )
 
 
 def _changes(before: Results, after: Results) -> tuple[ResultChange, ...]:

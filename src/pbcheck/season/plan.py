@@ -53,11 +53,11 @@ from pbcheck.errors import (
     _Problems,
 )
 from pbcheck.model.cycle import AssessmentCycle
-from pbcheck.model.org import OrgTree, UnitKind
+from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Indicator, Rubric, Section
 from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import _is_activity_rule, _is_value_rule
-from pbcheck.outcomes.season import OutcomePolicy
+from pbcheck.outcomes.season import OutcomePolicy, assessed_units
 from pbcheck.season import _fields
 from pbcheck.season.authority import Actor, ActorRole, Authority
 
@@ -147,7 +147,9 @@ class SeasonPlan:
             own rules' number.
         unit_ids: the units assessed, if not every unit of the tree except
             the working committee (机关工委, which assesses and is not
-            assessed).
+            assessed: :func:`~pbcheck.outcomes.season.assessed_units`).  A
+            season of fewer units than that is a partial season: its results
+            say so (:attr:`~pbcheck.Outcomes.partial`).
 
     Raises:
         ValidationError: every problem at once: an owner that names no item
@@ -188,10 +190,7 @@ class SeasonPlan:
     def __attrs_post_init__(self) -> None:  # noqa: C901, PLR0912 - every check, gathered
         problems = _Problems("invalid season plan")
         if self.unit_ids is None:
-            assessed = tuple(
-                u.id for u in self.tree if u.kind is not UnitKind.WORKING_COMMITTEE
-            )
-            object.__setattr__(self, "unit_ids", assessed)
+            object.__setattr__(self, "unit_ids", assessed_units(self.tree))
         else:
             for index, unit_id in enumerate(self.unit_ids):
                 if unit_id not in self.tree:
