@@ -19,7 +19,7 @@ from pbcheck.io.interchange import dump, load
 
 @pytest.fixture
 def season(tmp_path):
-    """Three units whose scores were recorded in the half-year check (October)."""
+    """Three units (of 90: a partial season) whose scores were recorded in October."""
     evaluations = [
         attrs.evolve(
             evaluation,
@@ -39,6 +39,7 @@ def season(tmp_path):
         str(dump(example_cycle(2025), tmp_path / "cycle.json")),
         "--evaluations",
         str(dump(evaluations, tmp_path / "e.json")),
+        "--partial",
     ]
 
 
