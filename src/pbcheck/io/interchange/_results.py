@@ -25,7 +25,8 @@ only (every unit named is a scored one).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 
 from pbcheck.errors import (
@@ -35,7 +36,7 @@ from pbcheck.errors import (
     Problem,
     Step,
 )
-from pbcheck.model.aggregation import Aggregator
+from pbcheck.model.aggregation import Aggregator, WeightedSum
 from pbcheck.model.rubric import ROOT, Indicator, Rubric, Section
 from pbcheck.outcomes.ranking import RankedUnit, Ranking, rank_within
 from pbcheck.outcomes.season import Results
@@ -44,6 +45,8 @@ from pbcheck.scoring.scorecard import Scorecard
 __all__ = ["check_results"]
 
 DocPath = tuple[Step, ...]
+#: Each section's aggregator, children and shares, by section id.
+Structure = dict[str, tuple[Aggregator, list[str], list[Fraction]]]
 # The fields of a ranked unit that must agree with the recomputed ranking.
 _ENTRY_FIELDS = (
     "unit_id",
@@ -69,6 +72,17 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.omitted = 0
+        # Each rubric's structure, worked out once per document (by identity:
+        # the scorecards of one rubric share the one object).
+        self._structures: dict[int, tuple[Rubric, Structure]] = {}
+
+    def structure_of(self, rubric: Rubric) -> Structure:
+        """:func:`_structure` of *rubric*, once per rubric of the document."""
+        known = self._structures.get(id(rubric))
+        if known is None:
+            known = (rubric, _structure(rubric))
+            self._structures[id(rubric)] = known
+        return known[1]
 
     def add(self, path: DocPath, value: object, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -84,9 +98,7 @@ class _Checker:
             self.add(path, _f(found), f"must be {_f(expected)} ({what})")
 
 
-def _structure(
-    rubric: Rubric,
-) -> dict[str, tuple[Aggregator, list[str], list[Fraction]]]:
+def _structure(rubric: Rubric) -> Structure:
     """Each section's aggregator, children (sections, then indicators) and shares."""
     out: dict[str, tuple[Aggregator, list[str], list[Fraction]]] = {}
 
@@ -217,6 +229,26 @@ def _check_card(
     )
 
 
+def _combined(
+    aggregator: Aggregator, values: Sequence[Fraction], shares: Sequence[Fraction]
+) -> Fraction:
+    """*aggregator* on *values*; a weighted sum on integers, as the engine does.
+
+    Shares of a built rubric sum to 1, so Σ share × value over one common
+    denominator is exactly what :class:`~pbcheck.model.aggregation.WeightedSum`
+    gives, without a Fraction per addition.
+    """
+    if type(aggregator) is not WeightedSum:
+        return Fraction(aggregator(values, shares))
+    pairs = list(zip(shares, values, strict=True))
+    bottom = math.lcm(*(s.denominator * v.denominator for s, v in pairs))
+    top = sum(
+        s.numerator * v.numerator * (bottom // (s.denominator * v.denominator))
+        for s, v in pairs
+    )
+    return Fraction(top, bottom)
+
+
 def _check_sections(
     checker: _Checker, path: DocPath, card: Scorecard, rubric: Rubric
 ) -> None:
@@ -226,7 +258,7 @@ def _check_sections(
     attainments as written; a section whose own children disagree is not
     reported again, so a wrong figure is named where it is, once.
     """
-    expected = _structure(rubric)
+    expected = checker.structure_of(rubric)
 
     def consistent(section_id: str) -> bool:  # noqa: PLR0911 - one answer per check
         aggregator, children, shares = expected[section_id]
@@ -259,7 +291,7 @@ def _check_sections(
             else:  # a missing indicator, reported already
                 return False
         try:
-            value = Fraction(aggregator(values, shares))
+            value = _combined(aggregator, values, shares)
         except PbcheckError:  # the engine refused it too; nothing to compare
             return False
         if value == score.attainment:
