@@ -37,6 +37,8 @@ from pbcheck.report import (
 )
 
 UNITS = [f"u{n:02d}" for n in range(12)]
+
+
 TREE = org_tree({"政府工作部门": UNITS[:7], "党群部门": UNITS[7:]})
 
 
@@ -165,6 +167,16 @@ class TestLabels:
         assert book.properties.title.endswith(f"（{label}）")
         cover = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
         assert ["结果性质", label] in [row[:2] for row in cover]
+
+    def test_the_outcomes_frame_carries_the_mark(self):
+        """A notebook's frame of a partial season says so in its attrs."""
+        pytest.importorskip("pandas")
+        cards = scorecards({"u00": 90, "u01": 80, "u07": 70})
+        frame = assess_outcomes(cards, TREE, partial=True).to_frame()
+        assert frame.attrs["partial"] == "部分单位（3/12）— 非完整结果"
+        assert frame.attrs["missing_units"] == [
+            u for u in UNITS if u not in cards_ids()
+        ]
 
     def test_a_whole_season_has_no_banner(self):
         """Nothing changes for a season covering the tree."""

@@ -766,6 +766,8 @@ def outcomes_frame(
     >>> row = frame.loc["a"]
     >>> int(row["rank"]), row["grade"], bool(row["commended"]), bool(row["bottom"])
     (1, '好', True, False)
+    >>> frame.attrs  # a partial season would say so here
+    {}
     >>> frame.loc["c", "bottom_reason"]
     '总分 60.00，排第 5 名；在本组位列倒数第 1，在后位名额 1 个（至多 1 个）之内'
     """
@@ -795,10 +797,14 @@ def outcomes_frame(
                     "bottom_reason": bottom.reason,
                 }
             )
-    return frame_from_rows(
+    frame = frame_from_rows(
         rows,
         _OUTCOME_COLUMNS,
         index="unit_id",
         numeric_columns=("total",),
         numeric=numeric,
     )
+    if outcomes.partial:  # the frame says what it is, as every output does
+        frame.attrs["partial"] = outcomes.partial_label
+        frame.attrs["missing_units"] = list(outcomes.missing_units)
+    return frame
