@@ -197,8 +197,7 @@ def results_files(tmp_path_factory) -> dict[int, Path]:
     }
 
 
-@pytest.fixture(scope="module")
-def out(results_files) -> str:
+def rank_output(results_files, *flags: str) -> str:
     """What `pbcheck rank` prints for the 2025 example, 2024 as the year before."""
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
@@ -208,10 +207,28 @@ def out(results_files) -> str:
                 str(results_files[2025]),
                 "--previous",
                 str(results_files[2024]),
+                *flags,
             ]
         )
     assert code == 0
     return printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def out(results_files) -> str:
+    """The concise tables `pbcheck rank` prints by default."""
+    return rank_output(results_files)
+
+
+@pytest.fixture(scope="module")
+def verbose_out(results_files) -> str:
+    """What `pbcheck rank --verbose` prints."""
+    return rank_output(results_files, "--verbose")
+
+
+@pytest.fixture(scope="module")
+def season_2025(results_files) -> Results:
+    return load(results_files[2025], Results)
 
 
 def ranked_tables(out: str) -> list[list[str]]:
@@ -228,44 +245,122 @@ def ranked_tables(out: str) -> list[list[str]]:
     return blocks
 
 
+def expected_marks(season: Results, unit_id: str) -> str:
+    """The 名单 cell of a unit, worked out from the results object."""
+    outcomes = season.outcomes
+    card = next(c for c in season.scorecards if c.unit_id == unit_id)
+    marks = [
+        mark
+        for mark, on in (
+            ("表彰", outcomes.commendation.of(unit_id).selected),
+            ("后位", outcomes.bottom.of(unit_id).at_bottom),
+            ("否决", card.disqualified),
+        )
+        if on
+    ]
+    return "、".join(marks) or "-"
+
+
 class TestRankPrintsAlignedTables:
-    def test_every_series_has_a_table(self, out):
-        """Three series, each a heading row and a row per unit (90 units in all)."""
+    def test_every_series_has_a_concise_table(self, out, season_2025):
+        """One table per series, each a heading row (rank, total, grade, lists,
+        unit) and a row per scored unit."""
         blocks = ranked_tables(out)
         assert [block[0].split() for block in blocks] == [
-            ["名次", "总分", "基础分", "加分", "扣分", "等次", "单位"]
-        ] * 3
-        assert sum(len(block) - 1 for block in blocks) == 90
+            ["名次", "总分", "等次", "名单", "单位"]
+        ] * len(season_2025.outcomes.rankings)
+        assert sum(len(block) - 1 for block in blocks) == len(season_2025.scorecards)
 
-    def test_grade_and_name_columns_start_at_one_column(self, out):
-        """In all three tables, heading included, 等次 and 单位 begin at the same display column."""
-        lines = [line for block in ranked_tables(out) for line in block]
-        grade_and_name = {tuple(starts(line, line.split())[5:7]) for line in lines}
-        assert len(grade_and_name) == 1
-        ((grade_at, name_at),) = grade_and_name
-        grades = {line.split()[5] for block in ranked_tables(out) for line in block[1:]}
-        assert grades == {"好", "较好", "一般", "差"}  # both widths of grade occur
-        assert name_at - grade_at == display_width("较好") + 2
-
-    def test_numbers_end_at_one_column(self, out):
-        """Rank and the four scores are right-aligned: each ends at the same display column."""
-        lines = [line for block in ranked_tables(out) for line in block]
-        ends = set()
-        for line in lines:
-            cells = line.split()
-            begins = starts(line, cells)
-            ends.add(tuple(begins[i] + gbk_width(cells[i]) for i in range(5)))
-        assert len(ends) == 1
-
-    def test_a_vetoed_unit_is_flagged_after_its_name(self, out):
-        """一票否决 follows the unit's name in the last column."""
-        rows = [line for block in ranked_tables(out) for line in block[1:]]
-        flagged = [line for line in rows if line.endswith("  一票否决")]
-        assert [line.split()[6] for line in flagged] == [
-            "市国有资产监督管理委员会党总支",
-            "市海关机关党委",
+    def test_each_row_is_the_units_rank_total_grade_lists_and_name(
+        self, out, season_2025
+    ):
+        """Every row, in ranking order, holds what the results say of its unit:
+        rank, total at the rubric's rounding, grade, 表彰 / 后位 / 否决, name."""
+        by_unit = {card.unit_id: card for card in season_2025.scorecards}
+        expected = [
+            [
+                str(entry.rank),
+                by_unit[entry.unit_id].show(by_unit[entry.unit_id].total),
+                season_2025.outcomes.grades.of(entry.unit_id).label,
+                expected_marks(season_2025, entry.unit_id),
+                season_2025.tree[entry.unit_id].name,
+            ]
+            for ranking in season_2025.outcomes.rankings.values()
+            for entry in ranking
         ]
-        assert all(len(line.split()) == 8 for line in flagged)
+        rows = [line.split() for block in ranked_tables(out) for line in block[1:]]
+        assert rows == expected
+
+    def test_every_mark_occurs(self, out):
+        """The example season has units commended, at the bottom and vetoed,
+        and units on no list, so every mark is printed somewhere."""
+        marks = {
+            mark
+            for block in ranked_tables(out)
+            for line in block[1:]
+            for mark in line.split()[3].split("、")
+        }
+        assert marks == {"表彰", "后位", "否决", "-"}
+
+    def test_counts_replace_the_reasons(self, out, verbose_out, season_2025):
+        """Without --verbose the lists' reasons are left out and one line counts
+        each list; with it the reasons are printed."""
+        outcomes = season_2025.outcomes
+        units = [card.unit_id for card in season_2025.scorecards]
+        commended = sum(outcomes.commendation.of(u).selected for u in units)
+        bottom = sum(outcomes.bottom.of(u).at_bottom for u in units)
+        vetoed = sum(card.disqualified for card in season_2025.scorecards)
+        line = f"表彰 {commended} 个，处于后位 {bottom} 个，一票否决 {vetoed} 个"
+        assert line in out.splitlines()
+        reason = next(
+            outcomes.bottom.of(u).reason
+            for u in units
+            if outcomes.bottom.of(u).at_bottom
+        )
+        assert reason not in out
+        assert reason in verbose_out
+        assert line not in verbose_out.splitlines()
+
+    def test_concise_is_shorter(self, out, verbose_out):
+        """The default output is a fraction of the verbose one."""
+        assert len(out.splitlines()) < len(verbose_out.splitlines())
+
+    def test_verbose_adds_the_parts_of_the_total(self, verbose_out, season_2025):
+        """--verbose tables also give 基础分, 加分 and 扣分, from the scorecards."""
+        blocks = ranked_tables(verbose_out)
+        assert {tuple(block[0].split()) for block in blocks} == {
+            ("名次", "总分", "基础分", "加分", "扣分", "等次", "名单", "单位")
+        }
+        by_unit = {card.unit_id: card for card in season_2025.scorecards}
+        first = next(iter(season_2025.outcomes.rankings.values())).entries[0]
+        card = by_unit[first.unit_id]
+        assert blocks[0][1].split()[:5] == [
+            "1",
+            card.show(card.total),
+            card.show(card.base),
+            card.show(card.bonus_counted),
+            card.show(card.deductions_counted),
+        ]
+
+    def test_grade_marks_and_name_columns_start_at_one_column(self, out):
+        """In all tables, heading included, 等次, 名单 and 单位 begin at the same
+        display column, whatever the width of each cell."""
+        lines = [line for block in ranked_tables(out) for line in block]
+        columns = {tuple(starts(line, line.split())[2:5]) for line in lines}
+        assert len(columns) == 1
+        grades = {line.split()[2] for block in ranked_tables(out) for line in block[1:]}
+        assert len({display_width(g) for g in grades}) > 1  # widths differ
+
+    def test_numbers_end_at_one_column(self, out, verbose_out):
+        """Rank and the scores are right-aligned: each ends at the same display column."""
+        for text, numbers in ((out, 2), (verbose_out, 5)):
+            lines = [line for block in ranked_tables(text) for line in block]
+            ends = set()
+            for line in lines:
+                cells = line.split()
+                begins = starts(line, cells)
+                ends.add(tuple(begins[i] + gbk_width(cells[i]) for i in range(numbers)))
+            assert len(ends) == 1
 
     def test_escalations_line_up(self, out, results_files):
         """The escalation lines are a table too: date, unit and action in columns,

@@ -1,8 +1,10 @@
 """``pbcheck rank``: a results document as ranked tables per series (排名).
 
 Reads the results document written by ``pbcheck score`` (and, with
-``--previous``, earlier ones for escalation) and prints the ranked tables, the
-lists and the escalations, or with ``--format csv`` the units table as CSV.
+``--previous``, earlier ones for escalation) and prints one concise table per
+series (名次, 总分, 等次, the list marks 表彰 / 后位 / 否决, 单位) and the
+escalations; ``--verbose`` adds the parts of each total and the lists with
+every reason.  With ``--format csv``, the units table as CSV.
 Exit 1, with every problem on stderr, if a file does not load.
 """
 
@@ -28,11 +30,13 @@ def add_parser(subparsers: SubParsers) -> None:
         "rank",
         help="排名 — print a results document as ranked tables per series",
         description=(
-            "按系列列出排名、等次、评先和后位名单。 Print the rankings per series "
-            "(系列), grades (等次), the commendation (评先) and bottom (后位) lists "
-            "of a results document written by `pbcheck score`; with --previous, "
-            "also the escalations for units at the bottom several cycles running "
-            "(连续处于后位)."
+            "按系列列出排名、总分、等次和名单（表彰、后位、否决）。 Print one "
+            "concise table per series (系列) of a results document written by "
+            "`pbcheck score`: rank, total, grade (等次), list marks — 表彰 "
+            "(commended), 后位 (bottom list), 否决 (vetoed) — and unit name; "
+            "--verbose adds base, bonus and deductions and the lists with every "
+            "reason.  With --previous, also the escalations for units at the "
+            "bottom several cycles running (连续处于后位)."
         ),
     )
     parser.add_argument(
@@ -51,6 +55,15 @@ def add_parser(subparsers: SubParsers) -> None:
         choices=("text", "csv"),
         default="text",
         help="输出格式 / text tables (default) or CSV (UTF-8) on stdout",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help=(
+            "详细：列出基础分、加分、扣分和各名单的理由 / also base, bonus and "
+            "deductions, and every list with its reasons"
+        ),
     )
     parser.set_defaults(func=run)
 
@@ -73,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
         else:  # a text-only stream (io.StringIO): it takes the text as is
             sys.stdout.write(text)
         return 0
-    print_season(season, history)
+    print_season(season, history, concise=not args.verbose)
     return 0

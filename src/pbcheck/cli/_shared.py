@@ -106,7 +106,16 @@ def report_of(season: Results, history: History) -> CycleReport:
     )
 
 
-#: The columns of a ranked table: heading and alignment (numbers right, text left).
+#: The columns of the concise ranked table: heading and alignment (numbers right, text left).
+_CONCISE = (
+    ("名次", ">"),
+    ("总分", ">"),
+    ("等次", "<"),
+    ("名单", "<"),
+    ("单位", "<"),
+)
+
+#: The columns of the verbose ranked table (``--verbose``): the parts of the total too.
 _RANKED = (
     ("名次", ">"),
     ("总分", ">"),
@@ -114,6 +123,7 @@ _RANKED = (
     ("加分", ">"),
     ("扣分", ">"),
     ("等次", "<"),
+    ("名单", "<"),
     ("单位", "<"),
 )
 
@@ -142,8 +152,17 @@ def partial_banner(outcomes: Outcomes) -> str:
 _SHOWN = 5
 
 
-def print_season(season: Results, history: History | None) -> None:
-    """Ranked tables per series, the lists, and this season's escalations.
+def print_season(
+    season: Results, history: History | None, *, concise: bool = False
+) -> None:
+    """Ranked tables per series, the list marks, and this season's escalations.
+
+    One table per series: 名次, 总分, 基础分, 加分, 扣分, 等次, 名单 (表彰
+    for the commendation list, 后位 for the bottom list, 否决 for a vetoed
+    unit) and 单位, then the lists with every reason
+    (:meth:`~pbcheck.outcomes.season.Outcomes.summary_lines`).  *concise*
+    (``pbcheck rank`` without ``--verbose``) leaves out the parts of the
+    total and the reasons: a line counts each list instead.
 
     Escalations follow the default :class:`~pbcheck.outcomes.history.EscalationPolicy`
     (two cycles running at the bottom).  The tables of all series share their
@@ -162,7 +181,8 @@ def print_season(season: Results, history: History | None) -> None:
         f"考核周期 {cycle.label_zh}：{cycle.start.isoformat()} — {cycle.end.isoformat()}",
         f"参评单位 {len(by_unit)} 个；总分 = 基础分 + 加分 − 扣分（{_rounding_zh(rubric.rounding)}）",
     ]
-    header = tuple(heading for heading, _ in _RANKED)
+    columns = _CONCISE if concise else _RANKED
+    header = tuple(heading for heading, _ in columns)
     blocks = [
         [header]
         + [
@@ -170,18 +190,20 @@ def print_season(season: Results, history: History | None) -> None:
                 entry.rank,
                 by_unit[entry.unit_id],
                 outcomes.grades.of(entry.unit_id).label,
+                _marks(outcomes, entry.unit_id, by_unit[entry.unit_id]),
                 tree[entry.unit_id].name,
+                verbose=not concise,
             )
             for entry in ranking
         ]
         for ranking in outcomes.rankings.values()
     ]
-    align = "".join(side for _, side in _RANKED)
+    align = "".join(side for _, side in columns)
     for (series, ranking), block in zip(
         outcomes.rankings.items(), tables(blocks, align), strict=True
     ):
         lines += ["", f"【{series}】{_rubric_note(season, ranking)}", *block]
-    lines += ["", *outcomes.summary_lines()]
+    lines += ["", _counts(season) if concise else "\n".join(outcomes.summary_lines())]
     actions = escalations(history, latest_only=True) if history is not None else ()
     if actions:
         lines += ["", "【连续两年处于后位：问责与整改】"]
@@ -191,6 +213,30 @@ def print_season(season: Results, history: History | None) -> None:
         ]
         lines += table(rows, "<<<", indent="  ")
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _marks(outcomes: Outcomes, unit_id: str, card: Scorecard) -> str:
+    """A unit's list marks: 表彰, 后位, 否决 (in that order), or ``-`` for none."""
+    marks = [
+        mark
+        for mark, on in (
+            ("表彰", outcomes.commendation.of(unit_id).selected),
+            ("后位", outcomes.bottom.of(unit_id).at_bottom),
+            ("否决", card.disqualified),
+        )
+        if on
+    ]
+    return "、".join(marks) or "-"
+
+
+def _counts(season: Results) -> str:
+    """The line after the concise tables: how many units each list holds, and how to see why."""
+    outcomes = season.outcomes
+    units = [card.unit_id for card in season.scorecards]
+    commended = sum(outcomes.commendation.of(u).selected for u in units)
+    bottom = sum(outcomes.bottom.of(u).at_bottom for u in units)
+    vetoed = sum(card.disqualified for card in season.scorecards)
+    return f"表彰 {commended} 个，处于后位 {bottom} 个，一票否决 {vetoed} 个"
 
 
 def _rubric_note(season: Results, ranking: Ranking) -> str:
@@ -210,15 +256,23 @@ def _rounding_zh(policy: RoundingPolicy) -> str:
     return f"{mode}保留{policy.places}位小数"
 
 
-def _cells(rank: int, card: Scorecard, grade: str, name: str) -> tuple[str, ...]:
-    """One unit's row of a ranked table; a vetoed unit is flagged after its name."""
-    flag = "  一票否决" if card.disqualified else ""
-    return (
-        str(rank),
-        card.show(card.total),
-        card.show(card.base),
-        card.show(card.bonus_counted),
-        card.show(card.deductions_counted),
-        grade,
-        name + flag,
+def _cells(  # noqa: PLR0913 - one row's figures, each by name
+    rank: int,
+    card: Scorecard,
+    grade: str,
+    marks: str,
+    name: str,
+    *,
+    verbose: bool,
+) -> tuple[str, ...]:
+    """One unit's row of a ranked table (with the parts of its total when *verbose*)."""
+    parts = (
+        (
+            card.show(card.base),
+            card.show(card.bonus_counted),
+            card.show(card.deductions_counted),
+        )
+        if verbose
+        else ()
     )
+    return (str(rank), card.show(card.total), *parts, grade, marks, name)
