@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -138,6 +139,83 @@ class TestReport:
         assert earlier.read_text(encoding="utf-8") == "上一次的报告"
         assert [p.name for p in out.iterdir()] == ["report.html"]
         assert str(broken) in capsys.readouterr().err
+
+
+class TestReportWord:
+    """``--format docx``: the Word 通报 draft and every unit's 反馈单."""
+
+    @staticmethod
+    def paragraphs(path: Path) -> list[str]:
+        return [p.text for p in docx.Document(str(path)).paragraphs]
+
+    def test_writes_the_circular_and_a_feedback_sheet_per_unit(
+        self, results_files, season_2025, tmp_path
+    ):
+        """One 通报草稿.docx and one 反馈单 per scorecard, each naming its unit,
+        with the issuer and the date of issue given on the command line."""
+        out = tmp_path / "word"
+        argv = [
+            "report", str(results_files[2025]), "-o", str(out), "--format", "docx",
+            "--issuer", "中共某市直属机关工作委员会", "--issued", "2026-05-20",
+            "--addressee", "各有关党组织",
+        ]  # fmt: skip
+        assert main(argv) == 0
+        names = sorted(p.name for p in out.iterdir())
+        assert "通报草稿.docx" in names
+        sheets = [n for n in names if n.startswith("反馈单-")]
+        assert len(sheets) == len(season_2025.scorecards)
+        circular = self.paragraphs(out / "通报草稿.docx")
+        assert "各有关党组织：" in circular
+        assert "中共某市直属机关工作委员会" in circular
+        assert "2026年5月20日" in circular
+        card = season_2025.scorecards[0]
+        name = season_2025.tree[card.unit_id].name
+        (sheet,) = [n for n in sheets if n.startswith(f"反馈单-{card.unit_id}-")]
+        text = self.paragraphs(out / sheet)
+        assert f"{name}：" in text
+        assert any(card.show(card.total) in line for line in text)
+        assert "2026年5月20日" in text
+
+    def test_docx_beside_other_formats(self, results_files, tmp_path):
+        """docx among other formats writes both sets into the directory."""
+        out = tmp_path / "both"
+        argv = ["report", str(results_files[2025]), "-o", str(out)]
+        assert main([*argv, "--format", "md", "--format", "docx"]) == 0
+        names = {p.name for p in out.iterdir()}
+        assert {"report.md", "通报草稿.docx"} <= names
+        assert "report.html" not in names
+
+    def test_not_written_unless_asked(self, results_files, tmp_path):
+        """The default formats leave Word out."""
+        out = tmp_path / "default"
+        assert main(["report", str(results_files[2025]), "-o", str(out)]) == 0
+        assert not [p for p in out.iterdir() if p.suffix == ".docx"]
+
+    def test_without_python_docx_names_the_word_extra(
+        self, results_files, tmp_path, monkeypatch, capsys
+    ):
+        """Without python-docx: exit 1, the message names the ``word`` extra,
+        and nothing is written (not even the other formats asked for)."""
+        monkeypatch.setitem(sys.modules, "docx", None)
+        out = tmp_path / "none"
+        argv = ["report", str(results_files[2025]), "-o", str(out)]
+        assert main([*argv, "--format", "md", "--format", "docx"]) == 1
+        err = capsys.readouterr().err
+        assert "'word' extra" in err
+        assert 'pip install "pbcheck[word]"' in err
+        assert not out.exists()
+
+    def test_a_bad_issue_date_is_refused_with_its_value(
+        self, results_files, tmp_path, capsys
+    ):
+        """--issued takes YYYY-MM-DD; anything else is an argparse error naming it."""
+        argv = ["report", str(results_files[2025]), "-o", str(tmp_path)]
+        with pytest.raises(SystemExit) as exit_:
+            main([*argv, "--format", "docx", "--issued", "2026年5月20日"])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert "--issued" in err
+        assert "'2026年5月20日'" in err
 
 
 class TestDemoOut:
