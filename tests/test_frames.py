@@ -47,7 +47,7 @@ class TestScorecardFrame:
         card = cards[0]
         frame = card.to_frame()
         assert list(frame.columns) == [
-            "title", "section", "bonus", "points", "max_points",
+            "title", "section", "section_title", "bonus", "points", "max_points",
             "attainment", "possible", "contribution", "reason",
         ]  # fmt: skip
         assert frame.index.name == "indicator_id"
@@ -55,10 +55,10 @@ class TestScorecardFrame:
         assert list(frame.index[: len(card.indicators)]) == list(card.indicators)
 
     def test_decimals_agree_with_show(self, season):
-        """Every score is the Decimal that ``Scorecard.show`` prints."""
+        """In decimal mode every score is the Decimal ``Scorecard.show`` prints."""
         _, cards, _ = season
         for card in cards[:10]:
-            frame = card.to_frame()
+            frame = card.to_frame(numeric="decimal")
             for indicator_id, result in card.indicators.items():
                 cell = frame.loc[indicator_id, "contribution"]
                 assert isinstance(cell, Decimal)
@@ -87,7 +87,8 @@ class TestScorecardFrame:
         assert str(floats["contribution"].dtype) == "float64"
         regular = floats.loc[~floats["bonus"], "contribution"]
         assert regular.sum() == pytest.approx(float(card.base))
-        assert str(card.to_frame()["points"].dtype) == "object"
+        assert str(card.to_frame()["points"].dtype) == "float64"
+        assert str(card.to_frame(numeric="decimal")["points"].dtype) == "object"
 
     def test_unknown_mode(self, season):
         _, cards, _ = season
@@ -100,7 +101,7 @@ class TestScorecardFrame:
     def test_rounding_agrees_with_show(self, total):
         """Whatever the exact total, the frame shows what the scorecard shows."""
         (card,) = scorecards({"a": total})
-        frame = scorecards_frame([card])
+        frame = scorecards_frame([card], numeric="decimal")
         assert frame.loc["a", "total"] == Decimal(card.show(card.total))
         assert frame.loc["a", "total"] == card.rounded_total
 
@@ -109,7 +110,7 @@ class TestScorecardsFrame:
     def test_sorted_and_named(self, season):
         """Sorted by unit id whatever the input order; name and series from the tree."""
         tree, cards, _ = season
-        frame = scorecards_frame(reversed(cards), tree=tree)
+        frame = scorecards_frame(reversed(cards), tree=tree, numeric="decimal")
         assert list(frame.index) == sorted(c.unit_id for c in cards)
         card = cards[0]
         row = frame.loc[card.unit_id]
@@ -117,13 +118,13 @@ class TestScorecardsFrame:
         assert row["series"] == tree[card.unit_id].series
         assert row["total"] == card.rounded_total
         assert row["P1"] == Decimal(card.show(card.sections["P1"].points))
-        assert frame.equals(scorecards_frame(cards, tree=tree))
+        assert frame.equals(scorecards_frame(cards, tree=tree, numeric="decimal"))
 
     def test_columns(self, season):
         tree, cards, _ = season
         frame = scorecards_frame(cards, tree=tree)
-        assert list(frame.columns[:11]) == [
-            "name", "series", "base", "bonus_claimed", "bonus",
+        assert list(frame.columns[:12]) == [
+            "name", "series", "liaison_group", "base", "bonus_claimed", "bonus",
             "deductions_claimed", "deductions", "total", "disqualified", "vetoes", "A",
         ]  # fmt: skip
         vetoed = frame[frame["disqualified"]]
@@ -149,9 +150,9 @@ class TestRankingAndOutcomesFrames:
     def test_outcomes_frame(self, season):
         """One row per unit with series, rank, total, grade, flags and reasons."""
         _, cards, outcomes = season
-        frame = outcomes.to_frame()
+        frame = outcomes.to_frame(numeric="decimal")
         assert list(frame.columns) == [
-            "series", "rank", "total", "grade", "commended", "bottom", "vetoed",
+            "name", "series", "liaison_group", "rank", "total", "grade", "commended", "bottom", "vetoed",
             "commendation_status", "rank_reason", "grade_reason",
             "commendation_reason", "bottom_reason",
         ]  # fmt: skip
@@ -235,7 +236,7 @@ class TestSectionColumnNames:
         cards = score_all(
             rubric, [Evaluation("a", [Observation("i", 30), Observation("j", 40)])]
         )
-        frame = scorecards_frame(cards)
+        frame = scorecards_frame(cards, numeric="decimal")
         assert frame.loc["a", "total"] == Decimal("70.00")
         assert frame.loc["a", "section:total"] == Decimal("30.00")
         assert frame.loc["a", "B"] == Decimal("40.00")
@@ -274,7 +275,9 @@ class TestGenericHelpers:
     def test_frame_from_rows_keeps_exact_cells(self):
         """Numeric columns are object dtype outside float mode, so cells stay exact."""
         rows = [{"id": "a", "x": Fraction(1, 3)}, {"id": "b", "x": None}]
-        frame = frame_from_rows(rows, ["id", "x"], index="id", numeric_columns=["x"])
+        frame = frame_from_rows(
+            rows, ["id", "x"], index="id", numeric_columns=["x"], numeric="exact"
+        )
         assert str(frame["x"].dtype) == "object"
         assert frame.loc["a", "x"] == Fraction(1, 3)
         assert frame.loc["b", "x"] is None

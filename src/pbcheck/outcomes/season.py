@@ -47,6 +47,7 @@ from pbcheck.model.evaluation import Evaluation
 from pbcheck.model.org import OrgTree, UnitKind
 from pbcheck.model.rubric import Rubric
 from pbcheck.model.rubric_set import RubricSet
+from pbcheck.outcomes._comparison import SeasonChange, SeasonComparison, compare
 from pbcheck.outcomes.grading import Grades, GradingPolicy, Honour, grade
 from pbcheck.outcomes.history import CycleResult
 from pbcheck.outcomes.ranking import Quota, Ranking, RankingPolicy, rank_within
@@ -61,9 +62,15 @@ from pbcheck.outcomes.selection import (
     commendation_list,
 )
 from pbcheck.scoring.engine import score_all
-from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.scoring.scorecard import Scorecard, scorecards_frame
 from pbcheck.views import html
-from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
+from pbcheck.views.frames import (
+    DEFAULT_NUMERIC,
+    Cells,
+    NumericMode,
+    check_numeric,
+    frame_from_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,8 +79,12 @@ __all__ = [
     "OutcomePolicy",
     "Outcomes",
     "Results",
+    "SeasonChange",
+    "SeasonComparison",
     "assess_outcomes",
     "assessed_units",
+    "compare_seasons",
+    "comparison_frame",
     "outcomes_frame",
 ]
 
@@ -297,11 +308,14 @@ class Outcomes:
             summary + self.commendation._repr_html_() + self.bottom._repr_html_(),
         )
 
-    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+    def to_frame(
+        self, *, tree: OrgTree | None = None, numeric: NumericMode = DEFAULT_NUMERIC
+    ) -> pd.DataFrame:
         """One row per unit; see :func:`outcomes_frame`.
 
         Columns: series, rank, total, grade, commended, bottom, vetoed,
-        commendation status and the reasons.  Needs the ``frames`` extra.
+        commendation status and the reasons; with *tree* the units' names,
+        liaison groups and groupings too.  Needs the ``frames`` extra.
 
         >>> from pbcheck.examples.small import org_tree, scorecards
         >>> outcomes = assess_outcomes(
@@ -310,7 +324,7 @@ class Outcomes:
         >>> outcomes.to_frame()["bottom"].tolist()
         [False, True]
         """
-        return outcomes_frame(self, numeric=numeric)
+        return outcomes_frame(self, tree=tree, numeric=numeric)
 
     def summary_lines(self) -> list[str]:
         """Everything as plain text lines: rankings, grades, both lists.
@@ -491,7 +505,7 @@ def _cards(value: Iterable[Scorecard]) -> tuple[Scorecard, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Results:
     """A scored season, self-contained: what was scored, how, and what came out.
 
@@ -665,6 +679,75 @@ class Results:
         outcomes = assess_outcomes(cards, tree, policy, cycle=cycle, partial=partial)
         return cls(rubric, tree, cycle, cards, outcomes)
 
+    def __repr__(self) -> str:
+        """One line: the cycle, how many units, the rubric (not every scorecard).
+
+        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+        >>> Results.compute(
+        ...     example_rubric(), example_tree(), example_cycle(2025), (), partial=True
+        ... )  # doctest: +ELLIPSIS
+        <Results 2025—2026年度: 0 个单位，细则 ... 2025；部分单位（0/90）— 非完整结果>
+        """
+        rubric = self.rubric
+        named = (
+            f"细则 {rubric.id} {rubric.version}"
+            if isinstance(rubric, Rubric)
+            else f"{len(rubric.rubrics)} 套细则"
+        )
+        partial = f"；{self.outcomes.partial_label}" if self.outcomes.partial else ""
+        return (
+            f"<Results {self.cycle.label_zh}: {len(self.scorecards)} 个单位，"
+            f"{named}{partial}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The outcomes' summary under the cycle and rubric."""
+        return html.titled(repr(self)[1:-1], self.outcomes._repr_html_())
+
+    def to_frame(self, *, numeric: NumericMode = DEFAULT_NUMERIC) -> pd.DataFrame:
+        """One row per unit: who it is, its outcomes, and its points per section.
+
+        The columns of :func:`outcomes_frame` with the tree (name, series,
+        liaison group, groupings, rank, total, grade, lists, reasons), then
+        ``base``, ``bonus``, ``deductions`` and one column per section, as
+        :func:`~pbcheck.scoring.scorecard.scorecards_frame` names them
+        (``frame.attrs["titles"]`` gives each section's title).  Floats by
+        default, for plotting; see :mod:`pbcheck.views.frames` for *numeric*.
+        Needs the ``frames`` extra (pandas).
+
+        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+        >>> from pbcheck.examples import example_evaluations
+        >>> results = Results.compute(
+        ...     example_rubric(),
+        ...     example_tree(),
+        ...     example_cycle(2025),
+        ...     example_evaluations(2025),
+        ... )
+        >>> frame = results.to_frame()
+        >>> len(frame) == len(results.scorecards), str(frame["total"].dtype)
+        (True, 'float64')
+        >>> first = results.scorecards[0]
+        >>> frame.loc[first.unit_id, "name"] == results.tree[first.unit_id].name
+        True
+        """
+        check_numeric(numeric)
+        outcomes = outcomes_frame(self.outcomes, tree=self.tree, numeric=numeric)
+        cards = scorecards_frame(self.scorecards, numeric=numeric)
+        titles = cards.attrs.get("titles", {})
+        kept = ["base", "bonus", "deductions", *titles]
+        extra = cards[kept].rename(
+            columns={c: f"section:{c}" for c in titles if c in outcomes.columns}
+        )
+        frame = outcomes.join(extra)
+        frame.attrs = {
+            **outcomes.attrs,
+            "titles": {
+                (f"section:{c}" if c in outcomes.columns else c): t
+                for c, t in titles.items()
+            },
+        }
+        return frame
+
     def cycle_result(self) -> CycleResult:
         """This season as a :class:`~pbcheck.outcomes.history.CycleResult`, with scorecards.
 
@@ -726,7 +809,9 @@ class Results:
 
 _OUTCOME_COLUMNS = (
     "unit_id",
+    "name",
     "series",
+    "liaison_group",
     "rank",
     "total",
     "grade",
@@ -742,20 +827,28 @@ _OUTCOME_COLUMNS = (
 
 
 def outcomes_frame(
-    outcomes: Outcomes, *, numeric: NumericMode = "decimal"
+    outcomes: Outcomes,
+    *,
+    tree: OrgTree | None = None,
+    numeric: NumericMode = DEFAULT_NUMERIC,
 ) -> pd.DataFrame:
     """One row per unit: series, rank, total, grade, lists and every reason.
 
     Rows follow the series (in the order of :attr:`Outcomes.rankings`) and,
-    within a series, the ranking order.  Columns: ``series``, ``rank``
-    (within the series), ``total``, ``grade`` (等次), ``commended`` (表彰),
-    ``bottom`` (处于后位), ``vetoed`` (一票否决), ``commendation_status``
-    (``eligible`` / ``ineligible`` / ``held``), and the reasons
-    ``rank_reason``, ``grade_reason``, ``commendation_reason`` and
-    ``bottom_reason``.  The total is as in
+    within a series, the ranking order.  Columns: ``name`` and
+    ``liaison_group`` (联系片; with *tree*, else empty), ``series``,
+    ``rank`` (within the series, ``Int64``), ``total``, ``grade`` (等次),
+    ``commended`` (表彰), ``bottom`` (处于后位), ``vetoed`` (一票否决),
+    ``commendation_status`` (``eligible`` / ``ineligible`` / ``held``), and
+    the reasons ``rank_reason``, ``grade_reason``, ``commendation_reason``
+    and ``bottom_reason``; with *tree*, one more column per grouping of its
+    units (:attr:`~pbcheck.OrgUnit.groupings`, after ``liaison_group``).
+    Series, liaison groups, groupings, grades and statuses are ``category``
+    columns.  The total is as in
     :func:`~pbcheck.outcomes.ranking.ranking_frame` (see
-    :mod:`pbcheck.views.frames` for the *numeric* modes).  Needs the
-    ``frames`` extra (pandas); :meth:`Outcomes.to_frame` is the same.
+    :mod:`pbcheck.views.frames` for the *numeric* modes).  A partial season
+    says so in ``frame.attrs``.  Needs the ``frames`` extra (pandas);
+    :meth:`Outcomes.to_frame` is the same.
 
     >>> from pbcheck.examples.small import org_tree, scorecards
     >>> outcomes = assess_outcomes(
@@ -766,45 +859,163 @@ def outcomes_frame(
     >>> row = frame.loc["a"]
     >>> int(row["rank"]), row["grade"], bool(row["commended"]), bool(row["bottom"])
     (1, '好', True, False)
+    >>> str(frame["rank"].dtype), str(frame["total"].dtype), str(frame["grade"].dtype)
+    ('Int64', 'float64', 'category')
     >>> frame.attrs  # a partial season would say so here
     {}
     >>> frame.loc["c", "bottom_reason"]
     '总分 60.00，排第 5 名；在本组位列倒数第 1，在后位名额 1 个（至多 1 个）之内'
+    >>> outcomes_frame(outcomes, numeric="decimal").loc["c", "total"]
+    Decimal('60.00')
     """
     check_numeric(numeric)
     cells = Cells(numeric)
+    units = {} if tree is None else {unit.id: unit for unit in tree}
+    ranked = {e.unit_id for ranking in outcomes.rankings.values() for e in ranking}
+    in_tree = [unit for unit in units.values() if unit.id in ranked]
+    groupings = list(dict.fromkeys(g for unit in in_tree for g in unit.groupings))
+    grouping_columns = {
+        g: f"grouping:{g}" if g in _OUTCOME_COLUMNS else g for g in groupings
+    }
     rows = []
     for series, ranking in outcomes.rankings.items():
         for entry in ranking:
             uid = entry.unit_id
+            unit = units.get(uid)
             decision = outcomes.commendation.of(uid)
             bottom = outcomes.bottom.of(uid)
             graded = outcomes.grades.of(uid)
-            rows.append(
-                {
-                    "unit_id": uid,
-                    "series": series,
-                    "rank": entry.rank,
-                    "total": cells.shown(entry.total, entry.shown),
-                    "grade": graded.label,
-                    "commended": decision.selected,
-                    "bottom": bottom.at_bottom,
-                    "vetoed": entry.disqualified,
-                    "commendation_status": decision.status,
-                    "rank_reason": entry.reason,
-                    "grade_reason": graded.reason,
-                    "commendation_reason": decision.reason,
-                    "bottom_reason": bottom.reason,
-                }
-            )
-    frame = frame_from_rows(
+            row: dict[str, object] = {
+                "unit_id": uid,
+                "name": "" if unit is None else unit.name,
+                "series": series,
+                "liaison_group": "" if unit is None else unit.liaison_group or "",
+                "rank": entry.rank,
+                "total": cells.shown(entry.total, entry.shown),
+                "grade": graded.label,
+                "commended": decision.selected,
+                "bottom": bottom.at_bottom,
+                "vetoed": entry.disqualified,
+                "commendation_status": decision.status,
+                "rank_reason": entry.reason,
+                "grade_reason": graded.reason,
+                "commendation_reason": decision.reason,
+                "bottom_reason": bottom.reason,
+            }
+            for grouping, column in grouping_columns.items():
+                row[column] = (unit.groupings.get(grouping) if unit else None) or ""
+            rows.append(row)
+    columns = list(_OUTCOME_COLUMNS)
+    at = columns.index("liaison_group") + 1
+    columns[at:at] = grouping_columns.values()
+    liaison = [unit.liaison_group or "" for unit in in_tree]
+    attrs: dict[str, object] = {}
+    if outcomes.partial:  # the frame says what it is, as every output does
+        attrs["partial"] = outcomes.partial_label
+        attrs["missing_units"] = list(outcomes.missing_units)
+    return frame_from_rows(
         rows,
-        _OUTCOME_COLUMNS,
+        columns,
         index="unit_id",
         numeric_columns=("total",),
         numeric=numeric,
+        count_columns=("rank",),
+        label_columns={
+            "series": list(outcomes.rankings),
+            "liaison_group": liaison,
+            "grade": [tier.label for tier in outcomes.policy.grading.tiers],
+            "commendation_status": ["eligible", "ineligible", "held"],
+            **{
+                column: [unit.groupings.get(g) or "" for unit in in_tree]
+                for g, column in grouping_columns.items()
+            },
+        },
+        attrs=attrs,
     )
-    if outcomes.partial:  # the frame says what it is, as every output does
-        frame.attrs["partial"] = outcomes.partial_label
-        frame.attrs["missing_units"] = list(outcomes.missing_units)
-    return frame
+
+
+# -- Two seasons side by side ----------------------------------------------------
+
+
+def compare_seasons(before: Results, after: Results) -> SeasonComparison:
+    """Every unit of two seasons: rank, total, grade, lists and parts, then and now.
+
+    Per unit (matched by id): its rank within its series, total, grade
+    (等次) and place on the commendation and bottom lists (表彰、处于后位)
+    in each season, the changes, and how far each part of the rubric
+    (top-level section) moved — as plain data (:class:`SeasonComparison` of
+    :class:`SeasonChange`, :meth:`SeasonComparison.rows` as dictionaries);
+    :func:`comparison_frame` is the same as a DataFrame.  A unit assessed in
+    one season only has the other side empty; ranks are compared within the
+    same series only and totals and parts on the same rubric only (else the
+    change is ``None`` and the reason says why).  Renamed or merged units
+    are not guessed: see :class:`~pbcheck.outcomes.history.History`.
+
+    Raises:
+        InvalidTypeError: *before* or *after* is not a :class:`Results`.
+
+    >>> from pbcheck import AssessmentCycle
+    >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
+    >>> tree = org_tree({"党群部门": ["a", "b", "c"]})
+    >>> def season(year, totals):
+    ...     cards = scorecards(totals)
+    ...     outcomes = assess_outcomes(cards, tree)
+    ...     cycle = AssessmentCycle.cross_year(year)
+    ...     return Results(simple_rubric(), tree, cycle, cards, outcomes)
+    >>> comparison = compare_seasons(
+    ...     season(2024, {"a": 90, "b": 80, "c": 70}),
+    ...     season(2025, {"a": 75, "b": 85, "c": 70}),
+    ... )
+    >>> comparison
+    <SeasonComparison 2024—2025年度 → 2025—2026年度: 3 个单位，名次变化 2 个>
+    >>> change = comparison.of("b")
+    >>> change.rank_before, change.rank_after, change.rank_change
+    (2, 1, 1)
+    >>> print(change.reason)
+    排名由第 2 名升至第 1 名（上升 1 位），总分 80.00 → 85.00（+5.00），等次 较好 → 较好
+    """
+    for name, value in (("before", before), ("after", after)):
+        if not isinstance(value, Results):
+            raise InvalidTypeError((name,), value, "must be a Results")
+    return compare(before, after)
+
+
+def comparison_frame(
+    before: Results, after: Results, *, numeric: NumericMode = DEFAULT_NUMERIC
+) -> pd.DataFrame:
+    """Two seasons compared as a DataFrame, one row per unit, in one call.
+
+    Columns: ``name``, ``series`` (``category``), ``rank_before``,
+    ``rank_after``, ``rank_change`` (``Int64``; up is positive),
+    ``total_before``, ``total_after``, ``total_change``, ``grade_before``,
+    ``grade_after`` (``category``, best grade first), ``commended_before``,
+    ``commended_after``, ``bottom_before``, ``bottom_after`` (flags),
+    ``list_change`` (新入表彰名单, 移出表彰名单, 新列后位, 脱离后位), one
+    ``<part id>_change`` column per part of the rubric (titled in
+    ``frame.attrs["titles"]``), and ``reason``; ``frame.attrs`` also holds
+    both seasons' labels.  *numeric* as for every frame
+    (:mod:`pbcheck.views.frames`).  See :func:`compare_seasons` for the
+    rules; :meth:`SeasonComparison.rows` is the same without pandas.  Needs
+    the ``frames`` extra (pandas).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
+    >>> tree = org_tree({"党群部门": ["a", "b"]})
+    >>> def season(year, totals):
+    ...     cards = scorecards(totals)
+    ...     outcomes = assess_outcomes(cards, tree)
+    ...     cycle = AssessmentCycle.cross_year(year)
+    ...     return Results(simple_rubric(), tree, cycle, cards, outcomes)
+    >>> frame = comparison_frame(
+    ...     season(2024, {"a": 90, "b": 80}), season(2025, {"a": 70, "b": 95})
+    ... )
+    >>> frame[["rank_before", "rank_after", "rank_change", "total_change"]]
+             rank_before  rank_after  rank_change  total_change
+    unit_id
+    a                  1           2           -1         -20.0
+    b                  2           1            1          15.0
+    >>> frame.attrs["titles"]
+    {'s_change': '综合 变化'}
+    """
+    check_numeric(numeric)
+    return compare_seasons(before, after).to_frame(numeric=numeric)

@@ -23,10 +23,16 @@ from pbcheck._numbers import format_exact as _f
 from pbcheck.errors import UnknownItemError
 from pbcheck.model.aggregation import label_zh
 from pbcheck.model.evaluation import Activity, Incident, NotApplicable, Observation
-from pbcheck.model.org import OrgTree
+from pbcheck.model.org import OrgTree, OrgUnit
 from pbcheck.model.rubric import ROOT
 from pbcheck.views import html
-from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
+from pbcheck.views.frames import (
+    DEFAULT_NUMERIC,
+    Cells,
+    NumericMode,
+    check_numeric,
+    frame_from_rows,
+)
 from pbcheck.views.text import official_date
 
 if TYPE_CHECKING:
@@ -381,14 +387,18 @@ class Scorecard:
         )
         return html.titled(title, html.table(["项目", "得分", "满分"], rows, limit=60))
 
-    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+    def to_frame(self, *, numeric: NumericMode = DEFAULT_NUMERIC) -> pd.DataFrame:
         """One row per indicator; see :func:`scorecard_frame`.
 
-        Needs the ``frames`` extra (pandas).
+        Floats by default, for plotting; ``numeric="decimal"`` gives the
+        figures as shown.  Needs the ``frames`` extra (pandas).
 
         >>> from pbcheck.examples.small import scorecards
         >>> (card,) = scorecards({"a": "85.125"})
-        >>> card.to_frame().loc["i", "points"] == Decimal(card.show(card.total))
+        >>> card.to_frame().loc["i", "points"]
+        np.float64(85.125)
+        >>> shown = card.to_frame(numeric="decimal").loc["i", "points"]
+        >>> shown == Decimal(card.show(card.total))
         True
         """
         return scorecard_frame(self, numeric=numeric)
@@ -648,6 +658,7 @@ _CARD_COLUMNS = (
     "indicator_id",
     "title",
     "section",
+    "section_title",
     "bonus",
     "points",
     "max_points",
@@ -660,12 +671,13 @@ _CARD_NUMBERS = ("points", "max_points", "attainment", "possible", "contribution
 
 
 def scorecard_frame(
-    card: Scorecard, *, numeric: NumericMode = "decimal"
+    card: Scorecard, *, numeric: NumericMode = DEFAULT_NUMERIC
 ) -> pd.DataFrame:
     """One row per indicator of *card* (bonus indicators last), indexed by id.
 
-    Columns: ``title``, ``section`` (the section the indicator sits in, ``""``
-    for a bonus indicator), ``bonus``, ``points`` (on the indicator's own
+    Columns: ``title``, ``section`` (the id of the section the indicator
+    sits in, ``""`` for a bonus indicator) and ``section_title`` (its title,
+    ``奖励分`` for a bonus indicator), both ``category``, ``bonus``, ``points`` (on the indicator's own
     scale), ``max_points``, ``attainment`` (``points / max_points``),
     ``possible`` (its share of the total) and ``contribution`` (what it adds
     to the base), and ``reason``.  How numbers arrive with each *numeric*
@@ -676,33 +688,48 @@ def scorecard_frame(
     >>> (card,) = scorecards({"a": "85.125"}, bonus={"a": 2})
     >>> frame = scorecard_frame(card)
     >>> list(frame.index), frame.loc["i", "points"], list(frame["bonus"])
-    (['i', 'b'], Decimal('83.13'), [False, True])
+    (['i', 'b'], np.float64(83.125), [False, True])
+    >>> scorecard_frame(card, numeric="decimal").loc["i", "points"]
+    Decimal('83.13')
+    >>> frame.loc["i", "section_title"], str(frame["points"].dtype)
+    ('综合', 'float64')
     """
     check_numeric(numeric)
     cells = Cells(numeric, card.rounding)
     parents = _parents(card)
-    rows = [
-        {
-            "indicator_id": result.indicator_id,
-            "title": result.title,
-            "section": "" if result.bonus else parents.get(result.indicator_id, ""),
-            "bonus": result.bonus,
-            "points": cells.score(result.points),
-            "max_points": cells.score(result.max_points),
-            "attainment": cells.share(result.attainment),
-            "possible": cells.score(result.possible),
-            "contribution": cells.score(result.contribution),
-            "reason": result.reason,
-        }
-        for result in (*card.indicators.values(), *card.bonus)
-    ]
+    rows = []
+    for result in (*card.indicators.values(), *card.bonus):
+        section = "" if result.bonus else parents.get(result.indicator_id, "")
+        owner = card.sections.get(section)
+        rows.append(
+            {
+                "indicator_id": result.indicator_id,
+                "title": result.title,
+                "section": section,
+                "section_title": _BONUS_TITLE
+                if result.bonus
+                else ("" if owner is None else owner.title),
+                "bonus": result.bonus,
+                "points": cells.score(result.points),
+                "max_points": cells.score(result.max_points),
+                "attainment": cells.share(result.attainment),
+                "possible": cells.score(result.possible),
+                "contribution": cells.score(result.contribution),
+                "reason": result.reason,
+            }
+        )
     return frame_from_rows(
         rows,
         _CARD_COLUMNS,
         index="indicator_id",
         numeric_columns=_CARD_NUMBERS,
         numeric=numeric,
+        label_columns=("section", "section_title"),
     )
+
+
+#: The section title of a bonus indicator in a frame.
+_BONUS_TITLE = "奖励分"
 
 
 def _parents(card: Scorecard) -> dict[str, str]:
@@ -727,16 +754,22 @@ def scorecards_frame(
     cards: Iterable[Scorecard],
     *,
     tree: OrgTree | None = None,
-    numeric: NumericMode = "decimal",
+    numeric: NumericMode = DEFAULT_NUMERIC,
 ) -> pd.DataFrame:
     """One row per scorecard, indexed by unit id and sorted by it.
 
-    Columns: ``name`` and ``series`` (with *tree*, else empty), ``base``,
+    Columns: ``name``, ``series`` and ``liaison_group`` (联系片; with *tree*,
+    else empty), then with *tree* one column per grouping of its units
+    (:attr:`~pbcheck.OrgUnit.groupings`, named by the grouping), ``base``,
     ``bonus_claimed``, ``bonus`` (counted), ``deductions_claimed``,
     ``deductions`` (counted), ``total``, ``disqualified`` (一票否决),
     ``vetoes`` (the triggered veto ids, ``、``-joined), then one column per
     section of the rubric (its points), named by section id in rubric order
-    (``section:<id>`` when an id is also the name of a column above).
+    (``section:<id>`` — ``grouping:<name>`` for a grouping — when a name is
+    also that of a column before it).  Series, liaison groups and groupings
+    are ``category`` columns in tree order.  ``frame.attrs["titles"]`` maps
+    each section column to the section's title, so
+    ``frame.rename(columns=frame.attrs["titles"])`` labels a chart in words.
     Rows are sorted by unit id, so the frame never depends on input order.
     How numbers arrive with each *numeric* mode: see
     :mod:`pbcheck.views.frames`.  Needs the ``frames`` extra (pandas).
@@ -744,10 +777,12 @@ def scorecards_frame(
     >>> from pbcheck.examples.small import scorecards
     >>> frame = scorecards_frame(scorecards({"b": 70, "a": 90}, vetoed={"b"}))
     >>> list(frame.index), list(frame["disqualified"]), frame.loc["a", "s"]
-    (['a', 'b'], [False, True], Decimal('90.00'))
-    >>> floats = scorecards_frame(scorecards({"a": "85.125"}), numeric="float")
-    >>> str(floats["total"].dtype), float(floats.loc["a", "total"])
-    ('float64', 85.125)
+    (['a', 'b'], [False, True], np.float64(90.0))
+    >>> frame.attrs["titles"], str(frame["total"].dtype)
+    ({'s': '综合'}, 'float64')
+    >>> shown = scorecards_frame(scorecards({"a": "85.125"}), numeric="decimal")
+    >>> shown.loc["a", "total"]
+    Decimal('85.13')
     """
     check_numeric(numeric)
     ordered = sorted(cards, key=lambda c: c.unit_id)
@@ -755,16 +790,40 @@ def scorecards_frame(
     sections = list(
         dict.fromkeys(s for card in ordered for s in _section_order(card) if s != ROOT)
     )
-    fixed = {"unit_id", "name", "series", *_CARDS_NUMBERS, "disqualified", "vetoes"}
+    units = {
+        card.unit_id: tree[card.unit_id]
+        for card in ordered
+        if tree is not None and card.unit_id in tree
+    }
+    # Groupings of the tree's units, in tree order (not unit-id order).
+    in_tree = [] if tree is None else [u for u in tree if u.id in units]
+    groupings = list(dict.fromkeys(g for unit in in_tree for g in unit.groupings))
+    fixed = {
+        "unit_id",
+        "name",
+        "series",
+        "liaison_group",
+        *_CARDS_NUMBERS,
+        "disqualified",
+        "vetoes",
+    }
+    grouping_names = {g: f"grouping:{g}" if g in fixed else g for g in groupings}
+    fixed |= set(grouping_names.values())
     names = {s: f"section:{s}" if s in fixed else s for s in sections}
+    titles: dict[str, str] = {}
     rows = []
     for card in ordered:
         cells = Cells(numeric, card.rounding)
-        unit = tree[card.unit_id] if tree is not None and card.unit_id in tree else None
+        unit = units.get(card.unit_id)
         row: dict[str, object] = {
             "unit_id": card.unit_id,
             "name": unit.name if unit is not None else "",
             "series": (unit.series or "") if unit is not None else "",
+            "liaison_group": (unit.liaison_group or "") if unit is not None else "",
+        }
+        for grouping, column in grouping_names.items():
+            row[column] = (unit.groupings.get(grouping) if unit else None) or ""
+        row |= {
             "base": cells.score(card.base),
             "bonus_claimed": cells.score(card.bonus_claimed),
             "bonus": cells.score(card.bonus_counted),
@@ -779,11 +838,14 @@ def scorecards_frame(
             row[names[section_id]] = (
                 None if section is None else cells.score(section.points)
             )
+            if section is not None:
+                titles.setdefault(names[section_id], section.title)
         rows.append(row)
+    labels = ("series", "liaison_group", *grouping_names.values())
     columns = (
         "unit_id",
         "name",
-        "series",
+        *labels,
         *_CARDS_NUMBERS,
         "disqualified",
         "vetoes",
@@ -795,7 +857,25 @@ def scorecards_frame(
         index="unit_id",
         numeric_columns=(*_CARDS_NUMBERS, *names.values()),
         numeric=numeric,
+        # Categories in tree order, as the tree lists its series.
+        label_columns=_tree_labels(in_tree, grouping_names),
+        attrs={"titles": {column: titles[column] for column in names.values()}},
     )
+
+
+def _tree_labels(
+    units: Iterable[OrgUnit], groupings: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Each label column's values in the order the tree meets them."""
+    found: dict[str, dict[str, None]] = {
+        column: {} for column in ("series", "liaison_group", *groupings.values())
+    }
+    for unit in units:
+        found["series"][unit.series or ""] = None
+        found["liaison_group"][unit.liaison_group or ""] = None
+        for grouping, column in groupings.items():
+            found[column][unit.groupings.get(grouping) or ""] = None
+    return {column: list(values) for column, values in found.items()}
 
 
 def _section_order(card: Scorecard) -> list[str]:

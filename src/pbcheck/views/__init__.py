@@ -6,7 +6,8 @@ the exact-number helpers.  Domain types that show themselves in a notebook
 hand them to these helpers, so presentation never reaches back into the core.
 
 * :mod:`pbcheck.views.html` — escaped HTML tables for notebooks;
-* :mod:`pbcheck.views.frames` — DataFrames from plain rows (``frames`` extra).
+* :mod:`pbcheck.views.frames` — DataFrames from plain rows (``frames`` extra);
+* :mod:`pbcheck.views.text` — words for people (dates in official form).
 """
 
 __all__: list[str] = []

@@ -20,26 +20,44 @@ without it they raise :class:`~pbcheck.errors.MissingExtraError`.
 How exact numbers arrive in a frame — the ``numeric`` argument
 (:data:`NumericMode`) of every frame function:
 
-* ``"decimal"`` (the default): each score is a :class:`~decimal.Decimal`
-  rounded **once** by the scorecard's :class:`~pbcheck.RoundingPolicy` (two
-  places, 四舍五入 by default), exactly the figure that
-  :meth:`pbcheck.Scorecard.show` prints; the column has ``object`` dtype.
-  Attainments (完成度, ratios in ``[0, 1]``) keep two more places than
-  scores (``0.8821`` for 88.21%).
+* ``"float"`` (the default, :data:`DEFAULT_NUMERIC`): ``float64`` columns,
+  so a frame plots, groups and feeds statistics as it comes
+  (``frame.plot()``, ``frame.groupby("series").mean()``).  Each value is the
+  exact figure converted once to the nearest float: good for charts and
+  analysis, *not* exact (``0.1`` is not one tenth), so never write one back
+  as a result.
+* ``"decimal"``: each score is a :class:`~decimal.Decimal` rounded **once**
+  by the scorecard's :class:`~pbcheck.RoundingPolicy` (two places, 四舍五入
+  by default), exactly the figure that :meth:`pbcheck.Scorecard.show` prints;
+  the column has ``object`` dtype.  Attainments (完成度, ratios in
+  ``[0, 1]``) keep two more places than scores (``0.8821`` for 88.21%).
+  Services that pass figures on, and reports, use this mode (it was the
+  default before ``"float"``).
 * ``"exact"``: each score is the exact :class:`~fractions.Fraction`
   (``object`` dtype) — for checking sums to the last digit.
-* ``"float"``: ``float64`` columns, for plotting and statistics only; they
-  are *not* exact (``0.1`` is not one tenth) and must never be written back
-  as results.
 
-Text and flags (ids, titles, grades, reasons, ``commended`` …) are the same
-in every mode.
+Why ``"float"`` is the default: frames are for notebooks, where the first
+thing an analyst does is plot; the exact path is the objects themselves
+(:class:`~pbcheck.Scorecard`, results documents), and a service that wants
+the printed figures asks for ``numeric="decimal"`` explicitly.
+
+Whatever the mode, the other columns are typed for analysis too: ranks and
+counts are nullable integers (``Int64``, so a unit without a rank is
+``<NA>``, not a float), labels drawn from a small set (series, liaison
+groups, groupings, grades, statuses, sections) are ``category`` columns in
+the order first met, and flags are ``bool``.  Ids, names and reasons stay
+text.  Frames in ``"float"`` and ``"decimal"`` mode write to Parquet with
+pyarrow as they are (see :doc:`/howto/notebook`).
 
 >>> from fractions import Fraction
 >>> cells = Cells("decimal")
 >>> row = {"unit_id": "a", "total": cells.score(Fraction("85.125"))}
 >>> frame = frame_from_rows(
-...     [row], ["unit_id", "total"], index="unit_id", numeric_columns=["total"]
+...     [row],
+...     ["unit_id", "total"],
+...     index="unit_id",
+...     numeric_columns=["total"],
+...     numeric="decimal",
 ... )
 >>> frame.loc["a", "total"]
 Decimal('85.13')
@@ -58,12 +76,21 @@ from pbcheck.errors import InvalidValueError, MissingExtraError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Cells", "NumericMode", "check_numeric", "frame_from_rows"]
+__all__ = [
+    "DEFAULT_NUMERIC",
+    "Cells",
+    "NumericMode",
+    "check_numeric",
+    "frame_from_rows",
+]
 
-#: How exact numbers are put in a frame: ``"decimal"``, ``"exact"`` or ``"float"``.
-NumericMode: TypeAlias = Literal["decimal", "exact", "float"]
+#: How exact numbers are put in a frame: ``"float"``, ``"decimal"`` or ``"exact"``.
+NumericMode: TypeAlias = Literal["float", "decimal", "exact"]
 
-_MODES: tuple[NumericMode, ...] = ("decimal", "exact", "float")
+#: The mode of every frame function unless told otherwise: plottable floats.
+DEFAULT_NUMERIC: NumericMode = "float"
+
+_MODES: tuple[NumericMode, ...] = ("float", "decimal", "exact")
 
 
 def check_numeric(numeric: str) -> NumericMode:
@@ -77,11 +104,11 @@ def check_numeric(numeric: str) -> NumericMode:
     >>> check_numeric("int")
     Traceback (most recent call last):
     ...
-    pbcheck.errors.InvalidValueError: numeric: must be 'decimal', 'exact' or 'float' (got 'int')
+    pbcheck.errors.InvalidValueError: numeric: must be 'float', 'decimal' or 'exact' (got 'int')
     """
     if numeric not in _MODES:
         raise InvalidValueError(
-            ("numeric",), numeric, "must be 'decimal', 'exact' or 'float'"
+            ("numeric",), numeric, "must be 'float', 'decimal' or 'exact'"
         )
     return numeric
 
@@ -153,33 +180,51 @@ class Cells:
         return policy.apply(value)
 
 
-def frame_from_rows(
+def frame_from_rows(  # noqa: PLR0913 - each dtype family is named
     rows: Iterable[Mapping[str, object]],
     columns: Sequence[str],
     *,
     index: str,
     numeric_columns: Iterable[str] = (),
-    numeric: NumericMode = "decimal",
+    numeric: NumericMode = DEFAULT_NUMERIC,
+    count_columns: Iterable[str] = (),
+    label_columns: Iterable[str] | Mapping[str, Sequence[str]] = (),
+    attrs: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """A DataFrame of *rows* with *columns* in order, indexed by *index*.
 
-    *numeric_columns* get ``float64`` dtype in ``"float"`` mode and
-    ``object`` dtype otherwise, so :class:`~decimal.Decimal` and
-    :class:`~fractions.Fraction` cells stay exactly what they are (and a
-    column of ``None`` stays one).
+    The one place frames get their dtypes:
+
+    * *numeric_columns* get ``float64`` dtype in ``"float"`` mode (``None``
+      becomes ``NaN``) and ``object`` dtype otherwise, so
+      :class:`~decimal.Decimal` and :class:`~fractions.Fraction` cells stay
+      exactly what they are (and a column of ``None`` stays one);
+    * *count_columns* (ranks, counts) get the nullable ``Int64`` dtype;
+    * *label_columns* get a ``category`` dtype whose categories are the
+      values in the order first met; given as a mapping, each column's
+      categories come in the order it gives (a tree's order of series, say),
+      then any value it does not list, as met;
+    * *attrs* become the frame's :attr:`~pandas.DataFrame.attrs` (column
+      titles, a partial season's banner), which Parquet keeps.
 
     Raises:
         MissingExtraError: without pandas (the ``frames`` extra).
 
     >>> frame = frame_from_rows(
-    ...     [{"id": "a", "x": 0.5}, {"id": "b", "x": None}],
-    ...     ["id", "x"],
+    ...     [
+    ...         {"id": "a", "x": 0.5, "rank": 1, "series": "党群部门"},
+    ...         {"id": "b", "x": None, "rank": None, "series": "政府工作部门"},
+    ...     ],
+    ...     ["id", "x", "rank", "series"],
     ...     index="id",
     ...     numeric_columns=["x"],
-    ...     numeric="float",
+    ...     count_columns=["rank"],
+    ...     label_columns=["series"],
     ... )
-    >>> str(frame["x"].dtype), frame.index.tolist()
-    ('float64', ['a', 'b'])
+    >>> [str(t) for t in frame.dtypes], frame.index.tolist()
+    (['float64', 'Int64', 'category'], ['a', 'b'])
+    >>> list(frame["series"].cat.categories)
+    ['党群部门', '政府工作部门']
     """
     records = list(rows)
     try:
@@ -191,4 +236,15 @@ def frame_from_rows(
         frame[column] = frame[column].astype(
             "float64" if numeric == "float" else object
         )
-    return frame.set_index(index)
+    for column in count_columns:
+        frame[column] = frame[column].astype("Int64")
+    order: Mapping[str, Sequence[str]] = (
+        label_columns if isinstance(label_columns, Mapping) else {}
+    )
+    for column in label_columns:
+        given = [*order.get(column, ()), *frame[column].dropna()]
+        seen = [v for v in dict.fromkeys(given) if v is not None]
+        frame[column] = frame[column].astype(pd.CategoricalDtype(seen))
+    frame = frame.set_index(index)
+    frame.attrs.update(attrs or {})
+    return frame
