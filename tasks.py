@@ -95,8 +95,58 @@ def demo() -> None:
     _run(PYTHON, files / "season" / "demo.py", out / "season")
 
 
+#: Debian packages the browser test needs (tests/test_browser.py), and a file each installs.
+_BROWSER_PACKAGES = {
+    "chromium": ("/usr/bin/chromium",),
+    "fonts-noto-cjk": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",),
+}
+
+
+def _browser_packages() -> None:
+    """Install Chromium and the Noto CJK fonts from Debian when root and missing.
+
+    Best effort and quiet: a no-op when they are there (one file check each),
+    when not root or not on apt; if apt fails, one loud line, and the
+    browser test then skips saying why.
+    """
+    missing = [
+        name
+        for name, files in _BROWSER_PACKAGES.items()
+        if not any(Path(f).exists() for f in files)
+    ]
+    apt = "/usr/bin/apt-get"
+    if not missing or os.name != "posix" or os.geteuid() != 0 or not Path(apt).exists():
+        return
+    print(f"installing {' '.join(missing)} for the browser test ...", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        for command in (
+            [apt, "-qq", "update"],
+            [apt, "-qq", "install", "-y", "--no-install-recommends", *missing],
+        ):
+            subprocess.run(
+                command,
+                check=True,
+                env=env,
+                timeout=1200,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(
+            f"!!! COULD NOT INSTALL {' '.join(missing)} ({exc}): "
+            "the browser test of the HTML report will be skipped !!!",
+            file=sys.stderr,
+        )
+
+
 def test() -> None:
-    """Everything CI checks: formatting, lint, types, import layers, tests, docs."""
+    """Everything CI checks: formatting, lint, types, import layers, tests, docs.
+
+    As root on Debian, Chromium and fonts-noto-cjk are installed first when
+    missing, for the test that prints the HTML report in a real browser.
+    """
+    _browser_packages()
     _ensure_venv(("dev",), "[all]")
     _run(BIN / "ruff", "format", "--check", ".")
     _run(BIN / "ruff", "check", ".")
