@@ -56,6 +56,7 @@ from pbcheck.errors import (
     _Problems,
     item,
 )
+from pbcheck.views import html
 
 __all__ = [
     "DEFAULT_ZONE",
@@ -349,7 +350,7 @@ def _default_labels_en(self: AssessmentCycle) -> str:
     return f"{self.start}–{self.end}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AssessmentCycle:
     r"""An assessment period with its milestones (考核周期).
 
@@ -806,6 +807,35 @@ class AssessmentCycle:
     def zone_info(self) -> ZoneInfo:
         """The cycle's zone as a :class:`~zoneinfo.ZoneInfo`."""
         return ZoneInfo(self.zone)
+
+    def __repr__(self) -> str:
+        """One line: the label, the period, the kind, the zone and how many milestones.
+
+        >>> AssessmentCycle.cross_year(2025)
+        <AssessmentCycle 2025—2026年度: 2025-05-01 至 2026-04-30，cross_year，Asia/Shanghai，7 个节点>
+        """
+        return (
+            f"<AssessmentCycle {self.label_zh}: {self.start.isoformat()} 至 "
+            f"{self.end.isoformat()}，{self.kind}，{self.zone}，"
+            f"{len(self.milestones)} 个节点>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The period and its milestones (节点) in date order, escaped.
+
+        >>> page = AssessmentCycle.cross_year(2025)._repr_html_()
+        >>> "七一表彰" in page, "2026-06-30" in page
+        (True, True)
+        """
+        rows = [
+            [m.name_zh, m.key, m.date.isoformat()]
+            for m in sorted(self.milestones, key=lambda m: m.date)
+        ]
+        return html.titled(
+            f"{self.label_zh}（{self.start.isoformat()} 至 {self.end.isoformat()}，"
+            f"{self.zone}）",
+            html.table(["节点", "键", "日期"], rows),
+        )
 
     def milestone(self, key: str) -> Milestone:
         """The milestone with *key*.

@@ -47,6 +47,7 @@ from pbcheck.errors import (
     _Problems,
     item,
 )
+from pbcheck.views import html
 
 __all__ = [
     "RESERVED_GROUPINGS",
@@ -72,6 +73,10 @@ SERIES_VERTICAL = "垂直管理部门"
 #: the series, the liaison group and the one group of every unit wherever a
 #: grouping is chosen by name (``rank_within(..., by=...)``).
 RESERVED_GROUPINGS = frozenset({"series", "liaison_group", "all"})
+
+
+#: Units a tree shows in a notebook before its table is cut.
+TREE_HTML_ROWS = 40
 
 
 class UnitKind(StrEnum):
@@ -330,7 +335,7 @@ def _series(value: Iterable[str] | None) -> frozenset[str] | None:
     return None if value is None else frozenset(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class OrgTree:
     """A validated tree (or forest) of :class:`OrgUnit`.
 
@@ -451,6 +456,60 @@ class OrgTree:
 
     def __iter__(self) -> Iterator[OrgUnit]:
         return iter(self.units)
+
+    def __repr__(self) -> str:
+        """One line of counts: a whole tree's repr runs to tens of kilobytes.
+
+        >>> from pbcheck.examples.small import org_tree
+        >>> org_tree({"党群部门": ["a", "b"]}, liaison_groups={"a": "第一片"})
+        <OrgTree: 3 个单位，1 个系列，1 个联系片>
+        """
+        series = {u.series for u in self.units if u.series}
+        groups = {u.liaison_group for u in self.units if u.liaison_group}
+        return (
+            f"<OrgTree: {len(self.units)} 个单位，{len(series)} 个系列，"
+            f"{len(groups)} 个联系片>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Units per series, then the units in tree order, indented by depth.
+
+        The unit table is cut after :data:`TREE_HTML_ROWS` rows with a count
+        of the rest; every text is escaped.
+
+        >>> from pbcheck.examples.small import org_tree
+        >>> page = org_tree({"党群部门": ["<a>"]})._repr_html_()
+        >>> "&lt;a&gt;" in page, "<a>" in page
+        (True, False)
+        """
+        by_series = [
+            [name, len(units)]
+            for name, units in self.by_series().items()
+            if name is not None
+        ]
+        shown = []
+        for unit in self.units[:TREE_HTML_ROWS]:
+            depth = len(self.path(unit.id)) - 1
+            shown.append(
+                [
+                    unit.id,
+                    "　" * depth + unit.name,
+                    unit.kind.label_zh,
+                    unit.series or "",
+                    unit.liaison_group or "",
+                ]
+            )
+        # Rows past the limit are counted by the table, not built.
+        rest: list[list[str]] = [[]] * max(0, len(self.units) - TREE_HTML_ROWS)
+        return html.titled(
+            repr(self)[1:-1],
+            html.table(["系列", "单位数"], by_series)
+            + html.table(
+                ["编号", "名称", "类型", "系列", "联系片"],
+                shown + rest,
+                limit=TREE_HTML_ROWS,
+            ),
+        )
 
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self._by_id

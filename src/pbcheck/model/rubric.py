@@ -50,6 +50,7 @@ from pbcheck.model.aggregation import Aggregator, WeightedMean, WeightedSum
 from pbcheck.model.evaluation import Source
 from pbcheck.model.frequency import ActivityRule
 from pbcheck.model.rules import ValueRule
+from pbcheck.views import html
 
 __all__ = [
     "DEFAULT_SOURCE_WEIGHTS",
@@ -602,7 +603,7 @@ def _default_source_weights() -> Mapping[Source, Fraction]:
     return dict(DEFAULT_SOURCE_WEIGHTS)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Rubric:
     """A versioned assessment rubric (考核细则).
 
@@ -1227,6 +1228,82 @@ class Rubric:
         for section in self.sections:
             walk(section)
         return found
+
+    # -- display -----------------------------------------------------------
+
+    def __repr__(self) -> str:
+        """One line: a rubric's full repr runs to tens of kilobytes.
+
+        >>> from pbcheck.examples.small import simple_rubric
+        >>> simple_rubric()
+        <Rubric simple 1「示例细则」: 1 个部分，1 项指标，满分 100，加分至多 10>
+        """
+        bonus = f"，加分至多 {_f(self.bonus.cap)}" if self.bonus.indicators else ""
+        return (
+            f"<Rubric {self.id} {self.version}「{self.title}」: "
+            f"{len(self.sections)} 个部分，{len(self._indicators)} 项指标，"
+            f"满分 {_f(self.total_points)}{bonus}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Its sections as an indented table, then bonus, deductions and vetoes.
+
+        Long rubrics are cut after :data:`RUBRIC_HTML_ROWS` rows with a count
+        of the rest; every text is escaped.
+
+        >>> from pbcheck.examples.small import simple_rubric
+        >>> page = simple_rubric()._repr_html_()
+        >>> "细则" in page, "<table" in page
+        (True, True)
+        """
+        rows: list[list[str]] = []
+
+        def walk(section: Section, depth: int) -> None:
+            rows.append(
+                [
+                    section.id,
+                    "　" * depth + section.title,
+                    _f(self.points_of(section.id)),
+                    str(_count(section)),
+                ]
+            )
+            for child in section.sections:
+                walk(child, depth + 1)
+
+        for section in self.sections:
+            walk(section, 0)
+        if self.bonus.indicators:
+            rows.append(
+                [
+                    "",
+                    "奖励分（加分）",
+                    f"至多 {_f(self.bonus.cap)}",
+                    str(len(self.bonus.indicators)),
+                ]
+            )
+        if self.deductions:
+            rows.append(["", "直接扣分", "", str(len(self.deductions))])
+        if self.vetoes:
+            rows.append(["", "一票否决", "", str(len(self.vetoes))])
+        title = (
+            f"{self.title}（{self.id} {self.version}）：满分 {_f(self.total_points)}，"
+            f"{len(self.sections)} 个部分，{len(self._indicators)} 项指标"
+        )
+        return html.titled(
+            title,
+            html.table(
+                ["编号", "名称", "分值", "指标数"], rows, limit=RUBRIC_HTML_ROWS
+            ),
+        )
+
+
+#: Rows of sections a rubric shows in a notebook before it is cut.
+RUBRIC_HTML_ROWS = 40
+
+
+def _count(section: Section) -> int:
+    """How many indicators a section holds, at any depth."""
+    return len(section.indicators) + sum(_count(s) for s in section.sections)
 
 
 #: The id under which the rubric's top level appears in plans and explanations.

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -48,7 +48,18 @@ from pbcheck.outcomes.rating import RatingResult
 from pbcheck.outcomes.season import OutcomePolicy, Outcomes, assess_outcomes
 from pbcheck.outcomes.selection import AccountabilityRecord
 from pbcheck.scoring.engine import score_all
+from pbcheck.views import html
+from pbcheck.views.frames import (
+    DEFAULT_NUMERIC,
+    Cells,
+    NumericMode,
+    check_numeric,
+    frame_from_rows,
+)
 from pbcheck.whatif._common import basis
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Change",
@@ -151,7 +162,7 @@ class Change:
     after: Any
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class WhatIf:
     """Two seasons' outcomes side by side, and what changed between them.
 
@@ -208,6 +219,138 @@ class WhatIf:
         if len(out) == 1:
             out.append("  无变化")
         return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        """One line of counts (it used to print both seasons' outcomes whole).
+
+        >>> from pbcheck.examples.small import org_tree, two_section_example
+        >>> rubric, evaluations = two_section_example()
+        >>> tree = org_tree({"政府工作部门": ["a", "b"]})
+        >>> what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
+        <WhatIf: 名次变化 2 个，等次变化 0 个，表彰 +0/−0，后位 +1/−1>
+        """
+        return (
+            f"<WhatIf: 名次变化 {len(self.rank_changes)} 个，"
+            f"等次变化 {len(self.grade_changes)} 个，"
+            f"表彰 +{len(self.commended_added)}/−{len(self.commended_removed)}，"
+            f"后位 +{len(self.bottom_added)}/−{len(self.bottom_removed)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Every change as a table row (cut when long), escaped."""
+        rows: list[list[object]] = [
+            ["排名", c.group, c.unit_id, f"第 {c.before} 名", f"第 {c.after} 名"]
+            for c in self.rank_changes
+        ]
+        rows += [
+            ["等次", c.group, c.unit_id, c.before, c.after] for c in self.grade_changes
+        ]
+        for label, ids, before, after in (
+            ("表彰", self.commended_added, "", "表彰"),
+            ("表彰", self.commended_removed, "表彰", ""),
+            ("后位", self.bottom_added, "", "处于后位"),
+            ("后位", self.bottom_removed, "处于后位", ""),
+        ):
+            rows += [[label, "", uid, before, after] for uid in ids]
+        return html.titled(
+            repr(self)[1:-1],
+            html.table(["变化", "系列", "单位", "基准", "改权重后"], rows),
+        )
+
+    def to_frame(self, *, numeric: NumericMode = DEFAULT_NUMERIC) -> pd.DataFrame:
+        """One row per unit of the baseline: rank, total, grade, lists, then and now.
+
+        Columns as in :func:`~pbcheck.outcomes.season.comparison_frame`
+        (``rank_before`` … ``bottom_after``), *before* being the baseline
+        and *after* the new weights; ``rank_change`` is positive for a unit
+        that moved up.  Needs the ``frames`` extra (pandas).
+
+        >>> from pbcheck.examples.small import org_tree, two_section_example
+        >>> rubric, evaluations = two_section_example()
+        >>> tree = org_tree({"政府工作部门": ["a", "b"]})
+        >>> change = what_if(rubric, evaluations, {"常规": 60, "服务": 40}, tree=tree)
+        >>> change.to_frame()[["rank_before", "rank_after", "rank_change"]]
+                 rank_before  rank_after  rank_change
+        unit_id
+        a                  1           2           -1
+        b                  2           1            1
+        """
+        check_numeric(numeric)
+        cells = Cells(numeric)
+        later = {
+            e.unit_id: e for table in self.alternative.rankings.values() for e in table
+        }
+        rows = []
+        for series, table in self.baseline.rankings.items():
+            for entry in table:
+                uid = entry.unit_id
+                other = later.get(uid)
+                rows.append(
+                    {
+                        "unit_id": uid,
+                        "series": series,
+                        "rank_before": entry.rank,
+                        "rank_after": None if other is None else other.rank,
+                        "rank_change": None
+                        if other is None
+                        else entry.rank - other.rank,
+                        "total_before": cells.score(entry.total),
+                        "total_after": None
+                        if other is None
+                        else cells.score(other.total),
+                        "total_change": None
+                        if other is None
+                        else cells.score(other.total - entry.total),
+                        "grade_before": _grade(self.baseline, uid),
+                        "grade_after": _grade(self.alternative, uid),
+                        "commended_before": uid in self.baseline.commendation,
+                        "commended_after": uid in self.alternative.commendation,
+                        "bottom_before": uid in self.baseline.bottom,
+                        "bottom_after": uid in self.alternative.bottom,
+                    }
+                )
+        grades = [t.label for t in self.baseline.policy.grading.tiers]
+        return frame_from_rows(
+            rows,
+            list(_FRAME_COLUMNS),
+            index="unit_id",
+            numeric_columns=("total_before", "total_after", "total_change"),
+            numeric=numeric,
+            count_columns=("rank_before", "rank_after", "rank_change"),
+            label_columns={
+                "series": list(self.baseline.rankings),
+                "grade_before": grades,
+                "grade_after": grades,
+            },
+        )
+
+
+_FRAME_COLUMNS = (
+    "unit_id",
+    "series",
+    "rank_before",
+    "rank_after",
+    "rank_change",
+    "total_before",
+    "total_after",
+    "total_change",
+    "grade_before",
+    "grade_after",
+    "commended_before",
+    "commended_after",
+    "bottom_before",
+    "bottom_after",
+)
+
+
+def _grade(outcomes: Outcomes, unit_id: str) -> str | None:
+    try:
+        return outcomes.grades.of(unit_id).label
+    except KeyError:
+        return None
 
 
 def compare_outcomes(baseline: Outcomes, alternative: Outcomes) -> WhatIf:

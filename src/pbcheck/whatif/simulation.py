@@ -897,13 +897,18 @@ class SimulationResult:
         ... ).to_frame()
         >>> frame.loc["a", "bottom"], list(frame.columns)[:3]
         (np.float64(1.0), ['series', 'commended', 'bottom'])
+        >>> str(frame["series"].dtype), str(frame["commended"].dtype)
+        ('category', 'float64')
         """
         try:
             import pandas as pd  # noqa: PLC0415 - the frames extra
         except ImportError as exc:
             raise MissingExtraError("frames", "SimulationResult.to_frame()") from exc
+        # Series as a category (in the order met), as in every other frame.
         columns: dict[str, Any] = {
-            "series": list(self.series),
+            "series": pd.Categorical(
+                self.series, categories=list(dict.fromkeys(self.series))
+            ),
             "commended": self.commended,
             "bottom": self.bottom,
             "baseline_commended": self.baseline_commended,
