@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbcheck.cli._shared import partial_banner, report_problems
+from pbcheck.cli._validate import add_limit_option, limits_of
 from pbcheck.errors import (
     DOCUMENT,
     DuplicateIdError,
@@ -157,6 +158,7 @@ def add_parser(subparsers: SubParsers) -> None:
         metavar="RESULTS.json",
         help="结果文件 / the results document to write (.json)",
     )
+    add_limit_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -238,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     for role, path, kind in _inputs(args):
         try:
-            document = load(path, kind)
+            document = load(path, kind, limits=limits_of(args))
         except ValidationError as exc:
             report_problems("score", path, exc)
             failed = True

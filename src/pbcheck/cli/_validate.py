@@ -19,6 +19,7 @@ from pbcheck.errors import ValidationError
 from pbcheck.io.interchange import (
     KINDS,
     Document,
+    Limits,
     Results,
     kind_of,
     load,
@@ -29,7 +30,47 @@ from pbcheck.model.rubric_set import RubricSet
 if TYPE_CHECKING:
     from pbcheck.cli._shared import SubParsers
 
-__all__ = ["add_parser", "summary"]
+__all__ = ["add_limit_option", "add_parser", "limits_of", "summary"]
+
+
+def _mib(text: str) -> int:
+    """A whole number of MiB ≥ 1 for ``--max-document-mib``; argparse reports anything else."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"须为不小于 1 的整数 / must be a whole number of MiB ≥ 1 (got {text!r})"
+        )
+    return value
+
+
+def add_limit_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-document-mib`` to a command that reads documents.
+
+    Each command that reads documents registers it with this one call and
+    reads it back with :func:`limits_of`, so the option means the same
+    everywhere.
+    """
+    default = Limits()
+    parser.add_argument(
+        "--max-document-mib",
+        type=_mib,
+        metavar="MIB",
+        help=(
+            "文件大小上限（MiB），用于规模较大的考核 / the largest document "
+            f"read, in MiB (default {default.max_bytes // 2**20}; a results "
+            f"document may be {default.results_scale} times larger); raises the "
+            "count of values allowed in proportion"
+        ),
+    )
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """The read limits a command's ``--max-document-mib`` asks for (default ones without it)."""
+    mib: int | None = getattr(args, "max_document_mib", None)
+    return Limits() if mib is None else Limits.of_mib(mib)
 
 
 def add_parser(subparsers: SubParsers) -> None:
@@ -66,6 +107,7 @@ def add_parser(subparsers: SubParsers) -> None:
             "with one RFC 9457 problem-details object per file with problems"
         ),
     )
+    add_limit_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -95,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
         try:
-            document = load(path, args.kind)
+            document = load(path, args.kind, limits=limits_of(args))
         except ValidationError as exc:
             failed += 1
             report_problems("validate", path, exc)
@@ -117,7 +159,7 @@ def _run_json(args: argparse.Namespace) -> int:
     found = []
     for path in args.files:
         try:
-            load(path, args.kind)
+            load(path, args.kind, limits=limits_of(args))
         except ValidationError as exc:
             found.append(problem_details(exc, instance=str(path)))
     sys.stdout.write(json.dumps(found, indent=2) + "\n")

@@ -71,6 +71,41 @@ class Limits:
     max_items: int = attrs.field(default=5_000_000, validator=_positive)
     results_scale: int = attrs.field(default=4, validator=_positive)
 
+    @classmethod
+    def of_mib(cls, mib: int) -> Limits:
+        """Limits for documents of up to *mib* MiB (``--max-document-mib``).
+
+        For big seasons: *max_bytes* becomes *mib* MiB and *max_items* grows
+        in proportion (5 million values per 64 MiB, never fewer than the
+        default), so a larger document is not refused for its count instead;
+        a results document still gets :attr:`results_scale` times both.  The
+        depth stays as it is: no real document nests deeper.
+
+        Raises:
+            InvalidValueError: *mib* is not a whole number ≥ 1, named
+                ``max_document_mib``.
+
+        >>> limits = Limits.of_mib(256)
+        >>> limits.max_bytes // 2**20, limits.max_items, limits.max_depth
+        (256, 20000000, 64)
+        >>> Limits.of_mib(1).max_items  # never below the default
+        5000000
+        >>> Limits.of_mib(0)
+        Traceback (most recent call last):
+        ...
+        pbcheck.errors.InvalidValueError: max_document_mib: must be a whole number ≥ 1 (got 0)
+        """
+        if isinstance(mib, bool) or not isinstance(mib, int) or mib < 1:
+            raise InvalidValueError(
+                ("max_document_mib",), mib, "must be a whole number ≥ 1"
+            )
+        default = cls()
+        per_mib = default.max_items * 2**20 // default.max_bytes
+        return cls(
+            max_bytes=mib * 2**20,
+            max_items=max(default.max_items, mib * per_mib),
+        )
+
     def for_kind(self, kind: str | None) -> Limits:
         """The limits a document of *kind* is read with.
 
