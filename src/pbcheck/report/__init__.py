@@ -15,6 +15,11 @@ give the same bytes, whatever their order, the hash seed or the locale).
   the draft 通报 and each unit's 反馈单 (every point lost) as Word documents
   in the official layout (``word`` extra).
 * :func:`write_report` — every format into a directory, all or nothing.
+* :mod:`pbcheck.report.charts` — the charts as matplotlib Figures for
+  notebooks, labelled in Chinese with a CJK font (``plots`` extra).
+
+The HTML page prints on A4 (a title block, page numbers, a page per series,
+table headers repeated on each page).
 
 >>> from pbcheck import AssessmentCycle, assess_outcomes
 >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric

@@ -12,7 +12,7 @@ shows it, ``figure.savefig("x.png")`` saves it, and nothing global changes.
 * :func:`cjk_font` — the installed CJK font the charts draw with (``None`` if none).
 
 Labels (series, parts, unit names, titles, axes) are Chinese when a CJK font
-is installed (:data:`CJK_FONTS`, tried in order).  Without one the charts
+is installed (``CJK_FONTS``, tried in order).  Without one the charts
 warn (:class:`CjkFontWarning`, naming what to install) and use ASCII codes
 and English titles, never empty boxes.
 
