@@ -406,7 +406,11 @@ class TestStrictLoading:
                 "$.schema_version: is not supported",
             ),
             (
-                '{"schema_version": 1.0, "kind": "rubric"}',
+                '{"schema_version": 1.5, "kind": "rubric"}',
+                "$.schema_version: is not supported",
+            ),
+            (
+                '{"schema_version": true, "kind": "rubric"}',
                 "$.schema_version: is not supported",
             ),
             (

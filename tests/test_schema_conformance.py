@@ -329,3 +329,36 @@ def test_json_numbers_decimal_still_refuses_what_is_not_exact() -> None:
     assert paths == ["$.evaluations[0].observations[2].value"]
     with pytest.raises(InvalidValueError, match="json_numbers"):
         loads(_NUMBERS, json_numbers="float")  # type: ignore[call-overload]
+
+
+#: Spellings of schema_version: the schema and the loader must agree on each.
+_VERSIONS = ["1", "1.0", "1e0", "10e-1", '"1"', "true", "2", "1.5", "0", "null"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("version", _VERSIONS)
+def test_schema_version_spellings_agree(kind: str, version: str) -> None:
+    """The loader takes exactly the schema_version spellings the schema takes.
+
+    JSON Schema compares numbers by value, so 1.0 and 1e0 are version 1 to
+    it; the loader agrees (it refused 1.0 before), and still refuses "1",
+    true and every other number.  Other problems of the (empty) body are
+    not the point: only schema_version's verdict is compared.
+    """
+    document_schema = schema(kind)  # type: ignore[arg-type]
+    text = f'{{"schema_version": {version}, "kind": "{kind}"}}'
+    validator = jsonschema.Draft202012Validator(document_schema)
+    schema_accepts = not any(
+        list(error.path) == ["schema_version"]
+        for error in validator.iter_errors(json.loads(text))
+    )
+    try:
+        loads(text, kind)  # type: ignore[call-overload]
+        loader_accepts = True
+    except ValidationError as exc:
+        loader_accepts = not any(
+            p.steps[-1:] == ("schema_version",) for p in exc.problems
+        )
+    assert loader_accepts == schema_accepts
+    assert schema_accepts == (version in ("1", "1.0", "1e0", "10e-1"))
+

@@ -308,13 +308,16 @@ def _read_envelope(raw: object, wanted: Kind | None) -> Kind:
                 (DOCUMENT, "schema_version"), None, "is required but missing"
             )
         )
-    elif type(version) is not int:  # "1" or 1.0: the version is the integer 1
+    elif isinstance(version, bool) or not isinstance(version, int | Decimal):
+        # A number, as the schema says; "1" and true are not.  1.0 and 1e0 are
+        # the number 1 to JSON Schema and to JSON writers that hold numbers as
+        # doubles, so the loader compares the value (docs/formats.md).
         problems.append(
             InvalidValueError(
                 (DOCUMENT, "schema_version"),
                 version,
                 f"is not supported: this pbcheck reads schema_version "
-                f"{SCHEMA_VERSION}, an integer written without quotes",
+                f"{SCHEMA_VERSION}, a number written without quotes",
             )
         )
     elif version != SCHEMA_VERSION:
@@ -695,8 +698,8 @@ _SCHEMA_LEAVES_TO_THE_LOADER = (
     "rule types known to the registry; the time zone known to the machine's "
     "zone database; text free of control, format and unpaired surrogate "
     "characters; and, in a results document, that every figure agrees with "
-    "what it is computed from.  schema_version is written 1, without a decimal "
-    "point: JSON Schema counts 1.0 as the integer 1, the loader does not."
+    "what it is computed from.  schema_version is compared as a number, as "
+    "JSON Schema compares it: 1, 1.0 and 1e0 are version 1 (pbcheck writes 1)."
 )
 
 
