@@ -139,7 +139,13 @@ class TestTheCatalogue:
     def test_the_valid_bases_are_valid(self, tmp_path, capsys):
         """Each case fails for its own mistake: the bases it was made from pass."""
         bases = [
-            VALID / name for name in ("rubric.toml", "org-tree.toml", "cycle.toml")
+            VALID / name
+            for name in (
+                "rubric.toml",
+                "rubric-set.toml",
+                "org-tree.toml",
+                "cycle.toml",
+            )
         ]
         assert main(["validate", *map(str, bases)]) == 0
         output = tmp_path / "results.json"
