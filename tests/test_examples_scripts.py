@@ -69,7 +69,7 @@ class TestScripts:
         )
         assert "三会一课 [P2.2]" in out
         assert "未达到：2025年9月" in out
-        assert "· 活动 2026-04-17" in out
+        assert "· 活动 2026年4月17日" in out
 
     def test_score_and_explain_another_unit(self):
         """The unit is a command-line argument."""

@@ -698,9 +698,11 @@ class _Scoring:
                 self.problems.add(problem.moved(where))
                 return None
             name = strategy.name
+            method = label_zh(strategy)
+            if method.isascii():  # a name without a Chinese label stands apart
+                method = f" {method} "
             reason = (
-                f"{len(raters)} 位评分人，按{label_zh(strategy)}合成 "
-                f"{rounding.show(points)} 分"
+                f"{len(raters)} 位评分人，按{method}合成 {rounding.show(points)} 分"
             )
         if not 0 <= points <= indicator.max_points:
             self.problems.add(
