@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 
-from pbcheck import Results, assess_outcomes
+from pbcheck import AssessmentCycle, Results, assess_outcomes
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
@@ -22,6 +22,12 @@ from pbcheck.examples import (
 )
 from pbcheck.examples.small import scorecards
 from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.outcomes.history import (
+    History,
+    history_frame,
+    trends,
+    trends_frame,
+)
 from pbcheck.outcomes.season import outcomes_frame
 from pbcheck.scoring.scorecard import scorecards_frame
 from pbcheck.testing import seasons
@@ -251,3 +257,57 @@ class TestFrameFromRows:
             numeric_columns=["x"],
         )  # fmt: skip
         assert frame.loc["a", "x"] == 0.25
+
+
+class TestHistoryFrames:
+    @staticmethod
+    def _history():
+        tree = _grouped_tree()
+        results = []
+        for year, totals in (
+            (2023, (90, 70, 60)),
+            (2024, (95, 65, 80)),
+            (2025, (60, 85, 75)),
+        ):
+            cards = scorecards(dict(zip("abc", totals, strict=True)))
+            outcomes = assess_outcomes(cards, tree)
+            results.append(
+                outcomes.cycle_result(
+                    AssessmentCycle.cross_year(year), scorecards=cards
+                )
+            )
+        return History(results)
+
+    def test_history_frame_restates_every_cycle(self):
+        """One row per cycle and unit: rank, total, flags and streaks as History says."""
+        history = self._history()
+        frame = history_frame(history)
+        assert len(frame) == sum(len(r.units) for r in history)
+        streaks = history.streaks("bottom")
+        for index, result in enumerate(history):
+            for unit in result.units:
+                row = frame.loc[(result.cycle.label_zh, unit.unit_id)]
+                assert row["rank"] == unit.rank
+                assert row["total"] == float(unit.total)
+                assert bool(row["at_bottom"]) == unit.at_bottom
+                assert row["bottom_streak"] == streaks[index][unit.unit_id]
+        assert str(frame["rank"].dtype) == "Int64"
+        labels = [r.cycle.label_zh for r in history]
+        paths = frame.reset_index().pivot_table(
+            index="unit_id", columns="cycle", values="total", observed=True
+        )
+        assert list(paths.columns) == labels
+
+    def test_trends_frame_is_trends(self):
+        """Each row is the unit's Trend: changes and reason, exact in exact mode."""
+        history = self._history()
+        frame = trends_frame(history, numeric="exact")
+        for trend in trends(history):
+            row = frame.loc[trend.unit_id]
+            assert row["rank_change"] == trend.rank_change
+            assert row["score_change"] == trend.score_change
+            assert row["reason"] == trend.reason
+            for part, change in trend.attainment_change.items():
+                assert row[f"attainment_change:{part}"] == change
+        floats = trends_frame(history)
+        assert str(floats["score_change"].dtype) == "float64"

@@ -61,7 +61,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -84,6 +84,16 @@ from pbcheck.outcomes.grading import Grades
 from pbcheck.outcomes.ranking import Ranking
 from pbcheck.outcomes.selection import BottomList, CommendationList
 from pbcheck.scoring.scorecard import Scorecard
+from pbcheck.views.frames import (
+    DEFAULT_NUMERIC,
+    Cells,
+    NumericMode,
+    check_numeric,
+    frame_from_rows,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_ESCALATION_STEPS",
@@ -98,8 +108,10 @@ __all__ = [
     "Trend",
     "UnitResult",
     "escalations",
+    "history_frame",
     "honours",
     "trends",
+    "trends_frame",
 ]
 
 
@@ -1026,3 +1038,182 @@ def _trend_reason(  # noqa: PLR0913, PLR0917 - internal
             f"（{sign}{_SHOWN.format(abs(score_change))}）"
         )
     return "，".join(parts) or "无可比数据"
+
+
+# -- DataFrames (the ``frames`` extra) -------------------------------------------
+
+
+def history_frame(
+    history: History, *, numeric: NumericMode = DEFAULT_NUMERIC
+) -> pd.DataFrame:
+    """Every unit of every cycle, one row each, indexed by ``(cycle, unit_id)``.
+
+    Columns: ``group`` (its series), ``rank`` (``Int64``), ``total``,
+    ``grade``, ``at_bottom``, ``top``, ``vetoed``, ``bottom_streak`` and
+    ``top_streak`` (:meth:`History.streaks`, ``Int64``), ``rubric``, then
+    one ``attainment:<part>`` column per part of the rubric (得分率).  The
+    cycle and group are ``category`` columns in history order, so
+    ``frame["total"].unstack("cycle")`` (or a ``pivot_table``) gives each
+    unit's path over the years.  Numbers as in every frame (:mod:`pbcheck.views.frames`).  Needs
+    the ``frames`` extra (pandas).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(year),
+    ...             [UnitResult("a", Fraction(total), rank, at_bottom=bottom)],
+    ...         )
+    ...         for year, total, rank, bottom in (
+    ...             (2024, 70, 3, True),
+    ...             (2025, 72, 3, True),
+    ...         )
+    ...     ]
+    ... )
+    >>> frame = history_frame(history)
+    >>> frame["bottom_streak"].tolist(), str(frame["rank"].dtype)
+    ([1, 2], 'Int64')
+    >>> frame.loc[("2025—2026年度", "a"), "total"]
+    np.float64(72.0)
+    """
+    check_numeric(numeric)
+    cells = Cells(numeric)
+    bottoms, tops = history.streaks("bottom"), history.streaks("top")
+    parts = list(
+        dict.fromkeys(p for r in history for u in r.units for p in u.attainment)
+    )
+    rows = []
+    for index, result in enumerate(history):
+        for unit in result.units:
+            row: dict[str, object] = {
+                "cycle": result.cycle.label_zh,
+                "unit_id": unit.unit_id,
+                "group": unit.group or "",
+                "rank": unit.rank,
+                "total": cells.score(unit.total),
+                "grade": unit.grade or "",
+                "at_bottom": unit.at_bottom,
+                "top": unit.top,
+                "vetoed": unit.vetoed,
+                "bottom_streak": bottoms[index][unit.unit_id],
+                "top_streak": tops[index][unit.unit_id],
+                "rubric": unit.rubric or "",
+            }
+            for part in parts:
+                row[f"attainment:{part}"] = cells.share(unit.attainment.get(part))
+            rows.append(row)
+    shares = [f"attainment:{part}" for part in parts]
+    return frame_from_rows(
+        rows,
+        [
+            "cycle",
+            "unit_id",
+            "group",
+            "rank",
+            "total",
+            "grade",
+            "at_bottom",
+            "top",
+            "vetoed",
+            "bottom_streak",
+            "top_streak",
+            "rubric",
+            *shares,
+        ],
+        index=("cycle", "unit_id"),
+        numeric_columns=("total", *shares),
+        numeric=numeric,
+        count_columns=("rank", "bottom_streak", "top_streak"),
+        label_columns={"cycle": [r.cycle.label_zh for r in history], "group": []},
+    )
+
+
+def trends_frame(
+    history: History,
+    index: int = -1,
+    *,
+    compare: Compare = "total",
+    numeric: NumericMode = DEFAULT_NUMERIC,
+) -> pd.DataFrame:
+    """:func:`trends` as a DataFrame: one row per unit of cycle *index*.
+
+    Columns: ``cycle``, ``predecessors`` (``、``-joined), ``rank``,
+    ``previous_rank``, ``rank_change`` (``Int64``, up is positive),
+    ``total``, ``previous_total``, ``score_change``, ``percentile``,
+    ``previous_percentile``, ``percentile_change``, one
+    ``attainment_change:<part>`` column per part, ``warning`` and ``reason``.
+    Numbers as in every frame (:mod:`pbcheck.views.frames`).  Needs the
+    ``frames`` extra (pandas).
+
+    >>> from pbcheck import AssessmentCycle
+    >>> history = History(
+    ...     [
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2024), [UnitResult("a", Fraction(80), 3)]
+    ...         ),
+    ...         CycleResult(
+    ...             AssessmentCycle.cross_year(2025), [UnitResult("a", Fraction(85), 1)]
+    ...         ),
+    ...     ]
+    ... )
+    >>> trends_frame(history)[["rank_change", "score_change"]]
+             rank_change  score_change
+    unit_id
+    a                  2           5.0
+    """
+    check_numeric(numeric)
+    cells = Cells(numeric)
+    found = trends(history, index, compare=compare)
+    parts = list(dict.fromkeys(p for t in found for p in t.attainment_change))
+    rows = []
+    for trend in found:
+        row: dict[str, object] = {
+            "unit_id": trend.unit_id,
+            "cycle": trend.cycle,
+            "predecessors": "、".join(trend.predecessors),
+            "rank": trend.rank,
+            "previous_rank": trend.previous_rank,
+            "rank_change": trend.rank_change,
+            "total": cells.score(trend.total),
+            "previous_total": cells.score(trend.previous_total),
+            "score_change": cells.score(trend.score_change),
+            "percentile": cells.share(trend.percentile),
+            "previous_percentile": cells.share(trend.previous_percentile),
+            "percentile_change": cells.share(trend.percentile_change),
+        }
+        for part in parts:
+            row[f"attainment_change:{part}"] = cells.share(
+                trend.attainment_change.get(part)
+            )
+        row["warning"] = trend.warning or ""
+        row["reason"] = trend.reason
+        rows.append(row)
+    changes = [f"attainment_change:{part}" for part in parts]
+    numbers = (
+        "total",
+        "previous_total",
+        "score_change",
+        "percentile",
+        "previous_percentile",
+        "percentile_change",
+        *changes,
+    )
+    return frame_from_rows(
+        rows,
+        [
+            "unit_id",
+            "cycle",
+            "predecessors",
+            "rank",
+            "previous_rank",
+            "rank_change",
+            *numbers,
+            "warning",
+            "reason",
+        ],
+        index="unit_id",
+        numeric_columns=numbers,
+        numeric=numeric,
+        count_columns=("rank", "previous_rank", "rank_change"),
+        label_columns=("cycle",),
+    )

@@ -12,7 +12,17 @@ reaches into the core.  The frames themselves live with what they show:
 * :func:`~pbcheck.outcomes.ranking.ranking_frame` in
   :mod:`pbcheck.outcomes.ranking`, also as :meth:`pbcheck.Ranking.to_frame`;
 * :func:`~pbcheck.outcomes.season.outcomes_frame` in
-  :mod:`pbcheck.outcomes.season`, also as :meth:`pbcheck.Outcomes.to_frame`.
+  :mod:`pbcheck.outcomes.season`, also as :meth:`pbcheck.Outcomes.to_frame`;
+  :meth:`pbcheck.Results.to_frame` (a whole season: who each unit is, its
+  outcomes and its points per section) and
+  :func:`~pbcheck.outcomes.season.comparison_frame` (two seasons side by
+  side) beside it;
+* :func:`~pbcheck.outcomes.history.history_frame` and
+  :func:`~pbcheck.outcomes.history.trends_frame` in
+  :mod:`pbcheck.outcomes.history`;
+* :meth:`pbcheck.whatif.reweight.WhatIf.to_frame` and
+  :meth:`pbcheck.whatif.simulation.SimulationResult.to_frame` for what-if
+  results.
 
 They need the ``frames`` extra (pandas), imported only when a frame is built;
 without it they raise :class:`~pbcheck.errors.MissingExtraError`.
@@ -184,14 +194,14 @@ def frame_from_rows(  # noqa: PLR0913 - each dtype family is named
     rows: Iterable[Mapping[str, object]],
     columns: Sequence[str],
     *,
-    index: str,
+    index: str | Sequence[str],
     numeric_columns: Iterable[str] = (),
     numeric: NumericMode = DEFAULT_NUMERIC,
     count_columns: Iterable[str] = (),
     label_columns: Iterable[str] | Mapping[str, Sequence[str]] = (),
     attrs: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
-    """A DataFrame of *rows* with *columns* in order, indexed by *index*.
+    """A DataFrame of *rows* with *columns* in order, indexed by *index* (or several).
 
     The one place frames get their dtypes:
 
@@ -245,6 +255,6 @@ def frame_from_rows(  # noqa: PLR0913 - each dtype family is named
         given = [*order.get(column, ()), *frame[column].dropna()]
         seen = [v for v in dict.fromkeys(given) if v is not None]
         frame[column] = frame[column].astype(pd.CategoricalDtype(seen))
-    frame = frame.set_index(index)
+    frame = frame.set_index(index if isinstance(index, str) else list(index))
     frame.attrs.update(attrs or {})
     return frame
