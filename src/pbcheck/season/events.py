@@ -110,6 +110,24 @@ class SeasonOpened:
         definitions: a digest of the season's definitions (rubric, tree,
             cycle, authority), so that the chain also proves which rules it
             ran under; the store fills it, ``""`` where nothing is stored.
+
+    >>> from datetime import datetime
+    >>> opened = SeasonOpened(
+    ...     at=datetime.fromisoformat("2026-01-05T09:00+08:00"),
+    ...     actor="kpb",
+    ...     season_id="2025",
+    ...     title="2025年度机关党建工作责任制考核",
+    ... )
+    >>> opened.kind, opened.at.isoformat()
+    ('season_opened', '2026-01-05T09:00:00+08:00')
+
+    An event is an instant: a time without its zone is refused.
+
+    >>> SeasonOpened(at=datetime(2026, 1, 5, 9), actor="kpb", season_id="2025")
+    Traceback (most recent call last):
+        ...
+    pbcheck.errors.InvalidValueError: at: must be timezone-aware \
+(e.g. 2026-05-20T09:30+08:00) (got datetime.datetime(2026, 1, 5, 9, 0))
     """
 
     kind: ClassVar[str] = "season_opened"
@@ -131,6 +149,17 @@ class LetterIssued:
         own_tasks: the unit's own tasks written into its letter (个性化任务),
             one line each.
         signed_by: the responsible persons who signed (names).
+
+    >>> from datetime import datetime
+    >>> letter = LetterIssued(
+    ...     at=datetime.fromisoformat("2026-01-08T10:00+08:00"),
+    ...     actor="kpb",
+    ...     unit_id="a",
+    ...     own_tasks=["推进机关党建与业务融合"],
+    ...     signed_by=["张伟", "李强"],
+    ... )
+    >>> letter.indicator_ids, letter.signed_by  # no ids: every indicator binds
+    ((), ('张伟', '李强'))
     """
 
     kind: ClassVar[str] = "letter_issued"
@@ -165,6 +194,20 @@ class Submitted:
         activities: dated activities (三会一课 …).
         incidents: dated incidents (扣分事项, 一票否决事项).
         reason: e.g. ``按退回意见补正``.
+
+    A unit's own 自评 (source ``self``), with one of its activities:
+
+    >>> from datetime import date, datetime
+    >>> from pbcheck import Activity, Observation
+    >>> event = Submitted(
+    ...     at=datetime.fromisoformat("2026-01-12T16:30+08:00"),
+    ...     actor="a",
+    ...     unit_id="a",
+    ...     observations=[Observation("A1", 38, source="self", rater="单位a")],
+    ...     activities=[Activity("party_day", date(2025, 7, 1))],
+    ... )
+    >>> event.observations[0].source.value, len(event.activities)
+    ('self', 1)
     """
 
     kind: ClassVar[str] = "submitted"
@@ -179,7 +222,23 @@ class Submitted:
 
 @attrs.frozen(kw_only=True)
 class NotApplicableMarked:
-    """An indicator found not to apply to a unit (认定合理缺项), with its reason."""
+    """An indicator found not to apply to a unit (认定合理缺项), with its reason.
+
+    Args:
+        unit_id: the unit.
+        marker: the indicator and the reason (:class:`~pbcheck.NotApplicable`).
+
+    >>> from datetime import datetime
+    >>> from pbcheck import NotApplicable
+    >>> event = NotApplicableMarked(
+    ...     at=datetime.fromisoformat("2026-01-15T09:00+08:00"),
+    ...     actor="kpb",
+    ...     unit_id="b",
+    ...     marker=NotApplicable("A2", "本单位无行政审批职能"),
+    ... )
+    >>> event.marker.indicator_id, event.marker.reason
+    ('A2', '本单位无行政审批职能')
+    """
 
     kind: ClassVar[str] = "not_applicable_marked"
     at: datetime = attrs.field(validator=_fields.moment)
@@ -192,7 +251,17 @@ class NotApplicableMarked:
 
 @attrs.frozen(kw_only=True)
 class Accepted:
-    """A submission's evidence checked and accepted (审核通过)."""
+    """A submission's evidence checked and accepted (审核通过).
+
+    >>> from datetime import datetime
+    >>> Accepted(
+    ...     at=datetime.fromisoformat("2026-01-20T11:00+08:00"),
+    ...     actor="zzb",
+    ...     unit_id="a",
+    ...     indicator_id="A1",
+    ... ).kind
+    'accepted'
+    """
 
     kind: ClassVar[str] = "accepted"
     at: datetime = attrs.field(validator=_fields.moment)
@@ -204,7 +273,19 @@ class Accepted:
 
 @attrs.frozen(kw_only=True)
 class Returned:
-    """A submission sent back for correction (退回补正); the reason is required."""
+    """A submission sent back for correction (退回补正); the reason is required.
+
+    >>> from datetime import datetime
+    >>> returned = Returned(
+    ...     at=datetime.fromisoformat("2026-01-20T11:00+08:00"),
+    ...     actor="zzb",
+    ...     unit_id="a",
+    ...     indicator_id="A1",
+    ...     reason="佐证材料缺少支部委员会会议记录",
+    ... )
+    >>> returned.kind, returned.reason
+    ('returned', '佐证材料缺少支部委员会会议记录')
+    """
 
     kind: ClassVar[str] = "returned"
     at: datetime = attrs.field(validator=_fields.moment)
@@ -221,6 +302,14 @@ class ProvisionalComputed:
     The provisional results are the fold of every event before this one;
     the event fixes that moment, so the list that went to 公示 can be shown
     again later, beside the final one.
+
+    >>> from datetime import datetime
+    >>> ProvisionalComputed(
+    ...     at=datetime.fromisoformat("2026-02-02T09:00+08:00"),
+    ...     actor="kpb",
+    ...     reason="材料报送截止，形成初步结果",
+    ... ).kind
+    'provisional_computed'
     """
 
     kind: ClassVar[str] = "provisional_computed"
@@ -241,6 +330,29 @@ class PublicityOpened:
             workdays), and the day is stored so that replay never depends on
             calendar data that may change later.
         working_days: the window's length in working days.
+
+    >>> from datetime import date, datetime
+    >>> at = datetime.fromisoformat("2026-02-02T09:00+08:00")
+    >>> window = PublicityOpened(
+    ...     at=at,
+    ...     actor="kpb",
+    ...     starts=date(2026, 2, 2),
+    ...     ends=date(2026, 2, 6),
+    ...     working_days=5,
+    ... )
+    >>> window.ends - window.starts
+    datetime.timedelta(days=4)
+    >>> PublicityOpened(
+    ...     at=at,
+    ...     actor="kpb",
+    ...     starts=date(2026, 2, 6),
+    ...     ends=date(2026, 2, 2),
+    ...     working_days=5,
+    ... )
+    Traceback (most recent call last):
+        ...
+    pbcheck.errors.InvalidValueError: ends: must not be before starts (2026-02-06) \
+(got '2026-02-02')
     """
 
     kind: ClassVar[str] = "publicity_opened"
@@ -267,6 +379,18 @@ class ObjectionFiled:
         unit_id: the unit whose result is objected to.
         text: what the unit says.
         indicator_ids: the indicators it concerns, if it names any.
+
+    >>> from datetime import datetime
+    >>> objection = ObjectionFiled(
+    ...     at=datetime.fromisoformat("2026-02-04T15:00+08:00"),
+    ...     actor="b",
+    ...     objection_id="YY-2026-01",
+    ...     unit_id="b",
+    ...     text="A1 基础台账已于1月补报，未计入",
+    ...     indicator_ids=["A1"],
+    ... )
+    >>> objection.indicator_ids
+    ('A1',)
     """
 
     kind: ClassVar[str] = "objection_filed"
@@ -291,6 +415,19 @@ class ObjectionDecided:
         corrections: observations that replace every earlier observation of
             the same indicator for the objection's unit (only when upheld).
         not_applicable: 合理缺项 found on review (only when upheld).
+
+    >>> from datetime import datetime
+    >>> from pbcheck import Observation
+    >>> decision = ObjectionDecided(
+    ...     at=datetime.fromisoformat("2026-02-09T10:00+08:00"),
+    ...     actor="kpb",
+    ...     objection_id="YY-2026-01",
+    ...     upheld=True,
+    ...     reason="经复核，补报材料齐全，予以采信",
+    ...     corrections=[Observation("A1", 36)],
+    ... )
+    >>> [(o.indicator_id, o.value) for o in decision.corrections]
+    [('A1', 36)]
     """
 
     kind: ClassVar[str] = "objection_decided"
@@ -310,6 +447,15 @@ class ResultsApproved:
     Args:
         reason: the approving body and meeting, e.g.
             ``经市直机关工委考核工作领导小组2026年6月18日会议审定``.
+
+    >>> from datetime import datetime
+    >>> approved = ResultsApproved(
+    ...     at=datetime.fromisoformat("2026-02-12T16:00+08:00"),
+    ...     actor="kpb",
+    ...     reason="经考核工作领导小组2026年2月12日会议审定",
+    ... )
+    >>> approved.kind
+    'results_approved'
     """
 
     kind: ClassVar[str] = "results_approved"
@@ -333,6 +479,21 @@ class RectificationRaised:
         deadline: the day by which it must be done.
         measures: the measures (整改措施), one per line.
         indicator_id: the indicator it concerns, if one.
+
+    >>> from datetime import date, datetime
+    >>> raised = RectificationRaised(
+    ...     at=datetime.fromisoformat("2026-02-20T09:00+08:00"),
+    ...     actor="kpb",
+    ...     item_id="ZG-2026-001",
+    ...     unit_id="c",
+    ...     problem="考核处于后位，基础台账不规范",
+    ...     basis="bottom",
+    ...     responsible="王芳",
+    ...     deadline=date(2026, 5, 20),
+    ...     measures=["逐月检查支部台账", "开展专题培训"],
+    ... )
+    >>> raised.measures, raised.deadline.isoformat()
+    (('逐月检查支部台账', '开展专题培训'), '2026-05-20')
     """
 
     kind: ClassVar[str] = "rectification_raised"
@@ -358,7 +519,25 @@ class RectificationRaised:
 
 @attrs.frozen(kw_only=True)
 class RectificationUpdated:
-    """Progress on a rectification item (整改进展); a new deadline needs a reason."""
+    """Progress on a rectification item (整改进展); a new deadline needs a reason.
+
+    Args:
+        item_id: the item.
+        progress: what has been done (required).
+        measures: further measures, if any.
+        deadline: a new deadline, or ``None`` to keep the item's.
+
+    >>> from datetime import date, datetime
+    >>> update = RectificationUpdated(
+    ...     at=datetime.fromisoformat("2026-03-20T09:00+08:00"),
+    ...     actor="c",
+    ...     item_id="ZG-2026-001",
+    ...     progress="已完成3个支部台账整理，另2个因换届顺延",
+    ...     deadline=date(2026, 6, 20),
+    ... )
+    >>> update.deadline.isoformat()
+    '2026-06-20'
+    """
 
     kind: ClassVar[str] = "rectification_updated"
     at: datetime = attrs.field(validator=_fields.moment)
@@ -373,7 +552,25 @@ class RectificationUpdated:
 
 @attrs.frozen(kw_only=True)
 class RectificationClosed:
-    """A rectification item closed on evidence (销号)."""
+    """A rectification item closed on evidence (销号).
+
+    Args:
+        item_id: the item.
+        reason: why it can be closed (required).
+        evidence: references to the material that shows it.
+
+    >>> from datetime import datetime
+    >>> from pbcheck import Evidence
+    >>> closed = RectificationClosed(
+    ...     at=datetime.fromisoformat("2026-05-18T10:00+08:00"),
+    ...     actor="kpb",
+    ...     item_id="ZG-2026-001",
+    ...     reason="整改措施全部落实，经现场查验予以销号",
+    ...     evidence=[Evidence("ledger", "整改/ZG-2026-001/台账.pdf")],
+    ... )
+    >>> closed.evidence[0].ref
+    '整改/ZG-2026-001/台账.pdf'
+    """
 
     kind: ClassVar[str] = "rectification_closed"
     at: datetime = attrs.field(validator=_fields.moment)
@@ -385,7 +582,25 @@ class RectificationClosed:
 
 @attrs.frozen(kw_only=True)
 class RectificationRechecked:
-    """A closed item looked at again (回头看): it holds, or it is reopened."""
+    """A closed item looked at again (回头看): it holds, or it is reopened.
+
+    Args:
+        item_id: the item.
+        holds: whether the rectification holds; ``False`` reopens the item.
+        reason: what the 回头看 found (required).
+
+    >>> from datetime import datetime
+    >>> RectificationRechecked(
+    ...     at=datetime.fromisoformat("2026-09-10T10:00+08:00"),
+    ...     actor="kpb",
+    ...     item_id="ZG-2026-001",
+    ...     holds=False,
+    ...     reason="",
+    ... )
+    Traceback (most recent call last):
+        ...
+    pbcheck.errors.InvalidValueError: reason: a reason must be given (got '')
+    """
 
     kind: ClassVar[str] = "rectification_rechecked"
     at: datetime = attrs.field(validator=_fields.moment)
