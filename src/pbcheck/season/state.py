@@ -71,6 +71,54 @@ class Objection:
         reason: the decision's reason (``""`` while pending).
         corrections: observations that replaced the unit's earlier ones.
         not_applicable: 合理缺项 found on review.
+
+    An objection filed in a 公示 and decided on review, as the ledger holds it:
+
+    >>> from datetime import date, datetime
+    >>> from pbcheck.season import (
+    ...     Ledger,
+    ...     ObjectionDecided,
+    ...     ObjectionFiled,
+    ...     ProvisionalComputed,
+    ...     PublicityOpened,
+    ... )
+    >>> from pbcheck.testing import season_plan
+    >>> def at(text):
+    ...     return datetime.fromisoformat(text + "+08:00")
+    >>> ledger = Ledger.open(season_plan(), at=at("2026-01-05T09:00"), actor="kpb")
+    >>> ledger = ledger.record_all(
+    ...     [
+    ...         ProvisionalComputed(at=at("2026-02-02T09:00"), actor="kpb"),
+    ...         PublicityOpened(
+    ...             at=at("2026-02-02T09:30"),
+    ...             actor="kpb",
+    ...             starts=date(2026, 2, 2),
+    ...             ends=date(2026, 2, 6),
+    ...             working_days=5,
+    ...         ),
+    ...         ObjectionFiled(
+    ...             at=at("2026-02-04T15:00"),
+    ...             actor="b",
+    ...             objection_id="YY-2026-01",
+    ...             unit_id="b",
+    ...             text="B1 创业竞赛材料已报送，未计入",
+    ...         ),
+    ...     ]
+    ... )
+    >>> ledger.objections()[0].status_zh
+    '待复核'
+    >>> ledger = ledger.record(
+    ...     ObjectionDecided(
+    ...         at=at("2026-02-09T10:00"),
+    ...         actor="kpb",
+    ...         objection_id="YY-2026-01",
+    ...         upheld=False,
+    ...         reason="经复核，该材料报送时已超过截止时间",
+    ...     )
+    ... )
+    >>> objection = ledger.objections()[0]
+    >>> objection.decided, objection.status_zh
+    (True, '不成立')
     """
 
     objection_id: str
@@ -108,6 +156,14 @@ class ResultChange:
             ``commended`` (党建工作先进单位) or ``bottom`` (处于后位).
         before: as published, as text (``None`` if the unit was not there).
         after: as approved, as text (``None`` if the unit is not there).
+
+    :meth:`Ledger.changes <pbcheck.season.ledger.Ledger.changes>` lists them
+    once the results are approved; each reads as one line:
+
+    >>> print(ResultChange("b", "rank", "3", "2"))
+    b rank: 3 → 2
+    >>> print(ResultChange("b", "grade", "一般", "较好"))
+    b grade: 一般 → 较好
     """
 
     unit_id: str
@@ -138,6 +194,30 @@ class SeasonState:
         publicity_ends: its last day for objections.
         approved_at: when the results were approved (审定).
         approved_reason: the approving body and meeting.
+
+    >>> from datetime import date, datetime
+    >>> from pbcheck.season import Ledger, ProvisionalComputed, PublicityOpened
+    >>> from pbcheck.testing import season_plan
+    >>> def at(text):
+    ...     return datetime.fromisoformat(text + "+08:00")
+    >>> ledger = Ledger.open(season_plan(), at=at("2026-01-05T09:00"), actor="kpb")
+    >>> ledger.state.phase.label_zh, ledger.state.version
+    ('材料报送', 1)
+    >>> ledger = ledger.record_all(
+    ...     [
+    ...         ProvisionalComputed(at=at("2026-02-02T09:00"), actor="kpb"),
+    ...         PublicityOpened(
+    ...             at=at("2026-02-02T09:30"),
+    ...             actor="kpb",
+    ...             starts=date(2026, 2, 2),
+    ...             ends=date(2026, 2, 6),
+    ...             working_days=5,
+    ...         ),
+    ...     ]
+    ... )
+    >>> state = ledger.state
+    >>> state.phase.label_zh, state.version, state.publicity_ends.isoformat()
+    ('公示', 3, '2026-02-06')
     """
 
     season_id: str
