@@ -74,6 +74,37 @@ class CollectionRow:
         indicator_id: the indicator.
         status: see :class:`ItemStatus`.
         note: the return's reason, or the 合理缺项 reason; else ``""``.
+
+    A department's submission sent back for correction, as the collection
+    shows it:
+
+    >>> from datetime import datetime
+    >>> from pbcheck import Observation
+    >>> from pbcheck.season import Ledger, Returned, Submitted
+    >>> from pbcheck.testing import season_plan
+    >>> def at(text):
+    ...     return datetime.fromisoformat(text + "+08:00")
+    >>> ledger = Ledger.open(season_plan(), at=at("2026-01-05T09:00"), actor="kpb")
+    >>> ledger = ledger.record_all(
+    ...     [
+    ...         Submitted(
+    ...             at=at("2026-01-12T10:00"),
+    ...             actor="zzb",
+    ...             unit_id="a",
+    ...             observations=[Observation("A1", 36), Observation("A2", 27)],
+    ...         ),
+    ...         Returned(
+    ...             at=at("2026-01-13T10:00"),
+    ...             actor="zzb",
+    ...             unit_id="a",
+    ...             indicator_id="A2",
+    ...             reason="佐证材料不全",
+    ...         ),
+    ...     ]
+    ... )
+    >>> row = ledger.collection().rows[1]
+    >>> row.owner, row.unit_id, row.indicator_id, row.status.label_zh, row.note
+    ('zzb', 'a', 'A2', '退回补正', '佐证材料不全')
     """
 
     owner: str
@@ -93,6 +124,38 @@ class CollectionStatus:
 
     Rows follow the units in tree order, and each unit's indicators in
     rubric order.
+
+    Args:
+        rows: the rows (any iterable; kept as a tuple).
+
+    Three units, three indicators each: 组织部 has sent one unit's two
+    scores, 宣传部 nothing yet.
+
+    >>> from datetime import datetime
+    >>> from pbcheck import Observation
+    >>> from pbcheck.season import Ledger, Submitted
+    >>> from pbcheck.testing import season_plan
+    >>> def at(text):
+    ...     return datetime.fromisoformat(text + "+08:00")
+    >>> ledger = Ledger.open(season_plan(), at=at("2026-01-05T09:00"), actor="kpb")
+    >>> ledger = ledger.record(
+    ...     Submitted(
+    ...         at=at("2026-01-12T10:00"),
+    ...         actor="zzb",
+    ...         unit_id="a",
+    ...         observations=[Observation("A1", 36), Observation("A2", 27)],
+    ...     )
+    ... )
+    >>> status = ledger.collection()
+    >>> status.complete, len(status.rows), len(status.missing)
+    (False, 9, 7)
+    >>> {
+    ...     owner: counts[ItemStatus.MISSING]
+    ...     for owner, counts in status.by_owner().items()
+    ... }
+    {'zzb': 4, 'xcb': 3}
+    >>> status.missing_for("xcb")
+    (('a', 'B1'), ('b', 'B1'), ('c', 'B1'))
     """
 
     rows: tuple[CollectionRow, ...] = attrs.field(converter=_rows)
