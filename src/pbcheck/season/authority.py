@@ -140,7 +140,7 @@ def _owners(value: object) -> object:
 
 @attrs.frozen
 class Authority:
-    """The season's actors and who owns which indicators.
+    r"""The season's actors and who owns which indicators.
 
     Args:
         actors: every actor; ids unique; at least one office.
@@ -149,6 +149,38 @@ class Authority:
 
     Construction checks the authority on its own (unique ids, owners that
     are departments); the ledger checks it against the rubric and the tree.
+
+    Raises:
+        ValidationError: every problem at once: a duplicate id, no office,
+            an owner that names no actor or an actor that is no department.
+
+    >>> authority = Authority(
+    ...     [
+    ...         Actor("kpb", "机关工委考核办", "office"),
+    ...         Actor("zzb", "组织部", "department"),
+    ...         Actor("a", "单位a", "unit", unit_id="a"),
+    ...     ],
+    ...     owners={"A": "zzb"},
+    ... )
+    >>> "zzb" in authority, [actor.id for actor in authority.offices()]
+    (True, ['kpb'])
+
+    Only a department owns indicators, and every problem is named at once:
+
+    >>> from pbcheck.errors import ValidationError, render
+    >>> try:
+    ...     Authority(
+    ...         [
+    ...             Actor("zzb", "组织部", "department"),
+    ...             Actor("a", "单位a", "unit", unit_id="a"),
+    ...         ],
+    ...         owners={"A": "a"},
+    ...     )
+    ... except ValidationError as exc:
+    ...     print("\n".join(render(exc)))
+    invalid authority: 2 problems
+      authority.actors: must include an office (role office) to run the season (got ['zzb', 'a'])
+      authority.owners.A: must be a department (this actor is unit) (got 'a')
     """
 
     actors: tuple[Actor, ...] = attrs.field(converter=_actors)
