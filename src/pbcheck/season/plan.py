@@ -155,6 +155,35 @@ class SeasonPlan:
         ValidationError: every problem at once: an owner that names no item
             of the rubric(s), a unit actor that names no assessed unit, an
             assessed unit no rubric of the set reaches, an unknown unit id.
+
+    A season of two of the tree's three units, whose 组织部 owns section A
+    and 宣传部 indicator B1:
+
+    >>> from pbcheck.examples.small import org_tree, waiver_rubric
+    >>> from pbcheck.model.cycle import AssessmentCycle
+    >>> from pbcheck.season.authority import Actor, Authority
+    >>> plan = SeasonPlan(
+    ...     "2025",
+    ...     "2025年度机关党建工作责任制考核",
+    ...     waiver_rubric(),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ...     AssessmentCycle.calendar_year(2025),
+    ...     Authority(
+    ...         [
+    ...             Actor("kpb", "机关工委考核办", "office"),
+    ...             Actor("zzb", "组织部", "department"),
+    ...             Actor("xcb", "宣传部", "department"),
+    ...         ],
+    ...         owners={"A": "zzb", "B1": "xcb"},
+    ...     ),
+    ...     unit_ids=["a", "b"],
+    ... )
+    >>> plan.unit_ids, plan.owner("a", "A2").name, plan.owner("a", "B1").name
+    (('a', 'b'), '组织部', '宣传部')
+    >>> plan.rubric_of("c")
+    Traceback (most recent call last):
+        ...
+    pbcheck.errors.UnknownReferenceError: unit_id: names no assessed unit of the season (got 'c')
     """
 
     season_id: str = attrs.field(validator=_fields.text)
