@@ -124,6 +124,43 @@ class Ledger:
         UnknownItemError: an event by an actor the authority does not know.
 
     Two ledgers are equal when their plans and events are.
+
+    A store rebuilds a season by replaying its events; a refused event
+    leaves the ledger as it was:
+
+    >>> from datetime import datetime
+    >>> from pbcheck import Observation
+    >>> from pbcheck.errors import RefusedError
+    >>> from pbcheck.season import ObjectionFiled, Submitted
+    >>> from pbcheck.testing import season_plan
+    >>> def at(text):
+    ...     return datetime.fromisoformat(text + "+08:00")
+    >>> ledger = Ledger.open(season_plan(), at=at("2026-01-05T09:00"), actor="kpb")
+    >>> ledger = ledger.record(
+    ...     Submitted(
+    ...         at=at("2026-01-12T10:00"),
+    ...         actor="xcb",
+    ...         unit_id="a",
+    ...         observations=[Observation("B1", 27)],
+    ...     )
+    ... )
+    >>> Ledger(ledger.plan, ledger.events) == ledger
+    True
+    >>> try:
+    ...     ledger.record(
+    ...         ObjectionFiled(
+    ...             at=at("2026-01-14T15:00"),
+    ...             actor="a",
+    ...             objection_id="YY-2026-01",
+    ...             unit_id="a",
+    ...             text="B1 得分偏低",
+    ...         )
+    ...     )
+    ... except RefusedError as exc:
+    ...     print(exc)
+    cannot file an objection: no 公示 has been opened
+    >>> ledger.version, ledger.state.phase.label_zh
+    (2, '材料报送')
     """
 
     __slots__ = ("_cache", "_events", "_fold", "_plan")
