@@ -131,3 +131,29 @@ class TestLimitsOfMib:
         """A library error naming ``max_document_mib`` and the value."""
         with pytest.raises(InvalidValueError, match="max_document_mib"):
             Limits.of_mib(value)  # type: ignore[arg-type]
+
+
+class TestRankAndReport:
+    @pytest.fixture
+    def padded_results(self, files, tmp_path):
+        """A results document padded past four MiB (a results document's 4×)."""
+        output = tmp_path / "results.json"
+        assert _score(files, output) == 0
+        with output.open("a", encoding="utf-8") as handle:
+            handle.write(" " * (4 * 2**20 + 1000))
+        return output
+
+    def test_rank_reads_it_by_default(self, padded_results, capsys):
+        """Under the default limits (256 MiB for results) rank prints the season."""
+        assert main(["rank", str(padded_results)]) == 0
+        capsys.readouterr()
+
+    @pytest.mark.parametrize("command", ["rank", "report"])
+    def test_option_sets_the_limit(self, padded_results, tmp_path, command, capsys):
+        """With 1 MiB (so 4 MiB for results) both refuse it, naming the limit."""
+        extra = ["-o", str(tmp_path / "report")] if command == "report" else []
+        argv = [command, "--max-document-mib", "1", *extra, str(padded_results)]
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert f"larger than the limit of {4 * 2**20} bytes" in err
+        assert not (tmp_path / "report").exists()

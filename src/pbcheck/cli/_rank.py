@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbcheck.cli._shared import load_season, print_season, report_of
+from pbcheck.cli._validate import add_limit_option, limits_of
 from pbcheck.report import to_csv
 
 if TYPE_CHECKING:
@@ -65,12 +66,13 @@ def add_parser(subparsers: SubParsers) -> None:
             "deductions, and every list with its reasons"
         ),
     )
+    add_limit_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the season; exit 1 with every problem if a file does not load."""
-    loaded = load_season("rank", args.results, args.previous)
+    loaded = load_season("rank", args.results, args.previous, limits_of(args))
     if loaded is None:
         return 1
     season, history = loaded

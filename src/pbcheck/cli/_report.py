@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbcheck.cli._shared import load_season, report_of, report_problems
+from pbcheck.cli._validate import add_limit_option, limits_of
 from pbcheck.errors import InvalidValueError, MissingExtraError, ValidationError
 from pbcheck.report import REPORT_FORMATS, write_docx, write_report
 
@@ -109,6 +110,7 @@ def add_parser(subparsers: SubParsers) -> None:
         metavar="NAME",
         help="通报主送机关 / the circular's addressee (default: 各直属机关党组织)",
     )
+    add_limit_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -131,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         error = MissingExtraError("word", "--format docx (Word 通报 and 反馈单)")
         sys.stderr.write(f"pbcheck report: {error}\n")
         return 1
-    loaded = load_season("report", args.results, args.previous)
+    loaded = load_season("report", args.results, args.previous, limits_of(args))
     if loaded is None:
         return 1
     season = loaded[0]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from pbcheck._numbers import RoundingPolicy
 from pbcheck.cli._table import table, tables
 from pbcheck.errors import ValidationError
-from pbcheck.io.interchange import Results, load
+from pbcheck.io.interchange import Limits, Results, load
 from pbcheck.model.rubric import Rubric
 from pbcheck.outcomes.history import History, escalations
 from pbcheck.outcomes.ranking import Ranking
@@ -59,13 +59,15 @@ def report_problems(command: str, path: Path, error: ValidationError) -> None:
         sys.stderr.write(f"{path}: … and {error.omitted} more problems\n")
 
 
-def load_results(command: str, paths: Sequence[Path]) -> list[Results] | None:
+def load_results(
+    command: str, paths: Sequence[Path], limits: Limits | None = None
+) -> list[Results] | None:
     """Load results documents; on any problem, report them all and return ``None``."""
     loaded: list[Results] = []
     failed = False
     for path in paths:
         try:
-            loaded.append(load(path, Results))
+            loaded.append(load(path, Results, limits=limits))
         except ValidationError as exc:
             report_problems(command, path, exc)
             failed = True
@@ -82,10 +84,13 @@ def history_of(command: str, seasons: Sequence[Results]) -> History | None:
 
 
 def load_season(
-    command: str, results: Path, previous: Sequence[Path]
+    command: str,
+    results: Path,
+    previous: Sequence[Path],
+    limits: Limits | None = None,
 ) -> tuple[Results, History] | None:
     """The latest season and its history (earlier seasons first); ``None`` after reporting problems."""
-    seasons = load_results(command, [*previous, results])
+    seasons = load_results(command, [*previous, results], limits)
     if seasons is None:
         return None
     history = history_of(command, seasons)
