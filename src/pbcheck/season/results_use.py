@@ -31,27 +31,54 @@ module gives the two tables an office hands on:
 Exact numbers stay exact in the rows (:class:`~fractions.Fraction`); texts
 show them by the rubric's rounding.
 
->>> from pbcheck.examples import (
-...     example_cycle,
-...     example_evaluations,
-...     example_rubric,
-...     example_tree,
+Three units, their responsible persons registered; 单位b is vetoed:
+
+>>> from datetime import date
+>>> from pbcheck import AssessmentCycle, Evaluation, Incident, Observation
+>>> from pbcheck import OrgTree, OrgUnit, ResponsiblePerson, Results
+>>> from pbcheck.examples.small import simple_rubric
+>>> people = {"a": ("张伟", "刘洋"), "b": ("李娜", "陈静"), "c": ("王芳", "赵磊")}
+>>> tree = OrgTree(
+...     [
+...         OrgUnit("root", "机关工委", "working_committee"),
+...         *(
+...             OrgUnit(
+...                 unit_id,
+...                 f"单位{unit_id}",
+...                 "party_committee",
+...                 parent="root",
+...                 series="党群部门",
+...                 responsible=[
+...                     ResponsiblePerson(secretary, "secretary"),
+...                     ResponsiblePerson(head, "administrative_head"),
+...                 ],
+...             )
+...             for unit_id, (secretary, head) in people.items()
+...         ),
+...     ]
 ... )
->>> from pbcheck.outcomes.season import Results
 >>> results = Results.compute(
-...     example_rubric(),
-...     example_tree(),
-...     example_cycle(2025),
-...     example_evaluations(2025),
+...     simple_rubric(),
+...     tree,
+...     AssessmentCycle.cross_year(2025),
+...     [
+...         Evaluation("a", [Observation("i", 95)]),
+...         Evaluation(
+...             "b", [Observation("i", 88)], incidents=[Incident("V", date(2025, 9, 1))]
+...         ),
+...         Evaluation("c", [Observation("i", 70)]),
+...     ],
 ... )
 >>> policy = PerformancePolicy({"好": 5, "较好": 4, "一般": 2, "差": 0}, vetoed=0)
->>> row = performance_table(results, policy)[0]
->>> row.unit_id, row.grade, row.value, row.reason
-('ZF01', '较好', Fraction(4, 1), '等次为“较好”，计 4.00 分')
+>>> for row in performance_table(results, policy):
+...     print(row.unit_id, row.grade, row.value, row.reason)
+a 好 5 等次为“好”，计 5.00 分
+b 差 0 被一票否决，计 0.00 分
+c 一般 2 等次为“一般”，计 2.00 分
 >>> rows = eligibility_table(results)
->>> [(r.person, r.role_zh, r.eligible) for r in rows if r.unit_id == "ZF22"]
-[('郭立新', '书记', False), ('陈永红', '行政主要领导', False)]
->>> print(next(r for r in rows if r.unit_id == "ZF22").reason)  # doctest: +ELLIPSIS
+>>> [(r.person, r.role_zh, r.eligible) for r in rows if r.unit_id == "b"]
+[('李娜', '书记', False), ('陈静', '行政主要领导', False)]
+>>> print(next(r for r in rows if r.unit_id == "b").reason)  # doctest: +ELLIPSIS
 所在单位处于后位（...）；所在单位被一票否决，取消评先评优资格；依据pbcheck 默认规则（...）：对考评处于后位的机关党组织取消该党组织和单位领导评先评优资格；一票否决取消评先评优资格为 pbcheck 默认规则
 """
 
@@ -212,6 +239,22 @@ class PerformanceRow:
         value: the exact number.
         text: the number as shown (the rubric's rounding).
         reason: why, in Chinese.
+
+    >>> from pbcheck import AssessmentCycle, Evaluation, Observation, Results
+    >>> from pbcheck.examples.small import org_tree, simple_rubric
+    >>> results = Results.compute(
+    ...     simple_rubric(),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ...     AssessmentCycle.cross_year(2025),
+    ...     [
+    ...         Evaluation(u, [Observation("i", t)])
+    ...         for u, t in [("a", 95), ("b", 88), ("c", 70)]
+    ...     ],
+    ... )
+    >>> policy = PerformancePolicy({"好": 5, "较好": 4, "一般": 2, "差": 0}, bottom=0)
+    >>> row = performance_table(results, policy)[2]
+    >>> row.unit_id, row.grade, row.value, row.text, row.reason
+    ('c', '一般', Fraction(0, 1), '0.00', '处于后位，计 0.00 分')
     """
 
     unit_id: str
@@ -243,7 +286,7 @@ def _rounding(results: Results, unit_id: str) -> RoundingPolicy:
 def performance_table(
     results: Results, policy: PerformancePolicy
 ) -> tuple[PerformanceRow, ...]:
-    """Each scored unit's points or coefficient under *policy*, in the tree's order.
+    r"""Each scored unit's points or coefficient under *policy*, in the tree's order.
 
     A vetoed unit takes ``policy.vetoed`` and a unit at the bottom
     ``policy.bottom`` when those are set; otherwise its grade decides.
@@ -253,28 +296,40 @@ def performance_table(
             not have (a typo would silently never apply), or a unit's grade
             (or lack of one) has no value — each named.
 
-    >>> from pbcheck.examples import (
-    ...     example_cycle,
-    ...     example_evaluations,
-    ...     example_rubric,
-    ...     example_tree,
-    ... )
-    >>> from pbcheck.outcomes.season import Results
+    >>> from pbcheck import AssessmentCycle, Evaluation, Observation, Results
+    >>> from pbcheck.examples.small import org_tree, simple_rubric
     >>> results = Results.compute(
-    ...     example_rubric(),
-    ...     example_tree(),
-    ...     example_cycle(2025),
-    ...     example_evaluations(2025),
+    ...     simple_rubric(),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ...     AssessmentCycle.cross_year(2025),
+    ...     [
+    ...         Evaluation(u, [Observation("i", t)])
+    ...         for u, t in [("a", 95), ("b", 88), ("c", 70)]
+    ...     ],
     ... )
     >>> policy = PerformancePolicy(
     ...     {"好": "1.05", "较好": 1, "一般": "0.95", "差": "0.9"},
     ...     kind="coefficient",
-    ...     vetoed="0.8",
+    ...     bottom="0.9",
     ...     basis="本市年度绩效考核办法",
     ... )
-    >>> row = next(r for r in performance_table(results, policy) if r.unit_id == "CZ03")
-    >>> row.value, row.reason
-    (Fraction(4, 5), '被一票否决，绩效系数 0.80；依据本市年度绩效考核办法')
+    >>> for row in performance_table(results, policy):
+    ...     print(row.unit_id, row.text, row.reason)
+    a 1.05 等次为“好”，绩效系数 1.05；依据本市年度绩效考核办法
+    b 1.00 等次为“较好”，绩效系数 1.00；依据本市年度绩效考核办法
+    c 0.90 处于后位，绩效系数 0.90；依据本市年度绩效考核办法
+
+    A grade the results do not have is named, not silently ignored:
+
+    >>> from pbcheck.errors import ValidationError, render
+    >>> try:
+    ...     performance_table(results, PerformancePolicy({"优秀": 5, "好": 4}))
+    ... except ValidationError as exc:
+    ...     print("\n".join(render(exc)))
+    cannot make the performance table: 3 problems
+      policy.points["优秀"]: is not a grade of the results (they are 好、较好、一般、差) (got '优秀')
+      policy.points: has no value for unit b's grade (got '较好')
+      policy.points: has no value for unit c's grade (got '一般')
     """
     if not isinstance(results, Results):
         raise InvalidTypeError(("results",), results, "must be a Results")
@@ -376,6 +431,29 @@ class EligibilityRow:
         note: a line for their annual appraisal (年度考核), e.g.
             ``所在单位2025—2026年度党建工作责任制考核等次为“好”``.
         reason: why eligible or not.
+
+    A policy of the office's own that takes eligibility for the grade 一般
+    rather than for the bottom place:
+
+    >>> from pbcheck import AssessmentCycle, Evaluation, Observation, Results
+    >>> from pbcheck.examples.small import org_tree, simple_rubric
+    >>> results = Results.compute(
+    ...     simple_rubric(),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ...     AssessmentCycle.cross_year(2025),
+    ...     [
+    ...         Evaluation(u, [Observation("i", t)])
+    ...         for u, t in [("a", 95), ("b", 88), ("c", 70)]
+    ...     ],
+    ... )
+    >>> policy = EligibilityPolicy(grades={"一般"}, bottom=False, source="本细则")
+    >>> row = eligibility_table(results, policy)[4]
+    >>> row.unit_id, row.role_zh, row.person, row.eligible
+    ('c', '书记', None, False)
+    >>> row.note
+    '所在单位2025—2026年度党建工作责任制考核等次为“一般”，处于后位'
+    >>> row.reason  # doctest: +ELLIPSIS
+    '未登记书记；所在单位等次为“一般”，取消评先评优资格；依据本细则：...'
     """
 
     unit_id: str
@@ -400,24 +478,27 @@ def eligibility_table(
         ValidationError: *policy* names a grade the results' grading does
             not have.
 
-    >>> from pbcheck.examples import (
-    ...     example_cycle,
-    ...     example_evaluations,
-    ...     example_rubric,
-    ...     example_tree,
-    ... )
-    >>> from pbcheck.outcomes.season import Results
+    >>> from pbcheck import AssessmentCycle, Evaluation, Observation, Results
+    >>> from pbcheck.examples.small import org_tree, simple_rubric
     >>> results = Results.compute(
-    ...     example_rubric(),
-    ...     example_tree(),
-    ...     example_cycle(2025),
-    ...     example_evaluations(2025),
+    ...     simple_rubric(),
+    ...     org_tree({"党群部门": ["a", "b", "c"]}),
+    ...     AssessmentCycle.cross_year(2025),
+    ...     [
+    ...         Evaluation(u, [Observation("i", t)])
+    ...         for u, t in [("a", 95), ("b", 88), ("c", 70)]
+    ...     ],
     ... )
-    >>> row = eligibility_table(results)[0]
-    >>> row.person, row.eligible, row.note
-    ('谢晓东', True, '所在单位2025—2026年度党建工作责任制考核等次为“较好”')
-    >>> row.reason
-    '所在单位未处于后位，未被一票否决，保留评先评优资格'
+    >>> rows = eligibility_table(results)
+    >>> [(r.unit_id, r.role_zh, r.eligible) for r in rows if r.unit_id != "a"]
+    [('b', '书记', True), ('b', '行政主要领导', True), ('c', '书记', False), ('c', '行政主要领导', False)]
+    >>> rows[0].note
+    '所在单位2025—2026年度党建工作责任制考核等次为“好”'
+
+    The tree registers nobody here, and each row says so:
+
+    >>> rows[0].person, rows[0].reason
+    (None, '未登记书记；所在单位未处于后位，未被一票否决，保留评先评优资格')
     """
     if not isinstance(results, Results):
         raise InvalidTypeError(("results",), results, "must be a Results")
