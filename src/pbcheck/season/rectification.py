@@ -41,29 +41,48 @@ tree first.
 :class:`~pbcheck.model.evaluation.Incident`\ s of a deduction item the next
 rubric defines (逾期未完成整改), so that the next season can deduct for them.
 
->>> from datetime import datetime, timedelta, timezone
->>> from pbcheck.examples import (
-...     example_cycle,
-...     example_evaluations,
-...     example_rubric,
-...     example_tree,
+Three units with their secretaries registered; the default rules raise
+only the 失分清单 items:
+
+>>> from datetime import date, datetime
+>>> from pbcheck import AssessmentCycle, Evaluation, Observation
+>>> from pbcheck import OrgTree, OrgUnit, ResponsiblePerson, Results
+>>> from pbcheck.examples.small import simple_rubric
+>>> secretaries = {"a": "张伟", "b": "李娜", "c": "王芳"}
+>>> tree = OrgTree(
+...     [
+...         OrgUnit("root", "机关工委", "working_committee"),
+...         *(
+...             OrgUnit(
+...                 unit_id,
+...                 f"单位{unit_id}",
+...                 "party_committee",
+...                 parent="root",
+...                 series="党群部门",
+...                 responsible=[ResponsiblePerson(name, "secretary")],
+...             )
+...             for unit_id, name in secretaries.items()
+...         ),
+...     ]
 ... )
->>> from pbcheck.outcomes.season import Results
 >>> results = Results.compute(
-...     example_rubric(),
-...     example_tree(),
-...     example_cycle(2025),
-...     example_evaluations(2025),
+...     simple_rubric(),
+...     tree,
+...     AssessmentCycle.cross_year(2025),
+...     [
+...         Evaluation(u, [Observation("i", t)])
+...         for u, t in [("a", 95), ("b", 88), ("c", 70)]
+...     ],
 ... )
->>> at = datetime(2026, 6, 20, 9, 0, tzinfo=timezone(timedelta(hours=8)))
->>> raised = propose_rectification(results, at=at, actor="office")
+>>> at = datetime.fromisoformat("2026-06-20T09:00+08:00")
+>>> raised = propose_rectification(results, at=at, actor="kpb")
 >>> first = raised[0]
 >>> first.item_id, first.unit_id, first.basis, first.responsible, first.deadline
-('ZG-2026-001', 'ZF01', 'lost_points', '谢晓东', datetime.date(2026, 9, 20))
->>> print(first.problem)  # doctest: +ELLIPSIS
-市发展和改革委员会机关党委2025—2026年度党建工作责任制考核失分清单：共失 ... 分；主要失分项：“...”（...）失 ... 分；...
+('ZG-2026-001', 'a', 'lost_points', '张伟', datetime.date(2026, 9, 20))
+>>> print(first.problem)
+单位a2025—2026年度党建工作责任制考核失分清单：共失 5.00 分；主要失分项：“综合评分”（i）失 5.00 分
 >>> item = RectificationItem.raised(first)
->>> item.status.label_zh, item.overdue(datetime(2026, 9, 21).date())
+>>> item.status.label_zh, item.overdue(date(2026, 9, 21))
 ('整改中', True)
 """
 
@@ -562,38 +581,75 @@ def propose_rectification(  # noqa: PLR0913 - every choice of the office is name
 
     A rule of your own (not a regulation: the office writes it):
 
-    >>> from datetime import datetime, timedelta, timezone
-    >>> from pbcheck.examples import (
-    ...     example_cycle,
-    ...     example_evaluations,
-    ...     example_rubric,
-    ...     example_tree,
+    >>> from datetime import datetime
+    >>> from pbcheck import AssessmentCycle, Evaluation, Observation
+    >>> from pbcheck import OrgTree, OrgUnit, ResponsiblePerson, Results
+    >>> from pbcheck.examples.small import simple_rubric
+    >>> secretaries = {"a": "张伟", "b": "李娜", "c": "王芳"}
+    >>> tree = OrgTree(
+    ...     [
+    ...         OrgUnit("root", "机关工委", "working_committee"),
+    ...         *(
+    ...             OrgUnit(
+    ...                 unit_id,
+    ...                 f"单位{unit_id}",
+    ...                 "party_committee",
+    ...                 parent="root",
+    ...                 series="党群部门",
+    ...                 responsible=[ResponsiblePerson(name, "secretary")],
+    ...             )
+    ...             for unit_id, name in secretaries.items()
+    ...         ),
+    ...     ]
+    ... )
+    >>> results = Results.compute(
+    ...     simple_rubric(),
+    ...     tree,
+    ...     AssessmentCycle.cross_year(2025),
+    ...     [
+    ...         Evaluation(u, [Observation("i", t)])
+    ...         for u, t in [("a", 95), ("b", 88), ("c", 70)]
+    ...     ],
     ... )
     >>> from pbcheck.outcomes.consequences import ConsequenceRule, OnBottom
     >>> from pbcheck.outcomes.history import EscalationStep
-    >>> from pbcheck.outcomes.season import Results
-    >>> results = Results.compute(
-    ...     example_rubric(),
-    ...     example_tree(),
-    ...     example_cycle(2025),
-    ...     example_evaluations(2025),
-    ... )
     >>> bottom = ConsequenceRule(
     ...     "bottom",
     ...     OnBottom(),
     ...     [EscalationStep("rectification", "限期整改", "主要领导", months=2)],
     ...     basis="处于后位的，限期两个月整改",
     ... )
-    >>> at = datetime(2026, 6, 20, 9, 0, tzinfo=timezone(timedelta(hours=8)))
-    >>> items = propose_rectification(results, at=at, actor="office", rules=[bottom])
-    >>> [
-    ...     (i.unit_id, i.basis, i.deadline.isoformat())
-    ...     for i in items
-    ...     if i.basis != "lost_points"
-    ... ]
-    [('ZF22', 'bottom', '2026-08-15'), ('ZF37', 'bottom', '2026-08-15'), ('DQ18', 'bottom', '2026-08-15'), ('CZ03', 'bottom', '2026-08-15'), ('CZ29', 'bottom', '2026-08-15')]
-    >>> len(items), items[-1].item_id
-    (95, 'ZG-2026-095')
+    >>> at = datetime.fromisoformat("2026-06-20T09:00+08:00")
+    >>> items = propose_rectification(results, at=at, actor="kpb", rules=[bottom])
+    >>> for item in items:
+    ...     print(
+    ...         item.item_id, item.unit_id, item.basis, item.deadline, item.responsible
+    ...     )
+    ZG-2026-001 a lost_points 2026-09-20 张伟
+    ZG-2026-002 b lost_points 2026-09-20 李娜
+    ZG-2026-003 c bottom 2026-08-15 王芳
+    ZG-2026-004 c lost_points 2026-09-20 王芳
+
+    Units with no secretary registered are refused, all of them named:
+
+    >>> from pbcheck.errors import ValidationError, render
+    >>> from pbcheck.examples.small import org_tree
+    >>> bare = Results.compute(
+    ...     simple_rubric(),
+    ...     org_tree({"党群部门": ["a", "b"]}),
+    ...     AssessmentCycle.cross_year(2025),
+    ...     [
+    ...         Evaluation("a", [Observation("i", 95)]),
+    ...         Evaluation("b", [Observation("i", 70)]),
+    ...     ],
+    ... )
+    >>> try:
+    ...     propose_rectification(bare, at=at, actor="kpb")
+    ... except ValidationError as exc:
+    ...     print(render(exc)[0])
+    ...     print(render(exc)[1])  # doctest: +ELLIPSIS
+    cannot propose rectification items: 2 problems
+      unit[a].responsible: names no secretary (书记) to answer for its rectification items; ...
     """
     if not isinstance(results, Results):
         raise InvalidTypeError(("results",), results, "must be a Results")
