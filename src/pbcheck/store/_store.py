@@ -51,6 +51,37 @@ class ChainSummary:
         events: how many events the chain holds (its version).
         last_hash: the hash of the last event.
         definitions: the digest of the season's definitions.
+
+    >>> from datetime import datetime
+    >>> from pbcheck.season import ProvisionalComputed
+    >>> from pbcheck.testing import season_plan
+    >>> opened = datetime.fromisoformat("2026-01-05T09:00+08:00")
+    >>> store = Store("sqlite://")  # in memory
+    >>> store.init()
+    >>> _ = store.create(season_plan(), at=opened, actor="kpb")
+    >>> kept = store.verify("2025")  # printed in the approval report, say
+    >>> kept.events, len(kept.last_hash)
+    (1, 64)
+    >>> computed = ProvisionalComputed(
+    ...     at=datetime.fromisoformat("2026-02-02T09:00+08:00"), actor="kpb"
+    ... )
+    >>> _ = store.append("2025", [computed], expected_version=1)
+    >>> store.verify("2025", anchor=kept).events  # the chain grew from the anchor
+    2
+
+    The same season written again from scratch (here: opened an hour later)
+    is a sound chain on its own, but not the anchored one:
+
+    >>> rewritten = Store("sqlite://")
+    >>> rewritten.init()
+    >>> _ = rewritten.create(season_plan(), at=opened.replace(hour=10), actor="kpb")
+    >>> rewritten.verify("2025", anchor=kept)
+    Traceback (most recent call last):
+        ...
+    pbcheck.errors.TamperedError: season 2025, event 1: its hash is not the anchored one: \
+the chain was rewritten
+    >>> store.close(), rewritten.close()
+    (None, None)
     """
 
     season_id: str
