@@ -75,6 +75,21 @@ class ScoreSheet:
         headers: each indicator column's header, by indicator id.
         left_out: assigned items a wide sheet cannot hold (frequency
             indicators, deduction and veto items), with the reason.
+
+    A veto item is reported as an incident, so the sheet leaves it out and
+    says why:
+
+    >>> from pbcheck.examples.small import org_tree, simple_rubric
+    >>> sheet = score_sheet(
+    ...     simple_rubric(),
+    ...     [("a", "i"), ("a", "V"), ("b", "i")],
+    ...     tree=org_tree({"党群部门": ["a", "b"]}),
+    ...     file_format="csv",
+    ... )
+    >>> sheet.units, sheet.indicators, sheet.headers
+    (('a', 'b'), ('i',), {'i': '综合评分'})
+    >>> sheet.left_out
+    (('V', '发生严重违纪违法问题：扣分、一票否决事项按事项（Incident）报送，不在本表填分'),)
     """
 
     data: bytes
@@ -117,25 +132,38 @@ def score_sheet(  # noqa: PLR0913 - every option is keyword-only
             to fill in.
         pbcheck.errors.MissingExtraError: ``.xlsx`` without openpyxl.
 
-    >>> from pbcheck.examples import example_rubric
+    组织部's sheet for section A of two units, filled in (单位a lacks 行政审批,
+    a 合理缺项 written in its cell) and read back:
+
+    >>> from pbcheck.examples.small import org_tree, waiver_rubric
     >>> from pbcheck.io.spreadsheets import read_evaluations
     >>> sheet = score_sheet(
-    ...     example_rubric(),
-    ...     [("ZF01", "P1.1.2"), ("ZF01", "P1.1.3"), ("ZF02", "P1.1.2")],
-    ...     rater="市委宣传部",
+    ...     waiver_rubric(),
+    ...     [("a", "A1"), ("a", "A2"), ("b", "A1"), ("b", "A2")],
+    ...     tree=org_tree({"党群部门": ["a", "b"]}),
+    ...     rater="组织部",
     ...     file_format="csv",
     ... )
-    >>> print(sheet.data.decode("utf-8-sig"))  # doctest: +NORMALIZE_WHITESPACE
-    序号,单位编码,单位名称,评分来源,评分人,日期,党员学习笔记规范完整,学习贯彻上级精神有部署有检查
-    1,ZF01,,部门评议,市委宣传部,,,
-    2,ZF02,,部门评议,市委宣传部,,,
     >>> text = sheet.data.decode("utf-8-sig")
-    >>> filled = text.replace("市委宣传部,,,", "市委宣传部,,0.8,达标", 1).encode()
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+    序号,单位编码,单位名称,评分来源,评分人,日期,基础台账,行政审批服务
+    1,a,单位a,部门评议,组织部,,,
+    2,b,单位b,部门评议,组织部,,,
+    >>> blank = "部门评议,组织部,,,"
+    >>> filled = text.replace(
+    ...     "单位a," + blank, "单位a,部门评议,组织部,,36,合理缺项：本单位无行政审批职能"
+    ... ).replace("单位b," + blank, "单位b,部门评议,组织部,,38,27")
     >>> read = read_evaluations(
-    ...     filled, example_rubric(), layout="wide", file_format="csv"
+    ...     filled.encode(), waiver_rubric(), layout="wide", file_format="csv"
     ... )
-    >>> [(o.indicator_id, o.value) for o in read.evaluations[0].observations]
-    [('P1.1.2', Fraction(4, 5)), ('P1.1.3', True)]
+    >>> for evaluation in read.evaluations:
+    ...     print(
+    ...         evaluation.unit_id,
+    ...         [(o.indicator_id, o.value) for o in evaluation.observations],
+    ...         [n.reason for n in evaluation.not_applicable],
+    ...     )
+    a [('A1', 36)] ['本单位无行政审批职能']
+    b [('A1', 38), ('A2', 27)] []
     """
     if file_format not in ("xlsx", "csv"):
         raise InvalidValueError(
