@@ -22,7 +22,7 @@ from pbcheck.errors import InvalidValueError, MissingExtraError
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree, scorecards
@@ -35,7 +35,7 @@ from pbcheck.views.frames import Cells, check_numeric, frame_from_rows
 
 @pytest.fixture(scope="module")
 def season():
-    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    rubric, tree, cycle = example_rubrics(), example_tree(), example_cycle(2025)
     cards = score_all(rubric, example_evaluations(2025), tree=tree, cycle=cycle)
     return tree, cards, assess_outcomes(cards, tree, cycle=cycle)
 
@@ -117,7 +117,8 @@ class TestScorecardsFrame:
         assert row["name"] == tree[card.unit_id].name
         assert row["series"] == tree[card.unit_id].series
         assert row["total"] == card.rounded_total
-        assert row["P1"] == Decimal(card.show(card.sections["P1"].points))
+        for column in frame.attrs["titles"]:
+            assert row[column] == Decimal(card.show(card.sections[column].points))
         assert frame.equals(scorecards_frame(cards, tree=tree, numeric="decimal"))
 
     def test_columns(self, season):

@@ -187,6 +187,17 @@ class SeasonComparison:
         parts: the parts compared, id → title, in rubric order.
         grades: the grade labels, best first (the later season's policy,
             then any other label met), for ordering grade columns.
+
+    >>> from pbcheck.outcomes.season import SeasonChange, SeasonComparison
+    >>> comparison = SeasonComparison(
+    ...     "2024—2025年度",
+    ...     "2025—2026年度",
+    ...     [SeasonChange("a", rank_before=2, rank_after=1, rank_change=1)],
+    ... )
+    >>> comparison, [c.unit_id for c in comparison.moved]
+    (<SeasonComparison 2024—2025年度 → 2025—2026年度: 1 个单位，名次变化 1 个>, ['a'])
+    >>> comparison.rows()[0]["rank_change"]
+    1
     """
 
     before: str

@@ -682,11 +682,15 @@ class Results:
     def __repr__(self) -> str:
         """One line: the cycle, how many units, the rubric (not every scorecard).
 
-        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
-        >>> Results.compute(
-        ...     example_rubric(), example_tree(), example_cycle(2025), (), partial=True
-        ... )  # doctest: +ELLIPSIS
-        <Results 2025—2026年度: 0 个单位，细则 ... 2025；部分单位（0/90）— 非完整结果>
+        >>> from pbcheck import AssessmentCycle
+        >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
+        >>> tree = org_tree({"党群部门": ["a", "b"]})
+        >>> cards = scorecards({"a": 90})
+        >>> outcomes = assess_outcomes(cards, tree, partial=True)
+        >>> Results(
+        ...     simple_rubric(), tree, AssessmentCycle.cross_year(2025), cards, outcomes
+        ... )
+        <Results 2025—2026年度: 1 个单位，细则 simple 1；部分单位（1/2）— 非完整结果>
         """
         rubric = self.rubric
         named = (
@@ -715,20 +719,25 @@ class Results:
         default, for plotting; see :mod:`pbcheck.views.frames` for *numeric*.
         Needs the ``frames`` extra (pandas).
 
-        >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
-        >>> from pbcheck.examples import example_evaluations
-        >>> results = Results.compute(
-        ...     example_rubric(),
-        ...     example_tree(),
-        ...     example_cycle(2025),
-        ...     example_evaluations(2025),
+        >>> from pbcheck import AssessmentCycle
+        >>> from pbcheck.examples.small import org_tree, scorecards, simple_rubric
+        >>> tree = org_tree({"党群部门": ["a", "b"]})
+        >>> cards = scorecards({"a": 90, "b": "72.5"})
+        >>> results = Results(
+        ...     simple_rubric(),
+        ...     tree,
+        ...     AssessmentCycle.cross_year(2025),
+        ...     cards,
+        ...     assess_outcomes(cards, tree),
         ... )
         >>> frame = results.to_frame()
-        >>> len(frame) == len(results.scorecards), str(frame["total"].dtype)
-        (True, 'float64')
-        >>> first = results.scorecards[0]
-        >>> frame.loc[first.unit_id, "name"] == results.tree[first.unit_id].name
-        True
+        >>> frame[["name", "rank", "total", "grade", "s"]]
+                   name  rank  total grade     s
+        unit_id
+        a           单位a     1   90.0     好  90.0
+        b           单位b     2   72.5    一般  72.5
+        >>> frame.attrs["titles"]
+        {'s': '综合'}
         """
         check_numeric(numeric)
         outcomes = outcomes_frame(self.outcomes, tree=self.tree, numeric=numeric)
