@@ -755,7 +755,7 @@ def carry_over(  # noqa: PLR0913 - the next cycle's terms are each named
         UnknownReferenceError: *rubric* has no such deduction item.
 
     >>> from datetime import date, datetime, timezone
-    >>> from pbcheck.examples import example_cycle
+    >>> from pbcheck import AssessmentCycle
     >>> item = RectificationItem(
     ...     item_id="ZG-2026-003",
     ...     unit_id="czj",
@@ -770,7 +770,7 @@ def carry_over(  # noqa: PLR0913 - the next cycle's terms are each named
     ...     [item],
     ...     as_of=date(2026, 10, 8),
     ...     deduction_item_id="K2",
-    ...     cycle=example_cycle(2026),
+    ...     cycle=AssessmentCycle.cross_year(2026),
     ... )
     >>> incident.item_id, incident.occurred_at, incident.evidence[0].ref
     ('K2', datetime.date(2026, 9, 21), 'ZG-2026-003')
