@@ -361,4 +361,3 @@ def test_schema_version_spellings_agree(kind: str, version: str) -> None:
         )
     assert loader_accepts == schema_accepts
     assert schema_accepts == (version in ("1", "1.0", "1e0", "10e-1"))
-
