@@ -115,3 +115,39 @@ def records(kind: type[_T]) -> Any:  # noqa: ANN401 - attrs fields are typed at 
                 )
 
     return attrs.field(factory=tuple, converter=convert, validator=check)
+
+
+def instance(*kinds: type) -> Any:  # noqa: ANN401 - an attrs validator
+    """A validator: the value is one of *kinds*, else a library error naming the field."""
+    names = " or ".join(kind.__name__ for kind in kinds)
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        # bool is an int: a flag asks for a bool, and an int is not one.
+        if not isinstance(value, kinds) or (
+            bool in kinds and not isinstance(value, bool)
+        ):
+            raise InvalidTypeError((attribute.name,), value, f"must be a {names}")
+
+    return check
+
+
+def optional_instance(*kinds: type) -> Any:  # noqa: ANN401 - an attrs validator
+    """:func:`instance`, or ``None``."""
+    inner = instance(*kinds)
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            inner(_, attribute, value)
+
+    return check
+
+
+def one_of(*allowed: str) -> Any:  # noqa: ANN401 - an attrs validator
+    """A validator: the value is one of *allowed*, else a library error naming them."""
+    shown = ", ".join(allowed)
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value not in allowed:
+            raise InvalidValueError((attribute.name,), value, f"must be one of {shown}")
+
+    return check

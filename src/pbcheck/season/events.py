@@ -244,9 +244,7 @@ class NotApplicableMarked:
     at: datetime = attrs.field(validator=_fields.moment)
     actor: str = attrs.field(validator=_fields.text)
     unit_id: str = attrs.field(validator=_fields.text)
-    marker: NotApplicable = attrs.field(
-        validator=attrs.validators.instance_of(NotApplicable)
-    )
+    marker: NotApplicable = attrs.field(validator=_fields.instance(NotApplicable))
 
 
 @attrs.frozen(kw_only=True)
@@ -434,7 +432,7 @@ class ObjectionDecided:
     at: datetime = attrs.field(validator=_fields.moment)
     actor: str = attrs.field(validator=_fields.text)
     objection_id: str = attrs.field(validator=_fields.text)
-    upheld: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    upheld: bool = attrs.field(validator=_fields.instance(bool))
     reason: str = attrs.field(validator=_fields.required_reason)
     corrections: tuple[Observation, ...] = _fields.records(Observation)
     not_applicable: tuple[NotApplicable, ...] = _fields.records(NotApplicable)
@@ -503,8 +501,8 @@ class RectificationRaised:
     unit_id: str = attrs.field(validator=_fields.text)
     problem: str = attrs.field(validator=_fields.required_reason)
     basis: str = attrs.field(
-        validator=attrs.validators.in_(
-            ("bottom", "grade", "veto", "lost_points", "spot_check", "other")
+        validator=_fields.one_of(
+            "bottom", "grade", "veto", "lost_points", "spot_check", "other"
         )
     )
     responsible: str = attrs.field(validator=_fields.text)
@@ -606,7 +604,7 @@ class RectificationRechecked:
     at: datetime = attrs.field(validator=_fields.moment)
     actor: str = attrs.field(validator=_fields.text)
     item_id: str = attrs.field(validator=_fields.text)
-    holds: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    holds: bool = attrs.field(validator=_fields.instance(bool))
     reason: str = attrs.field(validator=_fields.required_reason)
 
 

@@ -189,20 +189,14 @@ class SeasonPlan:
     season_id: str = attrs.field(validator=_fields.text)
     title: str = attrs.field(validator=_fields.free_text)
     rubric: Rubric | RubricSet = attrs.field(
-        validator=attrs.validators.instance_of((Rubric, RubricSet))
+        validator=_fields.instance(Rubric, RubricSet)
     )
-    tree: OrgTree = attrs.field(validator=attrs.validators.instance_of(OrgTree))
-    cycle: AssessmentCycle = attrs.field(
-        validator=attrs.validators.instance_of(AssessmentCycle)
-    )
-    authority: Authority = attrs.field(
-        validator=attrs.validators.instance_of(Authority)
-    )
+    tree: OrgTree = attrs.field(validator=_fields.instance(OrgTree))
+    cycle: AssessmentCycle = attrs.field(validator=_fields.instance(AssessmentCycle))
+    authority: Authority = attrs.field(validator=_fields.instance(Authority))
     policy: OutcomePolicy | None = attrs.field(
         default=None,
-        validator=attrs.validators.optional(
-            attrs.validators.instance_of(OutcomePolicy)
-        ),
+        validator=_fields.optional_instance(OutcomePolicy),
     )
     publicity_days: int = attrs.field(default=5, validator=_fields.whole)
     unit_ids: tuple[str, ...] = attrs.field(

@@ -102,6 +102,7 @@ from pbcheck.errors import (
 from pbcheck.model.org import OrgUnit, Role
 from pbcheck.outcomes.consequences import SEED_SOURCE
 from pbcheck.outcomes.season import Results
+from pbcheck.season import _fields
 
 __all__ = [
     "SEED_ELIGIBILITY_BASIS",
@@ -406,12 +407,8 @@ class EligibilityPolicy:
     True
     """
 
-    bottom: bool = attrs.field(
-        default=True, validator=attrs.validators.instance_of(bool)
-    )
-    vetoed: bool = attrs.field(
-        default=True, validator=attrs.validators.instance_of(bool)
-    )
+    bottom: bool = attrs.field(default=True, validator=_fields.instance(bool))
+    vetoed: bool = attrs.field(default=True, validator=_fields.instance(bool))
     grades: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
     roles: frozenset[Role] = attrs.field(default=frozenset(Role), converter=_roles)
     basis: str = SEED_ELIGIBILITY_BASIS
