@@ -101,7 +101,9 @@ def test_the_table_reads_as_an_office_writes_it():
         "max_points",
         "direction",
     ]
-    assert str(frame.loc["TJJ", "gap"]) == "-2.00"
+    assert frame.loc["TJJ", "gap"] == -2.0
+    exact = table.to_frame(numeric="decimal")
+    assert str(exact.loc["TJJ", "gap"]) == "-2.00"
 
 
 def test_counted_self_assessment_is_read_too():

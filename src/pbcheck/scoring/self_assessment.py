@@ -44,7 +44,13 @@ from pbcheck.model.rubric_set import RubricSet
 from pbcheck.model.rules import _is_value_rule
 from pbcheck.scoring.scorecard import Scorecard
 from pbcheck.views import html
-from pbcheck.views.frames import Cells, NumericMode, check_numeric, frame_from_rows
+from pbcheck.views.frames import (
+    DEFAULT_NUMERIC,
+    Cells,
+    NumericMode,
+    check_numeric,
+    frame_from_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,7 +201,7 @@ class SelfAssessmentGaps:
             html.table(["单位", "指标", "名称", "自评", "考评", "相差", "对照"], rows),
         )
 
-    def to_frame(self, *, numeric: NumericMode = "decimal") -> pd.DataFrame:
+    def to_frame(self, *, numeric: NumericMode = DEFAULT_NUMERIC) -> pd.DataFrame:
         """One row per unit and indicator (the ``frames`` extra).
 
         Columns: ``indicator_id``, ``title``, ``self_points``,

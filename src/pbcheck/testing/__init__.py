@@ -72,6 +72,7 @@ from pbcheck.testing._spreadsheets import (
     spreadsheet_rows,
 )
 from pbcheck.testing._store import HOSTILE_IDS, stored_events
+from pbcheck.testing._text import TEXT_KEYS, UNSAFE_CHARACTERS, unsafe_text_documents
 from pbcheck.testing._waivers import (
     not_applicable_policies,
     season_with_waivers,
@@ -83,6 +84,8 @@ __all__ = [
     "MUTATIONS",
     "OFFICE_RUBRICS",
     "ROLL_UP_AGGREGATORS",
+    "TEXT_KEYS",
+    "UNSAFE_CHARACTERS",
     "GradeCase",
     "aware_datetimes",
     "bottom_matrices",
@@ -129,6 +132,7 @@ __all__ = [
     "set_results",
     "spreadsheet_rows",
     "stored_events",
+    "unsafe_text_documents",
     "value_rules",
     "waived",
     "weight_sets",
