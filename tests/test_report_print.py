@@ -159,7 +159,9 @@ class TestPrintRules:
 
     def test_title_block(self, report, page):
         """The page opens with a title block: the heading and the season's facts."""
-        block = re.search(r'<header class="title-block">(.*?)</header>', page, re.DOTALL)
+        block = re.search(
+            r'<header class="title-block">(.*?)</header>', page, re.DOTALL
+        )
         assert block is not None
         assert f"<h1>{report.heading}</h1>" in block.group(1)
         assert "考核周期：" in block.group(1)
