@@ -37,6 +37,13 @@ The rules, each a field of :class:`RankingPolicy`:
   each rubric's units are ranked apart, in a group whose name says the
   rubric (``政府工作部门（细则 zf 1）``).  Per-unit rubrics made from one
   template keep its id and version, so they are comparable by construction.
+* **Assessed, not publicly ranked** (参加考核、不参加公开排名):
+  ``unranked=`` names units, each with the reason, that are scored, graded
+  and reported like every unit but left out of every ranked table, so they
+  take no place, no commendation and no bottom place and are not counted in
+  any quota's group size.  Offices do this for sensitive bodies such as the
+  纪检监察机关 where their rules say so; whom to leave out is the rubric's
+  own rule, never pbcheck's default.
 
 Quotas (名额) for grades, commendation and bottom lists are :class:`Quota`
 values: at most ``count`` units, at most ``share`` of the group's units
@@ -126,6 +133,40 @@ def _comparable(value: object) -> object:
     return value
 
 
+def _unranked(value: object) -> object:
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def _check_unranked(
+    _: object, __: attrs.Attribute[Mapping[str, str]], value: object
+) -> None:
+    """A mapping of unit id → non-blank reason; every problem gathered."""
+    problems = _Problems("invalid ranking policy")
+    here = ("policy", "unranked")
+    if not isinstance(value, dict):
+        problems.add(
+            InvalidTypeError(
+                here, value, "must be a mapping of unit id → reason (不参加排名的理由)"
+            )
+        )
+        problems.raise_if_any()
+    assert isinstance(value, dict)  # noqa: S101 - refused above
+    for unit_id, reason in value.items():
+        if not isinstance(unit_id, str) or not unit_id.strip():
+            problems.add(
+                InvalidValueError((*here, "unit_id"), unit_id, "must be a unit id")
+            )
+        elif not isinstance(reason, str) or not reason.strip():
+            problems.add(
+                InvalidValueError(
+                    (*here, Id(unit_id)),
+                    reason,
+                    "must say why the unit is not ranked (non-blank text)",
+                )
+            )
+    problems.raise_if_any()
+
+
 def _check_comparable(
     _: object, attribute: attrs.Attribute[tuple[frozenset[str], ...]], value: object
 ) -> None:
@@ -181,9 +222,19 @@ class RankingPolicy:
         mixed_rubrics: a group holding rubrics that are not comparable is
             refused (``"refuse"``, default) or ranked rubric by rubric
             (``"split"``).
+        unranked: unit id → reason for units assessed but not publicly
+            ranked (参加考核、不参加公开排名): left out of every ranking and
+            of the group sizes quotas count.  Empty by default.
 
     >>> RankingPolicy(ties="dense").ties, RankingPolicy().basis
     ('dense', 'rounded')
+    >>> RankingPolicy(unranked={"jw": "纪检监察机关不参加公开排名"}).unranked
+    {'jw': '纪检监察机关不参加公开排名'}
+    >>> RankingPolicy(unranked={"jw": " "})
+    Traceback (most recent call last):
+    ...
+    pbcheck.errors.ValidationError: invalid ranking policy: 1 problem
+      policy.unranked[jw]: must say why the unit is not ranked (non-blank text) (got ' ')
     >>> RankingPolicy(comparable=[["zf", "qz"]]).comparable == (
     ...     frozenset({"zf", "qz"}),
     ... )
@@ -203,6 +254,22 @@ class RankingPolicy:
     mixed_rubrics: MixedRubrics = attrs.field(
         default="refuse", validator=one_of(("refuse", "split"), "policy")
     )
+    unranked: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_unranked, validator=_check_unranked, hash=False
+    )
+
+    def ranks(self, card: Scorecard) -> bool:
+        """Whether *card*'s unit takes a place in rankings (not ``unranked``).
+
+        >>> from pbcheck.examples.small import scorecards
+        >>> (card,) = scorecards({"a": 80})
+        >>> (
+        ...     RankingPolicy().ranks(card),
+        ...     RankingPolicy(unranked={"a": "不排名"}).ranks(card),
+        ... )
+        (True, False)
+        """
+        return card.unit_id not in self.unranked
 
     def compared(self, card: Scorecard) -> Fraction:
         """The value that decides order and ties for *card* under this policy.
@@ -548,9 +615,13 @@ def _ordered(cards: Sequence[Scorecard], policy: RankingPolicy) -> list[Scorecar
 
 
 def _ranked(
-    cards: Sequence[Scorecard], policy: RankingPolicy
+    cards: Sequence[Scorecard], policy: RankingPolicy, *, every: bool = False
 ) -> tuple[RankedUnit, ...]:
-    ordered = _ordered(cards, policy)
+    # Units assessed but not publicly ranked take no place: the tables, the
+    # lists and the quotas built on them leave them out here.  ``every``
+    # orders all of *cards* (rank(), which grading uses to order every
+    # assessed unit).
+    ordered = _ordered([c for c in cards if every or policy.ranks(c)], policy)
     groups: list[list[Scorecard]] = []
     for card in ordered:
         key = (card.disqualified, policy.compared(card))
@@ -811,7 +882,11 @@ def rank(
 ) -> Ranking:
     """Rank *scorecards* against each other under *policy*.
 
-    The result never depends on the order of *scorecards*.  They must be
+    The result never depends on the order of *scorecards*.  Every scorecard
+    given is ranked, even of a unit the policy leaves ``unranked``: choosing
+    the cards is the caller's (grading orders every assessed unit with this);
+    the published tables of :func:`rank_within` and the commendation and
+    bottom lists leave such units out.  They must be
     comparable (see the module documentation): one table cannot be split,
     so a mix of rubrics is refused even with ``mixed_rubrics="split"``;
     :func:`rank_within` splits.
@@ -831,7 +906,7 @@ def rank(
     cards = _check_cards(scorecards, problems, None)
     problems.raise_if_any()
     comparable_groups({scope: cards}, attrs.evolve(policy, mixed_rubrics="refuse"))
-    return Ranking(scope, policy, _ranked(cards, policy))
+    return Ranking(scope, policy, _ranked(cards, policy, every=True))
 
 
 #: The grouping names every tree knows, besides its own groupings.
@@ -927,7 +1002,8 @@ def rank_within(
             grouping of the tree (e.g. ``"纪检联系片"``), or ``"all"`` for
             one overall ranking keyed ``全部``.
 
-    Units of the tree without a scorecard are not ranked.  A group split by
+    Units of the tree without a scorecard are not ranked, nor are units the
+    policy leaves ``unranked`` (assessed, not publicly ranked).  A group split by
     rubric (``mixed_rubrics="split"``) gives one ranking per rubric, keyed
     ``<group>（细则 <id> <version>）``.
 
