@@ -9,16 +9,20 @@ from pbcheck import score_all
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 
 
 def main(unit_id: str = "ZF01") -> None:
-    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    rubric, tree, cycle = example_rubrics(), example_tree(), example_cycle(2025)
     evaluations = example_evaluations(2025)
     records = sum(
-        len(e.observations) + len(e.activities) + len(e.incidents) for e in evaluations
+        len(e.observations)
+        + len(e.activities)
+        + len(e.incidents)
+        + len(e.not_applicable)
+        for e in evaluations
     )
     print(f"考评记录：{len(evaluations)} 个单位，{records} 条记录")
     cards = {
@@ -31,7 +35,7 @@ def main(unit_id: str = "ZF01") -> None:
         f"（基础分 {card.show(card.base)} + 加分 {card.show(card.bonus_counted)}"
         f" − 扣分 {card.show(card.deductions_counted)}）"
     )
-    print(card.explain("P2.2"))  # 三会一课, down to the dated activities
+    print(card.explain("A3.1"))  # 三会一课, down to the dated activities
 
 
 if __name__ == "__main__":

@@ -9,13 +9,13 @@ from pbcheck import assess_outcomes, score_all
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 
 
 def main() -> None:
-    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    rubric, tree, cycle = example_rubrics(), example_tree(), example_cycle(2025)
     cards = score_all(rubric, example_evaluations(2025), tree=tree, cycle=cycle)
     outcomes = assess_outcomes(cards, tree, cycle=cycle)
     for series, ranking in outcomes.rankings.items():

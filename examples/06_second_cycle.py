@@ -8,13 +8,13 @@ from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 
 
 def main() -> None:
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     results = []
     for year in EXAMPLE_YEARS:
         cycle = example_cycle(year)

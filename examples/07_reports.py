@@ -14,14 +14,14 @@ from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.report import CycleReport, write_report
 
 
 def main(directory: str | None = None) -> None:
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     seasons = []
     for year in EXAMPLE_YEARS:
         cycle = example_cycle(year)

@@ -7,13 +7,13 @@ from pbcheck import assess_outcomes, score_all
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 
 
 def main() -> None:
-    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    rubric, tree, cycle = example_rubrics(), example_tree(), example_cycle(2025)
     cards = score_all(rubric, example_evaluations(2025), tree=tree, cycle=cycle)
     by_unit = {card.unit_id: card for card in cards}
     outcomes = assess_outcomes(cards, tree, cycle=cycle)

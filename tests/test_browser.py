@@ -29,7 +29,7 @@ import pytest
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import Results
@@ -98,7 +98,7 @@ def report() -> CycleReport:
     """The example season 2025, escalations judged over 2024."""
     seasons = [
         Results.compute(
-            example_rubric(), example_tree(), example_cycle(y), example_evaluations(y)
+            example_rubrics(), example_tree(), example_cycle(y), example_evaluations(y)
         )
         for y in (2024, 2025)
     ]

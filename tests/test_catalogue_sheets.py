@@ -47,10 +47,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"
 RUBRIC = example_rubric()
 LONG = ["单位编码", "指标编码", "评分来源", "评分人", "得分"]
 # Indicators of the example rubric used below:
-#   P1.1.1 中心组学习每年不少于12次   count, max 3/2
-#   P1.1.2 党员学习笔记规范完整       direct score, max 1
-#   P1.1.3 学习贯彻上级精神有部署有检查 pass/fail, max 1
-#   P1.3.3 意识形态工作责任制落实     direct score, max 2
+#   A2.1.1 党组理论学习中心组学习每年不少于12次   count, max 3/2
+#   A2.1.2 党员学习笔记规范完整       direct score, max 1
+#   A1.1.2 签订党建工作责任书并逐级分解 pass/fail, max 1
+#   A2.2.1 意识形态工作责任制落实     direct score, max 2
 
 
 def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8") -> bytes:
@@ -128,7 +128,7 @@ def _blank_rows(sheet: Any) -> None:
     sheet.insert_rows(3, 2)
 
 
-GBK = csv_bytes([LONG, ["ZF01", "P1.3.3", "考评组", "考评组甲", "2"]], encoding="gbk")
+GBK = csv_bytes([LONG, ["ZF01", "A2.2.1", "考评组", "考评组甲", "2"]], encoding="gbk")
 CSV_ERR = "scores.csv:2:E (得分)"
 XLSX_ERR = "评分表!E2 (得分)"
 
@@ -137,95 +137,95 @@ CASES = [
     Case(
         "full-width digits are read as ASCII and reported",
         ".csv",
-        long_csv(["ZF01", "P1.3.3", "考评组", "考评组甲", "１．５"]),
-        observations=(("ZF01", "P1.3.3", Fraction(3, 2)),),
+        long_csv(["ZF01", "A2.2.1", "考评组", "考评组甲", "１．５"]),
+        observations=(("ZF01", "A2.2.1", Fraction(3, 2)),),
         normalisations=((CSV_ERR, "１．５", "1.5"),),
     ),
     Case(
         "full-width digits in a text cell of a workbook",
         ".xlsx",
-        long_xlsx(["ZF01", "P1.3.3", "考评组", "考评组甲", "２"]),
-        observations=(("ZF01", "P1.3.3", 2),),
+        long_xlsx(["ZF01", "A2.2.1", "考评组", "考评组甲", "２"]),
+        observations=(("ZF01", "A2.2.1", 2),),
         normalisations=((XLSX_ERR, "２", "2"),),
     ),
     Case(
         "stray spaces around ids, headers and values are trimmed and reported",
         ".csv",
         long_csv(
-            [" ZF01", "P1.1.2 ", "考评组", "考评组甲", "\u3000 0.5\u00a0"],
+            [" ZF01", "A2.1.2 ", "考评组", "考评组甲", "\u3000 0.5\u00a0"],
             header=["单位编码 ", " 指标编码", "评分来源", "评分人", " 得分 "],
         ),
-        observations=(("ZF01", "P1.1.2", Fraction(1, 2)),),
+        observations=(("ZF01", "A2.1.2", Fraction(1, 2)),),
         normalisations=(
             ("scores.csv:2:A (单位编码)", " ZF01", "ZF01"),
-            ("scores.csv:2:B (指标编码)", "P1.1.2 ", "P1.1.2"),
+            ("scores.csv:2:B (指标编码)", "A2.1.2 ", "A2.1.2"),
             ("scores.csv:2:E (得分)", "\u3000 0.5\u00a0", "0.5"),
         ),
     ),
     Case(
         "a UTF-8 byte-order mark is not part of the first header",
         ".csv",
-        "\ufeff".encode() + long_csv(["ZF01", "P1.1.3", "考评组", "考评组甲", "达标"]),
-        observations=(("ZF01", "P1.1.3", True),),
+        "\ufeff".encode() + long_csv(["ZF01", "A1.1.2", "考评组", "考评组甲", "达标"]),
+        observations=(("ZF01", "A1.1.2", True),),
     ),
     Case(
         "a GBK file read with encoding='gbk'",
         ".csv",
         GBK,
-        observations=(("ZF01", "P1.3.3", 2),),
+        observations=(("ZF01", "A2.2.1", 2),),
         options={"encoding": "gbk"},
     ),
     Case(
         "a formula with a cached value is read through the value",
         ".xlsx",
-        with_cached_value(long_xlsx(["ZF01", "P1.3.3", "考评组", "甲", "=1+1"]), "2"),
-        observations=(("ZF01", "P1.3.3", 2),),
+        with_cached_value(long_xlsx(["ZF01", "A2.2.1", "考评组", "甲", "=1+1"]), "2"),
+        observations=(("ZF01", "A2.2.1", 2),),
     ),
     Case(
         "empty rows in the middle are skipped (and listed)",
         ".xlsx",
         long_xlsx(
-            ["ZF01", "P1.1.2", "考评组", "甲", 1],
-            ["ZF02", "P1.1.2", "考评组", "甲", 0.5],
+            ["ZF01", "A2.1.2", "考评组", "甲", 1],
+            ["ZF02", "A2.1.2", "考评组", "甲", 0.5],
             edit=_blank_rows,
         ),
-        observations=(("ZF01", "P1.1.2", 1), ("ZF02", "P1.1.2", Fraction(1, 2))),
+        observations=(("ZF01", "A2.1.2", 1), ("ZF02", "A2.1.2", Fraction(1, 2))),
     ),
     # -- refused values ---------------------------------------------------------
     Case(
         "a percentage for a direct score",
         ".csv",
-        long_csv(["ZF01", "P1.3.3", "考评组", "考评组甲", "85%"]),
+        long_csv(["ZF01", "A2.2.1", "考评组", "考评组甲", "85%"]),
         problems=((InvalidValueError, CSV_ERR, "85%", "is a percentage"),),
     ),
     Case(
         "a full-width percentage is refused like 85%",
         ".csv",
-        long_csv(["ZF01", "P1.3.3", "考评组", "考评组甲", "８５％"]),
+        long_csv(["ZF01", "A2.2.1", "考评组", "考评组甲", "８５％"]),
         problems=((InvalidValueError, CSV_ERR, "８５％", "is a percentage"),),
     ),
     Case(
         "a number formatted as a percentage in a workbook",
         ".xlsx",
-        long_xlsx(["ZF01", "P1.3.3", "考评组", "考评组甲", 0.85], edit=_percent_format),
+        long_xlsx(["ZF01", "A2.2.1", "考评组", "考评组甲", 0.85], edit=_percent_format),
         problems=((InvalidValueError, XLSX_ERR, "85%", "formatted as a percentage"),),
     ),
     Case(
         "Chinese numerals",
         ".csv",
-        long_csv(["ZF01", "P1.3.3", "考评组", "考评组甲", "二"]),
+        long_csv(["ZF01", "A2.2.1", "考评组", "考评组甲", "二"]),
         problems=((InvalidValueError, CSV_ERR, "二", "Chinese numerals"),),
     ),
     Case(
         "a thousands separator in a count",
         ".csv",
-        long_csv(["ZF01", "P1.1.1", "考评组", "考评组甲", '"1,200"']),
+        long_csv(["ZF01", "A2.1.1", "考评组", "考评组甲", '"1,200"']),
         problems=((InvalidValueError, CSV_ERR, "1,200", "write 1200"),),
     ),
     Case(
         "a score above the indicator's maximum",
         ".xlsx",
-        long_xlsx(["ZF01", "P1.1.2", "考评组", "考评组甲", 1.5]),
+        long_xlsx(["ZF01", "A2.1.2", "考评组", "考评组甲", 1.5]),
         problems=(
             (InvalidValueError, XLSX_ERR, 1.5, "must not exceed max_points (1)"),
         ),
@@ -233,19 +233,19 @@ CASES = [
     Case(
         "a number in a pass/fail column",
         ".csv",
-        long_csv(["ZF01", "P1.1.3", "考评组", "考评组甲", "1"]),
+        long_csv(["ZF01", "A1.1.2", "考评组", "考评组甲", "1"]),
         problems=((InvalidValueError, CSV_ERR, "1", "ambiguous between points"),),
     ),
     Case(
         "a formula pasted into a CSV file",
         ".csv",
-        long_csv(["ZF01", "P1.3.3", "考评组", "考评组甲", "=1+1"]),
+        long_csv(["ZF01", "A2.2.1", "考评组", "考评组甲", "=1+1"]),
         problems=((InvalidValueError, CSV_ERR, "=1+1", "looks like a formula"),),
     ),
     Case(
         "a formula without a cached value",
         ".xlsx",
-        long_xlsx(["ZF01", "P1.3.3", "考评组", "考评组甲", "=AVERAGE(1,2)"]),
+        long_xlsx(["ZF01", "A2.2.1", "考评组", "考评组甲", "=AVERAGE(1,2)"]),
         problems=(
             (
                 InvalidValueError,
@@ -258,13 +258,13 @@ CASES = [
     Case(
         "an Excel error value",
         ".xlsx",
-        long_xlsx(["ZF01", "P1.3.3", "考评组", "考评组甲", "#DIV/0!"]),
+        long_xlsx(["ZF01", "A2.2.1", "考评组", "考评组甲", "#DIV/0!"]),
         problems=((InvalidValueError, XLSX_ERR, "#DIV/0!", "Excel error value"),),
     ),
     Case(
         "a blank source cell",
         ".csv",
-        long_csv(["ZF01", "P1.3.3", "", "考评组甲", "2"]),
+        long_csv(["ZF01", "A2.2.1", "", "考评组甲", "2"]),
         problems=(
             (
                 InvalidValueError,
@@ -277,14 +277,14 @@ CASES = [
     Case(
         "an empty unit cell",
         ".xlsx",
-        long_xlsx([None, "P1.3.3", "考评组", "考评组甲", 2]),
+        long_xlsx([None, "A2.2.1", "考评组", "考评组甲", 2]),
         problems=((InvalidValueError, "评分表!A2 (单位编码)", None, "is empty"),),
     ),
     # -- headers ----------------------------------------------------------------
     Case(
         "merged header cells",
         ".xlsx",
-        long_xlsx(["ZF01", "P1.3.3", "考评组", "考评组甲", 2], edit=_merge_header),
+        long_xlsx(["ZF01", "A2.2.1", "考评组", "考评组甲", 2], edit=_merge_header),
         problems=(
             (InvalidValueError, "评分表!D1", "D1:E1", "merged header cell"),
             (
@@ -299,7 +299,7 @@ CASES = [
         "duplicate headers",
         ".csv",
         long_csv(
-            ["ZF01", "P1.3.3", "考评组", "考评组甲", "2", "2"],
+            ["ZF01", "A2.2.1", "考评组", "考评组甲", "2", "2"],
             header=[*LONG, "score"],
         ),
         problems=(
@@ -330,7 +330,7 @@ CASES = [
     Case(
         "an unknown indicator column in the wide layout",
         ".xlsx",
-        xlsx_bytes([["单位编码", "评分人", "P1.3.3", "P9.9.9"], ["ZF01", "甲", 2, 1]]),
+        xlsx_bytes([["单位编码", "评分人", "A2.2.1", "P9.9.9"], ["ZF01", "甲", 2, 1]]),
         problems=(
             (
                 InvalidValueError,
@@ -357,7 +357,7 @@ CASES = [
     Case(
         "a unit outside the org tree",
         ".csv",
-        long_csv(["ZF99", "P1.3.3", "考评组", "考评组甲", "2"]),
+        long_csv(["ZF99", "A2.2.1", "考评组", "考评组甲", "2"]),
         problems=(
             (
                 UnknownReferenceError,
@@ -455,7 +455,7 @@ def _huge_declared_size(data: bytes) -> bytes:
 
 
 class TestSpreadsheetLimits:
-    ROW = ("ZF01", "P1.3.3", "考评组", "甲", "2")
+    ROW = ("ZF01", "A2.2.1", "考评组", "甲", "2")
 
     def problem(self, call: Callable[[], object]) -> InvalidValueError:
         with pytest.raises(ValidationError) as caught:
@@ -496,7 +496,7 @@ class TestSpreadsheetLimits:
     def test_rows_stop_the_read_early(self) -> None:
         """Rows past the limit are never parsed: a bad cell after them goes unseen."""
         data = long_csv(
-            *[list(self.ROW)] * 5, ["ZF01", "P1.3.3", "考评组", "乙", "八十五"]
+            *[list(self.ROW)] * 5, ["ZF01", "A2.2.1", "考评组", "乙", "八十五"]
         )
         problem = self.problem(
             lambda: read_evaluations(
@@ -554,7 +554,7 @@ class TestHostileWorkbooks:
         ids=["billion laughs", "external entity", "truncated XML", "garbage XML"],
     )
     def test_refused(self, edit: Callable[[bytes], bytes], fragment: str) -> None:
-        data = _sheet_xml_edited(long_xlsx(["ZF01", "P1.3.3", "考评组", "甲", 2]), edit)
+        data = _sheet_xml_edited(long_xlsx(["ZF01", "A2.2.1", "考评组", "甲", 2]), edit)
         with pytest.raises(ValidationError) as caught:
             read_evaluations(data, RUBRIC, file_format="xlsx")
         (problem,) = caught.value.problems

@@ -62,8 +62,8 @@ class TestValidate:
         assert main(["validate", *files]) == 0
         out = capsys.readouterr().out.splitlines()
         assert [line.split()[0] for line in out] == ["OK"] * 4
-        assert "rubric: 65 项指标" in out[0]
-        assert "org_tree: 91 个组织" in out[1]
+        assert "rubric: 60 项指标" in out[0]
+        assert "org_tree: 87 个组织" in out[1]
         assert "cycle: 2025—2026年度" in out[2]
 
     def test_every_problem_with_file_and_path(self, season, tmp_path, capsys):

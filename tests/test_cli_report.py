@@ -16,7 +16,7 @@ from pbcheck.cli import main
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import Results, dump
@@ -27,7 +27,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "jiangcheng"
 @pytest.fixture(scope="module")
 def results_files(tmp_path_factory) -> dict[int, Path]:
     folder = tmp_path_factory.mktemp("results")
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     paths = {}
     for year in (2024, 2025):
         season = Results.compute(
@@ -40,7 +40,7 @@ def results_files(tmp_path_factory) -> dict[int, Path]:
 @pytest.fixture(scope="module")
 def season_2025() -> Results:
     return Results.compute(
-        example_rubric(),
+        example_rubrics(),
         example_tree(),
         example_cycle(2025),
         example_evaluations(2025),
@@ -70,7 +70,7 @@ class TestRank:
     def test_csv_has_one_row_per_unit(self, results_files, season_2025, capsys):
         assert main(["rank", str(results_files[2025]), "--format", "csv"]) == 0
         rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-        assert len(rows) == len(season_2025.scorecards) == 90
+        assert len(rows) == len(season_2025.scorecards) == 86
         by_unit = {card.unit_id: card for card in season_2025.scorecards}
         for row in rows:
             unit = next(v for v in row.values() if v in by_unit)

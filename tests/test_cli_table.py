@@ -16,7 +16,7 @@ from pbcheck.errors import InvalidValueError
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import Results, dump, load
@@ -185,7 +185,7 @@ class TestTable:
 @pytest.fixture(scope="module")
 def results_files(tmp_path_factory) -> dict[int, Path]:
     folder = tmp_path_factory.mktemp("results")
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     return {
         year: dump(
             Results.compute(

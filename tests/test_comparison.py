@@ -17,7 +17,7 @@ from pbcheck.errors import InvalidTypeError, UnknownReferenceError
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree, scorecards, simple_rubric
@@ -41,7 +41,7 @@ def _season(year, totals, tree, *, partial=False):
 
 @pytest.fixture(scope="module")
 def example_pair():
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     return tuple(
         Results.compute(rubric, tree, example_cycle(y), example_evaluations(y))
         for y in (2024, 2025)

@@ -22,7 +22,7 @@ from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import scorecards, simple_rubric, small_report
@@ -49,7 +49,7 @@ _FRACTION = re.compile(r"\d+/\d+")
 @pytest.fixture(scope="module")
 def season():
     """The bundled example's second year, with the first as history."""
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     results = []
     for year in EXAMPLE_YEARS:
         cycle = example_cycle(year)
@@ -69,7 +69,11 @@ def sheets(season):
     report = season["report"]
     return [
         _open(
-            to_feedback_docx(report, card.unit_id, lost_points(card, season["rubric"]))
+            to_feedback_docx(
+                report,
+                card.unit_id,
+                lost_points(card, season["rubric"].rubric_for(card.unit_id)),
+            )
         )
         for card in season["cards"]
     ]
@@ -212,7 +216,7 @@ class TestFeedback:
     def test_rows_are_the_units_lost_points(self, season):
         """One row per lost point: item, amounts by the rubric's rounding, reason."""
         report, line, card = self._weakest(season)
-        lost = lost_points(card, season["rubric"])
+        lost = lost_points(card, season["rubric"].rubric_for(card.unit_id))
         document = _open(to_feedback_docx(report, line.unit_id, lost))
         (table,) = document.tables
         header, *rows = [[cell.text for cell in row.cells] for row in table.rows]
@@ -237,7 +241,7 @@ class TestFeedback:
     def test_addressed_to_the_unit_with_its_result(self, season):
         """主送 is the unit; the opening gives total, rank and grade; headings follow."""
         report, line, card = self._weakest(season)
-        lost = lost_points(card, season["rubric"])
+        lost = lost_points(card, season["rubric"].rubric_for(card.unit_id))
         texts = _texts(
             _open(
                 to_feedback_docx(

@@ -8,25 +8,25 @@ from pbcheck.cli import main
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 
 
 class TestExample:
     def test_shape_matches_the_nanping_practice(self):
-        """70/30, six parts, 24 items, 65 standards, bonus up to 10; 90 units in 3 series, 8 groups."""
-        rubric, tree = example_rubric(), example_tree()
+        """70/30 and bonus up to 10 as in Nanping; 86 units in 3 series, 8 groups."""
+        rubrics, tree = example_rubrics(), example_tree()
+        rubric = rubrics.rubric_for("ZF01")
         assert [(s.title, s.weight) for s in rubric.sections] == [
             ("机关党建常规工作", 70), ("服务发展、有效履职", 30),
         ]  # fmt: skip
         parts = [p for s in rubric.sections for p in s.sections]
-        assert len(parts) == 6
-        assert sum(len(p.sections) for p in parts) == 24
-        assert len(rubric.indicators()) == 65
+        assert len(parts) == 10
+        assert len(rubric.indicators()) == 60
         assert rubric.bonus.cap == 10
         units = [u for u in tree if u.parent]
-        assert len(units) == 90
+        assert len(units) == 86
         assert len({u.series for u in units}) == 3
         assert len({u.liaison_group for u in units}) == 8
 
@@ -37,12 +37,12 @@ class TestExample:
 
     def test_both_seasons_score_cleanly(self):
         """Every example evaluation is valid and scores within range."""
-        rubric, tree = example_rubric(), example_tree()
+        rubric, tree = example_rubrics(), example_tree()
         for year in (2024, 2025):
             cards = score_all(
                 rubric, example_evaluations(year), tree=tree, cycle=example_cycle(year)
             )
-            assert len(cards) == 90
+            assert len(cards) == 86
             assert all(0 <= c.total <= 100 for c in cards)
 
 

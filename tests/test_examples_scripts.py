@@ -33,22 +33,24 @@ def run(script: str, *args: str) -> str:
 
 class TestScripts:
     def test_org_tree(self):
-        """90 units in three series and eight liaison groups, two responsible persons each."""
+        """86 units in three series and eight liaison groups, two responsible persons each."""
         out = run("01_org_tree.py")
-        assert "江城市直机关工委：直属党组织 90 个" in out
-        assert "  政府工作部门 40 个\n  党群部门 20 个\n  垂直管理部门 30 个" in out
+        assert "江城市直机关工委：直属党组织 86 个" in out
+        assert "  政府工作部门 39 个\n  党群部门 34 个\n  垂直管理部门 13 个" in out
         assert "第8联系片" in out
         assert out.count("责任人：") == 2
 
     def test_rubric(self):
-        """70/30, six parts, 24 items, 65 standards, bonus up to 10, a veto."""
+        """70/30, ten parts (政治建设 first), 60 standards, bonus up to 10, a veto."""
         out = run("02_rubric.py")
         assert "A 机关党建常规工作 70 分" in out
         assert "B 服务发展、有效履职 30 分" in out
         parts = [line for line in out.splitlines() if "项内容" in line]
-        assert len(parts) == 6
-        assert sum(int(line.split("：")[1].split(" 项内容")[0]) for line in parts) == 24
-        assert "量化标准合计 65 项" in out
+        assert len(parts) == 10
+        assert parts[0].startswith("  A1 政治建设 12 分")
+        assert sum(int(line.split("：")[1].split(" 项内容")[0]) for line in parts) == 22
+        assert "量化标准合计 60 项" in out
+        assert "DQ01 的个性指标（B3）：围绕中心服务大局" in out
         assert "奖励分上限 10 分" in out
         assert "一票否决 V1" in out
 
@@ -64,36 +66,38 @@ class TestScripts:
         """A total split into base, bonus and deductions, explained down to activities."""
         out = run("04_score_and_explain.py")
         assert (
-            "ZF01 市发展和改革委员会机关党委：总分 89.17（基础分 83.17 + 加分 6.00 − 扣分 0.00）"
+            "ZF01 市发展和改革委员会机关党委：总分 95.79（基础分 93.79 + 加分 2.00 − 扣分 0.00）"
             in out
         )
-        assert "三会一课 [P2.2]" in out
-        assert "未达到：2025年9月" in out
+        assert "“三会一课” [A3.1]" in out
+        assert "未达到：2026年1月" in out
         assert "· 活动 2026年4月17日" in out
 
     def test_score_and_explain_another_unit(self):
         """The unit is a command-line argument."""
-        assert "DQ11 市妇联党总支：总分 98.14" in run("04_score_and_explain.py", "DQ11")
+        assert "DQ19 市政协机关党委：总分 97.89" in run(
+            "04_score_and_explain.py", "DQ19"
+        )
 
     def test_outcomes(self):
-        """Top three per series, grades, 18 commended and 5 bottom units.
+        """Top three per series, grades, 15 commended and 4 bottom units.
 
-        Three take their series' bottom place; two more are listed for their
+        Three take their series' bottom place; one more is listed for its
         veto without taking one.
         """
         out = run("05_outcomes.py")
         assert out.count("前三名") == 3
-        assert "第 1 名 市妇联党总支 98.14" in out
-        assert "党建工作先进单位 18 个" in out
+        assert "第 1 名 市政协机关党委 97.89" in out
+        assert "党建工作先进单位 15 个" in out
         bottom = out.split("处于后位：\n")[1].strip().splitlines()
-        assert len(bottom) == 5
+        assert len(bottom) == 4
 
     def test_second_cycle(self):
         """Two bottom years in a row lead to four actions with deadlines."""
         out = run("06_second_cycle.py")
         assert "2024—2025年度 处于后位" in out
-        assert "2026-07-15前  市海关机关党委  通报批评（市直机关工委）" in out
-        assert "2026-09-15前  市海关机关党委  限期整改（主要领导）" in out
+        assert "2026-07-15前  市交通运输局机关党委  通报批评（市直机关工委）" in out
+        assert "2026-09-15前  市交通运输局机关党委  限期整改（主要领导）" in out
 
     def test_reports(self, tmp_path):
         """HTML, Excel and the draft circular are written where asked."""
@@ -124,6 +128,6 @@ def test_tutorial_notebook_runs():
         resources={"metadata": {"path": str(ROOT)}},
     ).execute()
     last = notebook.cells[-1].outputs[0]
-    assert last["text"] == "党群部门第一名：市妇联党总支（DQ11）98.14 分\n"
+    assert last["text"] == "党群部门第一名：市政协机关党委（DQ19）97.89 分\n"
     first = notebook.cells[1].outputs[0]
-    assert first["data"]["text/plain"] == "<Scorecard ZF01: 89.17 / 100>"
+    assert first["data"]["text/plain"] == "<Scorecard ZF01: 95.79 / 100>"

@@ -17,7 +17,7 @@ from pbcheck import AssessmentCycle, Results, assess_outcomes
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import scorecards
@@ -37,7 +37,7 @@ from pbcheck.views.frames import DEFAULT_NUMERIC, frame_from_rows
 @pytest.fixture(scope="module")
 def results():
     return Results.compute(
-        example_rubric(),
+        example_rubrics(),
         example_tree(),
         example_cycle(2025),
         example_evaluations(2025),
@@ -183,7 +183,7 @@ class TestWhoEachUnitIs:
         """A partial season's frame keeps the banner beside the titles."""
         evaluations = example_evaluations(2025)[:3]
         partial = Results.compute(
-            example_rubric(),
+            example_rubrics(),
             example_tree(),
             example_cycle(2025),
             evaluations,

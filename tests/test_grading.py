@@ -10,7 +10,7 @@ from pbcheck.errors import Id, ValidationError
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree, scorecards
@@ -122,7 +122,7 @@ class TestValidation:
             )
         )
         season = Results.compute(
-            example_rubric(), example_tree(), example_cycle(2025),
+            example_rubrics(), example_tree(), example_cycle(2025),
             example_evaluations(2025)[:3], policy, partial=True,
         )  # fmt: skip
         data = json.loads(dumps(season))

@@ -194,7 +194,7 @@ def test_a_long_number_in_a_sheet_names_the_cell() -> None:
     """A 5,000-digit score in a CSV cell is a library error naming the cell."""
     rows = [
         ["单位编码", "指标编码", "评分来源", "评分人", "得分"],
-        ["czj", "P1.1.2", "考评组", "考评组甲", "1" * 5000],
+        ["czj", "A2.1.2", "考评组", "考评组甲", "1" * 5000],
     ]
     data = "".join(",".join(row) + "\r\n" for row in rows).encode()
     with pytest.raises(ValidationError) as caught:

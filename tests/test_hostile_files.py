@@ -48,7 +48,7 @@ def endless_fifo(tmp_path: Path) -> Iterator[Path]:
         try:
             with fifo.open("wb", buffering=0) as handle:
                 while True:
-                    handle.write(b"ZF01,P1.3.3,2\n" * 4096)
+                    handle.write(b"ZF01,A2.2.1,2\n" * 4096)
         except OSError:
             return
 
@@ -204,7 +204,7 @@ def test_results_scale_is_validated() -> None:
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 HEADER = ("单位编码", "指标编码", "评分来源", "评分人", "得分")
-ROW = ("ZF01", "P1.3.3", "考评组", "甲")
+ROW = ("ZF01", "A2.2.1", "考评组", "甲")
 
 
 def text_cell(ref: str, text: str) -> str:
@@ -212,7 +212,7 @@ def text_cell(ref: str, text: str) -> str:
 
 
 def data_row(number: int, score: str | None = None) -> str:
-    """Row *number*: ZF01's score for P1.3.3, 2 unless *score* gives cell E's XML."""
+    """Row *number*: ZF01's score for A2.2.1, 2 unless *score* gives cell E's XML."""
     cells = "".join(
         text_cell(f"{c}{number}", v) for c, v in zip("ABCD", ROW, strict=True)
     )

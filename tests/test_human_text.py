@@ -22,6 +22,7 @@ from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import Results
@@ -53,7 +54,7 @@ def season():
     """The example's last season, computed as the demo does."""
     year = EXAMPLE_YEARS[-1]
     return Results.compute(
-        example_rubric(),
+        example_rubrics(),
         example_tree(),
         example_cycle(year),
         example_evaluations(year),
@@ -74,11 +75,11 @@ class TestTheExampleSeason:
 
     def test_lost_point_reasons(self, season):
         """The 失分清单 of every unit words its reasons without fractions."""
-        rubric = example_rubric()
+        rubrics = example_rubrics()
         texts = [
             point.reason
             for card in season.scorecards
-            for point in lost_points(card, rubric)
+            for point in lost_points(card, rubrics.rubric_for(card.unit_id))
         ]
         assert texts
         assert _offending(texts) == []

@@ -41,6 +41,7 @@ from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import (
@@ -170,7 +171,7 @@ class TestRoundTrip:
     def test_results_load_with_every_part(self):
         """A results document gives back rubric, tree, cycle, scorecards and outcomes."""
         season = Results.compute(
-            example_rubric(),
+            example_rubrics(),
             example_tree(),
             example_cycle(2025),
             example_evaluations(2025)[:6],
@@ -178,7 +179,7 @@ class TestRoundTrip:
         )
         loaded = loads(dumps(season), "results")
         assert loaded == season
-        assert loaded.rubric == example_rubric()
+        assert loaded.rubric == example_rubrics()
         assert loaded.cycle == example_cycle(2025)
         assert loaded.scorecard("ZF02").explain().lines() == (
             season.scorecard("ZF02").explain().lines()
@@ -256,12 +257,12 @@ class TestStrictLoading:
     def test_an_error_names_its_path_in_the_document(self):
         """The path points into the file, not into the domain objects."""
         data = rubric_data()
-        data["sections"][1]["sections"][0]["sections"][1]["indicators"][0][
+        data["sections"][0]["sections"][0]["sections"][1]["indicators"][0][
             "max_points"
         ] = "-2"
         (problem,) = problems_of(json.dumps(data))
         assert problem.startswith(
-            "$.sections[1].sections[0].sections[1].indicators[0].max_points: must be > 0"
+            "$.sections[0].sections[0].sections[1].indicators[0].max_points: must be > 0"
         )
 
     def test_every_structural_problem_at_once(self):
@@ -271,7 +272,7 @@ class TestStrictLoading:
         data["colour"] = "red"
         data["sections"][0]["weight"] = 70.0
         data["bonus"]["indicators"][0]["rule"] = {"type": "magic"}
-        data["sections"][1]["sections"][0]["sections"][0]["indicators"][0]["rule"] = {
+        data["sections"][0]["sections"][0]["sections"][0]["indicators"][0]["rule"] = {
             "type": "tiers",
             "tiers": [{"threshold": "1", "points": True}],
         }
@@ -283,7 +284,7 @@ class TestStrictLoading:
                 "$.colour",
                 "$.sections[0].weight",
                 "$.bonus.indicators[0].rule.type",
-                "$.sections[1].sections[0].sections[0].indicators[0].rule.tiers[0].points",
+                "$.sections[0].sections[0].sections[0].indicators[0].rule.tiers[0].points",
             ]
         )
         assert any("floating-point numbers are refused" in p for p in found)
@@ -380,7 +381,7 @@ class TestStrictLoading:
     def test_results_must_hang_together(self):
         """A scorecard naming a unit the embedded tree lacks is a dangling reference."""
         season = Results.compute(
-            example_rubric(),
+            example_rubrics(),
             example_tree(),
             example_cycle(2025),
             example_evaluations(2025)[:2],
@@ -655,7 +656,7 @@ class TestBundledExamples:
 
     def test_loading_them_gives_the_example_objects(self):
         """The files hold exactly pbcheck.examples' rubric, tree, cycles, evaluations."""
-        assert load(EXAMPLES / "rubric.toml") == example_rubric()
+        assert load(EXAMPLES / "rubric.toml") == example_rubrics()
         assert load(EXAMPLES / "org-tree.toml") == example_tree()
         for year in EXAMPLE_YEARS:
             assert load(EXAMPLES / f"cycle-{year}.toml") == example_cycle(year)
@@ -664,11 +665,11 @@ class TestBundledExamples:
             )
 
     def test_the_rubric_file_is_hand_readable(self):
-        """Chinese titles, exact numbers as strings, rules by name."""
+        """Chinese titles, exact numbers as strings, rules by name, a rubric set."""
         text = (EXAMPLES / "rubric.toml").read_text(encoding="utf-8")
-        assert 'title = "思想建设"' in text
+        assert 'title = "政治建设"' in text
         assert 'type = "frequency"' in text
-        assert text.startswith('schema_version = 1\nkind = "rubric"\n')
+        assert text.startswith('schema_version = 1\nkind = "rubric_set"\n')
 
 
 def test_dates_are_iso_strings_in_json():
@@ -682,11 +683,10 @@ def test_results_do_not_depend_on_the_order_of_evaluations():
     from pbcheck.examples import (
         example_cycle,
         example_evaluations,
-        example_rubric,
         example_tree,
     )
 
-    rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+    rubric, tree, cycle = example_rubrics(), example_tree(), example_cycle(2025)
     evaluations = example_evaluations(2025)
     forward = Results.compute(rubric, tree, cycle, evaluations)
     backward = Results.compute(rubric, tree, cycle, evaluations[::-1])

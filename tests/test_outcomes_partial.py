@@ -22,6 +22,7 @@ from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree, scorecards, simple_rubric
@@ -86,21 +87,21 @@ class TestRefusal:
         assert len(assessed_units(TREE)) == len(TREE) - 1
 
     def test_the_bundled_example_covers_its_tree(self):
-        """The Jiangcheng season scores all 90 units without being marked."""
+        """The Jiangcheng season scores all 86 units without being marked."""
         season = Results.compute(
-            example_rubric(),
+            example_rubrics(),
             example_tree(),
             example_cycle(2025),
             example_evaluations(2025),
         )
         assert not season.outcomes.partial
-        assert len(season.scorecards) == len(assessed_units(example_tree())) == 90
+        assert len(season.scorecards) == len(assessed_units(example_tree())) == 86
 
 
 class TestDocuments:
     def _partial(self) -> Results:
         return Results.compute(
-            example_rubric(),
+            example_rubrics(),
             example_tree(),
             example_cycle(2025),
             example_evaluations(2025)[:3],
@@ -112,7 +113,7 @@ class TestDocuments:
         season = self._partial()
         raw = json.loads(dumps(season))
         assert raw["outcomes"]["partial"] is True
-        assert len(raw["outcomes"]["missing_units"]) == 87
+        assert len(raw["outcomes"]["missing_units"]) == 83
         assert loads(dumps(season), "results") == season
 
     def test_an_unmarked_partial_document_is_refused(self):
@@ -124,7 +125,7 @@ class TestDocuments:
             loads(json.dumps(raw, ensure_ascii=False), "results")
         [problem] = caught.value.problems
         assert problem.path == "$.outcomes.partial"
-        assert "87 of the tree's 90 assessed units have no scorecard" in (
+        assert "83 of the tree's 86 assessed units have no scorecard" in (
             problem.message
         )
 
@@ -225,8 +226,8 @@ class TestCommandLine:
         output = tmp_path / "results.json"
         assert main(self._argv(files, output)) == 1
         err = capsys.readouterr().err
-        assert "cover 3 of the tree's 90 assessed units" in err
-        assert "87 have no scorecard" in err
+        assert "cover 3 of the tree's 86 assessed units" in err
+        assert "83 have no scorecard" in err
         assert "nothing written" in err
         assert not output.exists()
 
@@ -234,12 +235,12 @@ class TestCommandLine:
         """--partial writes the season; rank prints the banner first, report labels it."""
         output = tmp_path / "results.json"
         assert main(self._argv(files, output, "--partial")) == 0
-        assert "部分单位（3/90）— 非完整结果" in capsys.readouterr().err
+        assert "部分单位（3/86）— 非完整结果" in capsys.readouterr().err
         assert main(["rank", str(output)]) == 0
         first = capsys.readouterr().out.splitlines()[0]
-        assert first.startswith("【部分单位（3/90）— 非完整结果】")
-        assert "等 87 个" in first
+        assert first.startswith("【部分单位（3/86）— 非完整结果】")
+        assert "等 83 个" in first
         folder = tmp_path / "report"
         assert main(["report", str(output), "-o", str(folder)]) == 0
         markdown = next(folder.glob("*.md")).read_text(encoding="utf-8")
-        assert "部分单位（3/90）— 非完整结果" in markdown.splitlines()[0]
+        assert "部分单位（3/86）— 非完整结果" in markdown.splitlines()[0]

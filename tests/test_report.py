@@ -25,6 +25,7 @@ from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree, scorecards, simple_rubric, small_report
@@ -54,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def season():
     """The bundled example scored like ``pbcheck demo``: both years, history."""
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     results = []
     for year in EXAMPLE_YEARS:
         cycle = example_cycle(year)
@@ -220,7 +221,7 @@ class TestModel:
         text = repr(report)
         assert "\n" not in text
         assert len(text) < 120
-        assert "90 个单位" in text
+        assert "86 个单位" in text
 
 
 class TestMarkdown:
@@ -378,7 +379,7 @@ class TestCsv:
         escalations = to_csv(report, "escalations").strip().split("\r\n")
         assert len(escalations) == 1 + len(report.escalations)
         indicators = to_csv(report, "indicators").strip().split("\r\n")
-        assert len(indicators) == 1 + 65 * len(report.units)
+        assert len(indicators) == 1 + 60 * len(report.units)
         assert set(CSV_TABLES) == {
             "units",
             "sections",
@@ -743,7 +744,7 @@ class TestReprs:
             assert "\n" not in text
             assert len(text) <= 100, text
         assert repr(outcomes.rankings["政府工作部门"]).startswith(
-            "<Ranking 系列：政府工作部门: 40 个单位，第 1 名 "
+            "<Ranking 系列：政府工作部门: 39 个单位，第 1 名 "
         )
 
     def test_vetoed_scorecard_repr(self):
@@ -773,12 +774,12 @@ class TestReprs:
 
     def test_long_ranking_html_is_cut(self, season):
         page = season["outcomes"].rankings["政府工作部门"]._repr_html_()
-        assert "另有 10 行" in page
+        assert "另有 9 行" in page
 
     def test_scorecard_html_shows_sections(self, season):
         card = season["cards"][0]
         page = card._repr_html_()
-        assert "思想建设 [P1]" in page
+        assert "思想建设 [A2]" in page
         assert card.show(card.total) in page
 
 

@@ -391,11 +391,13 @@ class TestDocuments:
             example_tree,
         )
 
+        # One series of the example is a season of one plain rubric.
+        series = "垂直管理部门"
         results = Results.compute(
-            example_rubric(),
-            example_tree(),
+            example_rubric(series),
+            example_tree(series),
             example_cycle(2025),
-            example_evaluations(2025),
+            example_evaluations(2025, series),
         )
         text = dumps(results)
         assert "common" not in json.loads(text)["rubric"]

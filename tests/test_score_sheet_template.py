@@ -174,7 +174,7 @@ def test_csv_variant_with_unit_names_from_the_tree():
     """The CSV template names each unit from the tree and reads back filled in."""
     tree = example_tree()
     units = ["ZF01", "DQ02", "CZ03"]
-    pairs = [(u, "P1.3.3") for u in units]
+    pairs = [(u, "A2.2.1") for u in units]
     sheet = score_sheet(
         example_rubric(), pairs, tree=tree, rater="市委宣传部", file_format="csv"
     )
@@ -186,7 +186,7 @@ def test_csv_variant_with_unit_names_from_the_tree():
         filled.encode("utf-8"), example_rubric(), layout="wide", file_format="csv"
     )
     assert observed(result) == {
-        (u, "P1.3.3"): (Fraction(3, 2), Source.DEPARTMENT, "市委宣传部", None)
+        (u, "A2.2.1"): (Fraction(3, 2), Source.DEPARTMENT, "市委宣传部", None)
         for u in units
     }
 
@@ -197,7 +197,7 @@ def test_unknown_units_and_items_are_refused_naming_them():
     with pytest.raises(ValidationError) as caught:
         score_sheet(
             example_rubric(),
-            [("nowhere", "P1.3.3"), ("ZF01", "P9.9")],
+            [("nowhere", "A2.2.1"), ("ZF01", "P9.9")],
             tree=example_tree(),
         )
     found = [(type(p), p.value) for p in caught.value.problems]

@@ -20,7 +20,7 @@ from pbcheck.errors import (
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.model.evaluation import NotApplicable, Source
@@ -498,8 +498,8 @@ class TestWholeSeason:
 
 class TestExampleSeason:
     def test_the_bundled_season_replays_to_the_scored_results(self):
-        """The 91-unit example through the ledger scores as Results.compute does."""
-        rubric, tree, cycle = example_rubric(), example_tree(), example_cycle(2025)
+        """The 86-unit example through the ledger scores as Results.compute does."""
+        rubric, tree, cycle = example_rubrics(), example_tree(), example_cycle(2025)
         plan = SeasonPlan(
             "2025", "江城市2025—2026年度", rubric, tree, cycle,
             Authority([Actor("kpb", "考核办", "office")]),
@@ -516,6 +516,14 @@ class TestExampleSeason:
                 observations=e.observations, activities=e.activities, incidents=e.incidents,
             )
             for e in evaluations
+        ]  # fmt: skip
+        events += [
+            NotApplicableMarked(
+                at=datetime(2026, 5, 12, tzinfo=BJ), actor="kpb", unit_id=e.unit_id,
+                marker=marker,
+            )
+            for e in evaluations
+            for marker in e.not_applicable
         ]  # fmt: skip
         ledger = Ledger(plan, events)
         # units that held no meeting of a frequency indicator: confirmed by acceptance

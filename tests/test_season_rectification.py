@@ -22,6 +22,7 @@ from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.model.evaluation import Source
@@ -99,14 +100,20 @@ def recheck(days: int, *, holds: bool) -> RectificationRechecked:
 @pytest.fixture(scope="module")
 def results() -> Results:
     return Results.compute(
-        example_rubric(), example_tree(), example_cycle(2025), example_evaluations(2025)
+        example_rubrics(),
+        example_tree(),
+        example_cycle(2025),
+        example_evaluations(2025),
     )
 
 
 @pytest.fixture(scope="module")
 def earlier() -> Results:
     return Results.compute(
-        example_rubric(), example_tree(), example_cycle(2024), example_evaluations(2024)
+        example_rubrics(),
+        example_tree(),
+        example_cycle(2024),
+        example_evaluations(2024),
     )
 
 

@@ -18,7 +18,7 @@ from pbcheck.errors import (
 from pbcheck.examples import (
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.model.org import OrgTree, ResponsiblePerson, Role
@@ -38,7 +38,10 @@ POINTS = {"好": 5, "较好": 4, "一般": 2, "差": 0}
 @pytest.fixture(scope="module")
 def results() -> Results:
     return Results.compute(
-        example_rubric(), example_tree(), example_cycle(2025), example_evaluations(2025)
+        example_rubrics(),
+        example_tree(),
+        example_cycle(2025),
+        example_evaluations(2025),
     )
 
 

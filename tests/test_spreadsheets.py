@@ -49,7 +49,7 @@ from pbcheck.io.spreadsheets import (
     read_evaluations,
 )
 from pbcheck.model.frequency import Frequency
-from pbcheck.model.org import OrgTree, OrgUnit, UnitKind
+from pbcheck.model.org import SERIES_GOVERNMENT, OrgTree, OrgUnit, UnitKind
 from pbcheck.testing import evaluations_for, rubric_and_evaluation, rubrics
 from pbcheck.testing._spreadsheets import (
     rows_to_csv,
@@ -916,18 +916,18 @@ class TestExampleFiles:
         )
 
     def test_long_csv_imports_to_the_generators_observations(self):
-        """Every observation of example_evaluations(2025), dates and evidence included."""
+        """Every observation of the 2025 government series, dates and evidence included."""
         result = read_evaluations(
             EXAMPLES / "scores-2025-long.csv", example_rubric(), tree=example_tree()
         )
-        expected = example_evaluations(2025)
+        expected = example_evaluations(2025, SERIES_GOVERNMENT)
         assert [e.unit_id for e in result.evaluations] == [e.unit_id for e in expected]
         assert exactly(keyed(result.evaluations)) == exactly(keyed(expected))
         assert result.normalisations == ()
         assert result.rows_skipped == ()
 
     def test_wide_xlsx_imports_to_the_generators_observations(self):
-        """The wide workbook carries every observation except its evidence."""
+        """The wide workbook carries every observation except its evidence and notes."""
         result = read_evaluations(
             EXAMPLES / "scores-2025-wide.xlsx",
             example_rubric(),
@@ -936,9 +936,12 @@ class TestExampleFiles:
         )
         expected = [
             attrs.evolve(
-                e, observations=[attrs.evolve(o, evidence=()) for o in e.observations]
+                e,
+                observations=[
+                    attrs.evolve(o, evidence=(), note="") for o in e.observations
+                ],
             )
-            for e in example_evaluations(2025)
+            for e in example_evaluations(2025, SERIES_GOVERNMENT)
         ]
         assert [e.unit_id for e in result.evaluations] == [e.unit_id for e in expected]
         assert exactly(keyed(result.evaluations)) == exactly(keyed(expected))

@@ -811,18 +811,18 @@ def test_every_outcome_policy_reads_back_equal_from_the_definitions(
 
 
 def test_the_bundled_example_season_reads_back_equal(store: Store, url: str) -> None:
-    """The Jiangcheng example's 90 evaluations (observations, activities with branches, incidents) stored and replayed."""
+    """The Jiangcheng example's 86 evaluations (observations, activities with branches, incidents) stored and replayed."""
     from pbcheck.examples import (
         example_cycle,
         example_evaluations,
-        example_rubric,
+        example_rubrics,
         example_tree,
     )
 
     plan = SeasonPlan(
         "jiangcheng-2025",
         "江城市2025年度考核",
-        example_rubric(),
+        example_rubrics(),
         example_tree(),
         example_cycle(2025),
         Authority([Actor("kpb", "考核办", "office")]),

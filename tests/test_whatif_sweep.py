@@ -30,6 +30,7 @@ from pbcheck.examples import (
     example_cycle,
     example_evaluations,
     example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree, two_section_example
@@ -69,7 +70,10 @@ POLICIES = (
 def example():
     rubric, tree = example_rubric(), example_tree()
     cards = score_all(
-        rubric, example_evaluations(2025), tree=tree, cycle=example_cycle(2025)
+        example_rubrics(),
+        example_evaluations(2025),
+        tree=tree,
+        cycle=example_cycle(2025),
     )
     return rubric, tree, cards
 

@@ -18,7 +18,7 @@ from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import dumps
@@ -29,7 +29,9 @@ HERE = Path(__file__).resolve().parent
 def files() -> dict[str, str]:
     """File name → the text it must hold."""
     out = {
-        "rubric.toml": dumps(example_rubric(), format="toml"),
+        # The season's rubric set (分类考核): common sections, and slot B3
+        # filled with each series' own indicators.
+        "rubric.toml": dumps(example_rubrics(), format="toml"),
         "org-tree.toml": dumps(example_tree(), format="toml"),
     }
     for year in EXAMPLE_YEARS:

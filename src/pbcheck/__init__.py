@@ -24,12 +24,12 @@ The public API has two tiers:
 One season of the bundled example, from records to ranked results:
 
 >>> import pbcheck
->>> from pbcheck.examples import example_cycle, example_evaluations, example_rubric
+>>> from pbcheck.examples import example_cycle, example_evaluations, example_rubrics
 >>> cards = pbcheck.score_all(
-...     example_rubric(), example_evaluations(2025), cycle=example_cycle(2025)
+...     example_rubrics(), example_evaluations(2025), cycle=example_cycle(2025)
 ... )
 >>> len(cards), cards[0].unit_id, cards[0].rounded_total
-(90, 'ZF01', Decimal('89.17'))
+(86, 'ZF01', Decimal('95.79'))
 """
 
 from pbcheck._numbers import Exact, RoundingPolicy, format_exact, to_exact

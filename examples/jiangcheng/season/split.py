@@ -6,7 +6,8 @@ season can be run through ``pbcheck season submit`` as it would happen:
 
 - ``<department>.json`` — the records of the items each department owns
   (observations of its indicators, the activity records of its frequency
-  indicators, the incidents of its deduction and veto items);
+  indicators, its indicators marked not applicable (合理缺项) with the
+  reason, the incidents of its deduction and veto items);
 - ``kpb.json`` — everything else, scored by the office's assessment team
   (考评组);
 - ``self.json`` — the units' self-assessments (自评, observations whose
@@ -29,6 +30,7 @@ from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Evaluation, Source
 from pbcheck.model.org import OrgTree
 from pbcheck.model.rubric import Rubric
+from pbcheck.model.rubric_set import RubricSet
 from pbcheck.season import Actor, Authority
 from pbcheck.season.plan import SeasonPlan
 
@@ -40,7 +42,8 @@ SELF_FILE = "self"
 def plan_of(path: Path) -> SeasonPlan:
     """The plan's owners on its rubric (unit actors are not needed to split)."""
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    rubric = load(path.parent / raw["rubric"], Rubric)
+    rubric = load(path.parent / raw["rubric"])
+    assert isinstance(rubric, Rubric | RubricSet)  # noqa: S101 - the example's
     tree = load(path.parent / raw["tree"], OrgTree)
     cycle = load(path.parent / raw["cycle"], AssessmentCycle)
     actors = [Actor(a["id"], a["name"], a["role"]) for a in raw["actors"]]
@@ -59,7 +62,13 @@ def split(plan: SeasonPlan, evaluations: tuple[Evaluation, ...]) -> dict[str, li
 
     def put(stem: str, unit_id: str, field: str, record: object) -> None:
         unit = files.setdefault(stem, {}).setdefault(
-            unit_id, {"observations": [], "activities": [], "incidents": []}
+            unit_id,
+            {
+                "observations": [],
+                "activities": [],
+                "incidents": [],
+                "not_applicable": [],
+            },
         )
         unit[field].append(record)
 
@@ -76,8 +85,10 @@ def split(plan: SeasonPlan, evaluations: tuple[Evaluation, ...]) -> dict[str, li
             put(owner(unit_id, activity.indicator_id), unit_id, "activities", activity)
         for incident in evaluation.incidents:
             put(owner(unit_id, incident.item_id), unit_id, "incidents", incident)
-        if evaluation.not_applicable or evaluation.branches:
-            raise SystemExit(f"{unit_id}: 合理缺项 and branches are not split yet")
+        for waived in evaluation.not_applicable:
+            put(owner(unit_id, waived.indicator_id), unit_id, "not_applicable", waived)
+        if evaluation.branches:
+            raise SystemExit(f"{unit_id}: branches are not split yet")
     return {
         stem: [Evaluation(unit_id, **records) for unit_id, records in units.items()]
         for stem, units in files.items()
@@ -90,7 +101,11 @@ def main() -> None:
     for stem, part in sorted(split(plan, evaluations).items()):
         written = dump(tuple(part), HERE / f"{stem}.json")
         count = sum(
-            len(e.observations) + len(e.activities) + len(e.incidents) for e in part
+            len(e.observations)
+            + len(e.activities)
+            + len(e.incidents)
+            + len(e.not_applicable)
+            for e in part
         )
         print(
             f"{written.relative_to(HERE.parents[2])}: {len(part)} 个单位, {count} 条记录"

@@ -276,7 +276,7 @@ def unsupported(rubric: Rubric) -> list[InvalidValueError]:
     >>> problem.value
     'Frequency'
     >>> print(problem.path)
-    rubric.sections[A].sections[P2].sections['P2.2'].indicators['P2.2.1'].rule
+    rubric.sections[A].sections[A3].sections['A3.1'].indicators['A3.1.1'].rule
     """
     found: list[InvalidValueError] = []
     for path, indicator in _all_indicators(rubric):

@@ -19,7 +19,7 @@ from pbcheck.examples import (
     EXAMPLE_YEARS,
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.io.interchange import Results
@@ -68,7 +68,7 @@ def add_parser(subparsers: SubParsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score the example seasons up to the chosen one; print it, maybe write its report."""
-    rubric, tree = example_rubric(), example_tree()
+    rubric, tree = example_rubrics(), example_tree()
     seasons = [
         Results.compute(rubric, tree, example_cycle(year), example_evaluations(year))
         for year in EXAMPLE_YEARS

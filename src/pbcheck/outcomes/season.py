@@ -526,16 +526,16 @@ class Results:
     set: with the unit's own rubric of the set), and the outcomes rank
     exactly the scored units.
 
-    >>> from pbcheck.examples import example_cycle, example_rubric, example_tree
+    >>> from pbcheck.examples import example_cycle, example_rubrics, example_tree
     >>> from pbcheck.examples import example_evaluations
     >>> results = Results.compute(
-    ...     example_rubric(),
+    ...     example_rubrics(),
     ...     example_tree(),
     ...     example_cycle(2025),
     ...     example_evaluations(2025),
     ... )
     >>> len(results.scorecards), results.outcomes.overall.entries[0].rank
-    (90, 1)
+    (86, 1)
     """
 
     rubric: Rubric | RubricSet
@@ -670,7 +670,7 @@ class Results:
         ...     example_rubric(), example_tree(), example_cycle(), (), partial=True
         ... )
         >>> season.scorecards, season.outcomes.partial_label
-        ((), '部分单位（0/90）— 非完整结果')
+        ((), '部分单位（0/86）— 非完整结果')
         """
         scored = score_all(rubric, evaluations, tree=tree, cycle=cycle, as_of=as_of)
         # score_all with a tree refuses units outside it, so every card has a place.

@@ -267,7 +267,7 @@ def audit(report: CycleReport) -> Table:
     Empty when the report has no audit trail.
     """
     trail = report.audit or AuditTrail(())
-    order = {"observation": 0, "activity": 1, "incident": 2}
+    order = {"observation": 0, "activity": 1, "incident": 2, "not_applicable": 3}
     entries = sorted(
         trail,
         key=lambda e: (e.unit_id, e.evaluation_index, order[e.kind], e.index),

@@ -97,10 +97,10 @@ def spreadsheet_rows(  # noqa: PLR0913 - keyword-only options
 
     >>> from pbcheck import Evaluation, Observation
     >>> from pbcheck.examples import example_rubric
-    >>> evaluation = Evaluation("ZF01", [Observation("P1.1.3", False, rater="甲")])
+    >>> evaluation = Evaluation("ZF01", [Observation("A1.1.2", False, rater="甲")])
     >>> rows = spreadsheet_rows([evaluation], example_rubric(), layout="wide")
-    >>> rows[0][:6], rows[1][:7]
-    (['单位编码', '评分来源', '评分人', '日期', 'P1.1.1', 'P1.1.2'], ['ZF01', '考评组', '甲', None, None, None, False])
+    >>> rows[0][:6], rows[1][:6]
+    (['单位编码', '评分来源', '评分人', '日期', 'A1.1.1', 'A1.1.2'], ['ZF01', '考评组', '甲', None, None, False])
     """
     names = unit_names or {}
     named = ["单位名称"] if unit_names is not None else []

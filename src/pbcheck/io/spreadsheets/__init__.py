@@ -94,10 +94,10 @@ duplicate headers — is gathered into one
 written.  Nothing is returned half-imported.
 
 >>> from pbcheck.examples import example_rubric
->>> table = "单位编码,指标编码,评分人,得分\nZF01,P1.1.2,考评组甲,0.8\nZF01,P1.1.3,考评组甲,达标\n"
+>>> table = "单位编码,指标编码,评分人,得分\nZF01,A2.1.2,考评组甲,0.8\nZF01,A1.1.2,考评组甲,达标\n"
 >>> result = read_evaluations(table.encode(), example_rubric(), file_format="csv")
 >>> [(o.indicator_id, o.value) for o in result.evaluations[0].observations]
-[('P1.1.2', Fraction(4, 5)), ('P1.1.3', True)]
+[('A2.1.2', Fraction(4, 5)), ('A1.1.2', True)]
 """
 
 from __future__ import annotations
@@ -345,7 +345,7 @@ def read_evaluations(  # noqa: PLR0913 - every argument is keyword-only and opti
     >>> from pbcheck.examples import example_rubric
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "宽表.csv").write_text(
-    ...     "单位编码,评分人,党员学习笔记规范完整,P1.1.3\nZF01,考评组甲, ０.８ ,否\n",
+    ...     "单位编码,评分人,党员学习笔记规范完整,A1.1.2\nZF01,考评组甲, ０.８ ,否\n",
     ...     encoding="utf-8-sig",
     ... )
     >>> result = read_evaluations(folder / "宽表.csv", example_rubric(), layout="wide")
