@@ -253,15 +253,25 @@ class Outcomes:
 
     @property
     def unit_count(self) -> int:
-        """How many units were ranked (over every overall ranking).
+        """How many units were assessed: the ranked and the graded but unranked.
 
         >>> from pbcheck.examples.small import org_tree, scorecards
+        >>> tree = org_tree({"党群部门": ["a", "b", "jw"]})
+        >>> assess_outcomes(scorecards({"a": 90, "b": 80, "jw": 95}), tree).unit_count
+        3
+        >>> policy = OutcomePolicy(
+        ...     ranking=RankingPolicy(unranked={"jw": "纪检监察机关不参加公开排名"})
+        ... )
         >>> assess_outcomes(
-        ...     scorecards({"a": 90, "b": 80}), org_tree({"党群部门": ["a", "b"]})
+        ...     scorecards({"a": 90, "b": 80, "jw": 95}), tree, policy
         ... ).unit_count
-        2
+        3
         """
-        return len(self.overall) + sum(len(t) for t in self.overall_by_rubric.values())
+        ranked = len(self.overall) + sum(
+            len(t) for t in self.overall_by_rubric.values()
+        )
+        graded = {result.unit_id for result in self.grades}
+        return ranked + len(graded & set(self.policy.ranking.unranked))
 
     def overall_tables(self) -> dict[str, Ranking]:
         """Every overall ranking by name: ``全部``, or one per rubric if split.
@@ -601,6 +611,8 @@ class Results:
                     )
         self._check_coverage(problems, seen)
         ranked = {entry.unit_id for _, table in tables for entry in table.entries}
+        # Units the policy keeps out of public rankings are scored, not ranked.
+        ranked |= set(self.outcomes.policy.ranking.unranked)
         for index, card in enumerate(self.scorecards):
             if isinstance(card, Scorecard) and card.unit_id not in ranked:
                 problems.add(
