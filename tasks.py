@@ -66,7 +66,7 @@ def _run(*args: str | Path) -> None:
 
 
 def demo() -> None:
-    """Score the bundled example files (90 units, two cycles); print and report them.
+    """Score the bundled example files (86 units, two cycles); print and report them.
 
     Runs the real command line on ``examples/jiangcheng/``: ``pbcheck score``
     for the 2024 and 2025 cycles, ``pbcheck rank`` for the 2025 tables (with

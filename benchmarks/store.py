@@ -13,7 +13,7 @@ ledger as any append is (there is no unchecked path).  Then, with a fresh
 hash chain, decode, replay through the ledger) and ``verify`` (read, check
 the chain, decode).  Per-event costs are the seconds divided by the events.
 
-Also the bundled example season (91 units of the Jiangcheng example, its
+Also the bundled example season (86 units of the Jiangcheng example, its
 2025 evaluations as one ``Submitted`` per unit): ``load`` on a fresh Store,
 best of three.
 
@@ -53,7 +53,7 @@ from pbcheck import (  # noqa: E402
 from pbcheck.examples import (  # noqa: E402
     example_cycle,
     example_evaluations,
-    example_rubric,
+    example_rubrics,
     example_tree,
 )
 from pbcheck.examples.small import org_tree  # noqa: E402
@@ -168,12 +168,12 @@ def national(url: str, units: int, indicators: int, batch: int) -> dict[str, obj
 
 
 def example_season(url: str, repeat: int = 3) -> dict[str, object]:
-    """The bundled example season (91 units) stored, then loaded on fresh Stores."""
+    """The bundled example season (86 units) stored, then loaded on fresh Stores."""
     tree = example_tree()
     plan = SeasonPlan(
         "jiangcheng-2025",
         "江城市2025年度机关党建工作责任制考核",
-        example_rubric(),
+        example_rubrics(),
         tree,
         example_cycle(2025),
         Authority([Actor("kpb", "考核办", "office")]),

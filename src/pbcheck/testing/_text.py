@@ -125,6 +125,21 @@ def unsafe_text_documents(
     ``(key,)`` means the key itself, e.g. a unit id in ``by_series``); the
     loader must refuse *data*, naming the code point.  A line break is put
     only where it is refused (ids, names and titles, not notes or reasons).
+
+    >>> from hypothesis import given, settings
+    >>> from pbcheck.io.interchange import loads
+    >>> from pbcheck.errors import ValidationError
+    >>> @settings(max_examples=5, database=None, derandomize=True)
+    ... @given(unsafe_text_documents())
+    ... def check(case):
+    ...     kind, path, char, data = case
+    ...     try:
+    ...         loads(json.dumps(data))
+    ...     except ValidationError as exc:
+    ...         assert f"U+{ord(char):04X}" in str(exc)
+    ...     else:
+    ...         raise AssertionError(f"{kind}: {char!r} at {path} was accepted")
+    >>> check()
     """
     document = draw(
         st.one_of(rubrics(), rubric_sets(), org_trees(), cycles(), evaluation_lists())
