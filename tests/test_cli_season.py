@@ -819,3 +819,28 @@ def test_the_split_files_are_what_split_py_writes():
         for part in parts.values()
         for e in part
     )
+
+
+def test_score_sheets_in_a_season_of_several_rubrics(tmp_path, capsys):
+    """分类考核: a sheet of common indicators covers every unit; indicators that
+    differ by series are refused on one sheet and written one series at a time."""
+    plan = Path(__file__).resolve().parents[1] / "examples/jiangcheng/season/plan.toml"
+    season = Season(tmp_path, tmp_path, capsys)
+    season.ok("init", plan, *at("2026-05-06"))
+    out = season.ok("template", "--as", "jw", "-o", tmp_path / "jw.csv")
+    assert f"{len(season.ledger().plan.unit_ids)} 个单位" in out
+    err = season.refused("template", "--as", "xnb", "-o", tmp_path / "xnb.csv")
+    assert "differs between the rubrics" in err
+    assert "--series" in err
+    out = season.ok(
+        "template", "--as", "xnb", "--series", "垂直管理部门", "-o", tmp_path / "x.csv"
+    )
+    tree = season.ledger().plan.tree
+    vertical = [
+        u for u in season.ledger().plan.unit_ids if tree[u].series == "垂直管理部门"
+    ]
+    assert f"{len(vertical)} 个单位" in out
+    rows = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[1] for row in rows] == vertical
+    err = season.refused("template", "--as", "xnb", "--series", "无此系列")
+    assert "no assessed unit is in series 无此系列" in err

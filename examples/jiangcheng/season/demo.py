@@ -8,8 +8,8 @@ in this one process on a fresh SQLite store in the output folder::
 The season: the office (考核办 ``kpb``) opens it and issues the letters;
 the office's assessment team, the departments (``jw`` 市纪委监委机关, ``xcb``
 市委宣传部, ``zzb`` 市委组织部, ``wmb`` 市文明办, ``xnb`` 市效能办) and the
-units (自评) submit; one item is returned and resubmitted as a corrected
-record (the season's rubric set has no single score-sheet template); 公示 for five working days (China's
+units (自评) submit; one item is returned and resubmitted through the
+department's score-sheet template; 公示 for five working days (China's
 holidays); one objection upheld and one too late (refused: the demo shows
 the message and goes on); approval; export with the 结果运用 tables;
 rectification items, one overdue; the chain verified; the 公示 day replayed.
@@ -17,16 +17,14 @@ rectification items, one overdue; the chain verified; the 公示 day replayed.
 
 from __future__ import annotations
 
+import csv
 import os
 import shlex
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 from pbcheck.cli import main as pbcheck
-from pbcheck.io.interchange import dump
-from pbcheck.model.evaluation import Evaluation, Evidence, Observation, Source
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
@@ -52,23 +50,17 @@ def step(heading: str, *argv: str | Path, expect: int = 0) -> None:
         raise SystemExit(f"pbcheck season {args[0]}: exit {code}, expected {expect}")
 
 
-def correct_returned_item(filled: Path) -> None:
-    """The department's corrected record of the returned item (ZF03, 廉政风险防控)."""
-    record = Evaluation(
-        "ZF03",
-        [
-            Observation(
-                "A5.1.2",
-                "1.8",
-                source=Source.DEPARTMENT,
-                rater="市纪委监委机关",
-                recorded_at=date(2026, 5, 22),
-                evidence=(Evidence("document", "补正材料/ZF03/A5.1.2"),),
-                note="补充廉政风险点排查表和防控措施台账",
-            )
-        ],
-    )
-    dump((record,), filled)
+def fill_returned_item(template: Path, filled: Path) -> None:
+    """The department fills in the returned cell of its template (ZF03, 廉政风险防控)."""
+    with template.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    column = rows[0].index("廉政风险防控")
+    for row in rows[1:]:
+        if row[1] == "ZF03":
+            row[5] = "2026-05-22"
+            row[column] = "1.8"
+    with filled.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
 
 
 def at(moment: str) -> tuple[str, str]:
@@ -85,6 +77,13 @@ def run(out: Path) -> None:
 
     step("建立考核台账", "init", HERE / "plan.toml", *at("2026-05-06T09:00"))
     step("签订责任书", "letters", *at("2026-05-06T10:00"))
+    template = out / "jw-评分表.csv"
+    step("市纪委监委机关的评分表模板", "template", "--as", "jw", "-o", template)
+    step(
+        "市效能办的评分表模板（分类考核：各系列一张）",
+        "template", "--as", "xnb", "--series", "垂直管理部门",
+        "-o", out / "xnb-评分表-垂直管理部门.csv",
+    )  # fmt: skip
     step(
         "考评组报送",
         "submit",
@@ -138,9 +137,11 @@ def run(out: Path) -> None:
         *at("2026-05-20T10:00"),
     )  # fmt: skip
     step("市纪委监委机关的报送情况", "status", "--as", "jw")
-    filled = out / "jw-补正.json"
-    correct_returned_item(filled)
-    sys.stdout.write(f"\n（市纪委监委机关补正 ZF03 一项，存为 {shown(filled)}）\n")
+    filled = out / "jw-补正.csv"
+    fill_returned_item(template, filled)
+    sys.stdout.write(
+        f"\n（市纪委监委机关在评分表中补填 ZF03 一格，存为 {shown(filled)}）\n"
+    )
     step(
         "补正后重新报送",
         "submit",

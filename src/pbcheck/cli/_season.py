@@ -39,6 +39,7 @@ from pbcheck.cli._season_common import (
     moment,
     open_store,
     record,
+    sheet_rubric,
     unit_actor,
 )
 from pbcheck.cli._season_plan import read_plan
@@ -59,7 +60,6 @@ from pbcheck.errors import (
 from pbcheck.io.interchange import load
 from pbcheck.io.spreadsheets import read_evaluations
 from pbcheck.model.evaluation import Evaluation, Evidence, Observation, Source
-from pbcheck.model.rubric import Rubric
 from pbcheck.report import REPORT_FORMATS
 from pbcheck.season import events as ev
 from pbcheck.season.authority import ActorRole
@@ -86,6 +86,12 @@ _REFUSALS = (
 
 
 # -- arguments --------------------------------------------------------------------
+
+
+_SERIES_HELP = (
+    "系列：分类考核中各系列细则不同的指标，按系列分别填表和报送 / in a season of several "
+    "rubrics, the sheet of one series"
+)
 
 
 def _moment(text: str) -> datetime:
@@ -191,6 +197,7 @@ def add_parser(subparsers: SubParsers) -> None:
     )
     sub.add_argument("-o", "--output", type=Path, default=None, metavar="FILE")
     sub.add_argument("--format", choices=("xlsx", "csv"), default=None)
+    sub.add_argument("--series", default=None, help=_SERIES_HELP)
 
     sub = step("submit", _submit, "报送 — submit a score sheet or evaluations document")
     sub.add_argument(
@@ -209,6 +216,7 @@ def add_parser(subparsers: SubParsers) -> None:
         "submitted by that unit's own actor (its 自评)",
     )
     sub.add_argument("--reason", default="", help="说明 / e.g. 按退回意见补正")
+    sub.add_argument("--series", default=None, help=_SERIES_HELP)
 
     sub = step("status", views.status, "报送情况 — what has come in, what is missing")
     sub.add_argument("--format", choices=("text", "csv", "json"), default="text")
@@ -444,13 +452,8 @@ def _records(args: argparse.Namespace, ledger: Ledger) -> tuple[Evaluation, ...]
     path: Path = args.file
     args.where = path
     if path.suffix.lower() in (".xlsx", ".csv"):
-        rubric = ledger.plan.rubric
-        if not isinstance(rubric, Rubric):
-            raise RefusedError(
-                "read a score sheet",
-                "a season of several rubrics (分类考核) takes evaluations documents "
-                "(.json or .toml), not score sheets",
-            )
+        pairs = () if args.each_unit else ledger.assignments(acting(args, ledger).id)
+        rubric = sheet_rubric(ledger, pairs, "read a score sheet", args.series)
         return read_evaluations(
             path, rubric, layout=args.layout, tree=ledger.plan.tree
         ).evaluations

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pbcheck.errors import RefusedError
+from pbcheck.model.rubric import Rubric
 from pbcheck.season import events as ev
 from pbcheck.season.authority import Actor, ActorRole
 from pbcheck.season.ledger import Ledger
@@ -135,3 +136,44 @@ def unit_actor(ledger: Ledger, unit_id: str) -> Actor:
         f"no actor of the plan acts for unit {unit_id} (set units_act = true in the "
         "plan, or list the unit's actor)",
     )
+
+
+def sheet_rubric(
+    ledger: Ledger,
+    pairs: Sequence[tuple[str, str]],
+    action: str,
+    series: str | None = None,
+) -> Rubric:
+    """The one rubric a score sheet of *pairs* (unit, indicator) is written and read by.
+
+    A season of one rubric has it.  In a season of several (分类考核) a
+    department's sheet still has one when every indicator on it is the same
+    indicator in every unit's rubric (a common section); with *series*, only
+    that series' units count.  Otherwise the sheet is refused, naming the
+    indicator that differs and the way out (a sheet per series).
+    """
+    plan = ledger.plan
+    if isinstance(plan.rubric, Rubric):
+        return plan.rubric
+    if series is not None:
+        if series not in {plan.tree[u].series for u in plan.unit_ids}:
+            raise RefusedError(action, f"no assessed unit is in series {series}")
+        pairs = [p for p in pairs if plan.tree[p[0]].series == series]
+    if not pairs:
+        raise RefusedError(action, "this actor scores nothing here")
+    first = plan.rubric_of(pairs[0][0])
+    known = {indicator.id for indicator in first.indicators()}
+    for unit_id, indicator_id in pairs:
+        own = plan.rubric_of(unit_id)
+        if own is first:
+            continue
+        if indicator_id not in known or (
+            own.indicator(indicator_id) != first.indicator(indicator_id)
+        ):
+            raise RefusedError(
+                action,
+                f"indicator {indicator_id} differs between the rubrics of units "
+                f"{pairs[0][0]} and {unit_id} (分类考核): use one sheet per series "
+                "(--series), or an evaluations document (.json or .toml)",
+            )
+    return first

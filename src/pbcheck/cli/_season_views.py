@@ -20,7 +20,13 @@ from typing import Any, Literal
 
 from pbcheck._files import write_atomic
 from pbcheck.cli import _report
-from pbcheck.cli._season_common import acting, load_season, open_store, season_of
+from pbcheck.cli._season_common import (
+    acting,
+    load_season,
+    open_store,
+    season_of,
+    sheet_rubric,
+)
 from pbcheck.cli._shared import print_season
 from pbcheck.cli._table import table
 from pbcheck.errors import (
@@ -34,7 +40,6 @@ from pbcheck.errors import (
 from pbcheck.io.interchange import Results, dump
 from pbcheck.io.spreadsheets import score_sheet
 from pbcheck.model.evaluation import Source
-from pbcheck.model.rubric import Rubric
 from pbcheck.season.authority import ActorRole
 from pbcheck.season.collection import CollectionRow, ItemStatus
 from pbcheck.season.ledger import Ledger
@@ -127,11 +132,11 @@ def template(args: argparse.Namespace) -> int:
     _store, _season_id, ledger = load_season(args)
     actor = acting(args, ledger)
     plan = ledger.plan
-    if not isinstance(plan.rubric, Rubric):
-        raise RefusedError(
-            "write a score sheet",
-            "a season of several rubrics (分类考核) has no single score sheet",
-        )
+    assignments = ledger.assignments(actor.id)
+    if args.series is not None:
+        tree = plan.tree
+        assignments = tuple(p for p in assignments if tree[p[0]].series == args.series)
+    rubric = sheet_rubric(ledger, assignments, "write a score sheet", args.series)
     output: Path | None = args.output
     wanted = args.format or (
         "csv" if output is not None and output.suffix.lower() == ".csv" else "xlsx"
@@ -139,8 +144,8 @@ def template(args: argparse.Namespace) -> int:
     fmt: Literal["xlsx", "csv"] = "csv" if wanted == "csv" else "xlsx"
     output = output or Path(f"{actor.id}-评分表.{fmt}")
     sheet = score_sheet(
-        plan.rubric,
-        ledger.assignments(actor.id),
+        rubric,
+        assignments,
         tree=plan.tree,
         source=_SOURCE_OF_ROLE[actor.role],
         rater="考评组" if actor.role is ActorRole.OFFICE else actor.name,
