@@ -258,6 +258,24 @@ def test_plan_file_problems_are_listed_each_naming_key_and_value(season, tmp_pat
     assert not season.db.exists() or season.snapshot() == []
 
 
+def test_plan_file_names_units_assessed_but_not_publicly_ranked(season, tmp_path):
+    """[unranked] keeps a unit out of public rankings, with its reason; a blank
+    reason is named at its key."""
+    plan = season.files / "unranked-plan.toml"
+    plan.write_text(PLAN + '\n[unranked]\nu3 = "纪检监察机关不参加公开排名"\n', "utf-8")
+    season.ok("init", plan, *at("2026-01-05"))
+    policy = season.ledger().plan.policy
+    assert dict(policy.ranking.unranked) == {"u3": "纪检监察机关不参加公开排名"}
+    blank = season.files / "blank-plan.toml"
+    blank.write_text(PLAN + '\n[unranked]\nu3 = " "\n', "utf-8")
+    other = Season(tmp_path / "other", season.files, season.capsys)
+    (tmp_path / "other").mkdir()
+    code, _out, err = other.run("init", blank)
+    assert code == 1
+    assert "unranked" in err
+    assert "u3" in err
+
+
 def test_letters_issue_one_letter_per_unit_signed_by_its_responsible_persons(
     season, tmp_path_factory
 ):

@@ -18,6 +18,9 @@ A small TOML document naming the season's definitions and who does what::
     [owners]
     "P3" = "jw"                      # rubric id → department actor id
 
+    [unranked]                       # optional: assessed, not publicly ranked
+    "DQ01" = "纪检监察机关参加考核，不参加公开排名"
+
 With ``units_act = true`` every assessed unit of the tree (every unit but
 the working committee, or those of ``unit_ids``) is an actor of role
 ``unit`` whose id is its unit id and whose name is its name.  Every problem
@@ -43,6 +46,8 @@ from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.org import OrgTree, UnitKind
 from pbcheck.model.rubric import Rubric
 from pbcheck.model.rubric_set import RubricSet
+from pbcheck.outcomes.ranking import RankingPolicy
+from pbcheck.outcomes.season import OutcomePolicy
 from pbcheck.season import Actor, Authority
 from pbcheck.season.plan import SeasonPlan
 
@@ -59,6 +64,7 @@ _KEYS = {
     "unit_ids",
     "actors",
     "owners",
+    "unranked",
 }
 _ACTOR_KEYS = {"id", "name", "role", "unit_id"}
 
@@ -127,6 +133,17 @@ def read_plan(path: Path) -> SeasonPlan:
         options["publicity_days"] = raw["publicity_days"]
     if "unit_ids" in raw:
         options["unit_ids"] = raw["unit_ids"]
+    if "unranked" in raw:
+        try:
+            options["policy"] = OutcomePolicy(
+                ranking=RankingPolicy(unranked=raw["unranked"])
+            )
+        except (Problem, ValidationError) as exc:
+            found: tuple[Problem, ...] = (
+                exc.problems if isinstance(exc, ValidationError) else (exc,)
+            )
+            for refused in found:
+                problems.add(refused.moved((DOCUMENT, "unranked", *refused.steps[2:])))
     problems.raise_if_any()
     assert isinstance(rubric, Rubric | RubricSet)  # noqa: S101 - checked above
     return SeasonPlan(

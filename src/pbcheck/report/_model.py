@@ -636,6 +636,8 @@ def _check_inputs(
                 ("outcomes", "rankings", Id(unit_id)), unit_id, "has no scorecard"
             )
         )
+    # Units assessed but not publicly ranked (RankingPolicy.unranked) are scored.
+    ranked |= set(outcomes.policy.ranking.unranked)
     for unit_id in sorted(cards.keys() - ranked):
         problems.add(
             UnknownReferenceError(
