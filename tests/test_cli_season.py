@@ -38,7 +38,7 @@ from pbcheck.io.interchange import dump, dumps, load
 from pbcheck.model.cycle import AssessmentCycle
 from pbcheck.model.evaluation import Source
 from pbcheck.model.org import ResponsiblePerson, UnitKind
-from pbcheck.outcomes.season import Results
+from pbcheck.outcomes.season import Results, assess_outcomes
 from pbcheck.season import LetterIssued
 from pbcheck.store import Store
 
@@ -802,10 +802,18 @@ def test_the_bundled_example_scores_the_same_through_the_ledger(tmp_path, capsys
     assert [(c.unit_id, c.total) for c in through_ledger.scorecards] == [
         (c.unit_id, c.total) for c in direct.scorecards
     ]
-    # `pbcheck score` ranks a rubric set with mixed_rubrics="split" and the
-    # ledger with the default policy; the example's units share one template
-    # rubric, so every table and list is the same.
-    ledger, scored = through_ledger.outcomes, direct.outcomes
+    # The plan keeps DQ01 out of public rankings; `pbcheck score` has no such
+    # policy, so the same scorecards are assessed again under the plan's policy.
+    # (`pbcheck score` ranks a rubric set with mixed_rubrics="split" and the
+    # ledger with the default; the example's units share one template rubric,
+    # so every table and list is the same.)
+    plan_policy = season.ledger().plan.policy
+    assert dict(plan_policy.ranking.unranked).keys() == {"DQ01"}
+    assert "DQ01" not in {e.unit_id for e in through_ledger.outcomes.overall.entries}
+    scored = assess_outcomes(
+        direct.scorecards, direct.tree, plan_policy, cycle=direct.cycle
+    )
+    ledger = through_ledger.outcomes
     for name in ("rankings", "liaison_groups"):
         assert {k: t.entries for k, t in getattr(ledger, name).items()} == {
             k: t.entries for k, t in getattr(scored, name).items()
