@@ -109,6 +109,20 @@ def test_explaining_an_unknown_item_names_it_and_the_close_ids() -> None:
     assert str(error) == "'ii' names nothing in the scorecard; close ids: 'i'"
 
 
+def test_an_unknown_rubric_item_names_the_close_ids() -> None:
+    """Rubric.indicator and Rubric.points_of refuse an unknown id with the
+    library's KeyError, naming the rubric and the ids it has."""
+    from pbcheck.examples.small import simple_rubric
+
+    rubric = simple_rubric()
+    for lookup in (rubric.indicator, rubric.points_of):
+        with pytest.raises(UnknownItemError) as caught:
+            lookup("ii")
+        assert caught.value.close == ("i",)
+        assert f"rubric {rubric.id} {rubric.version}" in str(caught.value)
+        assert "$" not in str(caught.value)
+
+
 def test_an_unknown_item_error_survives_pickling() -> None:
     """The error crosses a process with its id, close ids and text."""
     error = UnknownItemError("A3", ["A1", "A2", "B1"], "the scorecard")

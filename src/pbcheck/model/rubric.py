@@ -38,6 +38,7 @@ from pbcheck.errors import (
     InvalidWeightsError,
     Path,
     Problem,
+    UnknownItemError,
     UnknownReferenceError,
     _Problems,
     item,
@@ -1202,18 +1203,33 @@ class Rubric:
         return tuple(indicator for indicator, _ in self._indicators.values())
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """The regular or bonus indicator with *indicator_id*."""
+        """The regular or bonus indicator with *indicator_id*.
+
+        Raises:
+            UnknownItemError: no indicator has that id (a :class:`KeyError`
+                naming the closest ids).
+        """
         if indicator_id in self._indicators:
             return self._indicators[indicator_id][0]
         for indicator in self.bonus.indicators:
             if indicator.id == indicator_id:
                 return indicator
-        raise KeyError(indicator_id)
+        known = [*self._indicators, *(i.id for i in self.bonus.indicators)]
+        raise UnknownItemError(indicator_id, known, f"rubric {self.id} {self.version}")
 
     def points_of(self, item_id: str) -> Fraction:
-        """The absolute points a section or regular indicator contributes at most."""
+        """The absolute points a section or regular indicator contributes at most.
+
+        Raises:
+            UnknownItemError: no section or regular indicator has that id.
+        """
         if item_id in self._nodes:
             return self._nodes[item_id].points
+        if item_id not in self._indicators:
+            known = [
+                n for n in (*self._nodes, *self._indicators) if not n.startswith("$")
+            ]
+            raise UnknownItemError(item_id, known, f"rubric {self.id} {self.version}")
         return self._indicators[item_id][1]
 
     def sections_by_id(self) -> dict[str, Section]:
