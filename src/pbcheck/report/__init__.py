@@ -60,6 +60,7 @@ from pbcheck.report._model import (
     SeriesTable,
     UnitBreakdown,
     UnitLine,
+    UnrankedEntry,
 )
 from pbcheck.report._write import REPORT_FORMATS, ReportFormat, write_report
 
@@ -78,6 +79,7 @@ __all__ = [
     "SeriesTable",
     "UnitBreakdown",
     "UnitLine",
+    "UnrankedEntry",
     "report_lost_points",
     "to_circular",
     "to_circular_docx",

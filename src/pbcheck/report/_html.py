@@ -190,6 +190,14 @@ def to_html(report: CycleReport, *, charts: bool = True) -> str:
             _table(report, summary, classes),
             "</section>",
         ]
+    if report.unranked:
+        others = t.unranked(report)
+        parts += [
+            '<section class="series">',
+            f'<h3 id="unranked">{escape(others.title)}</h3>',
+            _table(report, others),
+            "</section>",
+        ]
     grades = t.grade_counts(report)
     parts += [
         '<section class="part">',

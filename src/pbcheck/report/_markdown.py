@@ -88,6 +88,9 @@ def to_markdown(report: CycleReport) -> str:
         summary = t.summary(report, table)
         out += [f"### {escape_md(summary.title)}", ""]
         out += _table(report, summary)
+    if report.unranked:
+        others = t.unranked(report)
+        out += [f"### {escape_md(others.title)}", "", *_table(report, others)]
     grades = t.grade_counts(report)
     out += [f"## {grades.title}", "", *_table(report, grades)]
     for listing in (t.commended(report), t.bottom(report)):

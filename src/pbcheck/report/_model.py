@@ -325,6 +325,28 @@ class ListEntry:
 
 
 @attrs.frozen
+class UnrankedEntry:
+    """A unit assessed and graded but not publicly ranked (不参加公开排名), with why.
+
+    >>> UnrankedEntry(
+    ...     "jw", "市纪委监委机关党委", "党群部门", "95.19", "好", "按细则不排名"
+    ... ).grade
+    '好'
+    """
+
+    unit_id: str
+    name: str
+    series: str
+    total: str
+    grade: str
+    reason: str
+
+
+def _unranked_entries(value: Iterable[UnrankedEntry]) -> tuple[UnrankedEntry, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
 class EscalationLine:
     """One escalation action (连续处于后位的问责与整改) for a unit of the report.
 
@@ -433,6 +455,9 @@ class CycleReport:
     audit: AuditTrail | None = None
     rubric_set: bool = False
     partial: str = ""
+    unranked: tuple[UnrankedEntry, ...] = attrs.field(
+        default=(), converter=_unranked_entries
+    )
 
     @property
     def heading(self) -> str:
@@ -614,7 +639,30 @@ class CycleReport:
             audit=audit,
             rubric_set=isinstance(rubric, RubricSet),
             partial=outcomes.partial_label,
+            unranked=_unranked(cards, outcomes, tree),
         )
+
+
+def _unranked(
+    cards: Mapping[str, Scorecard],
+    outcomes: Outcomes,
+    tree: OrgTree,
+) -> tuple[UnrankedEntry, ...]:
+    """The scored units the policy keeps out of public rankings, in tree order."""
+    reasons = outcomes.policy.ranking.unranked
+    grades = {result.unit_id: result.label for result in outcomes.grades}
+    return tuple(
+        UnrankedEntry(
+            unit.id,
+            unit.name,
+            unit.series or "",
+            str(cards[unit.id].rounded_total),
+            grades.get(unit.id, ""),
+            reasons[unit.id],
+        )
+        for unit in tree
+        if unit.id in reasons and unit.id in cards
+    )
 
 
 def _check_inputs(

@@ -155,6 +155,19 @@ def bottom(report: CycleReport) -> Table:
     return _listing("bottom", "考评处于后位", report.bottom)
 
 
+def unranked(report: CycleReport) -> Table:
+    """Units assessed and graded but not publicly ranked, each with the reason."""
+    return Table(
+        "unranked",
+        "参加考核、不参加公开排名的单位",
+        ("单位编号", "单位名称", "系列", "总分", "等次", "说明"),
+        tuple(
+            (e.unit_id, e.name, e.series, e.total, e.grade, e.reason)
+            for e in report.unranked
+        ),
+    )
+
+
 def escalations(report: CycleReport) -> Table:
     """Escalation actions for runs at the bottom."""
     return Table(
