@@ -174,7 +174,7 @@ def outcome_policies() -> st.SearchStrategy[OutcomePolicy]:
 
     >>> from hypothesis import find
     >>> find(outcome_policies(), lambda p: p.ranking.ties == "dense").ranking
-    RankingPolicy(ties='dense', basis='exact', comparable=(), mixed_rubrics='refuse')
+    RankingPolicy(ties='dense', basis='exact', comparable=(), mixed_rubrics='refuse', unranked={})
     """
     counts = st.integers(0, 3)
     shares = st.sampled_from(["0.2", "1/3", "0.5"])
