@@ -187,7 +187,7 @@ def stored_events(*kinds: str) -> st.SearchStrategy[ev.Event]:
     """Season events of the given kinds (every kind if none), every field drawn.
 
     Ids and texts include quotes, semicolons, SQL and Chinese punctuation
-    (:data:`HOSTILE_IDS`); instants are in IANA zones and fixed offsets;
+    (``HOSTILE_IDS``); instants are in IANA zones and fixed offsets;
     records are those the interchange format round-trips.
 
     >>> from hypothesis import given, settings
